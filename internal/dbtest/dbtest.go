@@ -1,0 +1,236 @@
+// Package dbtest gives tests a real, empty database: a fresh PostgreSQL database on a
+// throwaway cluster (or on the server named by MOTCUA_TEST_POSTGRES), or a SQLite file.
+//
+// One throwaway cluster serves the whole test binary. It is started lazily by the first
+// test that asks, stopped by Main (call it from TestMain) and, should the binary die
+// without reaching Main (panic, timeout, kill, Ctrl-C), stopped and deleted by a small
+// watchdog process that waits for the test binary to exit.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/lib/pq" // the "postgres" database/sql driver used to create databases
+)
+
+// EnvPostgres names the environment variable that points the tests at an existing
+// PostgreSQL server (a URL of a role that may CREATE DATABASE) instead of a throwaway cluster.
+const EnvPostgres = "MOTCUA_TEST_POSTGRES"
+
+// extensions are created in every test database because production migrations need them.
+var extensions = []string{"pg_trgm", "unaccent"}
+
+// errNoBinaries says PostgreSQL is not installed; tests skip (or fail on CI) on it.
+var errNoBinaries = errors.New("PostgreSQL tests SKIPPED: no initdb/pg_ctl found; " +
+	"install postgresql-15 postgresql-contrib (Debian/Ubuntu: apt-get install postgresql-15 postgresql-contrib), " +
+	"or set " + EnvPostgres + "=postgres://USER@HOST:PORT/postgres?sslmode=disable")
+
+// shared is the one server of this test binary. It is package state on purpose, and only
+// in this test-support package: a test binary is one process that wants one cluster,
+// started by whichever test asks first; threading it through every test would buy nothing.
+// The mutex makes concurrent first calls wait for a single start.
+var shared struct {
+	mu      sync.Mutex
+	started bool
+	srv     *server
+	err     error
+}
+
+// PostgresURL returns a connection URL (postgres://...?...sslmode=disable) of a fresh,
+// empty database for this test, with the extensions pg_trgm and unaccent created. The
+// database lives on a throwaway cluster shared by the whole test binary, or on the server
+// named by MOTCUA_TEST_POSTGRES when that is set; it is dropped when the test ends.
+//
+// Without PostgreSQL binaries the test is skipped with a loud message, except on CI
+// (CI=true) where it fails: a CI run must not pass by skipping its database tests.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	srv, err := sharedServer()
+	if errors.Is(err, errNoBinaries) {
+		skipOrFail(t, os.Getenv("CI") == "true", err)
+		return ""
+	}
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	name, dbURL, err := srv.createDatabase(ctx)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+		return ""
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := srv.dropDatabase(ctx, name); err != nil {
+			t.Logf("dbtest: %v", err)
+		}
+	})
+	return dbURL
+}
+
+// SQLiteURL returns the URL of a SQLite database file in this test's temporary
+// directory, in the form the product's database opener understands: "sqlite://PATH".
+func SQLiteURL(t testing.TB) string {
+	t.Helper()
+	return "sqlite://" + filepath.Join(t.TempDir(), "motcua.db")
+}
+
+// Main runs the tests, then stops the throwaway cluster (if one was started) and removes
+// its directory, and exits with the tests' code. Use it as the body of TestMain:
+//
+//	func TestMain(m *testing.M) { dbtest.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	if err := Cleanup(); err != nil {
+		fmt.Fprintf(os.Stderr, "dbtest: %v\n", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// Cleanup stops the throwaway cluster and removes its directory. Main calls it; call it
+// yourself only from a TestMain that cannot use Main. Later PostgresURL calls fail.
+func Cleanup() error {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	srv := shared.srv
+	shared.started, shared.srv, shared.err = true, nil, errors.New("the test cluster was already cleaned up")
+	if srv == nil {
+		return nil
+	}
+	return srv.close()
+}
+
+func sharedServer() (*server, error) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if !shared.started {
+		shared.started = true
+		shared.srv, shared.err = startServer(os.Getenv(EnvPostgres))
+	}
+	return shared.srv, shared.err
+}
+
+// skipOrFail reports missing PostgreSQL binaries: a skip locally, a failure on CI.
+func skipOrFail(t testing.TB, onCI bool, err error) {
+	t.Helper()
+	if onCI {
+		t.Fatalf("%v (CI=true: refusing to skip database tests)", err)
+		return
+	}
+	t.Skipf("\n*****\n***** %v\n*****", err)
+}
+
+// server is a PostgreSQL server on which we may create databases.
+type server struct {
+	base    *url.URL // any database on the server; its path is replaced per test database
+	admin   *sql.DB  // connection to the maintenance database, for CREATE/DROP DATABASE
+	cluster *cluster // the throwaway cluster, or nil for an external server
+}
+
+// startServer connects to the external server at externalURL or, when it is empty,
+// starts a throwaway cluster.
+func startServer(externalURL string) (*server, error) {
+	if externalURL != "" {
+		return connectServer(externalURL, nil)
+	}
+	bin, err := findBinaries(os.Getenv("PATH"), "/usr/lib/postgresql")
+	if err != nil {
+		return nil, err
+	}
+	c, err := startCluster(bin)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := connectServer(c.url(), c)
+	if err != nil {
+		return nil, errors.Join(err, c.stop())
+	}
+	return srv, nil
+}
+
+func connectServer(rawURL string, c *cluster) (*server, error) {
+	base, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse server URL: %w", err) // the URL may hold a password: not echoed
+	}
+	admin, err := sql.Open("postgres", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("open server: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := admin.PingContext(ctx); err != nil {
+		_ = admin.Close()
+		return nil, fmt.Errorf("connect to %s@%s: %w", base.User.Username(), base.Host, err)
+	}
+	return &server{base: base, admin: admin, cluster: c}, nil
+}
+
+// createDatabase creates an empty database with the extensions and returns its name and URL.
+func (s *server) createDatabase(ctx context.Context) (name, dbURL string, err error) {
+	random := make([]byte, 8)
+	if _, err := rand.Read(random); err != nil {
+		return "", "", fmt.Errorf("random database name: %w", err)
+	}
+	name = "t_" + hex.EncodeToString(random)
+	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", "", fmt.Errorf("create database: %w", err)
+	}
+	u := *s.base
+	u.Path = "/" + name
+	u.RawPath = ""
+	dbURL = u.String()
+	if err := createExtensions(ctx, dbURL); err != nil {
+		return "", "", errors.Join(err, s.dropDatabase(ctx, name))
+	}
+	return name, dbURL, nil
+}
+
+func createExtensions(ctx context.Context, dbURL string) error {
+	db, err := sql.Open("postgres", dbURL)
+	if err != nil {
+		return fmt.Errorf("open test database: %w", err)
+	}
+	defer db.Close()
+	for _, ext := range extensions {
+		if _, err := db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS "+ext); err != nil {
+			return fmt.Errorf("\n*****\n***** CREATE EXTENSION %s failed: %w\n***** the production migrations need it: "+
+				"install the PostgreSQL contrib modules (Debian: postgresql-contrib, "+
+				"or postgresql-15 which ships them) on the test server\n*****", ext, err)
+		}
+	}
+	return nil
+}
+
+// dropDatabase drops a test database, closing any connection a test left open.
+func (s *server) dropDatabase(ctx context.Context, name string) error {
+	if _, err := s.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop database %s: %w", name, err)
+	}
+	return nil
+}
+
+func (s *server) close() error {
+	err := s.admin.Close()
+	if s.cluster != nil {
+		err = errors.Join(err, s.cluster.stop())
+	}
+	return err
+}

@@ -1,0 +1,368 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/gorilla/websocket"
+)
+
+// Defaults of WebSocketConfig and the limits the transport applies on its own.
+const (
+	defaultWebSocketInitTimeout = 10 * time.Second
+	defaultWebSocketReadLimit   = 64 << 10
+	defaultWebSocketKeepAlive   = 25 * time.Second
+
+	// webSocketWriteTimeout bounds every write, so a client that stops reading
+	// cannot hold a connection (and its subscriptions) open forever.
+	webSocketWriteTimeout = 10 * time.Second
+
+	// webSocketMaxCloseReason is the longest close reason a close frame can carry
+	// (125 bytes of control frame payload minus the 2-byte code).
+	webSocketMaxCloseReason = 123
+)
+
+// WebSocketCloseForbidden is the close code sent when InitFunc refuses a
+// connection: 4403 Forbidden of the graphql-transport-ws protocol, which its
+// clients treat as final instead of reconnecting in a loop.
+const WebSocketCloseForbidden = 4403
+
+// WebSocketConfig configures the GraphQL subscription transport over WebSocket.
+// Zero durations and limits take the documented defaults; negative ones are
+// refused by NewWebSocketTransport.
+type WebSocketConfig struct {
+	// AllowedOrigins are the browser origins, exactly scheme://host[:port]
+	// (http or https, no path, no wildcard), whose pages may open a WebSocket.
+	// Any other Origin gets HTTP 403 before the upgrade. A request without an
+	// Origin header comes from a non-browser client and is allowed: cross-site
+	// WebSocket hijacking needs a browser, and browsers always send Origin.
+	// The SPA's own origin must be listed too.
+	AllowedOrigins []string
+	// InitTimeout is how long the server waits for connection_init after the
+	// upgrade (default 10 s).
+	InitTimeout time.Duration
+	// ReadLimit is the largest message, in bytes, read from the client
+	// (default 64 KiB); a larger one closes the connection with 1009.
+	ReadLimit int64
+	// KeepAlive is the interval of "ka" messages (graphql-ws) and of "ping"
+	// messages (graphql-transport-ws, where a client that does not answer
+	// with "pong" within two intervals is disconnected). Default 25 s, under
+	// the usual 60 s idle timeout of reverse proxies.
+	KeepAlive time.Duration
+	// InitFunc receives the connection_init payload (for example
+	// {"authorization":"Bearer …"}) and returns the context of every
+	// operation on the connection, with the viewer in it. Its ctx argument is
+	// the HTTP request's context, which already carries what the HTTP
+	// middleware put there (the session cookie's viewer). An error refuses the
+	// connection: its text is sent to the client (connection_error for
+	// graphql-ws, the close reason for both protocols, close code
+	// WebSocketCloseForbidden), so it must be a refusal, never an internal
+	// error or personal data. Optional.
+	InitFunc transport.WebsocketInitFunc
+	// CloseFunc is called once a connection is closed by the server side. Optional.
+	CloseFunc transport.WebsocketCloseFunc
+	// ErrorFunc is told about read and write errors other than a normal close
+	// by the client. Optional.
+	ErrorFunc transport.WebsocketErrorFunc
+}
+
+// NewWebSocketTransport returns the transport serving GraphQL subscriptions
+// over WebSocket (github.com/gorilla/websocket under gqlgen's protocol
+// handling), for handler.Server.AddTransport. It speaks graphql-transport-ws
+// and the legacy graphql-ws, chosen by the client's preference; a client that
+// offers no sub-protocol gets graphql-ws, as gqlgen has always done. It
+// refuses a configuration that would allow every origin ("*") or is otherwise
+// malformed.
+func NewWebSocketTransport(cfg WebSocketConfig) (graphql.Transport, error) {
+	origins := make(map[string]struct{}, len(cfg.AllowedOrigins))
+	for _, o := range cfg.AllowedOrigins {
+		canonical, err := parseWebSocketOrigin(o)
+		if err != nil {
+			return nil, fmt.Errorf("server: websocket: allowed origin %q: %w", o, err)
+		}
+		origins[canonical] = struct{}{}
+	}
+	if cfg.InitTimeout < 0 || cfg.ReadLimit < 0 || cfg.KeepAlive < 0 {
+		return nil, errors.New("server: websocket: InitTimeout, ReadLimit and KeepAlive must not be negative")
+	}
+	initTimeout := cmp.Or(cfg.InitTimeout, defaultWebSocketInitTimeout)
+	readLimit := cmp.Or(cfg.ReadLimit, defaultWebSocketReadLimit)
+	keepAlive := cmp.Or(cfg.KeepAlive, defaultWebSocketKeepAlive)
+
+	t := &webSocketTransport{origins: origins}
+	t.upgrader = &websocket.Upgrader{
+		HandshakeTimeout: webSocketWriteTimeout,
+		// Do has already answered 403 to a foreign origin; checking again here
+		// keeps the upgrader safe on its own.
+		CheckOrigin: t.originAllowed,
+		// gqlgen answers a failed upgrade itself (400 with a JSON error); a
+		// response written here too would be followed by a second, broken one.
+		Error: func(http.ResponseWriter, *http.Request, int, error) {},
+	}
+	t.gql = transport.Websocket{
+		InitFunc:              webSocketRefuseForbidden(cfg.InitFunc),
+		InitTimeout:           initTimeout,
+		ErrorFunc:             cfg.ErrorFunc,
+		CloseFunc:             cfg.CloseFunc,
+		KeepAlivePingInterval: keepAlive,
+		PingPongInterval:      keepAlive,
+		PayloadReadLimit:      &readLimit,
+	}
+	return t, nil
+}
+
+// webSocketTransport is gqlgen's Websocket transport behind an origin check,
+// with a gorilla connection per request. It is immutable after construction.
+type webSocketTransport struct {
+	origins  map[string]struct{}
+	upgrader *websocket.Upgrader
+	gql      transport.Websocket
+}
+
+var _ graphql.Transport = (*webSocketTransport)(nil)
+
+// Supports reports whether r asks for a protocol upgrade.
+func (t *webSocketTransport) Supports(r *http.Request) bool {
+	return t.gql.Supports(r)
+}
+
+// Do refuses a foreign origin with 403, then upgrades r and serves GraphQL
+// operations on the connection until it closes.
+func (t *webSocketTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if !t.originAllowed(r) {
+		http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
+		return
+	}
+	impl := &wsGorillaImplementation{upgrader: t.upgrader}
+	gql := t.gql
+	gql.Implementation = impl
+	// gqlgen's Do uses r.Context(), so the viewer the HTTP middleware found
+	// (session cookie) reaches InitFunc and every operation.
+	gql.Do(w, r, exec)
+	// gqlgen returns without closing on some failures (an init payload that is
+	// not a JSON object): the connection must not outlive the request.
+	impl.closeAccepted()
+}
+
+// originAllowed reports whether r has no Origin header or exactly one that is
+// in the allow-list.
+func (t *webSocketTransport) originAllowed(r *http.Request) bool {
+	values := r.Header.Values("Origin")
+	if len(values) == 0 {
+		return true
+	}
+	if len(values) > 1 {
+		return false
+	}
+	u, err := url.Parse(values[0])
+	if err != nil {
+		return false
+	}
+	canonical, ok := canonicalWebSocketOrigin(u)
+	if !ok {
+		return false
+	}
+	_, allowed := t.origins[canonical]
+	return allowed
+}
+
+// parseWebSocketOrigin checks that s is exactly scheme://host[:port] and returns
+// its canonical form.
+func parseWebSocketOrigin(s string) (string, error) {
+	if strings.Contains(s, "*") {
+		return "", errors.New("wildcards are not allowed, list each origin")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	if u.User != nil || u.Path != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", errors.New("must be scheme://host[:port] with nothing after it")
+	}
+	canonical, ok := canonicalWebSocketOrigin(u)
+	if !ok {
+		return "", errors.New("must be http:// or https:// followed by a host")
+	}
+	return canonical, nil
+}
+
+// canonicalWebSocketOrigin lower-cases scheme and host and drops the default port, as
+// browsers write Origin. It refuses anything but an http(s) origin with a host
+// ("null" from sandboxed frames and file:// pages included).
+func canonicalWebSocketOrigin(u *url.URL) (string, bool) {
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return "", false
+	}
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if host == "" || u.Opaque != "" || strings.HasSuffix(u.Host, ":") {
+		return "", false
+	}
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	if port != "" {
+		return scheme + "://" + net.JoinHostPort(host, port), true
+	}
+	if strings.Contains(host, ":") { // IPv6 literal
+		return scheme + "://[" + host + "]", true
+	}
+	return scheme + "://" + host, true
+}
+
+// webSocketRefuseForbidden makes an InitFunc error close the connection with
+// WebSocketCloseForbidden and the error's text as reason: graphql-transport-ws
+// has no connection_error message, so the close frame is the only place the
+// client can read why. It also guards against a nil context, which would
+// panic in gqlgen.
+func webSocketRefuseForbidden(init transport.WebsocketInitFunc) transport.WebsocketInitFunc {
+	if init == nil {
+		return nil
+	}
+	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		got, ack, err := init(ctx, payload)
+		if got == nil {
+			got = ctx
+		}
+		if err != nil {
+			got = transport.AppendCloseReason(got, err.Error())
+			return transport.WithWebsocketCloseCode(got, WebSocketCloseForbidden), nil, err
+		}
+		return got, ack, nil
+	}
+}
+
+// wsGorillaImplementation accepts one request's connection with gorilla's
+// Upgrader, for gqlgen's transport.Websocket. It is made per request so that
+// Do can close the connection it accepted.
+type wsGorillaImplementation struct {
+	upgrader *websocket.Upgrader
+	accepted *wsGorillaConn
+}
+
+var _ transport.WebsocketImplementation = (*wsGorillaImplementation)(nil)
+
+// Accept upgrades r, choosing the first sub-protocol in the client's list
+// that gqlgen supports, as coder/websocket (gqlgen's default) does.
+func (g *wsGorillaImplementation) Accept(w http.ResponseWriter, r *http.Request, options transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	header := options.ResponseHeader.Clone()
+	if header == nil {
+		header = http.Header{}
+	}
+	// With Upgrader.Subprotocols unset, gorilla takes the sub-protocol from
+	// this header; its own choice would follow the server's order instead.
+	if p := wsChooseSubprotocol(websocket.Subprotocols(r), options.Subprotocols); p != "" {
+		header.Set("Sec-WebSocket-Protocol", p)
+	}
+	conn, err := g.upgrader.Upgrade(w, r, header)
+	if err != nil {
+		return nil, fmt.Errorf("server: websocket: upgrade: %w", err)
+	}
+	g.accepted = &wsGorillaConn{conn: conn}
+	return g.accepted, nil
+}
+
+func (g *wsGorillaImplementation) closeAccepted() {
+	if g.accepted != nil {
+		_ = g.accepted.Close()
+	}
+}
+
+// wsChooseSubprotocol returns the first of the client's sub-protocols that the
+// server supports, or "" when there is none.
+func wsChooseSubprotocol(client, supported []string) string {
+	for _, c := range client {
+		for _, s := range supported {
+			if c == s {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// wsGorillaConn adapts *websocket.Conn to gqlgen's WebsocketConn. gqlgen
+// serialises writes under its own lock; gorilla allows one reader and one
+// writer at a time, and WriteControl concurrently with both.
+type wsGorillaConn struct {
+	conn *websocket.Conn
+}
+
+var (
+	_ transport.WebsocketConn          = (*wsGorillaConn)(nil)
+	_ transport.WebsocketReadLimiter   = (*wsGorillaConn)(nil)
+	_ transport.WebsocketReadDeadliner = (*wsGorillaConn)(nil)
+)
+
+// NextReader returns the next message, or transport.ErrWebsocketClosed when
+// the client closed normally (a browser leaving the page sends 1001), so that
+// ErrorFunc only hears of real failures.
+func (c *wsGorillaConn) NextReader() (int, io.Reader, error) {
+	messageType, r, err := c.conn.NextReader()
+	if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
+		return messageType, nil, transport.ErrWebsocketClosed
+	}
+	return messageType, r, err
+}
+
+// WriteJSON writes v as one text message. A write after the server closed
+// the connection is dropped without error: it is a subscription finishing
+// after its connection ended, which ErrorFunc need not hear about.
+func (c *wsGorillaConn) WriteJSON(v any) error {
+	if err := c.conn.SetWriteDeadline(time.Now().Add(webSocketWriteTimeout)); err != nil {
+		return err
+	}
+	err := c.conn.WriteJSON(v)
+	if errors.Is(err, websocket.ErrCloseSent) || errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}
+
+// WriteClose sends a close frame; the reason is cut to what a frame can hold.
+func (c *wsGorillaConn) WriteClose(closeCode int, message string) error {
+	frame := websocket.FormatCloseMessage(closeCode, wsTruncateUTF8(message, webSocketMaxCloseReason))
+	return c.conn.WriteControl(websocket.CloseMessage, frame, time.Now().Add(webSocketWriteTimeout))
+}
+
+// Close closes the network connection.
+func (c *wsGorillaConn) Close() error {
+	return c.conn.Close()
+}
+
+// Subprotocol returns the negotiated sub-protocol, "" when none.
+func (c *wsGorillaConn) Subprotocol() string {
+	return c.conn.Subprotocol()
+}
+
+// SetReadLimit sets the largest message read; gorilla closes with 1009 above it.
+func (c *wsGorillaConn) SetReadLimit(limit int64) {
+	c.conn.SetReadLimit(limit)
+}
+
+// SetReadDeadline sets the deadline of the pending and future reads.
+func (c *wsGorillaConn) SetReadDeadline(t time.Time) error {
+	return c.conn.SetReadDeadline(t)
+}
+
+// wsTruncateUTF8 cuts s to at most n bytes without splitting a character.
+func wsTruncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

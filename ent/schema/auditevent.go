@@ -1,0 +1,54 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/motcua/motcua/ent/schema/pulid"
+)
+
+// AuditEvent is one line of the append-only, hash-chained audit trail.
+type AuditEvent struct{ ent.Schema }
+
+// Mixin of AuditEvent.
+func (AuditEvent) Mixin() []ent.Mixin {
+	return []ent.Mixin{pulid.MixinWithPrefix("AU")}
+}
+
+// Fields of AuditEvent.
+func (AuditEvent) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("seq").Unique().Immutable().
+			Comment("position in the chain, from 1").Annotations(entgql.Skip()),
+		field.Time("at").Default(time.Now).Immutable().Annotations(entgql.OrderField("AT")),
+		field.String("actor").Immutable().Comment("account id, or \"system\""),
+		field.String("action").Immutable(),
+		field.String("target_type").Immutable(),
+		field.String("target_id").Immutable(),
+		field.JSON("detail", map[string]any{}).Optional().Immutable().
+			Annotations(entgql.Type("Map")),
+		field.String("unit_path").Optional().Immutable().
+			Comment("the unit the event concerns, for admins' scope").Annotations(entgql.Skip()),
+		field.String("client_ip").Optional().Immutable().MaxLen(64),
+		field.String("prev_hash").Immutable().Annotations(entgql.Skip()),
+		field.String("hash").Immutable().Annotations(entgql.Skip()),
+	}
+}
+
+// Indexes of AuditEvent.
+func (AuditEvent) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("unit_path"), index.Fields("target_id")}
+}
+
+// Annotations of AuditEvent.
+func (AuditEvent) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// Policy of AuditEvent.
+func (AuditEvent) Policy() ent.Policy { return auditPolicy() }

@@ -1,0 +1,211 @@
+// Package policy decides who may do what, with Casbin.
+//
+// The model and the role permissions are embedded files (model.conf,
+// policy.csv). Role assignments (which account holds which role in which
+// unit subtree) come from the database through an Assignments function and
+// are reloaded after every grant (Reload), on every replica through the event
+// bus. The Authorizer is built once in main and passed in.
+package policy
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	stringadapter "github.com/casbin/casbin/v2/persist/string-adapter"
+)
+
+//go:embed model.conf
+var modelText string
+
+//go:embed policy.csv
+var policyText string
+
+// Roles.
+const (
+	SuperAdmin = "super_admin"
+	Admin      = "admin"
+	Registrar  = "registrar"
+	Officer    = "officer"
+)
+
+// Objects and actions of the policy.
+const (
+	ObjAdmin         = "admin"
+	ObjUnit          = "unit"
+	ObjOfficer       = "officer"
+	ObjAccount       = "account"
+	ObjAudit         = "audit"
+	ObjSMS           = "sms"
+	ObjRegistration  = "registration"
+	ObjScan          = "scan"
+	ObjCitizen       = "citizen"
+	ObjIntrospection = "introspection"
+
+	ActRead    = "read"
+	ActManage  = "manage"
+	ActGrant   = "grant"
+	ActImport  = "import"
+	ActMonitor = "monitor"
+	ActCreate  = "create"
+	ActLookup  = "lookup"
+	ActUse     = "use"
+)
+
+// RootPath is the domain of the whole tree.
+const RootPath = "/"
+
+// Assignment says that an account holds a role in a unit subtree.
+type Assignment struct {
+	Subject string // account id
+	Role    string
+	Path    string // the unit's materialised path; RootPath for everywhere
+}
+
+// Assignments loads every role assignment from the database.
+type Assignments func(ctx context.Context) ([]Assignment, error)
+
+// Scope is where a subject may do something: everywhere, or in these subtrees.
+type Scope struct {
+	All   bool
+	Paths []string
+}
+
+// Covers reports whether the scope includes the unit at path.
+func (s Scope) Covers(path string) bool {
+	if s.All {
+		return true
+	}
+	for _, p := range s.Paths {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Empty reports whether the scope includes nothing.
+func (s Scope) Empty() bool { return !s.All && len(s.Paths) == 0 }
+
+// Authorizer answers authorisation questions. It is safe for concurrent use.
+type Authorizer struct {
+	load Assignments
+	mu   sync.RWMutex
+	e    *casbin.Enforcer
+}
+
+// New builds an Authorizer and loads the assignments once.
+func New(ctx context.Context, load Assignments) (*Authorizer, error) {
+	a := &Authorizer{load: load}
+	if err := a.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Reload rebuilds the enforcer from the embedded policy and the database's
+// assignments. On error the previous enforcer stays in force.
+func (a *Authorizer) Reload(ctx context.Context) error {
+	assignments, err := a.load(ctx)
+	if err != nil {
+		return fmt.Errorf("policy: load assignments: %w", err)
+	}
+	e, err := newEnforcer(assignments)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.e = e
+	a.mu.Unlock()
+	return nil
+}
+
+func newEnforcer(assignments []Assignment) (*casbin.Enforcer, error) {
+	m, err := model.NewModelFromString(modelText)
+	if err != nil {
+		return nil, fmt.Errorf("policy: model: %w", err)
+	}
+	e, err := casbin.NewEnforcer(m, stringadapter.NewAdapter(policyText))
+	if err != nil {
+		return nil, fmt.Errorf("policy: enforcer: %w", err)
+	}
+	// A role held at a unit's path covers every unit below it.
+	e.AddNamedDomainMatchingFunc("g", "subtree", func(requested, held string) bool {
+		return strings.HasPrefix(requested, held)
+	})
+	rules := make([][]string, 0, len(assignments))
+	for _, as := range assignments {
+		rules = append(rules, []string{as.Subject, as.Role, as.Path})
+	}
+	if len(rules) > 0 {
+		if _, err := e.AddGroupingPolicies(rules); err != nil {
+			return nil, fmt.Errorf("policy: assignments: %w", err)
+		}
+	}
+	return e, nil
+}
+
+
+// Allowed reports whether subject may do act on obj at the unit with the given path.
+func (a *Authorizer) Allowed(subject, path, obj, act string) bool {
+	if subject == "" || path == "" {
+		return false
+	}
+	a.mu.RLock()
+	e := a.e
+	a.mu.RUnlock()
+	ok, err := e.Enforce(subject, path, obj, act)
+	return err == nil && ok
+}
+
+// Scope returns the subtrees in which subject may do act on obj.
+func (a *Authorizer) Scope(subject, obj, act string) Scope {
+	if subject == "" {
+		return Scope{}
+	}
+	a.mu.RLock()
+	e := a.e
+	a.mu.RUnlock()
+	var s Scope
+	for _, d := range domainsOf(e, subject) {
+		ok, err := e.Enforce(subject, d, obj, act)
+		if err != nil || !ok {
+			continue
+		}
+		if d == RootPath {
+			return Scope{All: true}
+		}
+		s.Paths = append(s.Paths, d)
+	}
+	return s
+}
+
+// Roles returns the roles subject holds, with their paths.
+func (a *Authorizer) Roles(subject string) []Assignment {
+	a.mu.RLock()
+	e := a.e
+	a.mu.RUnlock()
+	var out []Assignment
+	rules, _ := e.GetFilteredGroupingPolicy(0, subject)
+	for _, r := range rules {
+		out = append(out, Assignment{Subject: r[0], Role: r[1], Path: r[2]})
+	}
+	return out
+}
+
+func domainsOf(e *casbin.Enforcer, subject string) []string {
+	rules, _ := e.GetFilteredGroupingPolicy(0, subject)
+	seen := make(map[string]bool, len(rules))
+	var out []string
+	for _, r := range rules {
+		if !seen[r[2]] {
+			seen[r[2]] = true
+			out = append(out, r[2])
+		}
+	}
+	return out
+}

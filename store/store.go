@@ -1,0 +1,152 @@
+// Package store opens the database (SQLite by default, PostgreSQL in
+// production), migrates it and runs transactions.
+//
+// A transaction exposes both the Ent client bound to it and the underlying
+// *sql.Tx, so that a job queue can enqueue in the same transaction as the
+// business change, and it runs OnCommit hooks (event publishing) only after
+// the commit succeeded.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite", pure Go
+
+	"github.com/motcua/motcua/ent"
+	_ "github.com/motcua/motcua/ent/runtime" // privacy policies and defaults
+)
+
+// DefaultURL is the embedded database of `make run`.
+const DefaultURL = "sqlite://./data/motcua.db"
+
+// DB is an open database.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string // dialect.SQLite or dialect.Postgres
+	// DSN is the driver's connection string (for LISTEN/NOTIFY and the job queue).
+	DSN string
+}
+
+// Open opens the database named by rawURL: sqlite://PATH or postgres://….
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	driverName, dialectName, dsn, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open(driverName, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if dialectName == dialect.Postgres {
+		db.SetMaxOpenConns(40)
+		db.SetMaxIdleConns(20)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		// One writer at a time is SQLite's nature; immediate transactions
+		// (see parseURL) queue writers on the busy timeout instead of failing
+		// on lock upgrades. Readers in WAL mode do not block.
+		db.SetMaxOpenConns(8)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	drv := entsql.OpenDB(dialectName, db)
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialectName, DSN: dsn}, nil
+}
+
+// parseURL maps our database URL onto a driver and its DSN.
+func parseURL(rawURL string) (driverName, dialectName, dsn string, err error) {
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite://"):
+		path := strings.TrimPrefix(rawURL, "sqlite://")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if path == "" {
+			return "", "", "", fmt.Errorf("store: %q names no file", rawURL)
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return "", "", "", fmt.Errorf("store: create %s: %w", dir, err)
+			}
+		}
+		q := url.Values{}
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+		return "sqlite", dialect.SQLite, "file:" + path + "?" + q.Encode(), nil
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		return "postgres", dialect.Postgres, rawURL, nil
+	default:
+		return "", "", "", fmt.Errorf("store: unsupported database URL (want sqlite://PATH or postgres://…)")
+	}
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.Client.Close() }
+
+// Ping reports whether the database answers (readiness).
+func (db *DB) Ping(ctx context.Context) error { return db.SQL.PingContext(ctx) }
+
+// Tx is a transaction in progress.
+type Tx struct {
+	// Client is the Ent client bound to the transaction.
+	Client *ent.Client
+	// SQL is the underlying transaction (for the job queue's InsertTx).
+	SQL      *sql.Tx
+	Dialect  string
+	onCommit []func()
+}
+
+// OnCommit runs fn after the transaction committed (never on rollback).
+func (tx *Tx) OnCommit(fn func()) { tx.onCommit = append(tx.onCommit, fn) }
+
+// InTx runs fn in a transaction: committed when fn returns nil, rolled back
+// otherwise (and on panic). OnCommit hooks run after a successful commit.
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) (err error) {
+	sqlTx, err := db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	drv := entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: sqlTx})
+	tx := &Tx{Client: ent.NewClient(ent.Driver(drv)), SQL: sqlTx, Dialect: db.Dialect}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(ctx, tx); err != nil {
+		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("store: rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	for _, hook := range tx.onCommit {
+		hook()
+	}
+	return nil
+}
+
+// IsPostgres reports whether the database is PostgreSQL.
+func (db *DB) IsPostgres() bool { return db.Dialect == dialect.Postgres }

@@ -1,0 +1,66 @@
+import { Card, Table, Typography } from 'antd';
+import { useQuery } from 'urql';
+import { AuditActorsQuery, AuditEventsQuery } from '../graphql/operations';
+import type { AuditEventsQuery as Result } from '../gql/graphql';
+import { useT } from '../i18n';
+import { formatTime } from '../lib/format';
+import { useCursorPaging } from '../lib/paging';
+import { CursorPager } from '../components/CursorPager';
+import { ErrorAlert } from '../components/ErrorAlert';
+
+type Row = NonNullable<NonNullable<NonNullable<Result['auditEvents']['edges']>[number]>['node']>;
+
+function detailText(d: Record<string, unknown> | null | undefined): string {
+  if (!d) return '';
+  return Object.entries(d)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' · ');
+}
+
+/** The audit log, newest first: who did what to which record. */
+export function AuditPage() {
+  const t = useT();
+  const paging = useCursorPaging(25);
+  const [{ data, fetching, error }] = useQuery({ query: AuditEventsQuery, variables: paging.variables });
+  const conn = data?.auditEvents;
+  const rows = (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  // The actor is an account id (or "system"); fetch the names of this page's actors at once.
+  const actorIDs = [...new Set(rows.map((r) => r.actor).filter((a) => a !== 'system'))];
+  const [{ data: actors }] = useQuery({ query: AuditActorsQuery, variables: { ids: actorIDs }, pause: actorIDs.length === 0 });
+  const names = new Map<string, string>();
+  for (const n of actors?.nodes ?? []) if (n && n.__typename === 'Account') names.set(n.id, n.fullName);
+
+  return (
+    <Card title={t('audit.title')}>
+      <ErrorAlert error={error} />
+      <Table<Row>
+        rowKey="id"
+        size="small"
+        loading={fetching}
+        dataSource={rows}
+        pagination={false}
+        locale={{ emptyText: t('audit.empty') }}
+        columns={[
+          { title: t('field.time'), dataIndex: 'at', width: 170, render: (v: string) => formatTime(v) },
+          {
+            title: t('audit.actor'),
+            width: 190,
+            render: (_: unknown, e) => (e.actor === 'system' ? t('audit.system') : names.get(e.actor) ?? e.actor),
+          },
+          { title: t('audit.action'), dataIndex: 'action', width: 210, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+          { title: t('audit.target'), width: 200, render: (_: unknown, e) => <Typography.Text type="secondary">{e.targetType}</Typography.Text> },
+          { title: t('audit.detail'), render: (_: unknown, e) => detailText(e.detail) },
+          { title: t('audit.ip'), dataIndex: 'clientIP', width: 130, render: (v: string | null) => v ?? '' },
+        ]}
+      />
+      <CursorPager
+        page={paging.page}
+        pageSize={paging.pageSize}
+        totalCount={conn?.totalCount}
+        hasNextPage={conn?.pageInfo.hasNextPage}
+        onPrev={paging.prev}
+        onNext={() => paging.next(conn?.pageInfo.endCursor)}
+      />
+    </Card>
+  );
+}

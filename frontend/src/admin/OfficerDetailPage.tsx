@@ -1,0 +1,170 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Checkbox, Col, Descriptions, Result, Row, Skeleton, Space, Typography, message } from 'antd';
+import { ArrowLeftOutlined, ApartmentOutlined } from '@ant-design/icons';
+import { Link, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import {
+  AssignOfficerUnitMutation, GrantAdminMutation, OfficerQuery, SetOfficerPermissionsMutation,
+} from '../graphql/operations';
+import { useT } from '../i18n';
+import { formatDate } from '../lib/format';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { AccountStatusTag, OriginTag, ServiceDeskTag } from '../components/Tags';
+import { UnitPicker } from '../components/UnitPicker';
+import { isSuperAdmin, useViewer } from '../auth/viewer';
+import { grantBlocked } from './grant';
+
+/** One officer: attach a unit (§2 step 2) and grant the right to create citizen accounts (§2 step 3). */
+export function OfficerDetailPage() {
+  const t = useT();
+  const { id = '' } = useParams();
+  const { viewer } = useViewer();
+  const [{ data, fetching, error }] = useQuery({ query: OfficerQuery, variables: { id } });
+  const [unitState, assignUnit] = useMutation(AssignOfficerUnitMutation);
+  const [permState, setPermissions] = useMutation(SetOfficerPermissionsMutation);
+  const [adminState, grantAdmin] = useMutation(GrantAdminMutation);
+  const [pickingUnit, setPickingUnit] = useState(false);
+  const [pickingAdminUnit, setPickingAdminUnit] = useState(false);
+  const [checked, setChecked] = useState(false);
+
+  const node = data?.node;
+  const officer = node && node.__typename === 'Officer' ? node : null;
+  const granted = !!officer?.permissions.includes('CREATE_CITIZEN_ACCOUNTS');
+  useEffect(() => setChecked(granted), [granted, officer?.id]);
+
+  if (fetching && !data) return <Card><Skeleton active /></Card>;
+  if (error && !data) return <ErrorAlert error={error} />;
+  if (!officer) return <Result status="404" title={t('officer.notFound')} extra={<Link to="/admin/officers">{t('action.back')}</Link>} />;
+
+  const a = officer.account;
+  const blocked = grantBlocked({
+    blockers: officer.blockers,
+    manageable: officer.manageable,
+    unitName: officer.unit?.name,
+    isSelf: a.id === viewer?.account.id,
+  });
+  // An existing grant can always be taken away, even when it could not be given now.
+  const checkboxDisabled = !!blocked && !granted;
+
+  return (
+    <Space orientation="vertical" size={24} style={{ width: '100%' }}>
+      <Link to="/admin/officers">
+        <ArrowLeftOutlined /> {t('officer.backToList')}
+      </Link>
+      <Row gutter={[24, 24]}>
+        <Col xs={24} xl={12}>
+          <Card title={t('officer.account')}>
+            <Descriptions column={1} bordered size="small">
+              <Descriptions.Item label={t('field.fullName')}>
+                <Typography.Text strong data-testid="officer-name">{a.fullName}</Typography.Text>
+              </Descriptions.Item>
+              <Descriptions.Item label={t('field.idNumber')}>{a.idNumberMasked}</Descriptions.Item>
+              <Descriptions.Item label={t('field.dateOfBirth')}>{formatDate(a.dateOfBirth)}</Descriptions.Item>
+              <Descriptions.Item label={t('field.phone')}>{a.phoneMasked}</Descriptions.Item>
+              <Descriptions.Item label={t('field.email')}>{a.email || '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('field.status')}><AccountStatusTag status={a.status} /></Descriptions.Item>
+              <Descriptions.Item label={t('field.origin')}><OriginTag origin={a.origin} /></Descriptions.Item>
+            </Descriptions>
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Space orientation="vertical" size={24} style={{ width: '100%' }}>
+            <Card
+              title={t('officer.unitTitle')}
+              extra={
+                <Button icon={<ApartmentOutlined />} onClick={() => setPickingUnit(true)}>
+                  {officer.unit ? t('officer.changeUnit') : t('officer.attachUnit')}
+                </Button>
+              }
+            >
+              <ErrorAlert error={unitState.error} />
+              {officer.unit ? (
+                <div data-testid="officer-unit">
+                  <Typography.Text strong>{officer.unit.name}</Typography.Text> <ServiceDeskTag isServiceDesk={officer.unit.isServiceDesk} />
+                  <div>
+                    <Typography.Text type="secondary">
+                      {t('unit.code')}: <Typography.Text code>{officer.unit.code}</Typography.Text>
+                      {officer.unit.parent ? ` · ${officer.unit.parent.name}` : ''}
+                    </Typography.Text>
+                  </div>
+                </div>
+              ) : (
+                <Typography.Text type="secondary">{t('officers.noUnit')}</Typography.Text>
+              )}
+            </Card>
+            <Card title={t('officer.rightsTitle')}>
+              <ErrorAlert error={permState.error} />
+              <Typography.Text type="secondary" style={{ display: 'block', marginBottom: 8 }}>
+                {t('officer.rightsGroup')}
+              </Typography.Text>
+              <Checkbox
+                checked={checked}
+                disabled={checkboxDisabled}
+                onChange={(e) => setChecked(e.target.checked)}
+                data-testid="grant-checkbox"
+                aria-describedby={blocked ? 'grant-reason' : undefined}
+              >
+                {t('officer.rightCreate')}
+              </Checkbox>
+              {blocked ? (
+                <Alert
+                  id="grant-reason"
+                  data-testid="grant-reason"
+                  type="warning"
+                  showIcon
+                  style={{ marginTop: 12 }}
+                  title={t('officer.cannotGrant')}
+                  description={t(blocked.key, blocked.vars)}
+                />
+              ) : null}
+              <div style={{ marginTop: 16 }}>
+                <Button
+                  type="primary"
+                  disabled={checked === granted}
+                  loading={permState.fetching}
+                  onClick={async () => {
+                    const r = await setPermissions({ officerID: officer.id, permissions: checked ? ['CREATE_CITIZEN_ACCOUNTS'] : [] });
+                    if (r.data) message.success(t('officer.saved'));
+                  }}
+                >
+                  {t('action.save')}
+                </Button>
+              </div>
+            </Card>
+            {isSuperAdmin(viewer) ? (
+              <Card title={t('officer.adminTitle')}>
+                <Typography.Paragraph type="secondary">{t('officer.adminIntro')}</Typography.Paragraph>
+                <ErrorAlert error={adminState.error} />
+                <Button onClick={() => setPickingAdminUnit(true)} disabled={a.origin === 'VNPOST'}>
+                  {t('officer.grantAdmin')}
+                </Button>
+              </Card>
+            ) : null}
+          </Space>
+        </Col>
+      </Row>
+      <UnitPicker
+        open={pickingUnit}
+        title={t('officer.pickUnit')}
+        busy={unitState.fetching}
+        onCancel={() => setPickingUnit(false)}
+        onPick={async (u) => {
+          const r = await assignUnit({ officerID: officer.id, unitID: u.id });
+          setPickingUnit(false);
+          if (r.data) message.success(t('officer.unitSaved'));
+        }}
+      />
+      <UnitPicker
+        open={pickingAdminUnit}
+        title={t('officer.grantAdmin')}
+        busy={adminState.fetching}
+        onCancel={() => setPickingAdminUnit(false)}
+        onPick={async (u) => {
+          const r = await grantAdmin({ accountID: a.id, unitID: u.id });
+          setPickingAdminUnit(false);
+          if (r.data) message.success(t('officer.saved'));
+        }}
+      />
+    </Space>
+  );
+}

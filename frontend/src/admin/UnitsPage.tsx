@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import { Card, Checkbox, Flex, Input, Table, Typography } from 'antd';
+import { useQuery } from 'urql';
+import { UnitsQuery } from '../graphql/operations';
+import type { UnitFieldsFragment } from '../gql/graphql';
+import { useT } from '../i18n';
+import { useCursorPaging } from '../lib/paging';
+import { CursorPager } from '../components/CursorPager';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { ServiceDeskTag } from '../components/Tags';
+import type { MessageKey } from '../i18n/messages';
+
+/** Browse units by identifier code or name; service desks are marked. */
+export function UnitsPage() {
+  const t = useT();
+  const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState('');
+  const [desksOnly, setDesksOnly] = useState(false);
+  const paging = useCursorPaging(20);
+  const [{ data, fetching, error }] = useQuery({
+    query: UnitsQuery,
+    variables: { search: search || null, serviceDesksOnly: desksOnly || null, ...paging.variables },
+  });
+  const conn = data?.units;
+  const rows = (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  return (
+    <Card title={t('units.title')}>
+      <Flex gap={16} align="center" wrap style={{ marginBottom: 16 }} role="search">
+        <Input.Search
+          aria-label={t('unitPicker.search')}
+          placeholder={t('unitPicker.search')}
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          onSearch={() => {
+            setSearch(typed.trim());
+            paging.reset();
+          }}
+          enterButton={t('action.search')}
+          allowClear
+          style={{ width: 440 }}
+        />
+        <Checkbox
+          checked={desksOnly}
+          onChange={(e) => {
+            setDesksOnly(e.target.checked);
+            paging.reset();
+          }}
+        >
+          {t('unitPicker.desksOnly')}
+        </Checkbox>
+      </Flex>
+      <Typography.Paragraph type="secondary">{t('units.rule')}</Typography.Paragraph>
+      <ErrorAlert error={error} />
+      <Table<UnitFieldsFragment>
+        rowKey="id"
+        size="middle"
+        loading={fetching}
+        dataSource={rows}
+        pagination={false}
+        locale={{ emptyText: t('empty.units') }}
+        columns={[
+          { title: t('unit.code'), dataIndex: 'code', width: 180, render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
+          { title: t('unit.name'), render: (_: unknown, u) => <span>{u.name} <ServiceDeskTag isServiceDesk={u.isServiceDesk} /></span> },
+          { title: t('unit.kind'), dataIndex: 'kind', width: 150, render: (k: string) => t(`unitKind.${k}` as MessageKey) },
+          { title: t('unit.parent'), render: (_: unknown, u) => u.parent?.name ?? '—' },
+        ]}
+      />
+      <CursorPager
+        page={paging.page}
+        pageSize={paging.pageSize}
+        totalCount={conn?.totalCount}
+        hasNextPage={conn?.pageInfo.hasNextPage}
+        onPrev={paging.prev}
+        onNext={() => paging.next(conn?.pageInfo.endCursor)}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,99 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Input, Space, Switch, Table, Typography } from 'antd';
+import { ReloadOutlined } from '@ant-design/icons';
+import { useT } from '../i18n';
+import { formatTime } from '../lib/format';
+import { SmsStatusTag } from '../components/Tags';
+import type { SmsStatus } from '../gql/graphql';
+import type { MessageKey } from '../i18n/messages';
+
+interface InboxMessage {
+  phone: string;
+  kind: string;
+  body: string;
+  status: SmsStatus;
+  createdAt: string;
+}
+
+/**
+ * Dev mode only: the console SMS provider's messages to one phone, so a demo or a
+ * test can read an OTP or an initial password without a real phone. The phone is
+ * kept in the page, never in the browser's address bar.
+ */
+export function DevInboxPage() {
+  const t = useT();
+  const [phone, setPhone] = useState('');
+  const [shown, setShown] = useState('');
+  const [rows, setRows] = useState<InboxMessage[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [auto, setAuto] = useState(true);
+
+  const load = useCallback(
+    async (p: string) => {
+      setLoading(true);
+      try {
+        const r = await fetch(`/dev/sms?phone=${encodeURIComponent(p)}`, { credentials: 'same-origin' });
+        if (r.status === 404) {
+          setProblem(t('dev.notDev'));
+          setRows(null);
+        } else if (!r.ok) {
+          setProblem(t('dev.failed', { status: r.status }));
+        } else {
+          setProblem(null);
+          setRows(((await r.json()) as InboxMessage[] | null) ?? []);
+        }
+      } catch {
+        setProblem(t('error.NETWORK'));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [t],
+  );
+
+  useEffect(() => {
+    if (!shown || !auto) return;
+    const h = setInterval(() => void load(shown), 2000);
+    return () => clearInterval(h);
+  }, [shown, auto, load]);
+
+  const show = () => {
+    const p = phone.trim();
+    setShown(p);
+    void load(p);
+  };
+
+  return (
+    <Card title={t('dev.title')}>
+      <Typography.Paragraph type="secondary">{t('dev.intro')}</Typography.Paragraph>
+      <Space wrap style={{ marginBottom: 16 }}>
+        <label htmlFor="dev-phone">{t('field.phone')}</label>
+        <Input id="dev-phone" value={phone} onChange={(e) => setPhone(e.target.value)} onPressEnter={show} style={{ width: 220 }} inputMode="tel" />
+        <Button type="primary" onClick={show}>
+          {t('dev.show')}
+        </Button>
+        <Button icon={<ReloadOutlined />} onClick={() => shown && void load(shown)} disabled={!shown} aria-label={t('action.reload')} />
+        <Switch checked={auto} onChange={setAuto} aria-label={t('dev.auto')} /> {t('dev.auto')}
+      </Space>
+      {problem ? <Alert type="error" showIcon title={problem} style={{ marginBottom: 16 }} /> : null}
+      {rows !== null && (
+        <Table<InboxMessage>
+          data-testid="dev-inbox"
+          size="small"
+          rowKey={(m) => `${m.createdAt}-${m.kind}-${m.body}`}
+          loading={loading && rows.length === 0}
+          dataSource={rows}
+          pagination={false}
+          locale={{ emptyText: t('dev.empty') }}
+          columns={[
+            { title: t('field.time'), dataIndex: 'createdAt', width: 180, render: (v: string) => formatTime(v) },
+            { title: t('dev.kind'), dataIndex: 'kind', width: 190, render: (k: string) => t(`smsKind.${k}` as MessageKey) },
+            { title: t('dev.status'), dataIndex: 'status', width: 140, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
+            { title: t('dev.body'), dataIndex: 'body', render: (b: string) => <Typography.Text code data-testid="dev-sms-body">{b}</Typography.Text> },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,75 @@
+// The GraphQL client: urql over fetch for queries and mutations (multipart for the
+// scan upload), graphql-ws for subscriptions. Authentication is the HttpOnly session
+// cookie, so nothing secret is kept in JavaScript; after sign-in or sign-out the
+// client is rebuilt so the WebSocket reconnects with the new cookie and no cached
+// data of the previous user survives.
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { Client, Provider, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
+import { createClient as createWSClient } from 'graphql-ws';
+import { storedLang } from '../i18n';
+
+function wsURL(): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/graphql`;
+}
+
+function makeClient(): { client: Client; dispose: () => void } {
+  const ws = createWSClient({
+    url: wsURL(),
+    lazy: true,
+    retryAttempts: Infinity,
+    // The server reads the cookie; the language lets it localize subscription errors.
+    connectionParams: () => ({ acceptLanguage: storedLang() }),
+    shouldRetry: () => true,
+  });
+  const client = new Client({
+    url: '/graphql',
+    requestPolicy: 'cache-and-network',
+    fetchOptions: () => ({
+      credentials: 'same-origin',
+      headers: {
+        'Accept-Language': storedLang() === 'en' ? 'en' : 'vi',
+        // Required by the server for multipart uploads (CSRF guard); harmless on JSON.
+        'GraphQL-Require-Preflight': '1',
+      },
+    }),
+    exchanges: [
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query || '' };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+  return { client, dispose: () => void ws.dispose() };
+}
+
+const ResetContext = createContext<() => void>(() => {});
+
+/** Provides the urql client; useResetClient() rebuilds it. */
+export function GraphQLProvider({ children }: { children: ReactNode }) {
+  const [epoch, setEpoch] = useState(0);
+  const made = useMemo(() => makeClient(), [epoch]);
+  const reset = useCallback(() => {
+    made.dispose();
+    setEpoch((e) => e + 1);
+  }, [made]);
+  return (
+    <ResetContext.Provider value={reset}>
+      <Provider value={made.client}>{children}</Provider>
+    </ResetContext.Provider>
+  );
+}
+
+/** Returns a function that drops the client (cache and WebSocket) and builds a fresh one. */
+export function useResetClient(): () => void {
+  return useContext(ResetContext);
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { checkEmail, checkIdMatchesBirthYear, checkIdNumber, checkNewPassword, checkPhone, checkScanFile, nationalPhone } from './validate';
+
+describe('checkIdNumber', () => {
+  it.each([
+    ['001090012345', false, null],
+    ['001 090 012 345', false, null],
+    ['001.090.012.345', true, null],
+    ['123456789', false, null],
+    ['123456789', true, 'validate.idNumber.cmndNotForNew'],
+    ['', false, 'validate.idNumber.required'],
+    ['00109001234a', false, 'validate.idNumber.digits'],
+    ['００１０９００１２３４５', false, 'validate.idNumber.digits'],
+    ['0010900123', false, 'validate.idNumber.length'],
+    ['00109001234', true, 'validate.idNumber.length'],
+  ])('%s (new account: %s) → %s', (input, forNew, want) => {
+    expect(checkIdNumber(input, forNew)?.key ?? null).toBe(want);
+  });
+});
+
+describe('checkIdMatchesBirthYear', () => {
+  it.each([
+    ['001090012345', '1990-05-01', null], // 0 = 1900s male, 90
+    ['001190012345', '1990-05-01', null], // 1 = 1900s female
+    ['001205012345', '2005-01-31', null], // 2 = 2000s
+    ['001090012345', '1991-05-01', 'validate.idNumber.birthYear'],
+    ['001290012345', '1990-05-01', 'validate.idNumber.birthYear'], // 2 means 2000s
+    ['123456789', '1990-05-01', null], // CMND: nothing to compare
+  ])('%s born %s → %s', (id, dob, want) => {
+    expect(checkIdMatchesBirthYear(id, dob)?.key ?? null).toBe(want);
+  });
+
+  it('names the digits that disagree', () => {
+    expect(checkIdMatchesBirthYear('001090012345', '1991-05-01')?.vars).toEqual({ digits: '090', year: 1991 });
+  });
+});
+
+describe('phones', () => {
+  it.each([
+    ['0912 345 678', '0912345678'],
+    ['0912.345.678', '0912345678'],
+    ['84912345678', '0912345678'],
+    ['+84912345678', '0912345678'],
+    ['0084912345678', '0912345678'],
+  ])('%s → %s', (input, want) => {
+    expect(nationalPhone(input)).toBe(want);
+    expect(checkPhone(input)).toBeNull();
+  });
+
+  it.each([
+    ['', 'validate.phone.required'],
+    ['09123a5678', 'validate.phone.digits'],
+    ['091234567', 'validate.phone.length'],
+    ['02438123456', 'validate.phone.length'],
+    ['0243812345', 'validate.phone.notMobile'],
+    ['01623456789', 'validate.phone.oldPrefix'],
+  ])('%s → %s', (input, want) => {
+    expect(checkPhone(input)?.key).toBe(want);
+  });
+
+  it('hints the new prefix for an old 11-digit number', () => {
+    expect(checkPhone('0169 123 4567')?.vars).toEqual({ old: '0169', new: '039' });
+    expect(checkPhone('01201234567')?.vars).toEqual({ old: '0120', new: '070' });
+  });
+});
+
+describe('checkScanFile', () => {
+  it.each([
+    [{ name: 'cccd.pdf', size: 1000 }, null],
+    [{ name: 'CCCD.PDF', size: 5_242_880 }, null],
+    [{ name: 'scan.docx', size: 10 }, null],
+    [{ name: 'scan.doc', size: 10 }, null],
+    [{ name: 'scan.pdf', size: 5_242_881 }, 'validate.scan.size'],
+    [{ name: 'scan.jpg', size: 10 }, 'validate.scan.type'],
+    [{ name: 'pdf', size: 10 }, 'validate.scan.type'],
+    [{ name: 'scan.pdf', size: 0 }, 'validate.scan.empty'],
+  ])('%o → %s', (file, want) => {
+    expect(checkScanFile(file)?.key ?? null).toBe(want);
+  });
+});
+
+describe('others', () => {
+  it('checks e-mail loosely and allows none', () => {
+    expect(checkEmail('')).toBeNull();
+    expect(checkEmail('a@b.vn')).toBeNull();
+    expect(checkEmail('a@b')?.key).toBe('validate.email');
+  });
+
+  it('counts password length in characters, not bytes', () => {
+    expect(checkNewPassword('Đặng Thị')?.key).toBeUndefined(); // 8 characters, more bytes
+    expect(checkNewPassword('1234567')?.key).toBe('validate.password.short');
+    expect(checkNewPassword('x'.repeat(129))?.key).toBe('validate.password.long');
+  });
+});

@@ -1,0 +1,43 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App as AntApp, ConfigProvider } from 'antd';
+import viVN from 'antd/locale/vi_VN';
+import enUS from 'antd/locale/en_US';
+import dayjs from 'dayjs';
+import customParseFormat from 'dayjs/plugin/customParseFormat';
+import 'dayjs/locale/vi';
+import { LangProvider, useLang } from './i18n';
+import { GraphQLProvider } from './graphql/client';
+import { ViewerProvider } from './auth/viewer';
+import { App } from './App';
+
+dayjs.extend(customParseFormat);
+
+function Localized() {
+  const { lang } = useLang();
+  dayjs.locale(lang === 'en' ? 'en' : 'vi');
+  return (
+    <ConfigProvider
+      locale={lang === 'en' ? enUS : viVN}
+      theme={{ token: { colorPrimary: '#a8071a', borderRadius: 6, fontFamily: "'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', sans-serif" } }}
+    >
+      <AntApp>
+        <GraphQLProvider>
+          <ViewerProvider>
+            <App />
+          </ViewerProvider>
+        </GraphQLProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+document.documentElement.lang = localStorage.getItem('motcua.lang') === 'en' ? 'en' : 'vi';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <LangProvider>
+      <Localized />
+    </LangProvider>
+  </StrictMode>,
+);

@@ -16,7 +16,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/graphql': { target: backend, ws: true, changeOrigin: false },
-      '/dev': { target: backend },
+      '/dev/sms': { target: backend },
       '/registrations': { target: backend },
       '/scans': { target: backend },
       '/playground': { target: backend },

@@ -40,6 +40,8 @@ export function App() {
         <Route path="/signin" element={<SignInPage />} />
         <Route path="/forgot-password" element={<ForgotPasswordPage />} />
         <Route path="/change-password" element={<ForcedChangePasswordPage />} />
+        {/* Public on purpose: in a demo the citizen reads their SMS here without signing in. The server serves it in dev mode only. */}
+        <Route path="/inbox" element={<DevInboxPage />} />
         <Route element={<AppLayout />}>
           <Route path="/me" element={<MePage />} />
           <Route path="/admin/officers" element={<Only when={isAdmin}><OfficersPage /></Only>} />
@@ -50,7 +52,6 @@ export function App() {
           <Route path="/officer/accounts" element={<Only when={isOfficer}><CitizenAccountsPage /></Only>} />
           <Route path="/officer/registrations/new" element={<Only when={isOfficer}><NewRegistrationPage /></Only>} />
           <Route path="/officer/registrations/:id" element={<Only when={isOfficer}><RegistrationPage /></Only>} />
-          <Route path="/dev/inbox" element={<DevInboxPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -10,6 +10,7 @@ import { LangProvider, useLang } from './i18n';
 import { GraphQLProvider } from './graphql/client';
 import { ViewerProvider } from './auth/viewer';
 import { App } from './App';
+import './index.css';
 
 dayjs.extend(customParseFormat);
 

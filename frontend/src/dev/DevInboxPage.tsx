@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Card, Input, Space, Switch, Table, Typography } from 'antd';
+import { Alert, Button, Input, Space, Switch, Table, Typography } from 'antd';
+import { Link } from 'react-router';
+import { PublicLayout } from '../layout/PublicLayout';
 import { ReloadOutlined } from '@ant-design/icons';
 import { useT } from '../i18n';
 import { formatTime } from '../lib/format';
@@ -54,26 +56,27 @@ export function DevInboxPage() {
 
   useEffect(() => {
     if (!shown || !auto) return;
-    const h = setInterval(() => void load(shown), 2000);
+    const h = setInterval(() => void load(shown === '*' ? '' : shown), 2000);
     return () => clearInterval(h);
   }, [shown, auto, load]);
 
+  // An empty phone shows every message in the inbox.
   const show = () => {
     const p = phone.trim();
-    setShown(p);
+    setShown(p || '*');
     void load(p);
   };
 
   return (
-    <Card title={t('dev.title')}>
+    <PublicLayout title={t('dev.title')} width={1100}>
       <Typography.Paragraph type="secondary">{t('dev.intro')}</Typography.Paragraph>
       <Space wrap style={{ marginBottom: 16 }}>
         <label htmlFor="dev-phone">{t('field.phone')}</label>
-        <Input id="dev-phone" value={phone} onChange={(e) => setPhone(e.target.value)} onPressEnter={show} style={{ width: 220 }} inputMode="tel" />
+        <Input id="dev-phone" placeholder={t('dev.allPhones')} value={phone} onChange={(e) => setPhone(e.target.value)} onPressEnter={show} style={{ width: 220 }} inputMode="tel" />
         <Button type="primary" onClick={show}>
           {t('dev.show')}
         </Button>
-        <Button icon={<ReloadOutlined />} onClick={() => shown && void load(shown)} disabled={!shown} aria-label={t('action.reload')} />
+        <Button icon={<ReloadOutlined />} onClick={() => shown && void load(shown === '*' ? '' : shown)} disabled={!shown} aria-label={t('action.reload')} />
         <Switch checked={auto} onChange={setAuto} aria-label={t('dev.auto')} /> {t('dev.auto')}
       </Space>
       {problem ? <Alert type="error" showIcon title={problem} style={{ marginBottom: 16 }} /> : null}
@@ -88,12 +91,16 @@ export function DevInboxPage() {
           locale={{ emptyText: t('dev.empty') }}
           columns={[
             { title: t('field.time'), dataIndex: 'createdAt', width: 180, render: (v: string) => formatTime(v) },
+            { title: t('field.phone'), dataIndex: 'phone', width: 140 },
             { title: t('dev.kind'), dataIndex: 'kind', width: 190, render: (k: string) => t(`smsKind.${k}` as MessageKey) },
             { title: t('dev.status'), dataIndex: 'status', width: 140, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
             { title: t('dev.body'), dataIndex: 'body', render: (b: string) => <Typography.Text code data-testid="dev-sms-body">{b}</Typography.Text> },
           ]}
         />
       )}
-    </Card>
+      <div style={{ marginTop: 16 }}>
+        <Link to="/">{t('action.home')}</Link>
+      </div>
+    </PublicLayout>
   );
 }

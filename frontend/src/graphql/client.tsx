@@ -25,6 +25,8 @@ function makeClient(): { client: Client; dispose: () => void } {
   const client = new Client({
     url: '/graphql',
     requestPolicy: 'cache-and-network',
+    // Always POST: a GET would put variables (ID numbers, phones, search text) into URLs and logs.
+    preferGetMethod: false,
     fetchOptions: () => ({
       credentials: 'same-origin',
       headers: {

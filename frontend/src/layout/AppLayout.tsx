@@ -56,7 +56,7 @@ export function AppLayout() {
       label: t('menu.account'),
       children: [
         { key: '/me', icon: <UserOutlined />, label: t('menu.me') },
-        ...(dev ? [{ key: '/dev/inbox', icon: <InboxOutlined />, label: t('menu.devInbox') }] : []),
+        ...(dev ? [{ key: '/inbox', icon: <InboxOutlined />, label: t('menu.devInbox') }] : []),
       ],
     },
   ];

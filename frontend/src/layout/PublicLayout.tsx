@@ -8,7 +8,7 @@ export function PublicLayout({ title, children, width = 420 }: { title: string; 
   const t = useT();
   return (
     <Flex vertical align="center" style={{ minHeight: '100vh', background: '#f0f4f8', padding: '48px 16px' }}>
-      <Flex justify="space-between" align="center" style={{ width, maxWidth: '100%', marginBottom: 16 }}>
+      <Flex justify="space-between" align="center" gap={16} style={{ width: Math.max(width, 560), maxWidth: '100%', marginBottom: 16 }}>
         <div>
           <Typography.Title level={4} style={{ margin: 0, color: '#a8071a' }}>
             {t('app.name')}

@@ -1,0 +1,68 @@
+// (4) The new citizen signs in with the SMS password, is forced to change it, signs
+// out, uses forgot-password, and signs in with the new one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { shot, waitForSms, withApp } from './harness.mjs';
+import { apiCreateCitizen, apiSignIn, cccdFor, gql, signIn, signOut } from './flows.mjs';
+import { demo } from './demo.mjs';
+
+test('citizen: SMS password, forced change, sign out, forgot password, sign in again', { timeout: 120_000 }, async () => {
+  await withApp('citizen-password', async ({ base, page }) => {
+    const phone = '0987 654 321';
+    const idNumber = cccdFor(1992);
+    const token = await apiSignIn(base, demo.officer.login, demo.officer.password);
+    const unitID = (await gql(base, token, '{ viewer { officer { unit { id } } } }')).viewer.officer.unit.id;
+    const since = Date.now() - 1000;
+    const newest = (kind) => (m) => m.kind === kind && Date.parse(m.createdAt) >= since;
+    const pwSms = await apiCreateCitizen(
+      base,
+      token,
+      { idNumber, fullName: 'Lê Thị Cúc', dateOfBirth: '1992-11-20', phone, unitID },
+      async (kind) => waitForSms(base, phone, newest(kind)),
+    );
+    // The initial password is the SMS's last word (whatever the wording around it).
+    const initial = pwSms.body.trim().split(/\s+/).find((w, i, all) => i === all.length - 1 || /mat khau[:\s]*$/i.test(all.slice(0, i).join(' ')));
+    assert.ok(initial, 'the password SMS carries a password');
+
+    // First sign-in with the SMS password: forced change.
+    await signIn(page, base, idNumber, initial.replace(/[.,;]$/, ''));
+    await page.waitForURL(/\/change-password$/);
+    await page.getByText(/mật khẩu được gửi qua tin nhắn/).waitFor();
+    await shot(page, '4-forced-change');
+    const first = 'Hoa sen nở giữa đầm 2025';
+    await page.getByLabel('Mật khẩu hiện tại').fill(initial.replace(/[.,;]$/, ''));
+    await page.getByLabel('Mật khẩu mới', { exact: true }).fill(first);
+    await page.getByLabel('Nhập lại mật khẩu mới').fill(first);
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+    await page.waitForURL(/\/me$/);
+    await page.getByText('Lê Thị Cúc').first().waitFor();
+    await shot(page, '4-citizen-home');
+
+    await signOut(page);
+
+    // Forgot password: a code by SMS, then a new password.
+    await page.getByRole('link', { name: 'Quên mật khẩu?' }).click();
+    await page.getByLabel('Số CMND/CCCD hoặc số điện thoại').fill(phone);
+    const before = Date.now() - 500;
+    await page.getByRole('button', { name: 'Gửi mã xác nhận' }).click();
+    await page.getByLabel('Mã xác nhận').waitFor();
+    const reset = await waitForSms(base, phone, (m) => m.kind === 'RESET_OTP' && Date.parse(m.createdAt) >= before);
+    const second = 'Trăng rằm sáng tỏ 1992';
+    await page.getByLabel('Mã xác nhận').fill(reset.body.match(/\b\d{6}\b/)[0]);
+    await page.getByLabel('Mật khẩu mới', { exact: true }).fill(second);
+    await page.getByLabel('Nhập lại mật khẩu mới').fill(second);
+    await shot(page, '4-forgot-password');
+    await page.getByRole('button', { name: 'Đặt mật khẩu mới' }).click();
+    await page.getByText('Đã đặt mật khẩu mới').waitFor();
+
+    // The old password no longer works; the new one does.
+    await page.goto(`${base}/signin`);
+    await page.getByLabel('Số CMND/CCCD hoặc số điện thoại').fill(idNumber);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(first);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByTestId('error-alert').waitFor();
+    await signIn(page, base, idNumber, second);
+    await page.waitForURL(/\/me$/);
+    await shot(page, '4-signed-in-again');
+  });
+});

@@ -1,0 +1,49 @@
+// (5) The English switch changes the wizard's texts, is remembered by the browser,
+// and the server answers in English too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { shot, withApp } from './harness.mjs';
+import { signIn } from './flows.mjs';
+import { demo } from './demo.mjs';
+
+test('the English switch changes the wizard and the server messages', { timeout: 90_000 }, async () => {
+  await withApp('english', async ({ base, page }) => {
+    await signIn(page, base, demo.officer.login, demo.officer.password);
+    await page.goto(`${base}/officer/registrations/new`);
+    await page.getByText('Tạo tài khoản công dân').first().waitFor();
+    await page.getByRole('button', { name: 'Tra cứu' }).waitFor();
+    await page.getByText('Công dân xác nhận').waitFor();
+
+    await page.getByTestId('lang-switch').getByText('English').click();
+    await page.getByText('Create a citizen account').first().waitFor();
+    await page.getByRole('button', { name: 'Look up' }).waitFor();
+    await page.getByText('Citizen confirms').waitFor();
+    await page.getByText('Register the account').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Tra cứu' }).count(), 0);
+    await shot(page, '5-wizard-english');
+
+    // Remembered across a reload.
+    await page.reload();
+    await page.getByRole('button', { name: 'Look up' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+
+    // Client-side validation speaks English.
+    await page.getByLabel('ID number (CMND/CCCD)').fill('12345');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByText('A CCCD number has 12 digits (an old CMND has 9).').waitFor();
+
+    // The server's refusal comes back in English (Accept-Language: en).
+    const r = await page.evaluate(async () => {
+      const res = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Accept-Language': 'en' },
+        body: JSON.stringify({ query: '{ lookupCitizen(idNumber: "abc") { exists } }' }),
+      });
+      return res.json();
+    });
+    assert.ok(r.errors?.[0]?.extensions?.code, 'a coded refusal');
+    assert.doesNotMatch(r.errors[0].message, /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i, 'the message is English');
+    await page.getByTestId('lang-switch').getByText('Tiếng Việt').click();
+    await page.getByRole('button', { name: 'Tra cứu' }).waitFor();
+  });
+});

@@ -1,0 +1,178 @@
+// The end-to-end harness: runs the real motcua binary on a fresh SQLite database
+// (dev mode seeds the demo data and turns on the console SMS inbox), and drives
+// Debian's Chromium through playwright-core. It builds nothing: the binary must
+// already embed the built SPA (make build).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Where screenshots go (git-ignored). */
+export const screenshotDir = join(here, 'screenshots');
+
+/** The binary under test. */
+export const binary = resolve(here, '..', process.env.MOTCUA_BIN ?? '../bin/motcua');
+
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// Ports 18080–18099 are this project's share of the machine.
+async function freePort(from = 18080, to = 18099) {
+  const order = Array.from({ length: to - from + 1 }, (_, i) => from + i).sort(() => Math.random() - 0.5);
+  for (const port of order) {
+    const ok = await new Promise((res) => {
+      const s = createServer();
+      s.once('error', () => res(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+    });
+    if (ok) return port;
+  }
+  throw new Error(`no free port in ${from}-${to}`);
+}
+
+async function waitReady(base, child, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`motcua exited with ${child.exitCode} before it was ready`);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`motcua not ready after ${timeoutMs} ms`);
+}
+
+/**
+ * Starts motcua on a fresh database. extraArgs are added to `serve`.
+ * Returns { base, dir, log, stop }.
+ */
+export async function startServer(name, extraArgs = []) {
+  if (!existsSync(binary)) throw new Error(`no motcua binary at ${binary}: run make build, or set MOTCUA_BIN`);
+  const dir = mkdtempSync(join(tmpdir(), `motcua-e2e-${name}-`));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const args = ['serve', '--dev', '--addr', `127.0.0.1:${port}`, '--database', `sqlite://${dir}/e2e.db`, ...extraArgs];
+  const logPath = join(dir, 'server.log');
+  const log = createWriteStream(logPath);
+  let output = '';
+  const child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOTCUA_DATABASE: '' } });
+  for (const s of [child.stdout, child.stderr]) {
+    s.on('data', (b) => {
+      output += b.toString();
+      log.write(b);
+    });
+  }
+  try {
+    await waitReady(base, child);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${e.message}\n--- server output ---\n${output.slice(-4000)}`);
+  }
+  return {
+    base,
+    dir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      log.end();
+      if (!process.env.E2E_KEEP) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Launches Debian's Chromium with a fresh profile. Never a downloaded browser.
+ * Returns the persistent context (one profile = one browser; pages are tabs).
+ */
+export async function launchBrowser(name) {
+  const profile = mkdtempSync(join(tmpdir(), `motcua-e2e-chromium-${name}-`));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    viewport: { width: 1366, height: 768 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(15_000);
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a full-page screenshot as e2e/screenshots/<name>.png. */
+export async function shot(page, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Reads the dev inbox JSON for one phone (newest first). */
+export async function inbox(base, phone) {
+  const r = await fetch(`${base}/dev/sms?phone=${encodeURIComponent(phone)}`);
+  if (!r.ok) throw new Error(`GET /dev/sms: ${r.status}`);
+  return r.json();
+}
+
+/** Waits until the inbox of phone has a message matching pred; returns it. */
+export async function waitForSms(base, phone, pred, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const m = (await inbox(base, phone)).find(pred);
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no matching SMS for the phone within ${timeoutMs} ms`);
+}
+
+/** The first run of 6 digits in an SMS body (the OTP). */
+export function otpIn(body) {
+  const m = body.match(/\b(\d{6})\b/);
+  if (!m) throw new Error('no 6-digit code in the SMS body');
+  return m[1];
+}
+
+/**
+ * Runs body(ctx) against a fresh server and browser, and always stops both.
+ * ctx = { base, server, browser, page }.
+ */
+export async function withApp(name, body, { serverArgs = [] } = {}) {
+  const server = await startServer(name, serverArgs);
+  let browser;
+  let page;
+  try {
+    browser = await launchBrowser(name);
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await body({ base: server.base, server, browser, page });
+  } catch (e) {
+    if (page) await shot(page, `${name}-FAILED`).catch(() => {});
+    e.message += `\n--- server output (tail) ---\n${server.output().slice(-3000)}`;
+    throw e;
+  } finally {
+    await browser?.close();
+    await server.stop();
+  }
+}

@@ -6,6 +6,7 @@ package requestinfo
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // Info describes one request.
@@ -42,3 +43,30 @@ func LangFromAcceptLanguage(h string) string {
 	}
 	return "vi"
 }
+
+// SessionWriter lets a resolver set or clear the session cookie of the HTTP
+// response (signIn, signOut). Over a WebSocket there is none.
+type SessionWriter interface {
+	SetSession(token string, expires time.Time)
+	ClearSession()
+}
+
+type writerKey struct{}
+
+// WithSessionWriter returns ctx carrying w.
+func WithSessionWriter(ctx context.Context, w SessionWriter) context.Context {
+	return context.WithValue(ctx, writerKey{}, w)
+}
+
+// SessionWriterFrom returns the request's SessionWriter, or one that does nothing.
+func SessionWriterFrom(ctx context.Context) SessionWriter {
+	if w, ok := ctx.Value(writerKey{}).(SessionWriter); ok {
+		return w
+	}
+	return noSessionWriter{}
+}
+
+type noSessionWriter struct{}
+
+func (noSessionWriter) SetSession(string, time.Time) {}
+func (noSessionWriter) ClearSession()                {}

@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/units"
 )
 
 // IDNumberMasked is the resolver for the idNumberMasked field.
@@ -88,7 +89,14 @@ func (r *queryResolver) Accounts(ctx context.Context, search *string, status *ac
 
 // Units is the resolver for the units field.
 func (r *queryResolver) Units(ctx context.Context, search *string, serviceDesksOnly *bool, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.UnitOrder, where *ent.UnitWhereInput) (*ent.UnitConnection, error) {
-	panic(fmt.Errorf("not implemented: Units - units"))
+	q := units.SearchQuery{}
+	if search != nil {
+		q.Text = *search
+	}
+	if serviceDesksOnly != nil {
+		q.ServiceDesksOnly = *serviceDesksOnly
+	}
+	return r.Resolver.Units.Search(ctx, q, after, first, before, last, orderBy, where)
 }
 
 // AuditEvents is the resolver for the auditEvents field.

@@ -133,6 +133,10 @@ func newEnforcer(assignments []Assignment) (*casbin.Enforcer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy: enforcer: %w", err)
 	}
+	// The adapter only loads the embedded policy: assignments live in memory
+	// (the string adapter cannot save them, and AddGroupingPolicies would
+	// panic asking it to).
+	e.EnableAutoSave(false)
 	// A role held at a unit's path covers every unit below it.
 	e.AddNamedDomainMatchingFunc("g", "subtree", func(requested, held string) bool {
 		return strings.HasPrefix(requested, held)

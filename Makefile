@@ -1,0 +1,67 @@
+# motcua — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := /usr/local/go/bin:$(PATH)
+
+GO        ?= go
+BIN       := bin/motcua
+FRONTEND  := frontend
+GO_TEST_FLAGS ?= -count=1
+
+.PHONY: run build build-go frontend-deps frontend generate check-generated lint test test-go test-frontend e2e bench faults clean
+
+## run: build the SPA and the binary, then serve on the embedded SQLite database in dev mode
+run: build
+	./$(BIN) serve --dev
+
+## build: the SPA (embedded) and the Go binary
+build: frontend build-go
+
+build-go:
+	$(GO) build -o $(BIN) ./cmd/motcua
+
+frontend-deps: $(FRONTEND)/node_modules/.package-lock.json
+
+$(FRONTEND)/node_modules/.package-lock.json: $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	touch $@
+
+frontend: frontend-deps
+	cd $(FRONTEND) && npm run build
+
+## generate: Ent code, graph/ent.graphql, gqlgen code, the SPA's typed operations
+generate: frontend-deps
+	cd ent && $(GO) run -mod=mod entc.go
+	$(GO) tool gqlgen generate --config gqlgen.yml
+	cd $(FRONTEND) && npm run generate
+
+## check-generated: fail when generated code is not what `make generate` writes
+check-generated:
+	./scripts/check-generated.sh
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## test: everything CI runs — lint, generated-code drift, Go tests on SQLite and PostgreSQL, SPA unit and browser tests
+test: lint check-generated test-go test-frontend e2e
+
+test-go:
+	$(GO) test $(GO_TEST_FLAGS) ./...
+
+test-frontend: frontend-deps
+	cd $(FRONTEND) && npm run typecheck && npm run test:unit
+
+e2e: build
+	cd $(FRONTEND) && MOTCUA_BIN=$(CURDIR)/$(BIN) npm run test:e2e
+
+## bench: benchmarks with their numbers (never part of make test)
+bench: build-go
+	./scripts/bench.sh
+
+## faults: kill/restart and abuse runs
+faults: build-go
+	./scripts/faults.sh
+
+clean:
+	rm -rf bin $(FRONTEND)/dist/assets $(FRONTEND)/dist/index.html

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/app"
+	"github.com/motcua/motcua/seed"
+	"github.com/motcua/motcua/sms"
+	"github.com/motcua/motcua/store"
+)
+
+type serveFlags struct {
+	addr, database, publicURL, origins, secretKey, scansBucket, logLevel string
+	dev, trustProxy, migrate                                             bool
+	scanRetention, consoleDelay, httpTimeout                             time.Duration
+	smsProvider, smsHTTPURL, smsHTTPAuthHeader, smsHTTPAuthValue         string
+	smsHTTPSender, smsReceiptSecret, undeliverable, failing              string
+	workers                                                              int
+}
+
+func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
+	f := &serveFlags{}
+	fs := newFlags("serve", stderr)
+	fs.StringVar(&f.addr, "addr", ":8080", "listen address (dev mode: loopback only)")
+	fs.StringVar(&f.database, "database", store.DefaultURL, "sqlite://PATH or postgres://USER:PASS@HOST/DB?sslmode=…")
+	fs.BoolVar(&f.dev, "dev", false, "dev mode: console SMS inbox at /dev/sms, introspection, demo data and sign-ins; loopback only")
+	fs.StringVar(&f.publicURL, "public-url", "", "the URL users open (e.g. https://motcua.example.gov.vn); sets the allowed WebSocket origin and Secure cookies")
+	fs.StringVar(&f.origins, "allowed-origins", "", "extra allowed browser origins, comma-separated")
+	fs.BoolVar(&f.trustProxy, "trust-proxy-headers", false, "take the client address from X-Forwarded-For (behind a load balancer only)")
+	fs.StringVar(&f.secretKey, "secret-key", "", "base64 master key (≥32 bytes) for OTP hashes and SMS/scan encryption; dev mode makes one")
+	fs.StringVar(&f.scansBucket, "scans-bucket", "", "where ID scans are stored: file:///var/lib/motcua/scans or s3://bucket?region=… (default: ./data/scans next to a SQLite database)")
+	fs.DurationVar(&f.scanRetention, "scan-retention", 30*24*time.Hour, "how long scans of cancelled or expired registrations are kept")
+	fs.BoolVar(&f.migrate, "migrate", true, "migrate the database at start")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.IntVar(&f.workers, "sms-workers", 4, "SMS sending workers per replica")
+	fs.StringVar(&f.smsProvider, "sms", "console", "SMS provider: console (simulated) or http (a gateway)")
+	fs.DurationVar(&f.consoleDelay, "sms-console-delay", 2*time.Second, "console provider: delay before the simulated delivery receipt")
+	fs.StringVar(&f.undeliverable, "sms-console-undeliverable", "", "console provider: phones whose SMS are never delivered (comma-separated; dev mode adds the demo's)")
+	fs.StringVar(&f.failing, "sms-console-failing", "", "console provider: phones whose sends fail with a gateway error (comma-separated; dev mode adds the demo's)")
+	fs.StringVar(&f.smsHTTPURL, "sms-http-url", "", "http provider: the gateway's send URL")
+	fs.StringVar(&f.smsHTTPAuthHeader, "sms-http-auth-header", "Authorization", "http provider: auth header name")
+	fs.StringVar(&f.smsHTTPAuthValue, "sms-http-auth-value", "", "http provider: auth header value")
+	fs.StringVar(&f.smsHTTPSender, "sms-http-sender", "DICHVUCONG", "http provider: brand name")
+	fs.DurationVar(&f.httpTimeout, "sms-http-timeout", 10*time.Second, "http provider: request timeout")
+	fs.StringVar(&f.smsReceiptSecret, "sms-receipt-secret", "", "http provider: HMAC secret of delivery receipts (≥16 bytes)")
+	return fs, f
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, f := serveFlagSet(stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if f.dev && !isSet(fs, "addr") && os.Getenv("MOTCUA_ADDR") == "" {
+		f.addr = "127.0.0.1:8080"
+	}
+	if f.dev && !loopback(f.addr) {
+		return fmt.Errorf("--dev refuses a non-loopback --addr (%s): dev mode shows SMS codes to anyone who can connect", f.addr)
+	}
+	logger := newLogger(stderr, f.logLevel)
+	started := time.Now()
+	master, err := app.MasterKey(f.secretKey, f.dev, app.DataDir(f.database))
+	if err != nil {
+		return err
+	}
+	origins := allowedOrigins(f)
+	a, err := app.New(ctx, app.Options{
+		DatabaseURL: f.database, Dev: f.dev, Migrate: f.migrate,
+		AllowedOrigins: origins, TrustProxyHeaders: f.trustProxy,
+		SecureCookie: !(f.dev && strings.HasPrefix(firstOr(origins, "http://"), "http://")),
+		MasterKey:    master, ScansBucket: f.scansBucket, ScanRetention: f.scanRetention,
+		SMSWorkers: f.workers, Logger: logger,
+		SMS: app.SMSOptions{
+			Provider: f.smsProvider, ConsoleDelay: f.consoleDelay,
+			Undeliverable: splitList(f.undeliverable), Failing: splitList(f.failing),
+			HTTP: sms.HTTPConfig{
+				URL: f.smsHTTPURL, AuthHeader: f.smsHTTPAuthHeader, AuthValue: f.smsHTTPAuthValue,
+				Timeout: f.httpTimeout, Sender: f.smsHTTPSender, ReceiptSecret: []byte(f.smsReceiptSecret),
+			},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	url := "http://" + displayAddr(ln.Addr().String())
+	logger.Info("motcua started", "addr", ln.Addr().String(), "database", a.DB.Dialect, "sms", f.smsProvider,
+		"dev", f.dev, "startup_ms", time.Since(started).Milliseconds())
+	fmt.Fprintf(stdout, "\nmotcua is running at %s  (GraphiQL: %s/playground)\n", url, url)
+	if f.dev {
+		printDemo(stdout, a.Demo)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func printDemo(w io.Writer, demo seed.Demo) {
+	fmt.Fprintln(w, "\nDemo sign-ins (dev mode) — đăng nhập thử:")
+	for _, s := range demo.SignIns {
+		fmt.Fprintf(w, "  %-34s %-14s %-16s %s\n", s.Role, s.Login, s.Password, s.Note)
+	}
+	fmt.Fprintf(w, "\nSimulated SMS: every message is in the dev inbox (/dev/sms and the app's Dev inbox).\n")
+	fmt.Fprintf(w, "  never delivered: %s   gateway error: %s\n\n", demo.UndeliverablePhone, demo.FailingPhone)
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// allowedOrigins are the public URL, any extra origins, and in dev mode the
+// loopback origins of the listen address.
+func allowedOrigins(f *serveFlags) []string {
+	var out []string
+	if f.publicURL != "" {
+		out = append(out, strings.TrimRight(f.publicURL, "/"))
+	}
+	out = append(out, splitList(f.origins)...)
+	if f.dev {
+		if _, port, err := net.SplitHostPort(f.addr); err == nil {
+			out = append(out, "http://127.0.0.1:"+port, "http://localhost:"+port)
+		}
+	}
+	return out
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func firstOr(xs []string, def string) string {
+	if len(xs) == 0 {
+		return def
+	}
+	return xs[0]
+}

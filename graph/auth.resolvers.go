@@ -7,60 +7,88 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/viewer"
 )
 
 // SignInLockedUntil is the resolver for the signInLockedUntil field.
 func (r *accountResolver) SignInLockedUntil(ctx context.Context, obj *ent.Account) (*time.Time, error) {
-	panic(fmt.Errorf("not implemented: SignInLockedUntil - signInLockedUntil"))
+	return r.Auth.LockedUntil(ctx, obj.ID)
 }
 
 // SignIn is the resolver for the signIn field.
 func (r *mutationResolver) SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error) {
-	panic(fmt.Errorf("not implemented: SignIn - signIn"))
+	res, err := r.Auth.SignIn(ctx, input.Login, input.Password)
+	if err != nil {
+		return nil, err
+	}
+	v, err := viewerModel(r.Auth.Me(viewer.NewContext(ctx, res.Viewer)))
+	if err != nil {
+		return nil, err
+	}
+	return &model.SignInPayload{Token: res.Token, Viewer: v, MustChangePassword: res.MustChangePassword}, nil
 }
 
 // SignOut is the resolver for the signOut field.
 func (r *mutationResolver) SignOut(ctx context.Context) (bool, error) {
-	panic(fmt.Errorf("not implemented: SignOut - signOut"))
+	return authOK(r.Auth.SignOut(ctx))
 }
 
 // SignOutEverywhere is the resolver for the signOutEverywhere field.
 func (r *mutationResolver) SignOutEverywhere(ctx context.Context) (bool, error) {
-	panic(fmt.Errorf("not implemented: SignOutEverywhere - signOutEverywhere"))
+	return authOK(r.Auth.SignOutEverywhere(ctx))
 }
 
 // RevokeSession is the resolver for the revokeSession field.
 func (r *mutationResolver) RevokeSession(ctx context.Context, sessionID pulid.ID) (bool, error) {
-	panic(fmt.Errorf("not implemented: RevokeSession - revokeSession"))
+	return authOK(r.Auth.RevokeSession(ctx, sessionID))
 }
 
 // ChangePassword is the resolver for the changePassword field.
 func (r *mutationResolver) ChangePassword(ctx context.Context, input model.ChangePasswordInput) (bool, error) {
-	panic(fmt.Errorf("not implemented: ChangePassword - changePassword"))
+	return authOK(r.Auth.ChangePassword(ctx, input.CurrentPassword, input.NewPassword))
 }
 
 // RequestPasswordReset is the resolver for the requestPasswordReset field.
 func (r *mutationResolver) RequestPasswordReset(ctx context.Context, login string) (bool, error) {
-	panic(fmt.Errorf("not implemented: RequestPasswordReset - requestPasswordReset"))
+	return authOK(r.Auth.RequestPasswordReset(ctx, login))
 }
 
 // ResetPassword is the resolver for the resetPassword field.
 func (r *mutationResolver) ResetPassword(ctx context.Context, input model.ResetPasswordInput) (bool, error) {
-	panic(fmt.Errorf("not implemented: ResetPassword - resetPassword"))
+	return authOK(r.Auth.ResetPassword(ctx, input.Login, input.Code, input.NewPassword))
 }
 
 // UnlockSignIn is the resolver for the unlockSignIn field.
 func (r *mutationResolver) UnlockSignIn(ctx context.Context, accountID pulid.ID) (bool, error) {
-	panic(fmt.Errorf("not implemented: UnlockSignIn - unlockSignIn"))
+	return authOK(r.Auth.Unlock(ctx, accountID))
 }
 
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
-	panic(fmt.Errorf("not implemented: Viewer - viewer"))
+	return viewerModel(r.Auth.Me(ctx))
+}
+
+// authOK turns a service error into a Boolean! answer.
+func authOK(err error) (bool, error) { return err == nil, err }
+
+// viewerModel is the GraphQL Viewer of auth.Me (nil when signed out).
+func viewerModel(me *auth.Me, err error) (*model.Viewer, error) {
+	if me == nil || err != nil {
+		return nil, err
+	}
+	v := &model.Viewer{Account: me.Account, Roles: me.Roles, Officer: me.Officer,
+		Permissions: []model.Permission{}, Sessions: me.Sessions}
+	if me.CanCreateCitizenAccounts {
+		v.Permissions = append(v.Permissions, model.PermissionCreateCitizenAccounts)
+	}
+	if me.CurrentSessionID != "" {
+		v.CurrentSessionID = &me.CurrentSessionID
+	}
+	return v, nil
 }

@@ -7,75 +7,96 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
+	"github.com/motcua/motcua/enrol"
 	"github.com/motcua/motcua/ent"
+	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/vn"
 )
 
 // StartRegistration is the resolver for the startRegistration field.
 func (r *mutationResolver) StartRegistration(ctx context.Context, input model.StartRegistrationInput) (*ent.Registration, error) {
-	panic(fmt.Errorf("not implemented: StartRegistration - startRegistration"))
+	in := enrol.StartInput{
+		IDNumber: input.IDNumber, FullName: input.FullName, DateOfBirth: input.DateOfBirth,
+		Phone: input.Phone, UnitID: input.UnitID, Scan: input.Scan.File,
+	}
+	if input.Email != nil {
+		in.Email = *input.Email
+	}
+	return r.Enrol.Start(ctx, in)
 }
 
 // SendRegistrationOtp is the resolver for the sendRegistrationOTP field.
 func (r *mutationResolver) SendRegistrationOtp(ctx context.Context, registrationID pulid.ID) (*ent.Registration, error) {
-	panic(fmt.Errorf("not implemented: SendRegistrationOtp - sendRegistrationOTP"))
+	return r.Enrol.SendOTP(ctx, registrationID)
 }
 
 // CompleteRegistration is the resolver for the completeRegistration field.
 func (r *mutationResolver) CompleteRegistration(ctx context.Context, registrationID pulid.ID, code string) (*ent.Registration, error) {
-	panic(fmt.Errorf("not implemented: CompleteRegistration - completeRegistration"))
+	return r.Enrol.Complete(ctx, registrationID, code)
 }
 
 // CancelRegistration is the resolver for the cancelRegistration field.
 func (r *mutationResolver) CancelRegistration(ctx context.Context, registrationID pulid.ID) (*ent.Registration, error) {
-	panic(fmt.Errorf("not implemented: CancelRegistration - cancelRegistration"))
+	return r.Enrol.Cancel(ctx, registrationID)
 }
 
 // ResendInitialPassword is the resolver for the resendInitialPassword field.
 func (r *mutationResolver) ResendInitialPassword(ctx context.Context, accountID pulid.ID) (*ent.SMSMessage, error) {
-	panic(fmt.Errorf("not implemented: ResendInitialPassword - resendInitialPassword"))
+	return r.Enrol.ResendInitialPassword(ctx, accountID)
 }
 
 // LookupCitizen is the resolver for the lookupCitizen field.
 func (r *queryResolver) LookupCitizen(ctx context.Context, idNumber string) (*model.CitizenLookup, error) {
-	panic(fmt.Errorf("not implemented: LookupCitizen - lookupCitizen"))
+	l, err := r.Enrol.Lookup(ctx, idNumber)
+	if err != nil {
+		return nil, err
+	}
+	kind := account.IDKind(l.Kind)
+	out := &model.CitizenLookup{Exists: l.Exists, Warnings: l.Warnings, IDKind: &kind}
+	if l.MaskedName != "" {
+		out.MaskedName = &l.MaskedName
+	}
+	if l.Province != "" {
+		out.Province = &l.Province
+	}
+	return out, nil
 }
 
 // Registrations is the resolver for the registrations field.
 func (r *queryResolver) Registrations(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.RegistrationWhereInput) (*ent.RegistrationConnection, error) {
-	panic(fmt.Errorf("not implemented: Registrations - registrations"))
+	return r.Enrol.Registrations(ctx, after, first, before, last, where)
 }
 
 // CitizenAccountsCreatedByMe is the resolver for the citizenAccountsCreatedByMe field.
 func (r *queryResolver) CitizenAccountsCreatedByMe(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.AccountConnection, error) {
-	panic(fmt.Errorf("not implemented: CitizenAccountsCreatedByMe - citizenAccountsCreatedByMe"))
+	return r.Enrol.AccountsCreatedByMe(ctx, after, first, before, last)
 }
 
 // PhoneMasked is the resolver for the phoneMasked field.
 func (r *registrationResolver) PhoneMasked(ctx context.Context, obj *ent.Registration) (string, error) {
-	panic(fmt.Errorf("not implemented: PhoneMasked - phoneMasked"))
+	return vn.MaskPhone(obj.Phone), nil
 }
 
 // OtpAttemptsLeft is the resolver for the otpAttemptsLeft field.
 func (r *registrationResolver) OtpAttemptsLeft(ctx context.Context, obj *ent.Registration) (*int, error) {
-	panic(fmt.Errorf("not implemented: OtpAttemptsLeft - otpAttemptsLeft"))
+	return r.Enrol.OTPAttemptsLeft(ctx, obj)
 }
 
 // RequestFormURL is the resolver for the requestFormURL field.
 func (r *registrationResolver) RequestFormURL(ctx context.Context, obj *ent.Registration) (string, error) {
-	panic(fmt.Errorf("not implemented: RequestFormURL - requestFormURL"))
+	return r.Enrol.RequestFormURL(obj.ID), nil
 }
 
 // ScanURL is the resolver for the scanURL field.
 func (r *registrationResolver) ScanURL(ctx context.Context, obj *ent.Registration) (*string, error) {
-	panic(fmt.Errorf("not implemented: ScanURL - scanURL"))
+	return r.Enrol.ScanURL(ctx, obj)
 }
 
 // Sms is the resolver for the sms field.
 func (r *registrationResolver) Sms(ctx context.Context, obj *ent.Registration) ([]*ent.SMSMessage, error) {
-	panic(fmt.Errorf("not implemented: Sms - sms"))
+	return r.Enrol.CaseSMS(ctx, obj)
 }

@@ -33,9 +33,9 @@ func (Account) Fields() []ent.Field {
 		field.String("tax_code").Optional().Nillable().MaxLen(14).
 			Comment("a 10- or 13-digit tax code, when the account has one apart from the ID number").
 			Annotations(entgql.Skip()),
-		field.String("full_name").NotEmpty().MaxLen(100).
+		field.String("full_name").NotEmpty().Validate(maxRunes(100)).
 			Annotations(entgql.OrderField("FULL_NAME")),
-		field.String("name_folded").MaxLen(100).
+		field.String("name_folded").Validate(maxRunes(100)).
 			Comment("vn.Fold(full_name): the search column").
 			Annotations(entgql.Skip()),
 		field.Time("date_of_birth").

@@ -25,9 +25,9 @@ func (Unit) Fields() []ent.Field {
 		field.String("code").NotEmpty().MaxLen(35).Unique().
 			Comment("agency electronic identifier (mã định danh), QCVN 102:2016").
 			Annotations(entgql.OrderField("CODE")),
-		field.String("name").NotEmpty().MaxLen(300).
+		field.String("name").NotEmpty().Validate(maxRunes(300)).
 			Annotations(entgql.OrderField("NAME")),
-		field.String("name_folded").MaxLen(300).
+		field.String("name_folded").Validate(maxRunes(300)).
 			Comment("vn.Fold(name): the search column, identical on SQLite and PostgreSQL").
 			Annotations(entgql.Skip()),
 		field.Enum("kind").Values("MINISTRY", "PROVINCE", "COMMUNE", "AGENCY"),

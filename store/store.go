@@ -125,7 +125,7 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) err
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	drv := entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: sqlTx})
+	drv := inTxDriver{entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: sqlTx})}
 	tx := &Tx{Client: ent.NewClient(ent.Driver(drv)), SQL: sqlTx, Dialect: db.Dialect}
 	defer func() {
 		if p := recover(); p != nil {
@@ -147,6 +147,15 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) err
 	}
 	return nil
 }
+
+// inTxDriver is an Ent driver bound to a transaction in progress. Operations
+// that would open a transaction of their own (UpdateOne with hooks, for
+// example) join this one instead.
+type inTxDriver struct{ *entsql.Driver }
+
+// Tx returns a transaction that is the surrounding one: commit and rollback
+// are left to InTx.
+func (d inTxDriver) Tx(context.Context) (dialect.Tx, error) { return dialect.NopTx(d.Driver), nil }
 
 // IsPostgres reports whether the database is PostgreSQL.
 func (db *DB) IsPostgres() bool { return db.Dialect == dialect.Postgres }

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/motcua/motcua/ent"
@@ -15,26 +14,42 @@ import (
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/graph/generated"
 	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/smsqueue"
 )
 
 // SmsMessages is the resolver for the smsMessages field.
 func (r *queryResolver) SmsMessages(ctx context.Context, status *smsmessage.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.SMSMessageConnection, error) {
-	panic(fmt.Errorf("not implemented: SmsMessages - smsMessages"))
+	return r.SMS.Messages(ctx, status, after, first, before, last)
 }
 
 // PhoneMasked is the resolver for the phoneMasked field.
 func (r *sMSMessageResolver) PhoneMasked(ctx context.Context, obj *ent.SMSMessage) (string, error) {
-	panic(fmt.Errorf("not implemented: PhoneMasked - phoneMasked"))
+	return smsqueue.MaskedPhone(obj), nil
 }
 
 // RegistrationEvents is the resolver for the registrationEvents field.
 func (r *subscriptionResolver) RegistrationEvents(ctx context.Context, registrationID pulid.ID) (<-chan *model.RegistrationEvent, error) {
-	panic(fmt.Errorf("not implemented: RegistrationEvents - registrationEvents"))
+	in, err := r.SMS.RegistrationEvents(ctx, registrationID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *model.RegistrationEvent)
+	go func() {
+		defer close(out)
+		for e := range in {
+			select {
+			case out <- &model.RegistrationEvent{Kind: model.RegistrationEventKind(e.Kind), Registration: e.Registration, Sms: e.SMS, At: e.At}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
 }
 
 // SmsActivity is the resolver for the smsActivity field.
 func (r *subscriptionResolver) SmsActivity(ctx context.Context, unitID *pulid.ID) (<-chan *ent.SMSMessage, error) {
-	panic(fmt.Errorf("not implemented: SmsActivity - smsActivity"))
+	return r.SMS.SMSActivity(ctx, unitID)
 }
 
 // Subscription returns generated.SubscriptionResolver implementation.

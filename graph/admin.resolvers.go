@@ -7,84 +7,117 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/officers"
+	"github.com/motcua/motcua/requestinfo"
 	"github.com/motcua/motcua/units"
+	"github.com/motcua/motcua/vn"
 )
 
 // IDNumberMasked is the resolver for the idNumberMasked field.
 func (r *accountResolver) IDNumberMasked(ctx context.Context, obj *ent.Account) (string, error) {
-	panic(fmt.Errorf("not implemented: IDNumberMasked - idNumberMasked"))
+	return vn.MaskIDNumber(obj.IDNumber), nil
 }
 
 // PhoneMasked is the resolver for the phoneMasked field.
 func (r *accountResolver) PhoneMasked(ctx context.Context, obj *ent.Account) (string, error) {
-	panic(fmt.Errorf("not implemented: PhoneMasked - phoneMasked"))
+	return vn.MaskPhone(obj.Phone), nil
 }
 
 // AddOfficer is the resolver for the addOfficer field.
 func (r *mutationResolver) AddOfficer(ctx context.Context, accountID pulid.ID) (*ent.Officer, error) {
-	panic(fmt.Errorf("not implemented: AddOfficer - addOfficer"))
+	return r.Officers.Add(ctx, accountID)
 }
 
 // AssignOfficerUnit is the resolver for the assignOfficerUnit field.
 func (r *mutationResolver) AssignOfficerUnit(ctx context.Context, officerID pulid.ID, unitID pulid.ID) (*ent.Officer, error) {
-	panic(fmt.Errorf("not implemented: AssignOfficerUnit - assignOfficerUnit"))
+	o, notice, err := r.Officers.AssignUnit(ctx, officerID, unitID)
+	if err != nil {
+		return nil, err
+	}
+	if notice != nil {
+		setNotice(ctx, notice.Message(requestinfo.FromContext(ctx).Lang))
+	}
+	return o, nil
 }
 
 // SetOfficerPermissions is the resolver for the setOfficerPermissions field.
 func (r *mutationResolver) SetOfficerPermissions(ctx context.Context, officerID pulid.ID, permissions []model.Permission) (*ent.Officer, error) {
-	panic(fmt.Errorf("not implemented: SetOfficerPermissions - setOfficerPermissions"))
+	perms := make([]officers.Permission, len(permissions))
+	for i, p := range permissions {
+		perms[i] = officers.Permission(p)
+	}
+	return r.Officers.SetPermissions(ctx, officerID, perms)
 }
 
 // GrantAdmin is the resolver for the grantAdmin field.
 func (r *mutationResolver) GrantAdmin(ctx context.Context, accountID pulid.ID, unitID pulid.ID) (*ent.Officer, error) {
-	panic(fmt.Errorf("not implemented: GrantAdmin - grantAdmin"))
+	return r.Officers.GrantAdmin(ctx, accountID, unitID)
 }
 
 // Permissions is the resolver for the permissions field.
 func (r *officerResolver) Permissions(ctx context.Context, obj *ent.Officer) ([]model.Permission, error) {
-	panic(fmt.Errorf("not implemented: Permissions - permissions"))
+	out := []model.Permission{}
+	for _, p := range officers.Permissions(obj) {
+		out = append(out, model.Permission(p))
+	}
+	return out, nil
 }
 
 // IsAdmin is the resolver for the isAdmin field.
 func (r *officerResolver) IsAdmin(ctx context.Context, obj *ent.Officer) (bool, error) {
-	panic(fmt.Errorf("not implemented: IsAdmin - isAdmin"))
+	return officers.IsAdmin(obj), nil
 }
 
 // IsSuperAdmin is the resolver for the isSuperAdmin field.
 func (r *officerResolver) IsSuperAdmin(ctx context.Context, obj *ent.Officer) (bool, error) {
-	panic(fmt.Errorf("not implemented: IsSuperAdmin - isSuperAdmin"))
+	return obj.SuperAdmin, nil
 }
 
 // Blockers is the resolver for the blockers field.
 func (r *officerResolver) Blockers(ctx context.Context, obj *ent.Officer) ([]model.OfficerBlocker, error) {
-	panic(fmt.Errorf("not implemented: Blockers - blockers"))
+	bs, err := r.Officers.BlockersOf(ctx, obj)
+	out := make([]model.OfficerBlocker, len(bs))
+	for i, b := range bs {
+		out[i] = model.OfficerBlocker(b)
+	}
+	return out, err
 }
 
 // Manageable is the resolver for the manageable field.
 func (r *officerResolver) Manageable(ctx context.Context, obj *ent.Officer) (bool, error) {
-	panic(fmt.Errorf("not implemented: Manageable - manageable"))
+	return officers.Manageable(ctx, obj), nil
 }
 
 // Notice is the resolver for the notice field.
 func (r *officerResolver) Notice(ctx context.Context, obj *ent.Officer) (*string, error) {
-	panic(fmt.Errorf("not implemented: Notice - notice"))
+	return noticeOf(ctx), nil
 }
 
 // Officers is the resolver for the officers field.
 func (r *queryResolver) Officers(ctx context.Context, search *string, status *account.Status, unitID *pulid.ID, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.OfficerOrder, where *ent.OfficerWhereInput) (*ent.OfficerConnection, error) {
-	panic(fmt.Errorf("not implemented: Officers - officers"))
+	q := officers.OfficerSearch{Status: status, UnitID: unitID, OrderBy: orderBy, Where: where,
+		Page: officers.Page{First: first, After: after, Last: last, Before: before}}
+	if search != nil {
+		q.Search = *search
+	}
+	return r.Resolver.Officers.Search(ctx, q)
 }
 
 // Accounts is the resolver for the accounts field.
 func (r *queryResolver) Accounts(ctx context.Context, search *string, status *account.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) (*ent.AccountConnection, error) {
-	panic(fmt.Errorf("not implemented: Accounts - accounts"))
+	q := officers.AccountSearch{Status: status, OrderBy: orderBy, Where: where,
+		Page: officers.Page{First: first, After: after, Last: last, Before: before}}
+	if search != nil {
+		q.Search = *search
+	}
+	return r.Resolver.Officers.SearchAccounts(ctx, q)
 }
 
 // Units is the resolver for the units field.
@@ -101,5 +134,33 @@ func (r *queryResolver) Units(ctx context.Context, search *string, serviceDesksO
 
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
-	panic(fmt.Errorf("not implemented: AuditEvents - auditEvents"))
+	return r.Resolver.Officers.AuditEvents(ctx, officers.Page{First: first, After: after, Last: last, Before: before}, where)
+}
+
+// noticeKey is where assignOfficerUnit leaves its notice for Officer.notice:
+// among the arguments of the mutation's own field context, which the fields of
+// its answer see as their parent. The notice belongs to that one answer and
+// to no other request; no server wiring is needed.
+const noticeKey = "motcua.notice"
+
+func setNotice(ctx context.Context, msg string) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return
+	}
+	if fc.Args == nil {
+		fc.Args = map[string]any{}
+	}
+	fc.Args[noticeKey] = msg
+}
+
+func noticeOf(ctx context.Context) *string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Parent == nil {
+		return nil
+	}
+	if msg, ok := fc.Parent.Args[noticeKey].(string); ok {
+		return &msg
+	}
+	return nil
 }

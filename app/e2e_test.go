@@ -194,17 +194,6 @@ func TestAdminAtGraphiQL(t *testing.T) {
 	})
 }
 
-// TestPasswordChangeRequired: a session signed in with an initial password
-// may only read viewer, change the password and sign out.
-func TestPasswordChangeRequired(t *testing.T) {
-	s := start(t, dbtest.SQLiteURL(t))
-	c := s.signIn(t, "020204900008", "Kx7mQ2vRt9") // the demo's unused initial password
-	mustDo(t, c, `{ viewer { account { id mustChangePassword } } }`, nil, nil)
-	wantCode(t, c, `{ units(first: 1) { totalCount } }`, nil, "PASSWORD_CHANGE_REQUIRED")
-	mustDo(t, c, `mutation { changePassword(input:{currentPassword:"Kx7mQ2vRt9", newPassword:"mot hai ba bon nam"}) }`, nil, nil)
-	mustDo(t, c, `{ units(first: 1) { totalCount } }`, nil, nil)
-}
-
 func TestTransportGuards(t *testing.T) {
 	s := start(t, dbtest.SQLiteURL(t))
 	// A multipart POST without the preflight header (a cross-site form) is refused.

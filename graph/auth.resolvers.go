@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/requestinfo"
 	"github.com/motcua/motcua/viewer"
 )
 
@@ -27,6 +28,7 @@ func (r *mutationResolver) SignIn(ctx context.Context, input model.SignInInput) 
 	if err != nil {
 		return nil, err
 	}
+	requestinfo.SessionWriterFrom(ctx).SetSession(res.Token, res.ExpiresAt)
 	v, err := viewerModel(r.Auth.Me(viewer.NewContext(ctx, res.Viewer)))
 	if err != nil {
 		return nil, err
@@ -36,11 +38,13 @@ func (r *mutationResolver) SignIn(ctx context.Context, input model.SignInInput) 
 
 // SignOut is the resolver for the signOut field.
 func (r *mutationResolver) SignOut(ctx context.Context) (bool, error) {
+	requestinfo.SessionWriterFrom(ctx).ClearSession()
 	return authOK(r.Auth.SignOut(ctx))
 }
 
 // SignOutEverywhere is the resolver for the signOutEverywhere field.
 func (r *mutationResolver) SignOutEverywhere(ctx context.Context) (bool, error) {
+	requestinfo.SessionWriterFrom(ctx).ClearSession()
 	return authOK(r.Auth.SignOutEverywhere(ctx))
 }
 

@@ -64,6 +64,7 @@ func newGraphQL(cfg Config, deps Deps) (http.Handler, error) {
 	srv.SetDisableSuggestion(!cfg.Dev)
 	srv.Use(introspection{dev: cfg.Dev})
 	srv.Use(extension.FixedComplexityLimit(complexityLimit))
+	srv.Use(depthLimit{max: maxDepth})
 	srv.AroundRootFields(passwordChangeGuard)
 	srv.AroundFields(pageSizeGuard)
 	srv.SetErrorPresenter(errorPresenter(cfg))

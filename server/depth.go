@@ -16,7 +16,7 @@ const maxDepth = 12
 // depthLimit refuses operations nested deeper than max.
 type depthLimit struct{ max int }
 
-func (depthLimit) ExtensionName() string                  { return "DepthLimit" }
+func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
 func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (d depthLimit) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {

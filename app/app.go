@@ -188,15 +188,19 @@ func (a *App) useProvider(o SMSOptions, now func() time.Time) (devInbox http.Han
 		a.console = sms.NewConsole(sms.ConsoleConfig{
 			ReceiptDelay: o.ConsoleDelay, Undeliverable: o.Undeliverable, Failing: o.Failing,
 		}, a.Queue, a.logger, now)
-		a.Queue.SetProvider(a.console)
+		if err := a.Queue.SetProvider(a.console); err != nil {
+			return nil, nil, err
+		}
 		return a.console.InboxHandler(), receipts, nil
 	case "http":
 		p, err := sms.NewHTTP(o.HTTP, &http.Client{Timeout: o.HTTP.Timeout})
 		if err != nil {
 			return nil, nil, err
 		}
-		a.Queue.SetProvider(p)
-		receipts["http"] = p.ReceiptHandler(a.Queue, now, nil)
+		if err := a.Queue.SetProvider(p); err != nil {
+			return nil, nil, err
+		}
+		receipts["http"] = a.Queue.CountRejectedReceipts("http", p.ReceiptHandler(a.Queue, now, nil))
 		return nil, receipts, nil
 	}
 	return nil, nil, fmt.Errorf("app: SMS provider must be console or http, not %q", o.Provider)

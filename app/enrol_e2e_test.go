@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/internal/dbtest"
 	"github.com/motcua/motcua/internal/gqlclient"
 )
 
@@ -199,4 +200,46 @@ func waitSMS(t *testing.T, sub *gqlclient.Subscription, kind, status string) {
 		}
 	}
 	t.Fatalf("%s never reached %s; saw %v", kind, status, seen)
+}
+
+// TestForgotPassword is problem 3 of §4: a citizen who lost the SMS password
+// recovers on their own with a code sent by SMS (read from the dev inbox).
+func TestForgotPassword(t *testing.T) {
+	s := start(t, dbtest.SQLiteURL(t))
+	ctx := context.Background()
+	anon := s.client()
+	// The imported demo account has no password yet; it is ACTIVE.
+	const login, phone = "079199900010", "%2B84912000110"
+	var ok struct{ RequestPasswordReset bool }
+	mustDo(t, anon, `mutation($l:String!){ requestPasswordReset(login:$l) }`, map[string]any{"l": login}, &ok)
+	// An unknown login gets the same answer.
+	var unknown struct{ RequestPasswordReset bool }
+	mustDo(t, anon, `mutation{ requestPasswordReset(login:"001099123456") }`, nil, &unknown)
+	if !ok.RequestPasswordReset || !unknown.RequestPasswordReset {
+		t.Fatal("requestPasswordReset must always answer true")
+	}
+	var code string
+	deadline := time.Now().Add(10 * time.Second)
+	for code == "" && time.Now().Before(deadline) {
+		for _, m := range devInbox(t, s, phone) {
+			if m.Kind == "RESET_OTP" {
+				if c := otpInBody.FindStringSubmatch(m.Body); c != nil {
+					code = c[1]
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code == "" {
+		t.Fatal("no RESET_OTP in the dev inbox")
+	}
+	resetQ := `mutation($l:String!,$c:String!,$p:String!){ resetPassword(input:{login:$l, code:$c, newPassword:$p}) }`
+	wantCode(t, anon, resetQ, map[string]any{"l": login, "c": code, "p": "12345678"}, "PASSWORD_TOO_WEAK")
+	mustDo(t, anon, resetQ, map[string]any{"l": login, "c": code, "p": "hoa sen no tren ho"}, nil)
+	// The code is spent.
+	r, err := anon.Do(ctx, resetQ, map[string]any{"l": login, "c": code, "p": "hoa sen no tren ho 2"})
+	if err != nil || len(r.Errors) == 0 {
+		t.Fatalf("a used code worked again: %v %+v", err, r)
+	}
+	s.signIn(t, login, "hoa sen no tren ho")
 }

@@ -1,20 +1,19 @@
 // (1) A super admin finds an officer by a name typed without diacritics, attaches a
 // service-desk unit and grants the right; the grant is refused with a visible reason
-// for a non-desk unit and for the VNPost account.
+// for a non-desk unit and for the VNPost account. The path is the source document's
+// §2: search, "Add account" when not found, attach the unit, tick the right.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shot, withApp } from './harness.mjs';
 import { signIn } from './flows.mjs';
 import { demo } from './demo.mjs';
 
-async function openOfficer(page, search, fullName) {
-  await page.getByRole('link', { name: /Quản lý người dùng/ }).first().click().catch(() => {});
+const rightName = 'Quyền tạo tài khoản cho công dân';
+
+async function searchOfficers(page, text) {
   const box = page.getByLabel('Tìm tài khoản cán bộ');
-  await box.fill(search);
+  await box.fill(text);
   await box.press('Enter');
-  const link = page.getByTestId('officer-table').getByRole('link', { name: fullName, exact: true });
-  await link.waitFor();
-  return link;
 }
 
 async function attachUnit(page, search, unitName) {
@@ -30,39 +29,65 @@ test('super admin attaches a service desk and grants the right; refusals say why
   await withApp('admin-grant', async ({ base, page }) => {
     await signIn(page, base, demo.superAdmin.login, demo.superAdmin.password);
     await page.waitForURL(/\/admin\/officers$/);
+    await page.getByTestId('officer-table').locator('tbody tr').first().waitFor();
 
-    // Search without diacritics finds the name written with them.
-    const link = await openOfficer(page, demo.plainOfficer.search, demo.plainOfficer.fullName);
+    // Not in user management yet: the empty result says what to do.
+    await searchOfficers(page, demo.newOfficer.search);
+    await page.getByText('Không tìm thấy tài khoản cán bộ.').waitFor();
+    await shot(page, '1-officer-not-found');
+
+    // "Add account": the registered account is found without diacritics and added.
+    await page.getByRole('button', { name: 'Thêm mới tài khoản' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Tìm tài khoản cán bộ').fill(demo.newOfficer.search);
+    await dialog.getByLabel('Tìm tài khoản cán bộ').press('Enter');
+    const row = dialog.locator('tbody tr', { hasText: demo.newOfficer.fullName });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Thêm' }).click();
+    await page.waitForURL(/\/admin\/officers\/[^/]+$/);
+    const officerURL = page.url();
+
+    // Searching again now finds her, by the name without diacritics.
+    await page.goto(`${base}/admin/officers`);
+    await searchOfficers(page, demo.newOfficer.search);
+    const link = page.getByTestId('officer-table').getByRole('link', { name: demo.newOfficer.fullName, exact: true });
+    await link.waitFor();
     await shot(page, '1-officer-search');
     await link.click();
-    await page.getByTestId('officer-name').getByText(demo.plainOfficer.fullName).waitFor();
+    assert.equal(page.url(), officerURL);
+    await page.getByTestId('officer-name').getByText(demo.newOfficer.fullName).waitFor();
 
-    // A unit that is not a service desk: the checkbox is disabled and says why.
-    await attachUnit(page, demo.nonDesk.search, demo.nonDesk.name);
-    const checkbox = page.getByRole('checkbox', { name: 'Quyền tạo tài khoản cho công dân' });
-    assert.equal(await checkbox.isDisabled(), true);
+    // No unit yet: the right cannot be granted, and the page says why.
+    const checkbox = page.getByRole('checkbox', { name: rightName });
     const reason = page.getByTestId('grant-reason');
+    await reason.getByText(/chưa được gắn đơn vị/).waitFor();
+    assert.equal(await checkbox.isDisabled(), true);
+
+    // A unit that is not a service desk: still refused, with the naming rule.
+    await attachUnit(page, demo.nonDesk.search, demo.nonDesk.name);
     await reason.getByText(/không phải Trung tâm phục vụ hành chính công hoặc Bộ phận một cửa/).waitFor();
+    assert.equal(await checkbox.isDisabled(), true);
     await shot(page, '1-grant-refused-not-desk');
 
-    // A service desk: the right can be granted, and it stays granted after a reload.
+    // A service desk: the right is granted and stays granted after a reload.
     await attachUnit(page, demo.serviceDesk.search, demo.serviceDesk.name);
     await reason.waitFor({ state: 'detached' });
     await checkbox.check();
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã lưu phân quyền.').waitFor();
     await page.reload();
-    await page.getByRole('checkbox', { name: 'Quyền tạo tài khoản cho công dân' }).waitFor();
-    assert.equal(await page.getByRole('checkbox', { name: 'Quyền tạo tài khoản cho công dân' }).isChecked(), true);
+    await page.getByRole('checkbox', { name: rightName }).waitFor();
+    assert.equal(await page.getByRole('checkbox', { name: rightName }).isChecked(), true);
     await shot(page, '1-grant-saved');
 
-    // The VNPost account: never an officer's right, whatever its unit.
+    // The VNPost account: never an officer's right, although its unit is a desk.
     await page.goto(`${base}/admin/officers`);
-    const vn = await openOfficer(page, demo.vnpost.search, demo.vnpost.fullName);
+    await searchOfficers(page, demo.vnpost.search);
+    const vn = page.getByTestId('officer-table').getByRole('link', { name: demo.vnpost.fullName, exact: true });
     await vn.click();
     await page.getByTestId('officer-name').getByText(demo.vnpost.fullName).waitFor();
     await page.getByTestId('grant-reason').getByText(/Bưu điện Việt Nam/).waitFor();
-    assert.equal(await page.getByRole('checkbox', { name: 'Quyền tạo tài khoản cho công dân' }).isDisabled(), true);
+    assert.equal(await page.getByRole('checkbox', { name: rightName }).isDisabled(), true);
     await shot(page, '1-grant-refused-vnpost');
   });
 });

@@ -7,9 +7,7 @@ import { cccdFor, fillStepOne, signIn } from './flows.mjs';
 import { demo } from './demo.mjs';
 
 test('an undelivered OTP shows live with advice, and resend sends a new code', { timeout: 180_000 }, async () => {
-  await withApp(
-    'undelivered-otp',
-    async ({ base, page }) => {
+  await withApp('undelivered-otp', async ({ base, page }) => {
       const citizen = { idNumber: cccdFor(1985), fullName: 'Trần Văn Bình', dateOfBirth: '02/09/1985', phone: demo.undeliverablePhone };
       await signIn(page, base, demo.officer.login, demo.officer.password);
       await fillStepOne(page, base, citizen);
@@ -29,7 +27,5 @@ test('an undelivered OTP shows live with advice, and resend sends a new code', {
       const sent = (await inbox(base, citizen.phone)).filter((m) => m.kind === 'REGISTRATION_OTP');
       assert.equal(sent.length, 2, 'two OTP messages were sent');
       await shot(page, '3-otp-resent');
-    },
-    { serverArgs: demo.undeliverableArgs ?? [] },
-  );
+  });
 });

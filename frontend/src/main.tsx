@@ -20,7 +20,7 @@ function Localized() {
   return (
     <ConfigProvider
       locale={lang === 'en' ? enUS : viVN}
-      theme={{ token: { colorPrimary: '#a8071a', borderRadius: 6, fontFamily: "'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', sans-serif" } }}
+      theme={{ token: { colorPrimary: '#0b5cab', borderRadius: 6, fontFamily: "'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', sans-serif" } }}
     >
       <AntApp>
         <GraphQLProvider>

@@ -41,16 +41,17 @@ export function AuditPage() {
         pagination={false}
         locale={{ emptyText: t('audit.empty') }}
         columns={[
-          { title: t('field.time'), dataIndex: 'at', width: 170, render: (v: string) => formatTime(v) },
+          { title: t('field.time'), dataIndex: 'at', width: 160, render: (v: string) => formatTime(v) },
           {
             title: t('audit.actor'),
             width: 190,
+            ellipsis: true,
             render: (_: unknown, e) => (e.actor === 'system' ? t('audit.system') : names.get(e.actor) ?? e.actor),
           },
-          { title: t('audit.action'), dataIndex: 'action', width: 210, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-          { title: t('audit.target'), width: 200, render: (_: unknown, e) => <Typography.Text type="secondary">{e.targetType}</Typography.Text> },
-          { title: t('audit.detail'), render: (_: unknown, e) => detailText(e.detail) },
-          { title: t('audit.ip'), dataIndex: 'clientIP', width: 130, render: (v: string | null) => v ?? '' },
+          { title: t('audit.action'), dataIndex: 'action', width: 190, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+          { title: t('audit.target'), width: 110, render: (_: unknown, e) => <Typography.Text type="secondary">{e.targetType}</Typography.Text> },
+          { title: t('audit.detail'), render: (_: unknown, e) => <Typography.Text style={{ fontSize: 13 }}>{detailText(e.detail)}</Typography.Text> },
+          { title: t('audit.ip'), dataIndex: 'clientIP', width: 110, render: (v: string | null) => v ?? '' },
         ]}
       />
       <CursorPager

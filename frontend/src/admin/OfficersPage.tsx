@@ -52,7 +52,7 @@ export function OfficersPage() {
           onSearch={runSearch}
           enterButton={t('action.search')}
           allowClear
-          style={{ width: 440 }}
+          style={{ width: 520 }}
           data-testid="officer-search"
         />
         <Select<AccountStatus | ''>
@@ -105,9 +105,10 @@ export function OfficersPage() {
         columns={[
           {
             title: t('field.fullName'),
+            width: 210,
             render: (_: unknown, o) => <Link to={`/admin/officers/${o.id}`}>{o.account.fullName}</Link>,
           },
-          { title: t('field.idNumber'), render: (_: unknown, o) => o.account.idNumberMasked, width: 150 },
+          { title: t('field.idNumber'), render: (_: unknown, o) => o.account.idNumberMasked, width: 140 },
           { title: t('field.phone'), render: (_: unknown, o) => o.account.phoneMasked, width: 150 },
           {
             title: t('field.unit'),
@@ -120,20 +121,24 @@ export function OfficersPage() {
                 <Typography.Text type="secondary">{t('officers.noUnit')}</Typography.Text>
               ),
           },
-          { title: t('field.status'), width: 140, render: (_: unknown, o) => <AccountStatusTag status={o.account.status} /> },
+          { title: t('field.status'), width: 130, render: (_: unknown, o) => <AccountStatusTag status={o.account.status} /> },
           {
             title: t('officers.rights'),
             width: 190,
             render: (_: unknown, o) => (
               <Space size={4} wrap>
                 {o.permissions.includes('CREATE_CITIZEN_ACCOUNTS') ? <Tag color="green">{t('officers.canCreate')}</Tag> : null}
-                {o.isAdmin ? <Tag color="purple">{t('officers.admin')}</Tag> : null}
+                {o.isSuperAdmin ? (
+                  <Tag color="magenta">{t('officers.superAdmin')}</Tag>
+                ) : o.isAdmin ? (
+                  <Tag color="purple">{t('officers.admin')}</Tag>
+                ) : null}
               </Space>
             ),
           },
           {
             title: '',
-            width: 110,
+            width: 90,
             render: (_: unknown, o) => (
               <Link to={`/admin/officers/${o.id}`} aria-label={t('officers.openNamed', { name: o.account.fullName })}>
                 {t('action.open')}

@@ -39,7 +39,8 @@ export function SmsTimeline({ sms, purpose, seenAt, testId }: Props) {
     ? Math.max(0, ...Object.keys(seenAt ?? {}).map((s) => path.indexOf(s as SmsStatus)), sms.status === 'UNDELIVERED' ? 2 : 0)
     : path.indexOf(sms.status);
   const items = path.slice(0, failed ? reached + 1 : path.length).map((st, i) => {
-    const done = i < reached || (i === reached && st === 'DELIVERED');
+    // On failure every step up to where it stopped was passed; otherwise the current one is in progress.
+    const done = failed ? i <= reached : i < reached || (i === reached && st === 'DELIVERED');
     const current = !failed && i === reached && st !== 'DELIVERED';
     const at = seenAt?.[st] ?? (st === 'QUEUED' ? sms.createdAt : i === reached ? sms.updatedAt : undefined);
     return {

@@ -169,7 +169,7 @@ export const vi = {
   'menu.createCitizen': 'Tạo tài khoản công dân',
   'menu.account': 'Tài khoản',
   'menu.me': 'Tài khoản của tôi',
-  'menu.devInbox': 'Hộp thư SMS (thử nghiệm)',
+  'menu.devInbox': 'Hộp thư SMS thử',
 
   'officers.title': 'Quản lý người dùng',
   'officers.add': 'Thêm mới tài khoản',
@@ -184,6 +184,7 @@ export const vi = {
   'officers.rights': 'Quyền',
   'officers.canCreate': 'Tạo tài khoản công dân',
   'officers.admin': 'Quản trị cấp 1',
+  'officers.superAdmin': 'Quản trị cấp cao',
   'officers.openNamed': 'Chi tiết tài khoản {name}',
 
   'addOfficer.title': 'Thêm mới tài khoản cán bộ',
@@ -527,6 +528,7 @@ export const en: Record<MessageKey, string> = {
   'officers.rights': 'Rights',
   'officers.canCreate': 'Creates citizen accounts',
   'officers.admin': 'Level-1 admin',
+  'officers.superAdmin': 'Senior administrator',
   'officers.openNamed': 'Details of {name}',
 
   'addOfficer.title': 'Add an officer account',

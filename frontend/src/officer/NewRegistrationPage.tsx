@@ -194,6 +194,7 @@ export function NewRegistrationPage() {
               <Form.Item
                 label={t('field.phone')}
                 name="phone"
+                required
                 extra={t('wizard.phoneHelp')}
                 rules={[{ validator: async (_, v: string | undefined) => { const p = checkPhone(v ?? ''); if (p) throw new Error(t(p.key, p.vars)); } }]}
               >

@@ -77,7 +77,7 @@ func (p Problem) String() string {
 // A dry run reports every bad row and writes nothing. A real run is all or
 // nothing: one transaction, written in batches of BatchSize as the file is
 // read, rolled back when any row is bad (ErrRejected) or anything fails. The
-// file is streamed: memory grows by a few bytes per row for the duplicate
+// file is streamed: memory grows by a few tens of bytes per row for the duplicate
 // checks, not with the file. Imported accounts have no password until their
 // owner sets one through "forgot password". One audit event records the
 // import.

@@ -37,7 +37,7 @@ func system() context.Context { return viewer.System(context.Background()) }
 //
 // super is the super admin; citizen has an account and nothing else.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	authz *policy.Authorizer
 	bus   *events.Local
@@ -48,7 +48,7 @@ type world struct {
 	super, adminHN, adminHue, officer, citizen   *ent.Account
 }
 
-func newWorld(t *testing.T, db *store.DB) *world {
+func newWorld(t testing.TB, db *store.DB) *world {
 	t.Helper()
 	w := &world{t: t, db: db, bus: events.NewLocal()}
 	t.Cleanup(func() { w.bus.Close() })

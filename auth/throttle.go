@@ -191,6 +191,11 @@ func (s *Service) Unlock(ctx context.Context, accountID pulid.ID) error {
 	if !v.SignedIn() {
 		return errUnauthenticated()
 	}
+	// Decide before reading: whether an account id exists is nobody's business
+	// but an admin's.
+	if v.Scope(policy.ObjAccount, ActUnlock).Empty() {
+		return errMayNotUnlock()
+	}
 	sys := viewer.System(ctx)
 	acct, err := s.db.Client.Account.Get(sys, accountID)
 	switch {

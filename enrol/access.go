@@ -113,6 +113,9 @@ func (s *Service) ownCase(ctx context.Context, id pulid.ID) (*viewer.Viewer, *en
 		return nil, nil, errUnauthenticated()
 	case v.OfficerID == "":
 		return nil, nil, errNotOfficer()
+	case v.Scope(policy.ObjRegistration, policy.ActCreate).Empty():
+		// Only a registrar acts on cases; decide before reading any.
+		return nil, nil, errNoRight()
 	}
 	reg, err := s.db.Client.Registration.Get(ctx, id)
 	switch {

@@ -102,10 +102,12 @@ func TestWhoMayActOnACase(t *testing.T) {
 		run  func(f *fixture, ctx context.Context, regID, accID pulid.ID) error
 		want map[string]refusal.Code
 	}
+	// Actors who hold no registrar role anywhere are refused before any
+	// case is read; registrars see only their own cases.
 	mutation := map[string]refusal.Code{
-		anonymous: refusal.Unauthenticated, citizen: refusal.Forbidden, noRight: refusal.NotFound,
+		anonymous: refusal.Unauthenticated, citizen: refusal.Forbidden, noRight: refusal.Forbidden,
 		registrar2: refusal.NotFound, registrar3: refusal.NotFound,
-		adminA: refusal.Forbidden, adminB: refusal.NotFound, registrar1: ok,
+		adminA: refusal.Forbidden, adminB: refusal.Forbidden, registrar1: ok,
 	}
 	documents := map[string]refusal.Code{
 		anonymous: refusal.Unauthenticated, citizen: refusal.NotFound, noRight: refusal.NotFound,
@@ -141,7 +143,7 @@ func TestWhoMayActOnACase(t *testing.T) {
 			_, err := f.svc.ResendInitialPassword(ctx, acc)
 			return err
 		}, map[string]refusal.Code{
-			anonymous: refusal.Unauthenticated, citizen: refusal.NotFound, noRight: refusal.NotFound,
+			anonymous: refusal.Unauthenticated, citizen: refusal.Forbidden, noRight: refusal.Forbidden,
 			registrar2: refusal.NotFound, registrar3: refusal.NotFound,
 			adminA: ok, adminB: refusal.Forbidden, registrar1: ok,
 		}},

@@ -44,6 +44,9 @@ func (s *Service) ResendInitialPassword(ctx context.Context, accountID pulid.ID)
 	if !v.SignedIn() {
 		return nil, errUnauthenticated()
 	}
+	if v.Scope(policy.ObjRegistration, policy.ActCreate).Empty() && v.Scope(policy.ObjAccount, policy.ActRead).Empty() {
+		return nil, errNoRight()
+	}
 	acc, err := s.db.Client.Account.Get(ctx, accountID)
 	switch {
 	case ent.IsNotFound(err), errors.Is(err, privacy.Deny):

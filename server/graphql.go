@@ -145,6 +145,9 @@ func errorPresenter(cfg Config) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		switch {
+		case errors.Is(err, privacy.Deny) && !viewer.FromContext(ctx).SignedIn():
+			r := refusal.New(refusal.Unauthenticated, "Bạn cần đăng nhập.", "Please sign in.")
+			return presentRefusal(gqlErr, r, info.Lang)
 		case errors.Is(err, privacy.Deny):
 			r := refusal.New(refusal.Forbidden, "Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.")
 			return presentRefusal(gqlErr, r, info.Lang)

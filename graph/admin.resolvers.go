@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
@@ -80,6 +79,12 @@ func (r *officerResolver) IsSuperAdmin(ctx context.Context, obj *ent.Officer) (b
 	return obj.SuperAdmin, nil
 }
 
+// CanCreateCitizenAccounts is the resolver for the canCreateCitizenAccounts field.
+func (r *officerResolver) CanCreateCitizenAccounts(ctx context.Context, obj *ent.Officer) (bool, error) {
+	blockers, err := r.Resolver.Officers.BlockersOf(ctx, obj)
+	return err == nil && len(blockers) == 0, err
+}
+
 // Blockers is the resolver for the blockers field.
 func (r *officerResolver) Blockers(ctx context.Context, obj *ent.Officer) ([]model.OfficerBlocker, error) {
 	bs, err := r.Officers.BlockersOf(ctx, obj)
@@ -135,32 +140,4 @@ func (r *queryResolver) Units(ctx context.Context, search *string, serviceDesksO
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
 	return r.Resolver.Officers.AuditEvents(ctx, officers.Page{First: first, After: after, Last: last, Before: before}, where)
-}
-
-// noticeKey is where assignOfficerUnit leaves its notice for Officer.notice:
-// among the arguments of the mutation's own field context, which the fields of
-// its answer see as their parent. The notice belongs to that one answer and
-// to no other request; no server wiring is needed.
-const noticeKey = "motcua.notice"
-
-func setNotice(ctx context.Context, msg string) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return
-	}
-	if fc.Args == nil {
-		fc.Args = map[string]any{}
-	}
-	fc.Args[noticeKey] = msg
-}
-
-func noticeOf(ctx context.Context) *string {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Parent == nil {
-		return nil
-	}
-	if msg, ok := fc.Parent.Args[noticeKey].(string); ok {
-		return &msg
-	}
-	return nil
 }

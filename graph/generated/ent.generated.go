@@ -35,7 +35,7 @@ type OfficerResolver interface {
 	Permissions(ctx context.Context, obj *ent.Officer) ([]model.Permission, error)
 	IsAdmin(ctx context.Context, obj *ent.Officer) (bool, error)
 	IsSuperAdmin(ctx context.Context, obj *ent.Officer) (bool, error)
-
+	CanCreateCitizenAccounts(ctx context.Context, obj *ent.Officer) (bool, error)
 	Blockers(ctx context.Context, obj *ent.Officer) ([]model.OfficerBlocker, error)
 	Manageable(ctx context.Context, obj *ent.Officer) (bool, error)
 	Notice(ctx context.Context, obj *ent.Officer) (*string, error)
@@ -1682,7 +1682,7 @@ func (ec *executionContext) _Officer_canCreateCitizenAccounts(ctx context.Contex
 			return ec.fieldContext_Officer_canCreateCitizenAccounts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CanCreateCitizenAccounts, nil
+			return ec.Resolvers.Officer().CanCreateCitizenAccounts(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -1693,7 +1693,7 @@ func (ec *executionContext) _Officer_canCreateCitizenAccounts(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_Officer_canCreateCitizenAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Officer", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Officer", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Officer_blockers(ctx context.Context, field graphql.CollectedField, obj *ent.Officer) (ret graphql.Marshaler) {
@@ -8376,10 +8376,11 @@ func (ec *executionContext) _Officer(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Officer_isSuperAdmin(ctx, field, obj)
 				})
 		case "canCreateCitizenAccounts":
-			out.Values[i] = ec._Officer_canCreateCitizenAccounts(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Officer_canCreateCitizenAccounts(ctx, field, obj)
+				})
 		case "blockers":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -9600,20 +9601,6 @@ func (ec *executionContext) unmarshalNSessionWhereInput2ᚖgithubᚗcomᚋmotcua
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalTime(v)
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
-	}
-	return res
-}
-
 func (ec *executionContext) marshalNUnit2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚐUnit(ctx context.Context, sel ast.SelectionSet, v *ent.Unit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Unit!")
@@ -9955,24 +9942,6 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
-}
-
-func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalMap(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalMap(v)
-	return res
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
@@ -10334,59 +10303,6 @@ func (ec *executionContext) unmarshalOSessionWhereInput2ᚖgithubᚗcomᚋmotcua
 	}
 	res, err := ec.unmarshalInputSessionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]time.Time, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTime2timeᚐTime(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-func (ec *executionContext) marshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := make(graphql.Array, len(v))
-	for i := range v {
-		ret[i] = ec.marshalNTime2timeᚐTime(ctx, sel, v[i])
-	}
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalTime(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalTime(*v)
-	return res
 }
 
 func (ec *executionContext) marshalOUnit2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚐUnit(ctx context.Context, sel ast.SelectionSet, v *ent.Unit) graphql.Marshaler {

@@ -2074,10 +2074,6 @@ https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
 """
-The builtin Map type
-"""
-scalar Map
-"""
 An object with an ID.
 Follows the [Relay Global Object Identification Specification](https://relay.dev/graphql/objectidentification.htm)
 """
@@ -2780,10 +2776,6 @@ input SessionWhereInput {
   userAgentEqualFold: String
   userAgentContainsFold: String
 }
-"""
-The builtin Time type
-"""
-scalar Time
 type Unit implements Node {
   id: ID!
   createdAt: Time!
@@ -2985,6 +2977,12 @@ input UnitWhereInput {
 scalar Date
 "A file in a GraphQL multipart request."
 scalar Upload
+# Time and Map are declared here rather than left to entgql, whose generator
+# adds or drops them on alternate runs when ent.graphql already has them.
+"An instant, RFC 3339."
+scalar Time
+"A JSON object."
+scalar Map
 
 type Mutation
 `, BuiltIn: false},

@@ -1,0 +1,25 @@
+package graph
+
+import (
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/graph/model"
+)
+
+// authOK turns a service error into a Boolean! answer.
+func authOK(err error) (bool, error) { return err == nil, err }
+
+// viewerModel is the GraphQL Viewer of auth.Me (nil when signed out).
+func viewerModel(me *auth.Me, err error) (*model.Viewer, error) {
+	if me == nil || err != nil {
+		return nil, err
+	}
+	v := &model.Viewer{Account: me.Account, Roles: me.Roles, Officer: me.Officer,
+		Permissions: []model.Permission{}, Sessions: me.Sessions}
+	if me.CanCreateCitizenAccounts {
+		v.Permissions = append(v.Permissions, model.PermissionCreateCitizenAccounts)
+	}
+	if me.CurrentSessionID != "" {
+		v.CurrentSessionID = &me.CurrentSessionID
+	}
+	return v, nil
+}

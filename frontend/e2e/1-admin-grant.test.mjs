@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shot, withApp } from './harness.mjs';
-import { signIn } from './flows.mjs';
+import { signIn, waitOrRefusal } from './flows.mjs';
 import { demo } from './demo.mjs';
 
 const rightName = 'Quyền tạo tài khoản cho công dân';
@@ -55,7 +55,7 @@ test('super admin attaches a service desk and grants the right; refusals say why
     await shot(page, '1-officer-search');
     await link.click();
     assert.equal(page.url(), officerURL);
-    await page.getByTestId('officer-name').getByText(demo.newOfficer.fullName).waitFor();
+    await waitOrRefusal(page, page.getByTestId('officer-name').getByText(demo.newOfficer.fullName));
 
     // No unit yet: the right cannot be granted, and the page says why.
     const checkbox = page.getByRole('checkbox', { name: rightName });
@@ -85,7 +85,7 @@ test('super admin attaches a service desk and grants the right; refusals say why
     await searchOfficers(page, demo.vnpost.search);
     const vn = page.getByTestId('officer-table').getByRole('link', { name: demo.vnpost.fullName, exact: true });
     await vn.click();
-    await page.getByTestId('officer-name').getByText(demo.vnpost.fullName).waitFor();
+    await waitOrRefusal(page, page.getByTestId('officer-name').getByText(demo.vnpost.fullName));
     await page.getByTestId('grant-reason').getByText(/Bưu điện Việt Nam/).waitFor();
     assert.equal(await page.getByRole('checkbox', { name: rightName }).isDisabled(), true);
     await shot(page, '1-grant-refused-vnpost');

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shot, withApp } from './harness.mjs';
-import { signIn } from './flows.mjs';
+import { signIn, signOut } from './flows.mjs';
 import { demo } from './demo.mjs';
 
 test('the English switch changes the wizard and the server messages', { timeout: 90_000 }, async () => {
@@ -32,18 +32,22 @@ test('the English switch changes the wizard and the server messages', { timeout:
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.getByText('A CCCD number has 12 digits (an old CMND has 9).').waitFor();
 
-    // The server's refusal comes back in English (Accept-Language: en).
-    const r = await page.evaluate(async () => {
-      const res = await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Accept-Language': 'en' },
-        body: JSON.stringify({ query: '{ lookupCitizen(idNumber: "abc") { exists } }' }),
-      });
-      return res.json();
-    });
-    assert.ok(r.errors?.[0]?.extensions?.code, 'a coded refusal');
-    assert.doesNotMatch(r.errors[0].message, /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i, 'the message is English');
+    // The server answers in English too (Accept-Language): a refused sign-in.
+    await signOut(page);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('ID number or phone number').fill(demo.officer.login);
+    await page.getByLabel('Password', { exact: true }).fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByTestId('error-alert');
+    await alert.waitFor();
+    assert.equal(await alert.getAttribute('data-code'), 'UNAUTHENTICATED');
+    const text = (await alert.textContent()) ?? '';
+    assert.match(text, /[a-z]{3,}/i);
+    assert.doesNotMatch(text, /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i, `an English message, got: ${text}`);
+    await shot(page, '5-signin-refused-english');
+
+    // And back to Vietnamese.
     await page.getByTestId('lang-switch').getByText('Tiếng Việt').click();
-    await page.getByRole('button', { name: 'Tra cứu' }).waitFor();
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
   });
 });

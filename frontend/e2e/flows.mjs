@@ -133,3 +133,16 @@ export async function apiCreateCitizen(base, officerToken, citizen, readSms) {
   await gql(base, officerToken, 'mutation($id: ID!, $c: String!) { completeRegistration(registrationID: $id, code: $c) { id state } }', { id, c: code });
   return readSms('INITIAL_PASSWORD');
 }
+
+/**
+ * Waits for locator; if the page shows a refusal first, fails with the refusal's
+ * code and text, so a server gap reads as such rather than as a timeout.
+ */
+export async function waitOrRefusal(page, locator, timeout = 15_000) {
+  const alert = page.getByTestId('error-alert').first();
+  await Promise.race([locator.waitFor({ timeout }), alert.waitFor({ timeout })]);
+  if (await alert.isVisible()) {
+    const code = await alert.getAttribute('data-code');
+    throw new Error(`the page shows a refusal instead: ${code}: ${(await alert.textContent())?.trim()}`);
+  }
+}

@@ -94,7 +94,12 @@ export function DevInboxPage() {
             { title: t('field.phone'), dataIndex: 'phone', width: 140 },
             { title: t('dev.kind'), dataIndex: 'kind', width: 190, render: (k: string) => t(`smsKind.${k}` as MessageKey) },
             { title: t('dev.status'), dataIndex: 'status', width: 140, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
-            { title: t('dev.body'), dataIndex: 'body', render: (b: string) => <Typography.Text code data-testid="dev-sms-body">{b}</Typography.Text> },
+            { title: t('dev.body'), dataIndex: 'body', render: (b: string) => (
+                <span data-testid="dev-sms-body" style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 13 }}>
+                  {b}
+                </span>
+              ),
+            },
           ]}
         />
       )}

@@ -169,7 +169,7 @@ function Confirm({ reg, sms, seen, onChange }: ConfirmProps) {
             </Divider>
             <ErrorAlert error={sendState.error} />
             <Button
-              type={sent ? 'default' : 'primary'}
+              type={!sent || smsFailed(latest) ? 'primary' : 'default'}
               icon={<SendOutlined />}
               onClick={onSend}
               loading={sendState.fetching}

@@ -229,16 +229,19 @@ func TestDemoAccounts(t *testing.T) {
 			}
 		}
 		khoi := byName["Lê Minh Khôi"]
-		if khoi.Status != account.StatusNOT_ACTIVATED || !khoi.MustChangePassword ||
+		if khoi.Status != account.StatusACTIVE || !khoi.MustChangePassword ||
 			khoi.InitialPasswordExpiresAt == nil || !khoi.InitialPasswordExpiresAt.Equal(testNow.Add(72*time.Hour)) {
-			t.Errorf("not activated %+v", khoi)
+			t.Errorf("desk-created, initial password unused: %+v", khoi)
+		}
+		if tai := byName["Trương Văn Tài"]; tai == nil || tai.Status != account.StatusNOT_ACTIVATED {
+			t.Errorf("no NOT_ACTIVATED demo account: %+v", tai)
 		}
 		if a := byName["Bùi Thị Ngọc"]; a.Origin != account.OriginIMPORTED || a.PasswordHash != "" {
 			t.Errorf("imported account has a password or another origin")
 		}
 
 		// Every sign-in works with its password, and the passwords meet the rules.
-		if len(d.SignIns) != 10 {
+		if len(d.SignIns) != 11 {
 			t.Errorf("%d sign-ins", len(d.SignIns))
 		}
 		byID := make(map[string]*ent.Account)

@@ -323,11 +323,15 @@ func (g *generator) citizen(p *person, registrars []*ent.Officer) {
 	default:
 		p.origin = account.OriginIMPORTED
 	}
+	// NOT_ACTIVATED: registered online, never activated. Desk-created
+	// accounts are ACTIVE from the start; some have not used their initial
+	// password yet.
 	switch x := g.rnd.IntN(100); {
 	case x < 5:
 		p.status = account.StatusLOCKED
-	case p.origin == account.OriginONE_STOP_DESK && x < 35:
+	case p.origin == account.OriginSELF_REGISTERED && x < 15:
 		p.status = account.StatusNOT_ACTIVATED
+	case p.origin == account.OriginONE_STOP_DESK && x < 35:
 		exp := p.createdAt.Add(72 * time.Hour)
 		p.initialExpires = &exp
 	}

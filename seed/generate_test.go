@@ -84,8 +84,11 @@ func TestGenerate(t *testing.T) {
 			if a.Origin == account.OriginONE_STOP_DESK && (a.CreatedByOfficerID == nil || a.CreatedAtUnitID == nil) {
 				t.Errorf("desk-created account without its officer and unit")
 			}
-			if a.Status == account.StatusNOT_ACTIVATED && (!a.MustChangePassword || a.InitialPasswordExpiresAt == nil) {
-				t.Errorf("not-activated account without an initial password deadline")
+			if a.Status == account.StatusNOT_ACTIVATED && a.Origin != account.OriginSELF_REGISTERED {
+				t.Errorf("not-activated account of origin %s: only self-registered accounts await activation", a.Origin)
+			}
+			if a.InitialPasswordExpiresAt != nil && (a.Origin != account.OriginONE_STOP_DESK || !a.MustChangePassword) {
+				t.Errorf("initial password on a %s account, must change %v", a.Origin, a.MustChangePassword)
 			}
 			if o := a.Edges.Officer; o != nil && !demoIDs[a.IDNumber] {
 				if !o.Edges.Unit.IsServiceDesk || o.UnitPath != o.Edges.Unit.Path {

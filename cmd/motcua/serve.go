@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/motcua/motcua/app"
@@ -127,12 +128,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func printDemo(w io.Writer, demo seed.Demo) {
-	fmt.Fprintln(w, "\nDemo sign-ins (dev mode) — đăng nhập thử:")
+	fmt.Fprintln(w, "\nDemo sign-ins (dev mode) — tài khoản dùng thử:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  login\tpassword\trole")
 	for _, s := range demo.SignIns {
-		fmt.Fprintf(w, "  %-34s %-14s %-16s %s\n", s.Role, s.Login, s.Password, s.Note)
+		fmt.Fprintf(tw, "  %s\t%s\t%s — %s\n", s.Login, s.Password, s.Role, s.Note)
 	}
-	fmt.Fprintf(w, "\nSimulated SMS: every message is in the dev inbox (/dev/sms and the app's Dev inbox).\n")
-	fmt.Fprintf(w, "  never delivered: %s   gateway error: %s\n\n", demo.UndeliverablePhone, demo.FailingPhone)
+	tw.Flush()
+	fmt.Fprintf(w, "\nSMS are simulated: every message is in the dev inbox (/dev/sms, and \"Hộp thư SMS\" in the app).\n")
+	fmt.Fprintf(w, "Type %s as a citizen's phone to see an SMS never delivered, %s for a failing gateway.\n\n",
+		demo.UndeliverablePhone, demo.FailingPhone)
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

@@ -153,7 +153,6 @@ func newEnforcer(assignments []Assignment) (*casbin.Enforcer, error) {
 	return e, nil
 }
 
-
 // Allowed reports whether subject may do act on obj at the unit with the given path.
 func (a *Authorizer) Allowed(subject, path, obj, act string) bool {
 	if subject == "" || path == "" {

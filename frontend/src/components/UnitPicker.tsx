@@ -23,7 +23,7 @@ export function UnitPicker({ open, title, onCancel, onPick, busy }: Props) {
   const [typed, setTyped] = useState('');
   const [search, setSearch] = useState('');
   const [desksOnly, setDesksOnly] = useState(false);
-  const paging = useCursorPaging(8);
+  const paging = useCursorPaging(6);
   const [{ data, fetching, error }] = useQuery({
     query: UnitsQuery,
     variables: { search: search || null, serviceDesksOnly: desksOnly || null, ...paging.variables },
@@ -32,7 +32,7 @@ export function UnitPicker({ open, title, onCancel, onPick, busy }: Props) {
   const conn = data?.units;
   const rows = (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   return (
-    <Modal open={open} title={title} onCancel={onCancel} footer={null} width={820} destroyOnHidden>
+    <Modal open={open} title={title} onCancel={onCancel} footer={null} width={820} style={{ top: 32 }} destroyOnHidden>
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Space.Compact style={{ width: '100%' }}>
           <Input
@@ -89,7 +89,7 @@ export function UnitPicker({ open, title, onCancel, onPick, busy }: Props) {
               title: '',
               width: 100,
               render: (_: unknown, u) => (
-                <Button size="small" type="primary" loading={busy} onClick={() => onPick(u)} aria-label={t('unitPicker.pickNamed', { name: u.name })}>
+                <Button size="small" loading={busy} onClick={() => onPick(u)} aria-label={t('unitPicker.pickNamed', { name: u.name })}>
                   {t('action.pick')}
                 </Button>
               ),

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Checkbox, Col, Descriptions, Result, Row, Skeleton, Space, Typography, message } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Result, Row, Skeleton, Space, Typography } from 'antd';
 import { ArrowLeftOutlined, ApartmentOutlined } from '@ant-design/icons';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -17,6 +17,7 @@ import { grantBlocked } from './grant';
 /** One officer: attach a unit (§2 step 2) and grant the right to create citizen accounts (§2 step 3). */
 export function OfficerDetailPage() {
   const t = useT();
+  const { message } = App.useApp();
   const { id = '' } = useParams();
   const { viewer } = useViewer();
   const [{ data, fetching, error }] = useQuery({ query: OfficerQuery, variables: { id } });

@@ -1,4 +1,4 @@
-import { Alert, Button, Form, Input, message } from 'antd';
+import { Alert, App, Button, Form, Input } from 'antd';
 import { Navigate, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import { ChangePasswordMutation } from '../graphql/operations';
@@ -18,6 +18,7 @@ interface Fields {
 /** The form to change one's password; forced at the first sign-in with the SMS password. */
 export function ChangePasswordForm({ onDone }: { onDone: () => void }) {
   const t = useT();
+  const { message } = App.useApp();
   const [state, change] = useMutation(ChangePasswordMutation);
   const [form] = Form.useForm<Fields>();
   const onFinish = async (f: Fields) => {

@@ -1,4 +1,4 @@
-import { Button, Card, List, Popconfirm, Tag, Typography, message } from 'antd';
+import { App, Button, Card, List, Popconfirm, Tag, Typography } from 'antd';
 import { useMutation } from 'urql';
 import { RevokeSessionMutation, SignOutEverywhereMutation } from '../graphql/operations';
 import { useResetClient } from '../graphql/client';
@@ -18,6 +18,7 @@ function browserName(ua: string | null | undefined): string {
 /** The viewer's sessions, with sign-out of one or of all. */
 export function SessionsCard() {
   const t = useT();
+  const { message } = App.useApp();
   const { viewer, refetch } = useViewer();
   const resetClient = useResetClient();
   const [revokeState, revoke] = useMutation(RevokeSessionMutation);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import {
-  Alert, Button, Card, Col, Descriptions, Divider, Form, Input, Popconfirm, Result, Row, Skeleton, Space, Typography, message,
+  Alert, App, Button, Card, Col, Descriptions, Divider, Form, Input, Popconfirm, Result, Row, Skeleton, Space, Typography,
 } from 'antd';
 import { DownloadOutlined, PrinterOutlined, SendOutlined, UserAddOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -121,6 +121,7 @@ interface ConfirmProps {
 /** Step 2 (request form, OTP, its delivery) beside step 3 (enter the latest code, create). */
 function Confirm({ reg, sms, seen, onChange }: ConfirmProps) {
   const t = useT();
+  const { message } = App.useApp();
   const navigate = useNavigate();
   const now = useNow(1000);
   const [sendState, send] = useMutation(SendRegistrationOTPMutation);
@@ -267,6 +268,7 @@ interface CreatedProps {
 /** After step 3: the account exists; watch the password SMS and resend it if it failed. */
 function Created({ reg, sms, seen, onResent }: CreatedProps) {
   const t = useT();
+  const { message } = App.useApp();
   const navigate = useNavigate();
   const [resendState, resend] = useMutation(ResendInitialPasswordMutation);
   const passwords = messagesOfKind(sms, 'INITIAL_PASSWORD');

@@ -10,7 +10,14 @@ trap 'rm -rf "$scratch"' EXIT
 # Copy the sources (tracked and untracked, not ignored) without node_modules.
 git ls-files -co --exclude-standard -z | xargs -0 -I{} cp --parents {} "$scratch"/ 2>/dev/null || true
 ln -s "$top/frontend/node_modules" "$scratch/frontend/node_modules"
-( cd "$scratch" && make -s generate >/dev/null )
+# The generators of `make generate`, run directly (make would reinstall
+# node_modules in the scratch copy).
+(
+  cd "$scratch"
+  (cd ent && go run -mod=mod entc.go)
+  go tool gqlgen generate --config gqlgen.yml
+  (cd frontend && npm run -s generate)
+) >/dev/null
 status=0
 for path in ent graph frontend/src/gql; do
   if ! diff -r -q "$top/$path" "$scratch/$path" >/dev/null 2>&1; then

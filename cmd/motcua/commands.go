@@ -158,8 +158,17 @@ func importFlags(name string, args []string, stderr io.Writer) (database, file s
 	return *db, files[0], *dry, nil
 }
 
-func unitsImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	database, file, dryRun, err := importFlags("units import", args, stderr)
+// importResult is what an import reports, whatever it imports.
+type importResult struct {
+	rows, created int
+	problems      []string // "LINE: COLUMN: message"
+}
+
+// importCSV runs one CSV import command: FILE.csv [--dry-run], every bad row
+// listed with its line, nothing written unless every row is good.
+func importCSV(ctx context.Context, name, what string, args []string, stdout, stderr io.Writer,
+	do func(ctx context.Context, db *store.DB, r io.Reader, dryRun bool) (importResult, error)) error {
+	database, file, dryRun, err := importFlags(name, args, stderr)
 	if err != nil {
 		return err
 	}
@@ -173,55 +182,46 @@ func unitsImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer db.Close()
-	rep, err := units.New(db, time.Now).Import(viewer.System(ctx), f, dryRun)
-	for _, e := range rep.Errors {
-		fmt.Fprintf(stderr, "%s:%d: %s: %s\n", file, e.Line, e.Column, e.Message)
+	res, err := do(viewer.System(ctx), db, f, dryRun)
+	for _, p := range res.problems {
+		fmt.Fprintf(stderr, "%s:%s\n", file, p)
 	}
-	if len(rep.Errors) > 0 {
-		return fmt.Errorf("%d bad rows of %d; nothing was written", len(rep.Errors), rep.Rows)
+	if len(res.problems) > 0 {
+		return fmt.Errorf("%d problems in %d rows; nothing was written", len(res.problems), res.rows)
 	}
 	if err != nil {
 		return err
 	}
 	if dryRun {
-		fmt.Fprintf(stdout, "dry run: %d rows are valid; nothing was written\n", rep.Rows)
+		fmt.Fprintf(stdout, "dry run: %d rows are valid; nothing was written\n", res.rows)
 	} else {
-		fmt.Fprintf(stdout, "imported %d units\n", rep.Created)
+		fmt.Fprintf(stdout, "imported %d %s\n", res.created, what)
 	}
 	return nil
 }
 
+func unitsImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return importCSV(ctx, "units import", "units", args, stdout, stderr,
+		func(ctx context.Context, db *store.DB, r io.Reader, dryRun bool) (importResult, error) {
+			rep, err := units.New(db, time.Now).Import(ctx, r, dryRun)
+			res := importResult{rows: rep.Rows, created: rep.Created}
+			for _, e := range rep.Errors {
+				res.problems = append(res.problems, fmt.Sprintf("%d: %s: %s", e.Line, e.Column, e.Message))
+			}
+			return res, err
+		})
+}
+
 func accountsImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	database, file, dryRun, err := importFlags("accounts import", args, stderr)
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	db, err := openDB(ctx, database)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	rep, err := accounts.Import(viewer.System(ctx), db, f, dryRun, time.Now)
-	for _, p := range rep.Problems {
-		fmt.Fprintf(stderr, "%s:%d: %s: %s\n", file, p.Line, p.Column, p.VI)
-	}
-	if len(rep.Problems) > 0 {
-		return fmt.Errorf("%d problems in %d rows; nothing was written", len(rep.Problems), rep.Rows)
-	}
-	if err != nil {
-		return err
-	}
-	if dryRun {
-		fmt.Fprintf(stdout, "dry run: %d rows are valid; nothing was written\n", rep.Rows)
-	} else {
-		fmt.Fprintf(stdout, "imported %d accounts\n", rep.Created)
-	}
-	return nil
+	return importCSV(ctx, "accounts import", "accounts", args, stdout, stderr,
+		func(ctx context.Context, db *store.DB, r io.Reader, dryRun bool) (importResult, error) {
+			rep, err := accounts.Import(ctx, db, r, dryRun, time.Now)
+			res := importResult{rows: rep.Rows, created: rep.Created}
+			for _, p := range rep.Problems {
+				res.problems = append(res.problems, fmt.Sprintf("%d: %s: %s", p.Line, p.Column, p.VI))
+			}
+			return res, err
+		})
 }
 
 func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -37,7 +37,7 @@ test('super admin attaches a service desk and grants the right; refusals say why
     await shot(page, '1-officer-not-found');
 
     // "Add account": the registered account is found without diacritics and added.
-    await page.getByRole('button', { name: 'Thêm mới tài khoản' }).click();
+    await page.getByRole('button', { name: 'Thêm mới tài khoản' }).first().click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Tìm tài khoản cán bộ').fill(demo.newOfficer.search);
     await dialog.getByLabel('Tìm tài khoản cán bộ').press('Enter');

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, CloseCircleFilled } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
@@ -99,6 +99,9 @@ export function OfficersPage() {
             <Space orientation="vertical" style={{ padding: 16 }}>
               <Typography.Text>{t('officers.empty')}</Typography.Text>
               <Typography.Text type="secondary">{t('officers.emptyHint')}</Typography.Text>
+              <Button icon={<PlusOutlined />} onClick={() => setAdding(true)}>
+                {t('officers.add')}
+              </Button>
             </Space>
           ),
         }}
@@ -155,9 +158,6 @@ export function OfficersPage() {
         onPrev={paging.prev}
         onNext={() => paging.next(conn?.pageInfo.endCursor)}
       />
-      {search && rows.length === 0 && !fetching && !error ? (
-        <Alert type="info" showIcon style={{ marginTop: 16 }} title={t('officers.emptyHint')} />
-      ) : null}
       <UnitPicker
         open={picking}
         title={t('officers.filterUnit')}

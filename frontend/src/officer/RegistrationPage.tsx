@@ -45,7 +45,6 @@ export function RegistrationPage() {
     if (fromQuery) setReg(fromQuery);
   }, [fromQuery]);
 
-  const lastEvent = events.data?.[events.data.length - 1];
   useEffect(() => {
     if (!events.data || events.data.length === 0) return;
     setReg(events.data[events.data.length - 1].registration);
@@ -57,7 +56,7 @@ export function RegistrationPage() {
       }
       return out;
     });
-  }, [events.data, lastEvent]);
+  }, [events.data]);
 
   const sms = useMemo(() => {
     const all = [...(reg?.sms ?? [])];
@@ -134,7 +133,8 @@ function Confirm({ reg, sms, seen, onChange }: ConfirmProps) {
   const wait = secondsUntil(reg.resendAvailableAt, now);
   const expiresIn = secondsUntil(reg.otpExpiresAt, now);
   const sent = reg.state === 'OTP_SENT';
-  const needNewCode = hasCode(completeState.error, 'OTP_EXPIRED', 'OTP_TOO_MANY_ATTEMPTS', 'OTP_SUPERSEDED') || (sent && expiresIn === 0);
+  const expired = sent && !!reg.otpExpiresAt && expiresIn === 0;
+  const needNewCode = expired || hasCode(completeState.error, 'OTP_EXPIRED', 'OTP_TOO_MANY_ATTEMPTS', 'OTP_SUPERSEDED');
 
   const onSend = async () => {
     const r = await send({ registrationID: reg.id });
@@ -215,9 +215,11 @@ function Confirm({ reg, sms, seen, onChange }: ConfirmProps) {
                   name="code"
                   rules={[{ required: true, pattern: /^\s*\d{6}\s*$/, message: t('validate.otp') }]}
                   extra={
-                    expiresIn > 0
-                      ? t('reg.otpExpiresIn', { time: formatCountdown(expiresIn), n: reg.otpAttemptsLeft ?? 0 })
-                      : t('reg.otpExpired')
+                    expired
+                      ? t('reg.otpExpired')
+                      : reg.otpExpiresAt
+                        ? t('reg.otpExpiresIn', { time: formatCountdown(expiresIn), n: reg.otpAttemptsLeft ?? 0 })
+                        : undefined
                   }
                 >
                   <Input

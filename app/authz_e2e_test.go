@@ -108,3 +108,32 @@ func short(op string) string {
 	}
 	return op
 }
+
+// TestNodeIsGuarded: node(id:) answers only what the privacy rules let the
+// viewer read, whatever the type.
+func TestNodeIsGuarded(t *testing.T) {
+	s := start(t, dbtest.SQLiteURL(t))
+	super := s.signIn(t, superAdmin, superPass)
+	var me struct{ Viewer struct{ Account struct{ ID string } } }
+	mustDo(t, super, `{ viewer { account { id } } }`, nil, &me)
+	q := `query($id: ID!){ node(id: $id) { id ... on Account { fullName } } }`
+	vars := map[string]any{"id": me.Viewer.Account.ID}
+
+	var got struct{ Node *struct{ ID, FullName string } }
+	mustDo(t, super, q, vars, &got)
+	if got.Node == nil || got.Node.ID != me.Viewer.Account.ID || got.Node.FullName == "" {
+		t.Fatalf("super admin reading own account by node: %+v", got.Node)
+	}
+	// Another citizen cannot read the super admin's account through node.
+	citizen := s.signIn(t, citizenLogin, citizenPw)
+	r, err := citizen.Do(context.Background(), q, vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Errors) == 0 && !strings.Contains(string(r.Data), `"node":null`) {
+		t.Fatalf("a citizen read another account through node: %s", r.Data)
+	}
+	// Unknown prefixes and anonymous callers get nothing.
+	wantCode(t, citizen, q, map[string]any{"id": "ZZ01"}, "NOT_FOUND")
+	wantCode(t, s.client(), q, vars, "UNAUTHENTICATED")
+}

@@ -114,12 +114,16 @@ func short(op string) string {
 func TestNodeIsGuarded(t *testing.T) {
 	s := start(t, dbtest.SQLiteURL(t))
 	super := s.signIn(t, superAdmin, superPass)
-	var me struct{ Viewer struct{ Account struct{ ID string } } }
+	var me struct {
+		Viewer struct{ Account struct{ ID string } }
+	}
 	mustDo(t, super, `{ viewer { account { id } } }`, nil, &me)
 	q := `query($id: ID!){ node(id: $id) { id ... on Account { fullName } } }`
 	vars := map[string]any{"id": me.Viewer.Account.ID}
 
-	var got struct{ Node *struct{ ID, FullName string } }
+	var got struct {
+		Node *struct{ ID, FullName string }
+	}
 	mustDo(t, super, q, vars, &got)
 	if got.Node == nil || got.Node.ID != me.Viewer.Account.ID || got.Node.FullName == "" {
 		t.Fatalf("super admin reading own account by node: %+v", got.Node)

@@ -67,6 +67,7 @@ test('super admin attaches a service desk and grants the right; refusals say why
     await attachUnit(page, demo.nonDesk.search, demo.nonDesk.name);
     await reason.getByText(/không phải Trung tâm phục vụ hành chính công hoặc Bộ phận một cửa/).waitFor();
     assert.equal(await checkbox.isDisabled(), true);
+    await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
     await shot(page, '1-grant-refused-not-desk');
 
     // A service desk: the right is granted and stays granted after a reload.

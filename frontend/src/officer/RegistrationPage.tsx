@@ -181,9 +181,6 @@ function Confirm({ reg, sms, seen, onChange }: ConfirmProps) {
             </Button>
             {latest ? (
               <div style={{ marginTop: 16 }}>
-                <Typography.Text strong style={{ display: 'block', marginBottom: 8 }}>
-                  {t('reg.otpSms')}
-                </Typography.Text>
                 <SmsTimeline sms={latest} purpose="otp" seenAt={seen[latest.id]} testId="otp-sms" />
                 {otps.length > 1 ? (
                   <Typography.Text type="secondary">{t('reg.olderCodes', { n: otps.length - 1 })}</Typography.Text>
@@ -285,7 +282,7 @@ function Created({ reg, sms, seen, onResent }: CreatedProps) {
       />
       <Row justify="center">
         <Col xs={24} lg={16} xl={12}>
-          <Card type="inner" title={t('reg.passwordSms')}>
+          <Card type="inner" title={t('reg.passwordCard')}>
             {latest ? (
               <SmsTimeline sms={latest} purpose="password" seenAt={seen[latest.id]} testId="password-sms" />
             ) : (

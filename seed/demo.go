@@ -73,6 +73,9 @@ type demoAccount struct {
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
+// demoLockKey is the advisory lock of demo seeding on PostgreSQL.
+const demoLockKey = 7_286_003
+
 // superAdminIDNumber marks the demo data as present.
 const superAdminIDNumber = "001078900001"
 
@@ -172,6 +175,13 @@ func DemoData(ctx context.Context, db *store.DB, unitSvc *units.Service,
 		hashes[a.idNumber] = h
 	}
 	err = db.InTx(sys, func(ctx context.Context, tx *store.Tx) error {
+		// Replicas starting together in dev mode on one PostgreSQL seed one
+		// at a time; the second then finds the data and creates nothing.
+		if db.IsPostgres() {
+			if _, err := tx.SQL.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, demoLockKey); err != nil {
+				return fmt.Errorf("seed: demo: lock: %w", err)
+			}
+		}
 		if seeded, err := demoSeeded(ctx, tx.Client); err != nil || seeded {
 			return cmpErr(err, errSeeded)
 		}

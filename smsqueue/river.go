@@ -95,7 +95,7 @@ func newRiverClient(q *Queue, cfg Config) (*river.Client[*sql.Tx], error) {
 		FetchCooldown:     min(poll, river.FetchCooldownDefault),
 		// A replica that died mid-send leaves its job running; another
 		// replica takes it over after this and sends again with the same id.
-		RescueStuckJobsAfter: jobTimeout + time.Minute,
+		RescueStuckJobsAfter: jobTimeout + 15*time.Second,
 		Logger:               q.log,
 	})
 	if err != nil {

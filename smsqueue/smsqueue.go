@@ -62,7 +62,7 @@ var (
 const (
 	DefaultWorkers      = 4
 	DefaultMaxAttempts  = 10
-	DefaultJobTimeout   = time.Minute
+	DefaultJobTimeout   = 30 * time.Second
 	DefaultPollInterval = 500 * time.Millisecond
 )
 
@@ -91,7 +91,8 @@ type Config struct {
 	MaxAttempts int
 	// JobTimeout bounds one attempt (the provider has its own, shorter,
 	// timeout); 0 means DefaultJobTimeout. A job whose replica died is
-	// rescued and retried JobTimeout + 1 minute after it started.
+	// rescued and retried JobTimeout + 15 s after it started, so that an
+	// OTP (valid 5 minutes) still arrives in time after a crash.
 	JobTimeout time.Duration
 	// PollInterval is how often an idle replica looks for due jobs; 0 means
 	// DefaultPollInterval.

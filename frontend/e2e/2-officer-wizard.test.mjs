@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shot, withApp } from './harness.mjs';
-import { cccdFor, fillStepOne, readInboxInTab, signIn } from './flows.mjs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cccdFor, fillStepOne, openNewRegistration, readInboxInTab, signIn } from './flows.mjs';
 import { demo } from './demo.mjs';
 
 test('officer creates a citizen account in three steps with live SMS delivery', { timeout: 120_000 }, async () => {
@@ -19,6 +22,26 @@ test('officer creates a citizen account in three steps with live SMS delivery', 
     await page.goto(`${base}/officer/accounts`);
     await page.getByText('Tạo tài khoản công dân').first().waitFor();
     await shot(page, '2-officer-list');
+
+    // An ID number that already has an account: stop, showing only the masked owner.
+    await openNewRegistration(page, base);
+    await page.getByLabel('Số CMND/CCCD').first().fill(demo.existingCitizen.idNumber);
+    await page.getByTestId('lookup-button').click();
+    const exists = page.getByTestId('lookup-exists');
+    await exists.getByText('Công dân đã có tài khoản').waitFor();
+    const shown = (await exists.textContent()) ?? '';
+    assert.ok(!shown.includes(demo.existingCitizen.fullName), 'the owner is masked');
+    assert.equal(await page.getByTestId('start-button').isDisabled(), true);
+    await shot(page, '2-lookup-exists');
+
+    // A scan of the wrong type is refused before any upload.
+    await page.getByLabel('Số CMND/CCCD').first().fill(citizen.idNumber);
+    await page.getByTestId('lookup-button').click();
+    await page.getByTestId('lookup-clear').waitFor();
+    const bad = join(mkdtempSync(join(tmpdir(), 'motcua-e2e-bad-')), 'cccd.jpg');
+    writeFileSync(bad, 'not a pdf');
+    await page.locator('input[type=file]').setInputFiles(bad);
+    await page.getByText('Chỉ chấp nhận tệp PDF, DOC hoặc DOCX.').waitFor();
 
     // Step 1
     const id = await fillStepOne(page, base, citizen, (n) => shot(page, `2-${n}`));

@@ -1,12 +1,14 @@
 // (3) An undelivered OTP (a number the console provider is told never reaches) shows
-// the failure live with the source document's advice, and resending works.
+// the failure live with the source document's advice, and resending works. The
+// account is then created with the latest code (the dev inbox keeps undelivered
+// messages too); its password SMS fails the same way, and "resend password" works.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inbox, shot, withApp } from './harness.mjs';
 import { cccdFor, fillStepOne, signIn } from './flows.mjs';
 import { demo } from './demo.mjs';
 
-test('an undelivered OTP shows live with advice, and resend sends a new code', { timeout: 180_000 }, async () => {
+test('an undelivered OTP shows live with advice, and resend sends a new code', { timeout: 240_000 }, async () => {
   await withApp('undelivered-otp', async ({ base, page }) => {
       const citizen = { idNumber: cccdFor(1985), fullName: 'Trần Văn Bình', dateOfBirth: '02/09/1985', phone: demo.undeliverablePhone };
       await signIn(page, base, demo.officer.login, demo.officer.password);
@@ -27,5 +29,23 @@ test('an undelivered OTP shows live with advice, and resend sends a new code', {
       const sent = (await inbox(base, citizen.phone)).filter((m) => m.kind === 'REGISTRATION_OTP');
       assert.equal(sent.length, 2, 'two OTP messages were sent');
       await shot(page, '3-otp-resent');
+
+      // The latest code still creates the account; the password SMS is not delivered either.
+      const latest = sent.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+      await page.getByTestId('otp-input').fill(latest.body.match(/\b\d{6}\b/)[0]);
+      await page.getByTestId('create-account').click();
+      await page.getByTestId('created-title').waitFor();
+      await page.locator('[data-testid=password-sms][data-status=UNDELIVERED]').waitFor({ timeout: 20_000 });
+      await page.getByText('Công dân chưa nhận được tin nhắn mật khẩu').waitFor();
+      await shot(page, '3-password-undelivered');
+      const firstPassword = await page.getByTestId('password-sms').getAttribute('data-sms-id');
+      await page.getByTestId('resend-password').click();
+      await page.getByText('Đã gửi lại mật khẩu mới tới công dân.').waitFor();
+      // The timeline follows the new message live, to its failure again.
+      await page.locator(`[data-testid=password-sms]:not([data-sms-id="${firstPassword}"])`).waitFor();
+      await page.locator(`[data-testid=password-sms][data-status=UNDELIVERED]:not([data-sms-id="${firstPassword}"])`).waitFor({ timeout: 20_000 });
+      await shot(page, '3-password-resent');
+      const passwords = (await inbox(base, citizen.phone)).filter((m) => m.kind === 'INITIAL_PASSWORD');
+      assert.equal(passwords.length, 2, 'the password was sent again');
   });
 });

@@ -10,6 +10,8 @@ export const demo = {
   vnpost: { search: 'vu thi lan', fullName: 'Vũ Thị Lan' },
   serviceDesk: { search: '000.00.01.H37', name: 'Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn' },
   nonDesk: { search: '000.00.02.H37', name: 'Sở Tư pháp tỉnh Lạng Sơn' },
+  // A citizen who already has an account.
+  existingCitizen: { idNumber: '001201900006', fullName: 'Nguyễn Văn An' },
   // The console provider never delivers to this number in dev mode.
   undeliverablePhone: '0900000404',
 };

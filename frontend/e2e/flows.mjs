@@ -47,9 +47,7 @@ export function cccdFor(year) {
  * Returns the registration id from the URL.
  */
 export async function fillStepOne(page, base, citizen, shot) {
-  await page.goto(`${base}/officer/accounts`);
-  await page.getByRole('button', { name: /Thêm mới|Add new/ }).click();
-  await page.waitForURL(/\/officer\/registrations\/new$/);
+  await openNewRegistration(page, base);
   await page.getByLabel(/Số CMND\/CCCD|ID number/).first().fill(citizen.idNumber);
   await page.getByTestId('lookup-button').click();
   await page.getByTestId('lookup-clear').waitFor();
@@ -68,6 +66,13 @@ export async function fillStepOne(page, base, citizen, shot) {
   const id = new URL(page.url()).pathname.split('/').pop();
   assert.ok(id && id !== 'new');
   return id;
+}
+
+/** Opens step 1 from the list of accounts the officer created ("Add new"). */
+export async function openNewRegistration(page, base) {
+  await page.goto(`${base}/officer/accounts`);
+  await page.getByRole('button', { name: /Thêm mới|Add new/ }).click();
+  await page.waitForURL(/\/officer\/registrations\/new$/);
 }
 
 /** Reads the newest SMS of a kind for phone through the dev inbox screen in another tab. */

@@ -53,7 +53,7 @@ export function SmsTimeline({ sms, purpose, seenAt, testId }: Props) {
     };
   });
   return (
-    <div data-testid={testId} data-status={sms.status} aria-live="polite">
+    <div data-testid={testId} data-status={sms.status} data-sms-id={sms.id} aria-live="polite">
       <Typography.Text type="secondary" style={{ display: 'block', marginBottom: 12 }}>
         <Typography.Text strong>{t(purpose === 'otp' ? 'reg.otpSms' : 'reg.passwordSms')}</Typography.Text> · {t('sms.to', { phone: sms.phoneMasked })}
         {sms.attempts > 1 ? ` · ${t('sms.attempts', { n: sms.attempts })}` : ''}

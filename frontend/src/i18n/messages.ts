@@ -314,6 +314,7 @@ export const vi = {
   'reg.passwordPending': 'Đang chuẩn bị gửi tin nhắn mật khẩu…',
   'reg.resendPassword': 'Gửi lại mật khẩu',
   'reg.passwordResent': 'Đã gửi lại mật khẩu mới tới công dân.',
+  'reg.olderPasswords': '{n} mật khẩu gửi trước đó không còn dùng được.',
   'reg.another': 'Tạo tài khoản khác',
 
   'sms.to': 'gửi tới {phone}',
@@ -659,6 +660,7 @@ export const en: Record<MessageKey, string> = {
   'reg.passwordPending': 'Preparing the password message…',
   'reg.resendPassword': 'Resend password',
   'reg.passwordResent': 'A new password has been sent to the citizen.',
+  'reg.olderPasswords': '{n} earlier password(s) no longer work.',
   'reg.another': 'Create another account',
 
   'sms.to': 'to {phone}',

@@ -142,7 +142,7 @@ export function NewRegistrationPage() {
                 showIcon
                 data-testid="lookup-exists"
                 title={t('wizard.exists.title')}
-                description={t('wizard.exists.body', { name: lookup.result.maskedName ?? '—' })}
+                description={t('wizard.exists.body', { name: (lookup.result.maskedName ?? '—').replace(/ /g, '\u00a0') })}
               />
             ) : null}
             {cleared ? (

@@ -284,7 +284,12 @@ function Created({ reg, sms, seen, onResent }: CreatedProps) {
         <Col xs={24} lg={16} xl={12}>
           <Card type="inner" title={t('reg.passwordCard')}>
             {latest ? (
-              <SmsTimeline sms={latest} purpose="password" seenAt={seen[latest.id]} testId="password-sms" />
+              <>
+                <SmsTimeline sms={latest} purpose="password" seenAt={seen[latest.id]} testId="password-sms" />
+                {passwords.length > 1 ? (
+                  <Typography.Text type="secondary">{t('reg.olderPasswords', { n: passwords.length - 1 })}</Typography.Text>
+                ) : null}
+              </>
             ) : (
               <Typography.Text type="secondary">{t('reg.passwordPending')}</Typography.Text>
             )}

@@ -52,6 +52,7 @@ export function OfficerDetailPage() {
       <Link to="/admin/officers">
         <ArrowLeftOutlined /> {t('officer.backToList')}
       </Link>
+      {officer.notice ? <Alert type="info" showIcon title={officer.notice} data-testid="officer-notice" /> : null}
       <Row gutter={[24, 24]}>
         <Col xs={24} xl={12}>
           <Card title={t('officer.account')}>

@@ -41,6 +41,7 @@ export const OfficerFields = graphql(`
     canCreateCitizenAccounts
     blockers
     manageable
+    notice
     adminUnit {
       id
       code

@@ -282,6 +282,7 @@ export const vi = {
   'wizard.scanDrop': 'Kéo thả tệp vào đây hoặc bấm để chọn tệp',
   'wizard.scanHint': 'PDF, DOC, DOCX · tối đa 5 MB',
   'wizard.continue': 'Lưu và tiếp tục',
+  'wizard.resumeOpen': 'Mở hồ sơ đang xử lý của công dân này',
 
   'reg.notFound': 'Không tìm thấy hồ sơ',
   'reg.liveLost': 'Mất kết nối cập nhật trực tiếp; hệ thống đang kết nối lại.',
@@ -628,6 +629,7 @@ export const en: Record<MessageKey, string> = {
   'wizard.scanDrop': 'Drop the file here or click to choose it',
   'wizard.scanHint': 'PDF, DOC, DOCX · at most 5 MB',
   'wizard.continue': 'Save and continue',
+  'wizard.resumeOpen': 'Open this citizen’s case in progress',
 
   'reg.notFound': 'Case not found',
   'reg.liveLost': 'Live updates were interrupted; reconnecting.',

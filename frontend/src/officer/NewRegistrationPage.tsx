@@ -7,7 +7,7 @@ import { useClient, useMutation, type CombinedError } from 'urql';
 import { LookupCitizenQuery, StartRegistrationMutation } from '../graphql/operations';
 import type { LookupCitizenQuery as LookupResult } from '../gql/graphql';
 import { useT } from '../i18n';
-import { appErrors } from '../lib/errors';
+import { appErrors, type AppError } from '../lib/errors';
 import { checkEmail, checkIdMatchesBirthYear, checkIdNumber, checkPhone, checkScanFile, maxScanBytes, stripSeparators } from '../lib/validate';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ServiceDeskTag } from '../components/Tags';
@@ -40,6 +40,8 @@ export function NewRegistrationPage() {
   const [scan, setScan] = useState<File | null>(null);
   const [scanProblem, setScanProblem] = useState<string | null>(null);
   const [startState, start] = useMutation(StartRegistrationMutation);
+  const [openCase, setOpenCase] = useState<string | null>(null);
+  const [otherErrors, setOtherErrors] = useState<AppError[]>([]);
 
   const unit = viewer?.officer?.unit;
   const ready = deskProblem(viewer) === null;
@@ -77,12 +79,16 @@ export function NewRegistrationPage() {
         scan,
       },
     });
+    setOtherErrors([]);
     if (r.error) {
-      // Put refusals about one field next to that field.
+      // Put refusals about one field next to that field; the others above the buttons.
       const errs = appErrors(r.error, t);
-      form.setFields(
-        errs.flatMap((e) => (e.field && (formFields as readonly string[]).includes(e.field) ? [{ name: e.field as keyof Fields, errors: [e.message] }] : [])),
-      );
+      const onField = (e: AppError) => !!e.field && (formFields as readonly string[]).includes(e.field);
+      form.setFields(errs.filter(onField).map((e) => ({ name: e.field as keyof Fields, errors: [e.message] })));
+      setOtherErrors(errs.filter((e) => !onField(e) && e.field !== 'scan' && e.code !== 'FILE_TOO_LARGE' && e.code !== 'FILE_TYPE_NOT_ALLOWED'));
+      // A case for this ID number is already open at this desk: offer to resume it.
+      const open = errs.find((e) => e.code === 'INVALID_STATE' && e.extensions.reason === 'OPEN_BY_YOU');
+      setOpenCase(typeof open?.extensions.registrationID === 'string' ? open.extensions.registrationID : null);
       const scanErr = errs.find((e) => e.field === 'scan' || e.code === 'FILE_TOO_LARGE' || e.code === 'FILE_TYPE_NOT_ALLOWED');
       if (scanErr) setScanProblem(scanErr.message);
       return;
@@ -253,7 +259,17 @@ export function NewRegistrationPage() {
             </Col>
           </Row>
         </fieldset>
-        <ErrorAlert error={startState.error} />
+        {otherErrors.map((e, i) => (
+          <Alert key={i} type="error" showIcon role="alert" data-testid="error-alert" data-code={e.code} title={e.message} style={{ marginBottom: 16 }} />
+        ))}
+        {openCase ? (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 16 }}
+            title={<Link to={`/officer/registrations/${openCase}`}>{t('wizard.resumeOpen')}</Link>}
+          />
+        ) : null}
         <Space>
           <Button type="primary" htmlType="submit" disabled={!cleared || !ready} loading={startState.fetching} data-testid="start-button">
             {t('wizard.continue')}

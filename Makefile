@@ -35,7 +35,7 @@ generate: frontend-deps
 	cd $(FRONTEND) && npm run generate
 
 ## check-generated: fail when generated code is not what `make generate` writes
-check-generated:
+check-generated: frontend-deps
 	./scripts/check-generated.sh
 
 ## lint: formatting and vet

@@ -42,10 +42,19 @@ test('citizen: SMS password, forced change, sign out, forgot password, sign in a
 
     // Forgot password: a code by SMS, then a new password.
     await page.getByRole('link', { name: 'Quên mật khẩu?' }).click();
-    await page.getByLabel('Số CMND/CCCD hoặc số điện thoại').fill(phone);
     const before = Date.now() - 500;
-    await page.getByRole('button', { name: 'Gửi mã xác nhận' }).click();
-    await page.getByLabel('Mã xác nhận').waitFor();
+    // Signing out rebuilds the GraphQL client, which re-renders the page: a
+    // value typed in that instant is lost. Type again until the form takes it.
+    for (let attempt = 1; ; attempt++) {
+      await page.getByLabel('Số CMND/CCCD hoặc số điện thoại').fill(phone);
+      await page.getByRole('button', { name: 'Gửi mã xác nhận' }).click();
+      try {
+        await page.getByLabel('Mã xác nhận').waitFor({ timeout: 5000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
     const reset = await waitForSms(base, phone, (m) => m.kind === 'RESET_OTP' && Date.parse(m.createdAt) >= before);
     const second = 'Trăng rằm sáng tỏ 1992';
     await page.getByLabel('Mã xác nhận').fill(reset.body.match(/\b\d{6}\b/)[0]);

@@ -198,9 +198,11 @@ func (q *Queue) SMSActivity(ctx context.Context, unitID *pulid.ID) (<-chan *ent.
 			if e.Topic != events.TopicSMS {
 				continue // a resync: an activity feed has no state to re-send
 			}
-			m, err := q.db.Client.SMSMessage.Get(ctx, pulid.ID(e.ID))
+			// One read shared by every monitor; the scope check below is this
+			// subscriber's own.
+			m, err := q.reads.message(ctx, e.ID, e.Status)
 			if ent.IsNotFound(err) {
-				continue // not this viewer's to see
+				continue
 			}
 			if err != nil {
 				if ctx.Err() == nil {

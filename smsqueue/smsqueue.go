@@ -112,6 +112,7 @@ type Queue struct {
 	maxAttempts int
 	river       *river.Client[*sql.Tx]
 	metrics     *metrics
+	reads       *sharedReads
 
 	mu       sync.Mutex
 	provider sms.Provider
@@ -129,6 +130,7 @@ func New(cfg Config) (*Queue, error) {
 		return nil, err
 	}
 	q := &Queue{
+		reads:       newSharedReads(cfg.DB, 10*time.Second),
 		db:          cfg.DB,
 		bus:         cfg.Bus,
 		seal:        seal,

@@ -22,9 +22,9 @@ export PATH=/usr/local/go/bin:$PATH
 # S6 holds 10,000 WebSockets open: the server and the bench each need more
 # than 10,000 descriptors (children inherit the limit).
 ulimit -Hn 65536 2>/dev/null || true
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 20000 2>/dev/null || true
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 20500 ]; then
-	echo "bench: open-file limit is $(ulimit -n); S6 needs about 20,500 (10,000 sockets on each side)" >&2
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 11000 ]; then
+	echo "bench: open-file limit is $(ulimit -n); S6 needs about 10,200 per process (10,000 sockets)" >&2
 fi
 
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then

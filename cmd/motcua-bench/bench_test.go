@@ -36,6 +36,19 @@ func TestParsePerf(t *testing.T) {
 	}
 }
 
+func TestParseSamples(t *testing.T) {
+	for in, want := range map[string]int{
+		"# Samples: 6  of event 'cpu-clock:pppH'\n": 6,
+		"#\n# Samples: 1K of event 'cpu-clock'\n":   1000,
+		"# Samples: 2.5K of event 'cpu-clock'":      2500,
+		"# Event count (approx.): 30150750\n":       0,
+	} {
+		if got := parseSamples(in); got != want {
+			t.Errorf("parseSamples(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
 func TestPercentiles(t *testing.T) {
 	var ds []time.Duration
 	for i := 100; i >= 1; i-- {

@@ -23,6 +23,31 @@ type loadStats struct {
 	P50, P95, P99, Max   time.Duration // of successful requests
 	Errors               map[string]int
 	CPU                  map[string]float64 // CPU share (1 = one core) per process
+	lat                  []time.Duration    // of successful requests, for merging
+}
+
+// mergeStats sums windows of the same kind of request run one after the
+// other (rounds): rates over their summed durations, percentiles over all.
+func mergeStats(parts []loadStats) loadStats {
+	out := loadStats{Errors: map[string]int{}}
+	var lat []time.Duration
+	for _, p := range parts {
+		out.Requests += p.Requests
+		out.OK += p.OK
+		out.Failed += p.Failed
+		out.Duration += p.Duration
+		out.Workers = p.Workers
+		for e, n := range p.Errors {
+			out.Errors[e] += n
+		}
+		lat = append(lat, p.lat...)
+	}
+	if out.Duration > 0 {
+		out.RPS = float64(out.OK) / out.Duration.Seconds()
+	}
+	out.P50, out.P95, out.P99, out.Max = percentiles(lat)
+	out.lat = lat
+	return out
 }
 
 // perCore is successful requests per CPU-second of the named processes
@@ -179,6 +204,7 @@ func (a attack) run() loadStats {
 		st.RPS = float64(st.OK) / st.Duration.Seconds()
 	}
 	st.P50, st.P95, st.P99, st.Max = percentiles(lat)
+	st.lat = lat
 	return st
 }
 

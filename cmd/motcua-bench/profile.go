@@ -16,6 +16,7 @@ import (
 // (self) and those on the most stacks (inclusive).
 type profile struct {
 	Target    string
+	Samples   int // samples of the process: few means it mostly waited (on the database)
 	Self      []profLine
 	Packages  []profLine // self time summed by package
 	Inclusive []profLine // motcua's own functions and notable library entry points
@@ -54,6 +55,7 @@ func (b *bench) startProfile(name string, pid int, target string, d time.Duratio
 			p.Err = fmt.Sprintf("perf record: %v: %s", err, firstLine(string(out)))
 			return
 		}
+		p.Samples = perfSamples(file)
 		all := perfReport(file, false, 0, 1_000_000)
 		p.Self = all[:min(len(all), 15)]
 		p.Packages = byPackage(all, 12)
@@ -83,6 +85,39 @@ func perfReport(file string, children bool, limit float64, n int) []profLine {
 		return nil
 	}
 	return parsePerf(string(out), n)
+}
+
+// perfSamples reads "# Samples: 1K of event …" from a report header.
+func perfSamples(file string) int {
+	out, err := exec.Command("perf", "report", "-i", file, "--stdio", "--sort", "symbol", "-g", "none", "--percent-limit", "100").Output()
+	if err != nil {
+		return 0
+	}
+	return parseSamples(string(out))
+}
+
+func parseSamples(out string) int {
+	for _, line := range strings.Split(out, "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "# Samples: ")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) == 0 {
+			return 0
+		}
+		mult := 1.0
+		num := f[0]
+		switch {
+		case strings.HasSuffix(num, "K"):
+			mult, num = 1e3, strings.TrimSuffix(num, "K")
+		case strings.HasSuffix(num, "M"):
+			mult, num = 1e6, strings.TrimSuffix(num, "M")
+		}
+		v, _ := strconv.ParseFloat(num, 64)
+		return int(v * mult)
+	}
+	return 0
 }
 
 // parsePerf reads perf report --stdio lines "  12.34%  [.] symbol" or, with
@@ -200,7 +235,7 @@ func (p *profile) text() string {
 		return "(no profile: " + p.Err + ")\n"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "perf record -F 199 -g, %s; %% of the process's samples\n\n", p.Target)
+	fmt.Fprintf(&b, "perf record -F 199 -g, %s: %d samples; %% of the process's samples\n\n", p.Target, p.Samples)
 	b.WriteString("self time by function                                 self time by package\n")
 	for i := 0; i < max(len(p.Self), len(p.Packages)); i++ {
 		left, right := "", ""

@@ -385,6 +385,7 @@ func (r *results) writeS1(w writer) {
 	w("\n\n")
 	if len(s.Top) > 0 {
 		w("**PostgreSQL connections opened** during the closed loop: %.0f (%.3f per request). ", s.NewConnections, s.NewConnections/float64(max(s.Motcua.Requests, 1)))
+		waitsLine(w, s.Waits)
 		w("**SQL statements per request:** %.1f (pg_stat_statements, less the idle background):\n\n```text\n", s.Statements)
 		for _, t := range s.Top {
 			w("%5.2f  %6.3f ms  %s\n", t.PerRequest, t.MeanMS, t.Query)
@@ -419,7 +420,9 @@ func (r *results) writeS2(w writer) {
 		w("\nPostGraphile: %s\n", s.PeerSkipped)
 	}
 	w("\nRatio motcua / PostGraphile: **%.2f** (goal ≥ 1.6).\n\n", s.Ratio)
-	w("**SQL statements per request** (pg_stat_statements, by role, less the idle background rate measured just before): motcua **%.1f**, PostGraphile **%.1f**. PostgreSQL connections motcua opened during its closed loop: %.0f.\n\n", s.MotcuaStatements, s.PeerStatements, s.NewConnections)
+	w("**SQL statements per request** (pg_stat_statements, by role, less the idle background rate measured just before): motcua **%.1f**, PostGraphile **%.1f**. PostgreSQL connections motcua opened during its closed loop: %.0f. ", s.MotcuaStatements, s.PeerStatements, s.NewConnections)
+	waitsLine(w, s.Waits)
+	w("\n\n")
 	for _, part := range []struct {
 		name string
 		top  []stmtCount
@@ -477,6 +480,9 @@ func (r *results) writeS3(w writer) {
 			for _, c := range db.res {
 				if c.Shape == "word" && c.Kind == "common" && c.TopStatement != "" {
 					w("Costliest statement of the common word search (mean %.1f ms):\n\n```sql\n%s\n```\n\n", c.TopStatementMS, c.TopStatement)
+					if c.Plan != "" {
+						w("Its plan (`EXPLAIN (ANALYZE, BUFFERS)` with `%%%s%%`):\n\n```text\n%s```\n\n", c.Term, c.Plan)
+					}
 				}
 			}
 		}
@@ -489,19 +495,25 @@ func (r *results) writeS4(w writer) {
 		return
 	}
 	w("## S4 — officers creating accounts\n\n")
-	w("%d generated desk officers (password set in the database, signed in through the API) create %d accounts with the console SMS provider, in three phases each driven by vegeta with %d concurrent requests: `startRegistration` (multipart with the %s sample ID scan, stored encrypted), `sendRegistrationOTP`, then — once every OTP SMS is in the dev inbox — `completeRegistration` with the code (which makes the initial password: one argon2id hash, and queues the password SMS). ",
-		s.Officers, s.Creations, deskWorkers, "4.9 KB .docx")
-	w("Creations/s = accounts created ÷ wall time from the first start to the last completion, OTP wait included. ")
-	w("The ceiling is the product's own Hasher (argon2id m = 19 MiB, t = 2, p = 1) hashing flat out on the server's CPU, measured in the same run: **%.1f hashes/s** on CPU %s (%.1f/s on all %d CPUs).\n\n", s.Ceiling.PerSec, r.Machine.ServerCPUs, r.CeilingAll.PerSec, r.CeilingAll.CPUs)
+	w("%d generated desk officers (password set in the database, signed in through the API) create %d accounts with the console SMS provider: `startRegistration` (multipart with the 4.9 KB .docx sample ID scan, stored encrypted), `sendRegistrationOTP`, then — once the OTP SMS is in the dev inbox — `completeRegistration` with the code (which makes the initial password: one argon2id hash, and queues the password SMS). ",
+		s.Officers, s.Creations)
+	w("The flow is **pipelined like many desks at once**: in batches of 50, batch *k* starts while batch *k−1* sends its OTP and batch *k−3* completes (its codes had a round to arrive), each step its own vegeta attack (%d, %d and %d concurrent requests). ", deskWorkers/4, deskWorkers/4, deskWorkers/2)
+	w("Creations/s = accounts created ÷ wall time from the first start to the last completion (waits for OTP SMS included). ")
+	w("The ceiling is the product's own Hasher (argon2id m = 19 MiB, t = 2, p = 1) hashing flat out on the server's CPU, measured in the same run: **%.1f hashes/s** on CPU %s, %.1f per CPU-second (%.1f/s on all %d CPUs).\n\n", s.Ceiling.PerSec, r.Machine.ServerCPUs, s.Ceiling.PerCPUSec, r.CeilingAll.PerSec, r.CeilingAll.CPUs)
+	w("Per step (ok/s is over the time each step was running; steps overlap, so CPU is given for the whole flow only):\n\n")
 	w("%s", loadHeader)
 	loadRow(w, "startRegistration", s.Start)
 	loadRow(w, "sendRegistrationOTP", s.Send)
 	loadRow(w, "completeRegistration", s.Complete)
-	w("\nOTP SMS wait: %s. **%d accounts in %s = %.1f creations/s = %.0f %% of the ceiling** (goal ≥ 90 %%). The completion phase alone: %.1f/s = %.0f %% of the ceiling.\n\n",
-		s.WaitOTP.Round(time.Millisecond), s.Created, s.Total.Round(time.Millisecond), s.PerSec, 100*s.Share, s.CompletePerSec, 100*s.CompleteShare)
+	w("\nTime spent waiting for OTP SMS between rounds: %s. **%d accounts in %s = %.1f creations/s = %.0f %% of the ceiling** (goal ≥ 90 %%).\n\n",
+		s.WaitOTP.Round(time.Millisecond), s.Created, s.Total.Round(time.Millisecond), s.PerSec, 100*s.Share)
+	if len(s.Waits) > 0 {
+		waitsLine(w, s.Waits)
+		w("\n\n")
+	}
 	if s.ServerCPU > 0 && s.Ceiling.PerCPUSec > 0 {
-		w("Per CPU-second: the server used %.0f %% of its core over the whole flow, so it made %.1f accounts per CPU-second against %.1f argon2id hashes per CPU-second: **%.0f %%**.\n\n",
-			100*s.ServerCPU, s.PerSec/s.ServerCPU, s.Ceiling.PerCPUSec, 100*s.PerCoreShare)
+		w("Per CPU-second: the server used %.0f %% of its core over the whole flow (all CPU shares: %s), so it made %.1f accounts per CPU-second against %.1f argon2id hashes per CPU-second: **%.0f %%**.\n\n",
+			100*s.ServerCPU, cpuText(s.CPU), s.PerSec/s.ServerCPU, s.Ceiling.PerCPUSec, 100*s.PerCoreShare)
 	}
 	for _, st := range []loadStats{s.Start, s.Send, s.Complete} {
 		errorsText(w, st)
@@ -536,17 +548,26 @@ func (r *results) writeS6(w writer) {
 	w("Events come from real SMS: password-reset codes requested for generated citizens at %.1f/s for %s; each message goes QUEUED → SENT → DELIVERED (console provider, 500 ms receipt delay), every change published once and fanned out to every subscriber, which re-reads the message (its privacy rules) before sending it. ", s.Rate, s.Stream.Duration.Round(time.Second))
 	w("Delivery latency = arrival at the client − the status change's commit time (`updatedAt`, same clock), for the first time each subscriber sees each (message, status). ")
 	w("Memory = the server's RSS (and Go heap in use) with every subscriber connected and idle, less the idle server's, ÷ subscribers. `ulimit -n` is raised by scripts/bench.sh.\n\n")
-	w("| | goroutines | heap in use | RSS |\n|---|---|---|---|\n")
+	w("| | goroutines | heap in use | goroutine stacks | RSS |\n|---|---|---|---|---|\n")
 	for _, row := range []struct {
 		name string
 		m    serverMetrics
 	}{{"idle", s.Idle}, {fmt.Sprintf("%s subscribed", count(s.Connected)), s.Subscribed}, {"after every client disconnected", s.Disconnected}} {
-		w("| %s | %.0f | %.1f MB | %.1f MB |\n", row.name, row.m.Goroutines, row.m.HeapInuse/1e6, row.m.RSS/1e6)
+		w("| %s | %.0f | %.1f MB | %.1f MB | %.1f MB |\n", row.name, row.m.Goroutines, row.m.HeapInuse/1e6, row.m.StackInuse/1e6, row.m.RSS/1e6)
 	}
-	w("\nConnected %d of %d in %s (%d failed%s). Per subscriber: **%.1f KB RSS**, %.1f KB heap (goal ≤ 40 KB).\n\n",
-		s.Connected, s.Subscribers, s.ConnectTime.Round(time.Millisecond), s.ConnectFailed, firstErr(s.FirstError), s.PerSubscriberRSS/1024, s.PerSubscriberHeap/1024)
+	w("\nConnected %d of %d in %s (%d failed%s). Per subscriber: **%.1f KB RSS**, of which %.1f KB Go heap and %.1f KB goroutine stacks (%.1f goroutines each) (goal ≤ 40 KB). The heap after disconnect is what the garbage collector had not yet returned; the goroutines are the measure of a leak.\n\n",
+		s.Connected, s.Subscribers, s.ConnectTime.Round(time.Millisecond), s.ConnectFailed, firstErr(s.FirstError), s.PerSubscriberRSS/1024, s.PerSubscriberHeap/1024,
+		s.PerSubscriberStack/1024, (s.Subscribed.Goroutines-s.Idle.Goroutines)/float64(max(s.Connected, 1)))
 	w("Stream: %d SMS, %d distinct status events; **%d of %d deliveries** arrived; latency p50 **%s**, p95 %s, p99 **%s**, max %s (goal p99 < 250 ms); deliveries went on for %s after the last SMS request. Server CPU during the stream: %s.\n\n",
 		s.Messages, s.Events, s.Deliveries, s.Expected, ms(s.P50), ms(s.P95), ms(s.P99), ms(s.Max), s.Drain.Round(time.Millisecond), cpuText(s.Stream.CPU))
+}
+
+// waitsLine says what motcua's PostgreSQL backends were doing on average.
+func waitsLine(w writer, ws []waitShare) {
+	if len(ws) == 0 {
+		return
+	}
+	w("motcua's PostgreSQL backends on average (pg_stat_activity every 50 ms; \"idle in transaction\" = waiting for the server inside a transaction): %s. ", waitsText(ws))
 }
 
 func firstErr(e string) string {
@@ -574,6 +595,11 @@ func (r *results) writeS7(w writer) {
 	}
 	for i, st := range s.Without {
 		loadRow(w, fmt.Sprintf("without publishing (run %d)", i+1), st)
+	}
+	if len(s.Waits) > 0 {
+		w("\n")
+		waitsLine(w, s.Waits)
+		w("(first run with publishing)\n")
 	}
 	w("\nRuns in the order with, without, without, with. Mean throughput with / without: **%.2f** (%.0f vs %.0f writes/s); per CPU-second of both replicas and PostgreSQL: %.2f. (\"server\" is replica A.)\n\n", s.Ratio, s.WithRPS, s.WithoutRPS, s.CoreRatio)
 	for _, st := range append(append([]loadStats{}, s.With...), s.Without...) {
@@ -617,7 +643,15 @@ func (r *results) writeGaps(w writer) {
 			continue
 		}
 		seen[g.Profile] = true
-		w("```text\n%s```\n\n", r.Profiles[g.Profile].text())
+		p := r.Profiles[g.Profile]
+		if p != nil && p.Samples > 0 && p.Samples < 200 {
+			w("The server process was on a CPU for only %d samples (%.1f s) of the window: it waited for PostgreSQL. ", p.Samples, float64(p.Samples)/199)
+			if g.ID == "S3" {
+				w("The time is in the database — see the costliest statement and its plan in S3 above.")
+			}
+			w("\n\n")
+		}
+		w("```text\n%s```\n\n", p.text())
 	}
 	// The other profiles, for reference.
 	var rest []string

@@ -28,6 +28,7 @@ type s1Result struct {
 	Statements      float64 // SQL statements per motcua request
 	Top             []stmtCount
 	NewConnections  float64 // PostgreSQL connections opened during the closed loop
+	Waits           []waitShare
 }
 
 // pgServer starts the server under test on the PostgreSQL database.
@@ -86,8 +87,10 @@ func (b *bench) s1(ctx context.Context) error {
 	}
 	resetStatements(ctx, admin)
 	conns := sessions(ctx, admin)
+	ws := sampleWaits(ctx, admin)
 	r.Motcua = attack{targeter: mt, workers: closedWorkers, duration: b.cfg.duration, meter: b.meter(srv),
 		during: func(d time.Duration) { b.startProfile("S1", srv.pid(), "the server (S1 closed loop)", d-time.Second) }}.run()
+	r.Waits = ws.end()
 	r.NewConnections = sessions(ctx, admin) - conns
 	logf("S1 motcua     %s", r.Motcua)
 	r.Statements, r.Top = statementsPerRequest(ctx, admin, "motcua", r.Motcua.Requests, base*r.Motcua.Duration.Seconds())
@@ -115,6 +118,7 @@ type s2Result struct {
 	PeerStatements   float64
 	MotcuaTop        []stmtCount // the statements of one motcua request
 	NewConnections   float64     // PostgreSQL connections motcua opened during its closed loop
+	Waits            []waitShare
 	PeerTop          []stmtCount
 	PeerField        string
 	PeerSkipped      string
@@ -185,8 +189,10 @@ func (b *bench) s2(ctx context.Context) error {
 	}
 	resetStatements(ctx, admin)
 	conns := sessions(ctx, admin)
+	ws := sampleWaits(ctx, admin)
 	r.Motcua = attack{targeter: cycle(mts), workers: closedWorkers, duration: b.cfg.duration, check: mcheck, meter: b.meter(srv),
 		during: func(d time.Duration) { b.startProfile("S2", srv.pid(), "the server (S2 closed loop)", d-time.Second) }}.run()
+	r.Waits = ws.end()
 	r.NewConnections = sessions(ctx, admin) - conns
 	logf("S2 motcua        %s", r.Motcua)
 	r.MotcuaStatements, r.MotcuaTop = statementsPerRequest(ctx, admin, "motcua", r.Motcua.Requests, base*r.Motcua.Duration.Seconds())

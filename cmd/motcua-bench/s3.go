@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -45,6 +46,7 @@ type searchResult struct {
 	DBMeanMS           float64 // PostgreSQL execution time per search
 	TopStatement       string  // the statement that took most of it
 	TopStatementMS     float64
+	Plan               string // EXPLAIN ANALYZE of the costliest statement (PostgreSQL, common word)
 	Failed             int
 	Error              string
 }
@@ -123,6 +125,9 @@ func (b *bench) searches(ctx context.Context, srv *server, admin *sql.DB, profil
 		}
 		if admin != nil && st.Requests > 0 {
 			res.DBMeanMS, res.TopStatement, res.TopStatementMS = dbTime(ctx, admin, st.Requests)
+			if c.Shape == "word" && c.Kind == "common" {
+				res.Plan = explain(ctx, admin, res.TopStatement, "%"+c.Term+"%")
+			}
 		}
 		logf("S3 %-9s %-6s %-16q %8d matches: p50 %s p95 %s p99 %s (%d searches) db %.1f ms",
 			c.Shape, c.Kind, c.Term, res.Matches, ms(res.P50), ms(res.P95), ms(res.P99), res.Samples, res.DBMeanMS)
@@ -141,6 +146,27 @@ func dbTime(ctx context.Context, db *sql.DB, requests int) (perRequest float64, 
 	_ = db.QueryRowContext(ctx, `SELECT query, mean_exec_time FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
 		WHERE r.rolname = 'motcua' ORDER BY total_exec_time DESC LIMIT 1`).Scan(&q, &topMean)
 	return total.Float64 / float64(requests), oneLine(q, 400), topMean
+}
+
+// explain runs EXPLAIN (ANALYZE, BUFFERS) of a statement with one LIKE
+// parameter, as pg_stat_statements normalised it ("" if it has others).
+func explain(ctx context.Context, db *sql.DB, query, like string) string {
+	if !strings.Contains(query, "$1") || strings.Contains(query, "$2") {
+		return ""
+	}
+	rows, err := db.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+query, like)
+	if err != nil {
+		return "EXPLAIN failed: " + err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var line string
+		if rows.Scan(&line) == nil {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
 }
 
 // String is for the console.

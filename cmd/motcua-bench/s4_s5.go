@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lib/pq"
@@ -156,40 +157,109 @@ func inbox(ctx context.Context, srv *server) ([]inboxEntry, error) {
 	return out, json.NewDecoder(resp.Body).Decode(&out)
 }
 
-// waitCodes polls the inbox until every phone has a code of kind, newest
-// first, and returns phone → code.
-func waitCodes(ctx context.Context, srv *server, kind string, phones []string, timeout time.Duration) (map[string]string, error) {
-	want := map[string]bool{}
+// codeCollector reads the dev inbox every 100 ms while codes are being
+// sent and keeps every code of kind for the phones wanted: the inbox holds
+// only the latest 200 messages, so reading it once at the end would lose
+// all but those.
+type codeCollector struct {
+	mu    sync.Mutex
+	codes map[string]string
+	want  map[string]bool
+	err   error
+	stop  chan struct{}
+	done  chan struct{}
+}
+
+func collectCodes(ctx context.Context, srv *server, kind string, phones []string) *codeCollector {
+	c := &codeCollector{codes: map[string]string{}, want: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
 	for _, p := range phones {
-		want[p] = true
+		c.want[p] = true
 	}
+	go func() {
+		defer close(c.done)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			entries, err := inbox(ctx, srv)
+			c.mu.Lock()
+			if err != nil {
+				c.err = err
+			}
+			for _, e := range entries { // newest first: the first code seen per phone is its latest
+				if e.Kind != kind || !c.want[e.Phone] || c.codes[e.Phone] != "" {
+					continue
+				}
+				if m := otpCode.FindStringSubmatch(e.Body); m != nil {
+					c.codes[e.Phone] = m[1]
+				}
+			}
+			c.mu.Unlock()
+			select {
+			case <-c.stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return c
+}
+
+// waitFor waits until each of phones has a code (or timeout) and returns
+// their codes; collecting goes on.
+func (c *codeCollector) waitFor(phones []string, timeout time.Duration) (map[string]string, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		entries, err := inbox(ctx, srv)
-		if err != nil {
-			return nil, err
-		}
-		codes := map[string]string{}
-		for _, e := range entries { // newest first
-			if e.Kind != kind || !want[e.Phone] || codes[e.Phone] != "" {
-				continue
-			}
-			if m := otpCode.FindStringSubmatch(e.Body); m != nil {
-				codes[e.Phone] = m[1]
+		c.mu.Lock()
+		out := map[string]string{}
+		for _, p := range phones {
+			if code := c.codes[p]; code != "" {
+				out[p] = code
 			}
 		}
-		if len(codes) == len(want) {
-			return codes, nil
+		err := c.err
+		c.mu.Unlock()
+		if len(out) == len(phones) {
+			return out, nil
 		}
 		if time.Now().After(deadline) {
-			return codes, fmt.Errorf("only %d of %d %s codes arrived within %s", len(codes), len(want), kind, timeout)
+			return out, fmt.Errorf("only %d of %d codes arrived within %s (last inbox error: %v)", len(out), len(phones), timeout, err)
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(250 * time.Millisecond):
-		}
+		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// stopNow stops collecting.
+func (c *codeCollector) stopNow() {
+	select {
+	case <-c.stop:
+	default:
+		close(c.stop)
+	}
+	<-c.done
+}
+
+// wait waits until every wanted phone has a code or timeout passes, stops
+// collecting and returns phone → code.
+func (c *codeCollector) wait(timeout time.Duration) (map[string]string, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		c.mu.Lock()
+		n := len(c.codes)
+		c.mu.Unlock()
+		if n == len(c.want) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	c.stopNow()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.codes) < len(c.want) {
+		return c.codes, fmt.Errorf("only %d of %d codes arrived within %s (last inbox error: %v)", len(c.codes), len(c.want), timeout, c.err)
+	}
+	return c.codes, nil
 }
 
 // s4Result: officers creating accounts, next to the argon2id ceiling.
@@ -203,6 +273,8 @@ type s4Result struct {
 	// ServerCPU is the server's CPU share over the whole flow; PerCoreShare
 	// compares creations per server CPU-second with hashes per CPU-second.
 	ServerCPU, PerCoreShare float64
+	CPU                     map[string]float64 // over the whole flow
+	Waits                   []waitShare
 }
 
 // deskWorkers is the number of concurrent officers' requests in S4 and S7.
@@ -236,15 +308,14 @@ func (b *bench) s4(ctx context.Context) error {
 	n := b.cfg.creations
 	people := make([]citizen, n)
 	byEmail := map[string]int{}
-	var starts []vegeta.Target
+	phones := make([]string, n)
 	for i := range n {
 		people[i] = b.nextCitizen()
 		byEmail[people[i].Email] = i
-		o := offs[i%len(offs)]
-		starts = append(starts, startTarget(srv.url, o.token, o.unitID, people[i], scan))
+		phones[i] = people[i].Phone
 	}
 	regID := make([]string, n)
-	collect := func(res *vegeta.Result) error {
+	started := func(res *vegeta.Result) error {
 		if err := graphQLOK(res); err != nil {
 			return err
 		}
@@ -261,42 +332,6 @@ func (b *bench) s4(ctx context.Context) error {
 		regID[i] = out.Data.StartRegistration.ID
 		return nil
 	}
-	began := time.Now()
-	whole := b.meter(srv)
-	whole.begin()
-	r.Start = attack{targeter: once(starts), workers: deskWorkers, check: collect, meter: b.meter(srv)}.run()
-	logf("S4 start      %s", r.Start)
-
-	var sends []vegeta.Target
-	var phones []string
-	for i := range n {
-		if regID[i] == "" {
-			continue
-		}
-		body, _ := json.Marshal(map[string]any{"query": `mutation($id:ID!){ sendRegistrationOTP(registrationID:$id){ state } }`,
-			"variables": map[string]any{"id": regID[i]}})
-		sends = append(sends, graphQLTarget(srv.url+"/graphql", offs[i%len(offs)].token, body, nil))
-		phones = append(phones, people[i].Phone)
-	}
-	r.Send = attack{targeter: once(sends), workers: deskWorkers, meter: b.meter(srv)}.run()
-	logf("S4 send OTP   %s", r.Send)
-	waitStart := time.Now()
-	codes, err := waitCodes(ctx, srv, "REGISTRATION_OTP", phones, 5*time.Minute)
-	r.WaitOTP = time.Since(waitStart)
-	if err != nil {
-		logf("S4: %v", err)
-	}
-	var completes []vegeta.Target
-	for i := range n {
-		code := codes[people[i].Phone]
-		if regID[i] == "" || code == "" {
-			continue
-		}
-		body, _ := json.Marshal(map[string]any{
-			"query":     `mutation($id:ID!,$c:String!){ completeRegistration(registrationID:$id, code:$c){ state } }`,
-			"variables": map[string]any{"id": regID[i], "c": code}})
-		completes = append(completes, graphQLTarget(srv.url+"/graphql", offs[i%len(offs)].token, body, nil))
-	}
 	created := func(res *vegeta.Result) error {
 		if err := graphQLOK(res); err != nil {
 			return err
@@ -306,14 +341,92 @@ func (b *bench) s4(ctx context.Context) error {
 		}
 		return nil
 	}
-	window := time.Duration(float64(len(completes))/max(r.Ceiling.PerSec, 1)*float64(time.Second)) * 8 / 10
-	r.Complete = attack{targeter: once(completes), workers: deskWorkers, check: created, meter: b.meter(srv),
-		during: func(time.Duration) {
-			b.startProfile("S4", srv.pid(), "the server (S4 completeRegistration phase)", min(max(window, 3*time.Second), 20*time.Second))
-		}}.run()
-	logf("S4 complete   %s", r.Complete)
+	mutation := func(i int, q string, vars map[string]any) vegeta.Target {
+		body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+		return graphQLTarget(srv.url+"/graphql", offs[i%len(offs)].token, body, nil)
+	}
+	const batch = 50
+	batches := (n + batch - 1) / batch
+	span := func(k int) (int, int) { return k * batch, min((k+1)*batch, n) }
+
+	// The desk flow, pipelined like many desks at once: in round k batch k
+	// starts, batch k-1 sends its OTP and batch k-3 completes (its codes had
+	// a whole round to arrive: the job queue polls for SMS jobs), the three
+	// concurrently, each with its own vegeta attack.
+	const lag = 3
+	collector := collectCodes(ctx, srv, "REGISTRATION_OTP", phones)
+	whole := b.meter(srv)
+	whole.begin()
+	ws := sampleWaits(ctx, admin)
+	began := time.Now()
+	var starts, sends, completes []loadStats
+	var mu sync.Mutex
+	for round := 0; round < batches+lag; round++ {
+		var wg sync.WaitGroup
+		run := func(list *[]loadStats, a attack) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				st := a.run()
+				mu.Lock()
+				*list = append(*list, st)
+				mu.Unlock()
+			}()
+		}
+		if k := round - lag; k >= 0 && k < batches {
+			lo, hi := span(k)
+			waitStart := time.Now()
+			codes, err := collector.waitFor(phones[lo:hi], 3*time.Minute)
+			r.WaitOTP += time.Since(waitStart)
+			if err != nil {
+				logf("S4: %v", err)
+			}
+			var ts []vegeta.Target
+			for i := lo; i < hi; i++ {
+				if regID[i] != "" && codes[phones[i]] != "" {
+					ts = append(ts, mutation(i, `mutation($id:ID!,$c:String!){ completeRegistration(registrationID:$id, code:$c){ state } }`,
+						map[string]any{"id": regID[i], "c": codes[phones[i]]}))
+				}
+			}
+			a := attack{targeter: once(ts), workers: deskWorkers / 2, check: created}
+			if k == 0 {
+				a.during = func(time.Duration) {
+					b.startProfile("S4", srv.pid(), "the server (S4, the three steps pipelined)", 15*time.Second)
+				}
+			}
+			run(&completes, a)
+		}
+		if k := round - 1; k >= 0 && k < batches {
+			lo, hi := span(k)
+			var ts []vegeta.Target
+			for i := lo; i < hi; i++ {
+				if regID[i] != "" {
+					ts = append(ts, mutation(i, `mutation($id:ID!){ sendRegistrationOTP(registrationID:$id){ state } }`,
+						map[string]any{"id": regID[i]}))
+				}
+			}
+			run(&sends, attack{targeter: once(ts), workers: deskWorkers / 4})
+		}
+		if k := round; k < batches {
+			lo, hi := span(k)
+			var ts []vegeta.Target
+			for i := lo; i < hi; i++ {
+				o := offs[i%len(offs)]
+				ts = append(ts, startTarget(srv.url, o.token, o.unitID, people[i], scan))
+			}
+			run(&starts, attack{targeter: once(ts), workers: deskWorkers / 4, check: started})
+		}
+		wg.Wait()
+	}
 	r.Total = time.Since(began)
-	r.ServerCPU = whole.end()["server"]
+	r.Waits = ws.end()
+	collector.stopNow()
+	r.CPU = whole.end()
+	r.ServerCPU = r.CPU["server"]
+	r.Start, r.Send, r.Complete = mergeStats(starts), mergeStats(sends), mergeStats(completes)
+	logf("S4 start      %s", r.Start)
+	logf("S4 send OTP   %s", r.Send)
+	logf("S4 complete   %s", r.Complete)
 	r.Created = r.Complete.OK
 	if r.Total > 0 {
 		r.PerSec = float64(r.Created) / r.Total.Seconds()
@@ -326,7 +439,8 @@ func (b *bench) s4(ctx context.Context) error {
 	if r.Ceiling.PerCPUSec > 0 && r.ServerCPU > 0.02 {
 		r.PerCoreShare = r.PerSec / r.ServerCPU / r.Ceiling.PerCPUSec
 	}
-	logf("S4: %d accounts in %s: %.1f creations/s = %.0f%% of the ceiling", r.Created, r.Total.Round(time.Millisecond), r.PerSec, 100*r.Share)
+	logf("S4: %d accounts in %s: %.1f creations/s = %.0f%% of the ceiling (server CPU %.0f%%)", r.Created,
+		r.Total.Round(time.Millisecond), r.PerSec, 100*r.Share, 100*r.ServerCPU)
 	return nil
 }
 
@@ -430,9 +544,10 @@ func (b *bench) s5(ctx context.Context) error {
 			"variables": map[string]any{"l": login}})
 		requests = append(requests, graphQLTarget(srv.url+"/graphql", "", body, clientIP(100_000+i)))
 	}
+	collector := collectCodes(ctx, srv, "RESET_OTP", vphones)
 	r.Requests = attack{targeter: once(requests), rate: 50, workers: 16, meter: b.meter(srv)}.run()
 	logf("S5 reset requests %s", r.Requests)
-	codes, err := waitCodes(ctx, srv, "RESET_OTP", vphones, 5*time.Minute)
+	codes, err := collector.wait(3 * time.Minute)
 	if err != nil {
 		logf("S5: %v", err)
 	}

@@ -19,6 +19,7 @@ type s6Result struct {
 	ConnectTime                           time.Duration
 	Idle, Subscribed, Disconnected        serverMetrics
 	PerSubscriberRSS, PerSubscriberHeap   float64 // bytes
+	PerSubscriberStack                    float64 // bytes of goroutine stacks
 	Messages                              int     // SMS messages sent during the stream
 	Rate                                  float64 // of SMS messages, per second
 	Events                                int     // distinct (message, status) pairs seen
@@ -126,9 +127,10 @@ func (b *bench) s6(ctx context.Context) error {
 	if r.Connected > 0 {
 		r.PerSubscriberRSS = (r.Subscribed.RSS - r.Idle.RSS) / float64(r.Connected)
 		r.PerSubscriberHeap = (r.Subscribed.HeapInuse - r.Idle.HeapInuse) / float64(r.Connected)
+		r.PerSubscriberStack = (r.Subscribed.StackInuse - r.Idle.StackInuse) / float64(r.Connected)
 	}
-	logf("S6: %.1f KB RSS, %.1f KB heap per subscriber; goroutines %v → %v",
-		r.PerSubscriberRSS/1024, r.PerSubscriberHeap/1024, r.Idle.Goroutines, r.Subscribed.Goroutines)
+	logf("S6: %.1f KB RSS, %.1f KB heap, %.1f KB stacks per subscriber; goroutines %v → %v",
+		r.PerSubscriberRSS/1024, r.PerSubscriberHeap/1024, r.PerSubscriberStack/1024, r.Idle.Goroutines, r.Subscribed.Goroutines)
 
 	var delivered atomic.Int64
 	var readers sync.WaitGroup

@@ -23,6 +23,7 @@ type s7Result struct {
 	CoreRatio                    float64     // the same per CPU-second of both replicas and PostgreSQL
 	CancelRate                   int
 	LatencyError, ThroughputNote string
+	Waits                        []waitShare // PostgreSQL during the first run with publishing
 }
 
 // notifyShadow replaces pg_notify for the motcua role (search_path puts
@@ -128,7 +129,14 @@ func (b *bench) s7(ctx context.Context) error {
 				b.startProfile("S7", a.pid(), "replica A (S7 writes with publishing)", d-time.Second)
 			}
 		}
+		var ws *waitSampler
+		if !suppress && len(r.With) == 0 {
+			ws = sampleWaits(ctx, admin)
+		}
 		st := at.run()
+		if ws != nil {
+			r.Waits = ws.end()
+		}
 		if suppress {
 			r.Without = append(r.Without, st)
 			logf("S7 writes without publishing %s", st)

@@ -128,7 +128,7 @@ func do(ctx context.Context, c *gqlclient.Client, q string, vars map[string]any,
 
 // serverMetrics are a few of the server's Prometheus metrics.
 type serverMetrics struct {
-	Goroutines, HeapInuse, RSS float64
+	Goroutines, HeapInuse, StackInuse, RSS float64
 }
 
 func (s *server) metrics(ctx context.Context) (serverMetrics, error) {
@@ -156,6 +156,8 @@ func (s *server) metrics(ctx context.Context) (serverMetrics, error) {
 			m.Goroutines = v
 		case "go_memstats_heap_inuse_bytes":
 			m.HeapInuse = v
+		case "go_memstats_stack_inuse_bytes":
+			m.StackInuse = v
 		case "process_resident_memory_bytes":
 			m.RSS = v
 		}

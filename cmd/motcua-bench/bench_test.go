@@ -12,7 +12,7 @@ func TestParsePerf(t *testing.T) {
 	out := `# Samples: 1K of event 'cpu-clock'
 #
     12.50%  [.] runtime.mallocgc
-     6.25%  [k] tcp_sendmsg_locked
+     6.25%  [k] tcp_sendmsg_locked                  -      -
      3.00%  [.] runtime.goexit.abi0
     50.00%     1.00%  [.] github.com/motcua/motcua/auth.(*Service).Authenticate
 `

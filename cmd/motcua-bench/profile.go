@@ -142,6 +142,10 @@ func parsePerf(out string, n int) []profLine {
 			continue
 		}
 		sym := strings.TrimSpace(rest[i+2:])
+		// perf pads the line with empty columns ("-") after the symbol.
+		for strings.HasSuffix(sym, " -") {
+			sym = strings.TrimSpace(strings.TrimSuffix(sym, "-"))
+		}
 		if sym == "" || boringSymbol(sym) {
 			continue
 		}

@@ -56,7 +56,7 @@ func (g goal) verdict() string {
 }
 
 func shortBy(gap float64) string {
-	if gap >= 2 {
+	if gap >= 1.5 {
 		return fmt.Sprintf("%.1f× off", gap)
 	}
 	return fmt.Sprintf("%.0f %% off", 100*(gap-1))
@@ -216,10 +216,10 @@ func (r *results) markdown(analysis string) string {
 		mode = "quick mode (`BENCH_QUICK=1`: small databases, short windows — not the issue's sizes)"
 	}
 	w("# Performance\n\n")
-	w("Measured by `make bench` (`scripts/bench.sh` → `cmd/motcua-bench`) on %s, %s, commit %s; the whole run took **%s**.\n",
-		m.Date.Format("2006-01-02"), mode, m.Commit, r.Total.Round(time.Second))
+	w("Measured by `make bench` (`scripts/bench.sh` → `cmd/motcua-bench`) on %s, %s, commit %s; the whole run took **%s**%s.\n",
+		m.Date.Format("2006-01-02"), mode, m.Commit, r.Total.Round(time.Second), r.cachedNote())
 	w("Every figure below comes from that run on this machine; nothing is copied from elsewhere. ")
-	w("Rerun with `make bench` (about %s) or `BENCH_QUICK=1 make bench` (a few minutes).\n\n", r.fullEstimate())
+	w("Rerun with `make bench` (%s) or `BENCH_QUICK=1 make bench` (about 8 min).\n\n", r.fullEstimate())
 
 	w("## Summary against the goals of issue 8\n\n")
 	w("| # | figure | measured | goal | verdict |\n|---|---|---|---|---|\n")
@@ -245,7 +245,7 @@ func (r *results) markdown(analysis string) string {
 
 	w("## Machine, versions, method\n\n")
 	w("- **Machine:** %d CPUs, %s, %.1f GiB memory, Linux %s (a KVM guest). Load average at the start: %s — ", m.CPUs, m.CPUModel, m.MemoryGiB, m.Kernel, m.OtherLoad)
-	w("other work shared the machine during the run, so figures carry a few per cent of noise.\n")
+	w("other programs shared the machine, and on this virtual machine the same window varies by up to ±30 %% between runs (the argon2id ceiling alone ranged from 16 to 37 hashes/s over a day of runs). Ratios taken within one run, and the per-CPU-second figures, are the ones to compare.\n")
 	w("- **Versions:** motcua %s built with %s; PostgreSQL: %s; SQLite: %s; Node.js %s; PostGraphile %s; load: vegeta v12.13.0 (as a library).\n",
 		m.Commit, m.Go, m.Postgres, m.SQLite, orDash(m.Node), orDash(m.PostGraphile))
 	if m.Pinned {
@@ -304,12 +304,33 @@ func orDash(s string) string {
 	return s
 }
 
+// fromScratch is how long this run would have taken had it made its
+// databases rather than reused them.
+func (r *results) fromScratch() time.Duration {
+	t := r.Total
+	for _, g := range []genStats{r.GenPG, r.GenSQLite} {
+		if g.Cached {
+			t += g.total() - g.Clone
+		}
+	}
+	return t
+}
+
+// cachedNote says when the databases were reused.
+func (r *results) cachedNote() string {
+	if !r.GenPG.Cached && !r.GenSQLite.Cached {
+		return ""
+	}
+	return fmt.Sprintf(" with the generated databases reused from an earlier run of the bench (`BENCH_KEEP_DATA=1`; making them takes %s + %s, see Data), so a run from scratch takes about **%s**",
+		r.GenPG.total().Round(time.Second), r.GenSQLite.total().Round(time.Second), r.fromScratch().Round(time.Minute))
+}
+
 // fullEstimate guesses the length of a full run from this one.
 func (r *results) fullEstimate() string {
 	if !r.Quick {
-		return r.Total.Round(time.Minute).String()
+		return "about " + r.fromScratch().Round(time.Minute).String()
 	}
-	return "35–45 min with the 10M generation"
+	return "about 30 min with the 10M generation"
 }
 
 type writer func(format string, args ...any)
@@ -645,7 +666,7 @@ func (r *results) writeGaps(w writer) {
 		seen[g.Profile] = true
 		p := r.Profiles[g.Profile]
 		if p != nil && p.Samples > 0 && p.Samples < 200 {
-			w("The server process was on a CPU for only %d samples (%.1f s) of the window: it waited for PostgreSQL. ", p.Samples, float64(p.Samples)/199)
+			w("The server process was on a CPU for only %d samples (%.2f s) of the window: it waited for PostgreSQL. ", p.Samples, float64(p.Samples)/199)
 			if g.ID == "S3" {
 				w("The time is in the database — see the costliest statement and its plan in S3 above.")
 			}

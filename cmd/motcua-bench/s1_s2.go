@@ -280,6 +280,32 @@ func (b *bench) s2Peer(ctx context.Context, r *s2Result, ids []string, admin *sq
 	return nil
 }
 
+// waitQueueIdle waits until the SMS job queue is empty (a new server sends
+// what the previous scenario's server left queued) and the console
+// provider's receipts are in, so that a scenario's SMS are its own.
+func waitQueueIdle(ctx context.Context, db *sql.DB, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		var n int
+		err := db.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled', 'pending')`).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("SMS queue: %w", err)
+		}
+		if n == 0 {
+			time.Sleep(time.Second) // the last receipts (500 ms delay)
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("SMS queue: %d jobs still queued after %s", n, timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
 // waitGraphQL waits until a GraphQL server answers { __typename }.
 func waitGraphQL(ctx context.Context, s *server, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)

@@ -292,6 +292,9 @@ func (b *bench) s4(ctx context.Context) error {
 		return err
 	}
 	defer admin.Close()
+	if err := waitQueueIdle(ctx, admin, 3*time.Minute); err != nil {
+		return err
+	}
 	if r.Ceiling, err = b.ceiling(ctx); err != nil {
 		return err
 	}
@@ -508,6 +511,9 @@ func (b *bench) s5(ctx context.Context) error {
 		return err
 	}
 	defer admin.Close()
+	if err := waitQueueIdle(ctx, admin, 3*time.Minute); err != nil {
+		return err
+	}
 	if r.Ceiling, err = b.ceiling(ctx); err != nil {
 		return err
 	}

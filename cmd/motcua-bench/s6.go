@@ -55,6 +55,9 @@ func (b *bench) s6(ctx context.Context) error {
 		return err
 	}
 	defer admin.Close()
+	if err := waitQueueIdle(ctx, admin, 3*time.Minute); err != nil {
+		return err
+	}
 	// The stream: password-reset codes to generated citizens (each SMS goes
 	// QUEUED → SENT → DELIVERED with the console provider's 500 ms receipt
 	// delay), requested at a fixed rate.

@@ -13,10 +13,10 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
-	"github.com/motcua/motcua/officers"
-	"github.com/motcua/motcua/requestinfo"
-	"github.com/motcua/motcua/units"
-	"github.com/motcua/motcua/vn"
+	"github.com/motcua/motcua/internal/domain/officers"
+	"github.com/motcua/motcua/internal/domain/units"
+	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/rules/vn"
 )
 
 // IDNumberMasked is the resolver for the idNumberMasked field.

@@ -1,8 +1,8 @@
 package graph
 
 import (
-	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/internal/domain/auth"
 )
 
 // authOK turns a service error into a Boolean! answer.

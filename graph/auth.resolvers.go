@@ -12,8 +12,8 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
-	"github.com/motcua/motcua/requestinfo"
-	"github.com/motcua/motcua/viewer"
+	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/policy/viewer"
 )
 
 // SignInLockedUntil is the resolver for the signInLockedUntil field.

@@ -9,17 +9,17 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
-	"github.com/motcua/motcua/enrol"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
-	"github.com/motcua/motcua/vn"
+	"github.com/motcua/motcua/internal/domain/registrations"
+	"github.com/motcua/motcua/internal/rules/vn"
 )
 
 // StartRegistration is the resolver for the startRegistration field.
 func (r *mutationResolver) StartRegistration(ctx context.Context, input model.StartRegistrationInput) (*ent.Registration, error) {
-	in := enrol.StartInput{
+	in := registrations.StartInput{
 		IDNumber: input.IDNumber, FullName: input.FullName, DateOfBirth: input.DateOfBirth,
 		Phone: input.Phone, UnitID: input.UnitID, Scan: input.Scan.File,
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/motcua/motcua/ent/session"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/unit"
-	"github.com/motcua/motcua/refusal"
+	"github.com/motcua/motcua/internal/rules/refusal"
 )
 
 // nodeTables maps an id's prefix (ent/schema, pulid.MixinWithPrefix) to its

@@ -5,13 +5,13 @@ package graph
 import (
 	"time"
 
-	"github.com/motcua/motcua/auth"
-	"github.com/motcua/motcua/enrol"
-	"github.com/motcua/motcua/events"
-	"github.com/motcua/motcua/officers"
-	"github.com/motcua/motcua/smsqueue"
-	"github.com/motcua/motcua/store"
-	"github.com/motcua/motcua/units"
+	"github.com/motcua/motcua/internal/domain/auth"
+	"github.com/motcua/motcua/internal/domain/officers"
+	"github.com/motcua/motcua/internal/domain/registrations"
+	"github.com/motcua/motcua/internal/domain/units"
+	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/smsqueue"
+	"github.com/motcua/motcua/internal/platform/store"
 )
 
 //go:generate go run github.com/99designs/gqlgen generate --config ../gqlgen.yml
@@ -22,7 +22,7 @@ type Resolver struct {
 	Auth     *auth.Service
 	Officers *officers.Service
 	Units    *units.Service
-	Enrol    *enrol.Service
+	Enrol    *registrations.Service
 	SMS      *smsqueue.Queue
 	Bus      events.Bus
 	Now      func() time.Time

@@ -14,7 +14,7 @@ import (
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/graph/generated"
 	"github.com/motcua/motcua/graph/model"
-	"github.com/motcua/motcua/smsqueue"
+	"github.com/motcua/motcua/internal/platform/smsqueue"
 )
 
 // SmsMessages is the resolver for the smsMessages field.

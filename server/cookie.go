@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/motcua/motcua/requestinfo"
+	"github.com/motcua/motcua/internal/platform/requestinfo"
 )
 
 // sessionCookies names and writes the session cookie: __Host- prefixed,

@@ -19,11 +19,11 @@ import (
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/privacy"
+	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/platform/scans"
+	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/policy"
-	"github.com/motcua/motcua/refusal"
-	"github.com/motcua/motcua/requestinfo"
-	"github.com/motcua/motcua/scans"
-	"github.com/motcua/motcua/viewer"
+	"github.com/motcua/motcua/policy/viewer"
 )
 
 // Limits of the GraphQL server.

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/motcua/motcua/requestinfo"
-	"github.com/motcua/motcua/viewer"
+	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/policy/viewer"
 )
 
 // requestContext gives every request an id, its client address and language,

@@ -15,8 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/scans"
-	"github.com/motcua/motcua/viewer"
+	"github.com/motcua/motcua/internal/platform/scans"
+	"github.com/motcua/motcua/policy/viewer"
 )
 
 // Config is how the server behaves.

@@ -23,7 +23,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/motcua/motcua/refusal"
+	"github.com/motcua/motcua/internal/rules/refusal"
 )
 
 const (

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/motcua/motcua/vn"
+	"github.com/motcua/motcua/internal/rules/vn"
 )
 
 func TestParsePerf(t *testing.T) {
@@ -14,13 +14,13 @@ func TestParsePerf(t *testing.T) {
     12.50%  [.] runtime.mallocgc
      6.25%  [k] tcp_sendmsg_locked                  -      -
      3.00%  [.] runtime.goexit.abi0
-    50.00%     1.00%  [.] github.com/motcua/motcua/auth.(*Service).Authenticate
+    50.00%     1.00%  [.] github.com/motcua/motcua/internal/domain/auth.(*Service).Authenticate
 `
 	got := parsePerf(out, 10)
 	want := []profLine{
 		{Pct: 12.5, Symbol: "runtime.mallocgc"},
 		{Pct: 6.25, Symbol: "tcp_sendmsg_locked", Kernel: true},
-		{Pct: 50, Symbol: "github.com/motcua/motcua/auth.(*Service).Authenticate"},
+		{Pct: 50, Symbol: "github.com/motcua/motcua/internal/domain/auth.(*Service).Authenticate"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("parsePerf = %+v, want %+v", got, want)
@@ -31,7 +31,7 @@ func TestParsePerf(t *testing.T) {
 		}
 	}
 	pk := byPackage(got, 5)
-	if pk[0].Symbol != "github.com/motcua/motcua/auth" || pk[1].Symbol != "runtime" || !strings.HasPrefix(pk[2].Symbol, "kernel") {
+	if pk[0].Symbol != "github.com/motcua/motcua/internal/domain/auth" || pk[1].Symbol != "runtime" || !strings.HasPrefix(pk[2].Symbol, "kernel") {
 		t.Errorf("byPackage = %+v", pk)
 	}
 }

@@ -18,9 +18,9 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/seed"
-	"github.com/motcua/motcua/store"
-	"github.com/motcua/motcua/vn"
+	"github.com/motcua/motcua/internal/domain/seed"
+	"github.com/motcua/motcua/internal/platform/store"
+	"github.com/motcua/motcua/internal/rules/vn"
 )
 
 // genStats says how a database of generated accounts was made.

@@ -17,7 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/internal/rules/password"
 )
 
 // rawJSONBody is what the reference server answers: the shape of S1's

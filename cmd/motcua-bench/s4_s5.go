@@ -18,7 +18,7 @@ import (
 	"github.com/lib/pq"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/internal/rules/password"
 )
 
 // benchPassword is the password the bench gives the officers and citizens

@@ -10,7 +10,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/motcua/motcua/internal/gqlclient"
+	"github.com/motcua/motcua/internal/testkit/gqlclient"
 )
 
 // s6Result: WebSocket subscribers of the SMS monitor.

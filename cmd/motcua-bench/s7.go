@@ -9,7 +9,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/motcua/motcua/internal/gqlclient"
+	"github.com/motcua/motcua/internal/testkit/gqlclient"
 )
 
 // s7Result: two replicas on one PostgreSQL.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/motcua/motcua/internal/gqlclient"
+	"github.com/motcua/motcua/internal/testkit/gqlclient"
 )
 
 // server is a running `motcua serve`.

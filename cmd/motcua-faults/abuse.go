@@ -18,8 +18,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/motcua/motcua/internal/gqlclient"
-	"github.com/motcua/motcua/internal/proctest"
+	"github.com/motcua/motcua/internal/testkit/gqlclient"
+	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
 // devServer is one `serve --dev` on SQLite (console SMS) shared by the

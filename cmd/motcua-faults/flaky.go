@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/motcua/motcua/internal/proctest"
+	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
 // longDigits would be a phone number or a code in a text shown to officers.

@@ -20,7 +20,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/motcua/motcua/internal/proctest"
+	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
 // env is what the fault runs share.

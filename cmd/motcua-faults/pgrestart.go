@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/motcua/motcua/internal/proctest"
+	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
 // postgresRestart restarts PostgreSQL (pg_ctl restart -m fast) while

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/motcua/motcua/internal/proctest"
+	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
 // killDuringCompletions is proctest.RunKillRestart with a longer stream.

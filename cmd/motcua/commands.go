@@ -10,19 +10,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/motcua/motcua/app"
+	"github.com/motcua/motcua/internal/app"
 
-	"github.com/motcua/motcua/accounts"
-	"github.com/motcua/motcua/audit"
-	"github.com/motcua/motcua/auth"
-	"github.com/motcua/motcua/officers"
-	"github.com/motcua/motcua/otp"
-	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/internal/domain/accounts"
+	"github.com/motcua/motcua/internal/domain/auth"
+	"github.com/motcua/motcua/internal/domain/officers"
+	"github.com/motcua/motcua/internal/domain/seed"
+	"github.com/motcua/motcua/internal/domain/units"
+	"github.com/motcua/motcua/internal/platform/audit"
+	"github.com/motcua/motcua/internal/platform/store"
+	"github.com/motcua/motcua/internal/rules/otp"
+	"github.com/motcua/motcua/internal/rules/password"
 	"github.com/motcua/motcua/policy"
-	"github.com/motcua/motcua/seed"
-	"github.com/motcua/motcua/store"
-	"github.com/motcua/motcua/units"
-	"github.com/motcua/motcua/viewer"
+	"github.com/motcua/motcua/policy/viewer"
 )
 
 // openDB opens and migrates the database named by --database.

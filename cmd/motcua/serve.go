@@ -14,10 +14,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/motcua/motcua/app"
-	"github.com/motcua/motcua/seed"
-	"github.com/motcua/motcua/sms"
-	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/domain/seed"
+	"github.com/motcua/motcua/internal/platform/sms"
+	"github.com/motcua/motcua/internal/platform/store"
 )
 
 type serveFlags struct {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/motcua/motcua/ent/privacy"
 	"github.com/motcua/motcua/policy"
-	"github.com/motcua/motcua/viewer"
+	"github.com/motcua/motcua/policy/viewer"
 )
 
 // The privacy policies guard every read and write, whatever the path to it:

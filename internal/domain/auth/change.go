@@ -1,0 +1,218 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/motcua/motcua/ent"
+	"github.com/motcua/motcua/ent/account"
+	"github.com/motcua/motcua/ent/session"
+	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/internal/platform/audit"
+	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/platform/smsqueue"
+	"github.com/motcua/motcua/internal/platform/store"
+	"github.com/motcua/motcua/internal/rules/password"
+	"github.com/motcua/motcua/internal/rules/vn"
+	"github.com/motcua/motcua/policy/viewer"
+)
+
+// ChangePassword replaces the viewer's password. The current password must
+// be given (a wrong one counts as a failed sign-in: same throttle, same
+// slow-down); the new one must pass password.Check and differ from it.
+//
+// After the change the account no longer must change its password, an
+// initial password is dead (its fields are cleared), this session becomes a
+// full one (password_change_only is cleared on it: the HTTP layer keeps the
+// same cookie) and every other session is revoked. A voluntary change is
+// announced by SMS (PASSWORD_CHANGED); the forced first change is not, the
+// citizen being in the middle of it.
+func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
+	v := viewer.FromContext(ctx)
+	if !v.SignedIn() {
+		return errUnauthenticated()
+	}
+	now := s.now()
+	acct, err := s.db.Client.Account.Get(viewer.System(ctx), v.AccountID)
+	if err != nil {
+		return fmt.Errorf("auth: change password: %w", err)
+	}
+	path, err := unitPathOf(ctx, s.db.Client, acct)
+	if err != nil {
+		return err
+	}
+	key, ip := accountKey(acct.ID), ipKey(requestinfo.FromContext(ctx).ClientIP)
+	until, err := lockedUntil(ctx, s.db.Client, now, key, ip)
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		return errThrottled(until)
+	}
+	ok, err := s.checkPassword(ctx, acct, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.fail(ctx, now, failure{
+			acct: acct, key: key, ip: ip, action: "auth.password_change_failed", reason: "wrong_password",
+			answer: errWrongCurrentPassword(), unitPath: path,
+		})
+	}
+	if next == current {
+		return errSamePassword()
+	}
+	if err := password.Check(next, factsOf(acct)); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(ctx, next)
+	if err != nil {
+		return fmt.Errorf("auth: change password: %w", err)
+	}
+	forced := acct.MustChangePassword
+	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		sys := viewer.System(ctx)
+		// Only if nobody changed the password since it was checked (a
+		// reset running at the same time).
+		n, err := tx.Client.Account.Update().
+			Where(account.ID(acct.ID), account.PasswordHash(acct.PasswordHash)).
+			SetPasswordHash(hash).
+			SetMustChangePassword(false).
+			ClearInitialPasswordExpiresAt().
+			ClearInitialPasswordUsedAt().
+			SetUpdatedAt(now).
+			Save(sys)
+		if err != nil {
+			return fmt.Errorf("auth: change password: %w", err)
+		}
+		if n == 0 {
+			return errPasswordChangedMeanwhile()
+		}
+		if v.SessionID != "" {
+			err := tx.Client.Session.Update().
+				Where(session.ID(v.SessionID), session.RevokedAtIsNil()).
+				SetPasswordChangeOnly(false).SetUpdatedAt(now).
+				Exec(sys)
+			if err != nil {
+				return fmt.Errorf("auth: change password: session: %w", err)
+			}
+		}
+		others, err := openSessions(ctx, tx.Client, acct.ID, v.SessionID)
+		if err != nil {
+			return err
+		}
+		if err := s.revoke(ctx, tx, now, others); err != nil {
+			return err
+		}
+		if err := clearKey(ctx, tx, now, key); err != nil {
+			return err
+		}
+		if !forced {
+			if err := s.notifyChanged(ctx, tx, now, acct, path); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, now, audit.Entry{
+			Action: "auth.password_changed", TargetType: "Account", TargetID: string(acct.ID), UnitPath: path,
+			Detail: map[string]any{"forced": forced, "sessionsRevoked": len(others)},
+		})
+	})
+}
+
+// vietnamTime is Indochina Time (UTC+7, no daylight saving), for SMS texts.
+var vietnamTime = time.FixedZone("ICT", 7*60*60)
+
+// changedText is the PASSWORD_CHANGED SMS: ASCII, one GSM-7 segment.
+func changedText(at time.Time) string {
+	return fmt.Sprintf("Mat khau tai khoan Cong DVC cua ban da duoc thay doi luc %s. Neu khong phai ban thuc hien, hay lien he bo phan mot cua ngay.",
+		at.In(vietnamTime).Format("15:04 02/01/2006"))
+}
+
+// notifyChanged enqueues the PASSWORD_CHANGED SMS in tx.
+func (s *Service) notifyChanged(ctx context.Context, tx *store.Tx, now time.Time, acct *ent.Account, unitPath string) error {
+	id := acct.ID
+	_, err := s.outbox.Enqueue(ctx, tx, smsqueue.Outgoing{
+		Kind: smsmessage.KindPASSWORD_CHANGED, Phone: acct.Phone, Body: changedText(now),
+		AccountID: &id, UnitPath: unitPath,
+	})
+	if err != nil {
+		return fmt.Errorf("auth: notify password change: %w", err)
+	}
+	return nil
+}
+
+// CreateSuperAdmin creates an ACTIVE account with an officer record holding
+// super_admin (`motcua admin create-super`, the password read from stdin).
+// The ID number must be a 12-digit CCCD, the phone a Vietnamese mobile, and
+// the password must pass password.Check. The account's origin is IMPORTED
+// (it comes from outside the portal's flows). The command gives no birth
+// date, which the account needs: it is set to 1 January of the birth year
+// the CCCD encodes.
+func (s *Service) CreateSuperAdmin(ctx context.Context, idNumber, fullName, phone, pw string) (*ent.Account, error) {
+	id, err := vn.ParseIDNumber(idNumber)
+	if err != nil {
+		return nil, err
+	}
+	if err := vn.RequireCCCD(id); err != nil {
+		return nil, err
+	}
+	name := vn.NormalizeName(fullName)
+	if name == "" || len(name) > 100 {
+		return nil, errBadName()
+	}
+	e164, err := vn.NormalizePhone(phone)
+	if err != nil {
+		return nil, err
+	}
+	dob := time.Date(id.Century+id.YearTwoDigits, time.January, 1, 0, 0, 0, 0, time.UTC)
+	if err := password.Check(pw, password.Facts{IDNumber: id.Digits, Phone: e164, FullName: name, DateOfBirth: dob}); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, pw)
+	if err != nil {
+		return nil, fmt.Errorf("auth: create super admin: %w", err)
+	}
+	now := s.now()
+	var acct *ent.Account
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		sys := viewer.System(ctx)
+		exists, err := tx.Client.Account.Query().
+			Where(account.Or(account.IDNumber(id.Digits), account.CmndNumber(id.Digits))).
+			Exist(sys)
+		if err != nil {
+			return fmt.Errorf("auth: create super admin: %w", err)
+		}
+		if exists {
+			return errSuperAdminExists()
+		}
+		acct, err = tx.Client.Account.Create().
+			SetIDNumber(id.Digits).SetIDKind(account.IDKindCCCD).
+			SetFullName(name).SetNameFolded(vn.Fold(name)).
+			SetDateOfBirth(dob).SetPhone(e164).
+			SetStatus(account.StatusACTIVE).SetOrigin(account.OriginIMPORTED).
+			SetPasswordHash(hash).
+			SetCreatedAt(now).SetUpdatedAt(now).
+			Save(sys)
+		if err != nil {
+			return fmt.Errorf("auth: create super admin: account: %w", err)
+		}
+		o, err := tx.Client.Officer.Create().
+			SetAccountID(acct.ID).SetSuperAdmin(true).
+			SetCreatedAt(now).SetUpdatedAt(now).
+			Save(sys)
+		if err != nil {
+			return fmt.Errorf("auth: create super admin: officer: %w", err)
+		}
+		tx.OnCommit(func() { s.publish(ctx, events.Event{Topic: events.TopicPolicy, At: now}) })
+		return audit.Record(ctx, tx, now, audit.Entry{
+			Action: "admin.super_admin_created", TargetType: "Officer", TargetID: string(o.ID),
+			Detail: map[string]any{"accountId": string(acct.ID)},
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return acct, nil
+}

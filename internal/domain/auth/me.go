@@ -1,0 +1,60 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/motcua/motcua/ent"
+	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/policy"
+	"github.com/motcua/motcua/policy/viewer"
+)
+
+// Me is what the signed-in viewer is shown about itself (Query.viewer).
+type Me struct {
+	Account *ent.Account
+	Officer *ent.Officer // nil when the account is not in user management
+	// Roles are the names of the roles held anywhere, sorted, once each.
+	Roles []string
+	// CanCreateCitizenAccounts: the viewer holds policy.Registrar.
+	CanCreateCitizenAccounts bool
+	Sessions                 []*ent.Session
+	CurrentSessionID         pulid.ID
+}
+
+// Me returns the viewer's own account, officer record, roles and sessions;
+// nil when signed out. Reads go through the caller's ctx (privacy).
+func (s *Service) Me(ctx context.Context) (*Me, error) {
+	v := viewer.FromContext(ctx)
+	if !v.SignedIn() {
+		return nil, nil
+	}
+	acct, err := s.db.Client.Account.Get(ctx, v.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: viewer: %w", err)
+	}
+	me := &Me{Account: acct, CurrentSessionID: v.SessionID}
+	me.Officer, err = s.db.Client.Officer.Query().Where(officer.AccountID(v.AccountID)).Only(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("auth: viewer: officer: %w", err)
+	}
+	for _, a := range v.Roles() {
+		if !slices.Contains(me.Roles, a.Role) {
+			me.Roles = append(me.Roles, a.Role)
+		}
+		if a.Role == policy.Registrar {
+			me.CanCreateCitizenAccounts = true
+		}
+	}
+	slices.Sort(me.Roles)
+	if me.Roles == nil {
+		me.Roles = []string{}
+	}
+	me.Sessions, err = s.Sessions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return me, nil
+}

@@ -1,0 +1,176 @@
+package registrations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/motcua/motcua/ent"
+	"github.com/motcua/motcua/ent/account"
+	"github.com/motcua/motcua/ent/registration"
+	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/internal/platform/audit"
+	"github.com/motcua/motcua/internal/platform/scans"
+	"github.com/motcua/motcua/internal/platform/store"
+	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/rules/vn"
+	"github.com/motcua/motcua/policy"
+	"github.com/motcua/motcua/policy/viewer"
+)
+
+func errScanMissing() *refusal.Error {
+	return refusal.New(refusal.Validation,
+		"Vui lòng đính kèm tệp quét hai mặt CMND/CCCD (pdf, doc hoặc docx, tối đa 5 MB).",
+		"Attach the scan of both sides of the ID card (pdf, doc or docx, at most 5 MB).").OnField("scan")
+}
+
+func errAccountExists() *refusal.Error {
+	return refusal.New(refusal.AccountExists,
+		"Số định danh này đã có tài khoản trên Cổng Dịch vụ công quốc gia: hãy báo cho công dân và không tạo tài khoản mới (mục 3 bước 1).",
+		"This ID number already has an account on the National Public Service Portal: tell the citizen and do not create a new one (§3 step 1).").
+		OnField("idNumber")
+}
+
+// errOpenByYou: the officer already has an open case for the number. We
+// refuse rather than resume it silently, because the data entered now may
+// differ from the case's; the id lets the screen open that case, where the
+// officer continues or cancels it.
+func errOpenByYou(id pulid.ID) *refusal.Error {
+	return refusal.New(refusal.InvalidState,
+		"Bạn đang có một hồ sơ chưa hoàn tất cho số định danh này: hãy tiếp tục hồ sơ đó, hoặc hủy nó rồi lập hồ sơ mới.",
+		"You already have an unfinished registration for this ID number: continue it, or cancel it and start again.").
+		OnField("idNumber").With("reason", "OPEN_BY_YOU").With("registrationID", string(id))
+}
+
+// errOpenElsewhere: another officer has an open case for the number. Only
+// one case per number may be open, so that two desks never both create it.
+func errOpenElsewhere() *refusal.Error {
+	return refusal.New(refusal.InvalidState,
+		"Số định danh này đang có một hồ sơ tạo tài khoản chưa hoàn tất do cán bộ khác lập. Hồ sơ đó hết hạn sau 24 giờ không thao tác hoặc khi được hủy; sau đó mới lập được hồ sơ mới.",
+		"Another officer has an unfinished registration for this ID number. It expires after 24 hours without activity, or when cancelled; only then can a new one be started.").
+		OnField("idNumber").With("reason", "OPEN_ELSEWHERE")
+}
+
+// Start opens a registration (§3 step 1): it checks who asks, every entered
+// field, the unit (the officer's own) and the scan, refuses an ID number that
+// has an account or an open case, stores the scan encrypted and writes the
+// case in state DRAFT. On any refusal nothing is left behind: no row, no
+// audit record and no stored scan.
+func (s *Service) Start(ctx context.Context, in StartInput) (*ent.Registration, error) {
+	v, unit, err := s.deskOfficer(ctx, policy.ObjRegistration, policy.ActCreate)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	e, err := validate(in, now)
+	if err != nil {
+		return nil, err
+	}
+	if in.UnitID != unit.ID {
+		return nil, errOtherUnit()
+	}
+	if in.Scan == nil {
+		return nil, errScanMissing()
+	}
+	checked, err := scans.Check(in.Scan)
+	if err != nil {
+		return nil, err
+	}
+	sys := viewer.System(ctx)
+	// Refuse a duplicate before the scan goes to the bucket; the transaction
+	// checks again, and the unique open_id_number settles a race.
+	if err := s.refuseDuplicate(sys, s.db.Client, e.id.Digits, v.OfficerID); err != nil {
+		return nil, err
+	}
+	code, err := newRegistrationCode()
+	if err != nil {
+		return nil, err
+	}
+	key, err := s.scans.Put(ctx, checked)
+	if err != nil {
+		return nil, fmt.Errorf("enrol: start: %w", err)
+	}
+	var id pulid.ID
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		// A case of this number left idle past its expiry frees the number now.
+		if _, err := s.expireIn(ctx, tx, registration.OpenIDNumber(e.id.Digits)); err != nil {
+			return err
+		}
+		if err := s.refuseDuplicate(sys, tx.Client, e.id.Digits, v.OfficerID); err != nil {
+			return err
+		}
+		c := tx.Client.Registration.Create().
+			SetCode(code).SetIDNumber(e.id.Digits).SetOpenIDNumber(e.id.Digits).
+			SetFullName(e.name).SetDateOfBirth(e.dob).SetPhone(e.phone).
+			SetOfficerID(v.OfficerID).SetUnitID(unit.ID).SetUnitPath(unit.Path).
+			SetExpiresAt(now.Add(IdleTimeout)).SetCreatedAt(now).SetUpdatedAt(now)
+		if e.email != "" {
+			c.SetEmail(e.email)
+		}
+		reg, err := c.Save(sys)
+		if err != nil {
+			return fmt.Errorf("enrol: start: %w", err)
+		}
+		id = reg.ID
+		err = tx.Client.Scan.Create().
+			SetKind(string(checked.Kind)).SetSize(checked.Size).SetSha256(checked.SHA256).
+			SetStorageKey(key).SetRegistrationID(reg.ID).SetCreatedAt(now).SetUpdatedAt(now).
+			Exec(sys)
+		if err != nil {
+			return fmt.Errorf("enrol: start: scan: %w", err)
+		}
+		err = audit.Record(ctx, tx, now, audit.Entry{
+			Action: "registration.start", TargetType: "Registration", TargetID: string(reg.ID),
+			UnitPath: unit.Path,
+			Detail: map[string]any{
+				"idNumberMasked": vn.MaskIDNumber(e.id.Digits), "unitId": string(unit.ID),
+				"scanKind": string(checked.Kind), "scanSize": checked.Size,
+			},
+		})
+		if err != nil {
+			return err
+		}
+		s.publishState(ctx, tx, reg.ID, registration.StateDRAFT)
+		return nil
+	})
+	if err != nil {
+		// The scan belongs to a row that was never committed: remove it.
+		if derr := s.scans.Delete(context.WithoutCancel(ctx), key); derr != nil {
+			err = errors.Join(err, fmt.Errorf("enrol: start: remove scan after failure: %w", derr))
+		}
+		if ent.IsConstraintError(err) {
+			// Another desk committed a case for this number between our
+			// check and our insert: say so.
+			if derr := s.refuseDuplicate(sys, s.db.Client, e.id.Digits, v.OfficerID); derr != nil {
+				return nil, derr
+			}
+		}
+		return nil, err
+	}
+	return s.reload(ctx, id)
+}
+
+// refuseDuplicate refuses an ID number that has an account (as its number or
+// its CMND alias) or an open, unexpired case.
+func (s *Service) refuseDuplicate(sys context.Context, c *ent.Client, digits string, officerID pulid.ID) error {
+	exists, err := c.Account.Query().
+		Where(account.Or(account.IDNumber(digits), account.CmndNumber(digits))).Exist(sys)
+	if err != nil {
+		return fmt.Errorf("enrol: duplicate check: %w", err)
+	}
+	if exists {
+		return errAccountExists()
+	}
+	open, err := c.Registration.Query().
+		Where(registration.OpenIDNumber(digits), registration.ExpiresAtGT(s.now())).First(sys)
+	switch {
+	case ent.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("enrol: duplicate check: %w", err)
+	case open.OfficerID == officerID:
+		return errOpenByYou(open.ID)
+	default:
+		return errOpenElsewhere()
+	}
+}

@@ -1,0 +1,39 @@
+// Package testenv opens migrated databases for tests: SQLite always, and
+// PostgreSQL through internal/dbtest (a throwaway cluster, or
+// MOTCUA_TEST_POSTGRES).
+package testenv
+
+import (
+	"context"
+	"testing"
+
+	"github.com/motcua/motcua/internal/platform/store"
+	"github.com/motcua/motcua/internal/testkit/dbtest"
+)
+
+// SQLite returns a migrated database in a temporary file.
+func SQLite(t testing.TB) *store.DB { return open(t, dbtest.SQLiteURL(t)) }
+
+// Postgres returns a migrated, fresh PostgreSQL database (skips loudly when
+// PostgreSQL is missing, fails in CI).
+func Postgres(t testing.TB) *store.DB { return open(t, dbtest.PostgresURL(t)) }
+
+// Databases runs fn as two subtests, on SQLite and on PostgreSQL.
+func Databases(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+func open(t testing.TB, url string) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatalf("testenv: open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("testenv: migrate: %v", err)
+	}
+	return db
+}

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# make bench: motcua's benchmark suite (issue 8). It builds cmd/motcua-bench,
+# make bench: motcua's benchmark suite (docs/PERFORMANCE.md). It builds cmd/motcua-bench,
 # installs PostGraphile 4.14.1 (S2's peer) outside the repository, raises
 # the open-file limit for S6's 10,000 WebSockets and runs the suite pinned to
 # one CPU while the servers under test run on another. It prints a table and
 # writes docs/PERFORMANCE.md.
 #
-#   make bench                     the issue's sizes: 10M accounts on PostgreSQL, 1M on SQLite (~40 min)
+#   make bench                     the full sizes: 10M accounts on PostgreSQL, 1M on SQLite (~40 min)
 #   BENCH_QUICK=1 make bench       200k / 100k accounts and short windows (a few minutes)
 #   BENCH_KEEP_DATA=1              keep the generated databases in $BENCH_DATA_DIR and reuse them next time
 #   BENCH_SCENARIOS=S1,S3          run some scenarios only

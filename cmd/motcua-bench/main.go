@@ -1,7 +1,7 @@
 // Command motcua-bench is motcua's benchmark suite (`make bench`): it makes
 // a PostgreSQL database of 10M generated accounts and a SQLite one of 1M,
 // runs the real server (bin/motcua) pinned to one CPU with the load from
-// this process on another, measures the scenarios S1–S7 of issue 8 next to
+// this process on another, measures the scenarios S1–S7 of docs/PERFORMANCE.md next to
 // their references (raw net/http JSON, PostGraphile, the argon2id ceiling),
 // prints a table and writes docs/PERFORMANCE.md.
 //

@@ -36,7 +36,7 @@ type namedDuration struct {
 	D    time.Duration
 }
 
-// goal is one target of issue 8 and how the run did against it.
+// goal is one target of docs/PERFORMANCE.md and how the run did against it.
 type goal struct {
 	ID, Figure, Measured, Goal string
 	Met                        bool
@@ -213,7 +213,7 @@ func (r *results) markdown(analysis string) string {
 	m := r.Machine
 	mode := "full sizes"
 	if r.Quick {
-		mode = "quick mode (`BENCH_QUICK=1`: small databases, short windows — not the issue's sizes)"
+		mode = "quick mode (`BENCH_QUICK=1`: small databases, short windows — not the full sizes)"
 	}
 	w("# Performance\n\n")
 	w("Measured by `make bench` (`scripts/bench.sh` → `cmd/motcua-bench`) on %s, %s, commit %s; the whole run took **%s**%s.\n",
@@ -221,7 +221,7 @@ func (r *results) markdown(analysis string) string {
 	w("Every figure below comes from that run on this machine; nothing is copied from elsewhere. ")
 	w("Rerun with `make bench` (%s) or `BENCH_QUICK=1 make bench` (about 8 min).\n\n", r.fullEstimate())
 
-	w("## Summary against the goals of issue 8\n\n")
+	w("## Summary against the goals\n\n")
 	w("| # | figure | measured | goal | verdict |\n|---|---|---|---|---|\n")
 	for _, g := range r.goals() {
 		w("| %s | %s | %s | %s | %s |\n", g.ID, g.Figure, g.Measured, g.Goal, g.verdict())

@@ -1645,7 +1645,7 @@ extend type Officer {
   notice: String
 }
 `, BuiltIn: false},
-	{Name: "../auth.graphql", Input: `# Sign-in, sessions, passwords (source §4.3; DOMAIN.md).
+	{Name: "../auth.graphql", Input: `# Sign-in, sessions, passwords (source §4.3; docs/RULES.md).
 
 extend type Query {
   "The signed-in account; null when signed out."
@@ -2969,7 +2969,7 @@ input UnitWhereInput {
   hasChildrenWith: [UnitWhereInput!]
 }
 `, BuiltIn: false},
-	{Name: "../schema.graphql", Input: `# The hand-written part of the public contract (API.md): the workflow
+	{Name: "../schema.graphql", Input: `# The hand-written part of the public contract (docs/API.md): the workflow
 # operations. Entity types, connections, where-inputs and orderings come from
 # the Ent schema (ent.graphql, generated).
 

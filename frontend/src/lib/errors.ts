@@ -4,7 +4,7 @@
 // server gave no usable message (network failure, an old server, an empty message).
 import type { MessageKey } from '../i18n/messages';
 
-/** The error codes of the public contract (API.md), in its order. */
+/** The error codes of the public contract (docs/API.md), in its order. */
 export const errorCodes = [
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION', 'ACCOUNT_EXISTS', 'OFFICER_HAS_NO_UNIT',
   'UNIT_NOT_SERVICE_DESK', 'VNPOST_ACCOUNT', 'OUT_OF_SCOPE', 'INVALID_STATE', 'OTP_INVALID', 'OTP_EXPIRED',

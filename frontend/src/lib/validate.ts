@@ -1,5 +1,5 @@
 // Pre-validation of what an officer types, so obvious typos are caught before a
-// round trip. The server applies the authoritative rules (DOMAIN.md); these checks
+// round trip. The server applies the authoritative rules (docs/RULES.md); these checks
 // only refuse what the server would certainly refuse too.
 import type { MessageKey } from '../i18n/messages';
 

@@ -1,7 +1,7 @@
 // Pure helpers for the registration screen: which SMS to show and when each status was seen.
 import type { SmsFieldsFragment, SmsKind, SmsStatus } from '../gql/graphql';
 
-/** The messages of one kind, newest first. Only the newest OTP counts (DOMAIN.md). */
+/** The messages of one kind, newest first. Only the newest OTP counts (docs/RULES.md). */
 export function messagesOfKind(sms: readonly SmsFieldsFragment[], kind: SmsKind): SmsFieldsFragment[] {
   return sms.filter((m) => m.kind === kind).sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }

@@ -24,7 +24,7 @@ import (
 	"github.com/motcua/motcua/policy/viewer"
 )
 
-// Columns are the columns of an accounts CSV file (API.md "Command line"),
+// Columns are the columns of an accounts CSV file (docs/API.md "Command line"),
 // named in a header row, in any order.
 var Columns = []string{"id_number", "full_name", "date_of_birth", "phone", "email", "status", "origin"}
 
@@ -65,7 +65,7 @@ func (p Problem) String() string {
 // from a CSV file (`motcua accounts import FILE.csv`): UTF-8, a header row
 // naming Columns, values possibly quoted.
 //
-// Every row is checked by the rules of DOMAIN.md: the ID number (12 digits
+// Every row is checked by the rules of docs/RULES.md: the ID number (12 digits
 // whose digits 4–6 agree with the date of birth, or an old 9-digit CMND,
 // stored with id_kind CMND: the source document still allows those for
 // existing accounts), the name (NFC-normalised, 1–100 runes, no digits), the

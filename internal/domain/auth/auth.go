@@ -1,5 +1,5 @@
 // Package auth signs accounts in and out, keeps sessions, and changes and
-// recovers passwords (DOMAIN.md "OTP, passwords, sessions").
+// recovers passwords (docs/RULES.md).
 //
 // Sign-in accepts the ID number or the phone (vn.NormalizeLogin). Failed
 // attempts are counted in SignInThrottle rows, per account (or, for a login
@@ -10,7 +10,7 @@
 //
 // Sessions are opaque random tokens kept only as SHA-256 hashes. A session
 // opened with an initial (SMS) password, or with a password that must be
-// changed, may only change it (Session.password_change_only); the lead's
+// changed, may only change it (Session.password_change_only); the server's
 // GraphQL middleware enforces that from viewer.PasswordChangeOnly.
 package auth
 
@@ -35,7 +35,7 @@ import (
 	"github.com/motcua/motcua/policy/viewer"
 )
 
-// Session lifetimes. DOMAIN.md fixes the staff values; the citizen values are
+// Session lifetimes. docs/RULES.md fixes the staff values; the citizen values are
 // ours: the same idle timeout (a form is filled in well within 30 minutes of
 // requests), and a shorter absolute lifetime, since citizens come for one
 // task, often on a shared computer (commune office, internet café), while

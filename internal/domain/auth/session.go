@@ -22,7 +22,7 @@ import (
 	"github.com/motcua/motcua/policy/viewer"
 )
 
-// tokenBytes is the entropy of a session token: 256 bits (DOMAIN.md: ≥ 128).
+// tokenBytes is the entropy of a session token: 256 bits (docs/RULES.md: ≥ 128).
 const tokenBytes = 32
 
 // newToken returns a fresh token (unpadded base64url, 43 characters) and the

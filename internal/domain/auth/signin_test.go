@@ -16,7 +16,7 @@ import (
 	"github.com/motcua/motcua/policy/viewer"
 )
 
-// TestFirstSignIn walks the initial-password path of issue 6: the SMS
+// TestFirstSignIn walks the initial-password path (docs/RULES.md "Passwords"): the SMS
 // password works once, within 72 h, for a session that may only change it;
 // the change lifts the restriction and kills the initial password.
 func TestFirstSignIn(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 )
 
 // TestAuthorisationTable: every role against every query and mutation of
-// issue 3, at the service level: allowed, or the exact refusal code. Each
+// the admin operations, at the service level: allowed, or the exact refusal code. Each
 // case gets targets of its own, so that one case's success cannot change the
 // next one's answer.
 func TestAuthorisationTable(t *testing.T) {

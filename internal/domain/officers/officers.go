@@ -118,7 +118,7 @@ var (
 		"An account issued by Vietnam Post (VNPost) cannot receive state-officer rights; the officer needs their own National Public Service Portal account, not a VNPost one.")
 )
 
-// errNotServiceDesk names the unit and the rule it fails (DOMAIN.md: tell
+// errNotServiceDesk names the unit and the rule it fails (docs/RULES.md: tell
 // the admin which rule failed). Unit names are public, not personal data.
 func errNotServiceDesk(unitName string) *refusal.Error {
 	return refusal.New(refusal.UnitNotServiceDesk,

@@ -31,7 +31,7 @@ import (
 	"github.com/motcua/motcua/internal/rules/password"
 )
 
-// Limits of the flow (DOMAIN.md; the OTP limits are in otp.Policy).
+// Limits of the flow (docs/RULES.md; the OTP limits are in otp.Policy).
 const (
 	// IdleTimeout: a registration not changed for this long expires.
 	IdleTimeout = 24 * time.Hour

@@ -89,7 +89,7 @@ func nameRefusal(vi, en string) *refusal.Error {
 	return refusal.New(refusal.Validation, vi, en).OnField("fullName")
 }
 
-// validName returns the name in NFC with white space collapsed (DOMAIN.md
+// validName returns the name in NFC with white space collapsed (docs/RULES.md
 // "Vietnamese text"): letters of any script, single spaces, apostrophes and
 // hyphens between letters (Ê Đê, H'Hen Niê, K'Bang), 2 to 100 runes.
 func validName(raw string) (string, error) {

@@ -9,7 +9,7 @@ import (
 	"github.com/motcua/motcua/internal/rules/refusal"
 )
 
-// TestValidate: every rule on the entered data (DOMAIN.md), each refusal on
+// TestValidate: every rule on the entered data (docs/RULES.md), each refusal on
 // its field. The clock is t0: 2 Jun 2025, 09:00 in Vietnam.
 func TestValidate(t *testing.T) {
 	ok := StartInput{

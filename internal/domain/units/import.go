@@ -28,7 +28,7 @@ const importChunk = 500
 // lookupChunk is the number of codes per "code IN (…)" lookup.
 const lookupChunk = 500
 
-// importColumns are the columns of a unit CSV file (API.md), in the usual order.
+// importColumns are the columns of a unit CSV file (docs/API.md), in the usual order.
 var importColumns = [...]string{"code", "name", "parent_code", "kind"}
 
 // ImportReport is the outcome of an import.

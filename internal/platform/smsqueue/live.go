@@ -15,7 +15,7 @@ import (
 	"github.com/motcua/motcua/policy/viewer"
 )
 
-// The subscriptions below follow DESIGN.md "Events and scale-out": events
+// The subscriptions below follow docs/ARCHITECTURE.md "Transactions and events": events
 // carry ids and statuses only, so each one is re-read through the
 // subscriber's ctx, where the privacy policies filter what this viewer may
 // see. They subscribe to the bus before reading the first state, so nothing

@@ -232,7 +232,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 }
 
 // TestStatusTransitions drives the job (send) and receipts (Receive)
-// directly, without River's timing, through every path of issue 5.
+// directly, without River's timing, through every path of docs/SMS.md.
 func TestStatusTransitions(t *testing.T) {
 	type step struct {
 		send    bool       // run one attempt of the job

@@ -9,7 +9,7 @@ import (
 )
 
 // Policy is the set of limits on codes. It is a value so that registration
-// and password reset apply the same rules (DOMAIN.md).
+// and password reset apply the same rules (docs/RULES.md).
 type Policy struct {
 	TTL            time.Duration // how long a code is valid
 	MaxAttempts    int           // wrong tries allowed per code
@@ -18,7 +18,7 @@ type Policy struct {
 	MaxPerDay      int           // sends per phone in any rolling 24 hours
 }
 
-// DefaultPolicy is the policy of DOMAIN.md: a code lives 5 minutes and allows
+// DefaultPolicy is the policy of docs/RULES.md: a code lives 5 minutes and allows
 // 5 wrong tries; a resend waits 60 s; a phone gets at most 5 codes an hour and
 // 10 a day.
 func DefaultPolicy() Policy {

@@ -1,6 +1,6 @@
 // Package password hashes and checks account passwords: argon2id hashes in
 // PHC strings with a bound on how many run at once, the rules a new password
-// must pass (DOMAIN.md, NIST SP 800-63B: length, no common passwords, not
+// must pass (docs/RULES.md, NIST SP 800-63B: length, no common passwords, not
 // built from the account's own data, no composition rules), and the random
 // initial password sent by SMS.
 //

@@ -1,6 +1,6 @@
 // Package refusal is the typed error every business rule returns when it says no.
 //
-// A refusal carries a stable code from the public contract (API.md), the input
+// A refusal carries a stable code from the public contract (docs/API.md), the input
 // field it is about (if any) and a message in Vietnamese and English. Messages
 // never contain personal data: no ID number, phone, OTP or password.
 package refusal
@@ -13,7 +13,7 @@ import (
 // Code is a stable error code of the public contract.
 type Code string
 
-// The codes of API.md, in its order.
+// The codes of docs/API.md, in its order.
 const (
 	Unauthenticated        Code = "UNAUTHENTICATED"
 	Forbidden              Code = "FORBIDDEN"

@@ -49,7 +49,7 @@ const WarningUnknownProvince = "UNKNOWN_PROVINCE_CODE"
 
 // ParseIDNumber reads an ID number as typed. Spaces and dots are removed
 // (people copy "001 203 012 345" or "001.203.012.345"); then 12 digits are a
-// CCCD and 9 digits a CMND (DOMAIN.md "Identity numbers"); a 12-digit CMND
+// CCCD and 9 digits a CMND (docs/RULES.md "Identity numbers"); a 12-digit CMND
 // (issued before the CCCD) carries the same kind of number and is read as a
 // CCCD. Letters, full-width or other non-ASCII digits, 10 or 11 digits and
 // every other length are refused with a message that says what is wrong, on
@@ -124,7 +124,7 @@ func centuryOfDigit(g int) int {
 }
 
 // CheckBirthDate refuses a CCCD whose digits 4–6 disagree with the date of
-// birth entered with it (DOMAIN.md: there is no check digit, so this is the
+// birth entered with it (docs/RULES.md: there is no check digit, so this is the
 // only typo the number itself can reveal). The refusal says which digits
 // disagree: digit 4 (century/gender), digits 5–6 (year of birth), or both;
 // Extra "digits" is "4", "5-6" or "4-6". A CMND has nothing to check.
@@ -158,7 +158,7 @@ func (n IDNumber) CheckBirthDate(dob time.Time) error {
 // Warnings lists what an officer should double-check about an accepted ID
 // number. A CCCD whose first three digits are not a known birth-registration
 // province code gets a warning, not a refusal: citizens whose birth was
-// registered abroad have other codes (DOMAIN.md).
+// registered abroad have other codes (docs/RULES.md).
 func (n IDNumber) Warnings() []Warning {
 	if n.Kind != CCCD {
 		return nil

@@ -196,7 +196,7 @@ func TestProvinceName(t *testing.T) {
 			t.Errorf("ProvinceName(%q) = %q, %v; want %q, %v", tt.code, got, ok, tt.want, tt.ok)
 		}
 	}
-	// DOMAIN.md lists 63 codes, one per pre-2025 province, names unique.
+	// docs/RULES.md lists 63 codes, one per pre-2025 province, names unique.
 	if len(birthProvinces) != 63 {
 		t.Errorf("%d province codes, want 63", len(birthProvinces))
 	}

@@ -7,12 +7,12 @@ import (
 
 // Masks are the only form in which an ID number, a phone number or the name
 // of an existing account may appear in a page, a message or a log
-// (DOMAIN.md "Personal data"; Decree 13/2023/NĐ-CP, from 1 Jan 2026
+// (docs/RULES.md "Personal data"; Decree 13/2023/NĐ-CP, from 1 Jan 2026
 // Law 91/2025/QH15 on personal data protection).
 
 // MaskIDNumber hides the middle of an ID number: a 12-digit number keeps its
 // first four and last two digits ("001203012345" → "0012******45", the form of
-// DOMAIN.md), a 9-digit CMND keeps two and two ("012345678" → "01*****78").
+// docs/RULES.md), a 9-digit CMND keeps two and two ("012345678" → "01*****78").
 // Spaces and dots are dropped first. Anything else keeps its last two
 // characters at most, so that a malformed input is never shown whole.
 func MaskIDNumber(id string) string {
@@ -36,7 +36,7 @@ func keepEnds(r []rune, head, tail int) string {
 }
 
 // MaskPhone masks an E.164 phone number: a Vietnamese mobile number
-// "+84912345678" becomes "+84 91* *** 678" (DOMAIN.md); the operator prefix
+// "+84912345678" becomes "+84 91* *** 678" (docs/RULES.md); the operator prefix
 // and the last three digits stay, so an officer can tell two numbers apart.
 // Any other input keeps a leading "+" and its last three digits at most.
 func MaskPhone(e164 string) string {
@@ -59,7 +59,7 @@ func MaskPhone(e164 string) string {
 }
 
 // MaskName shows the name of an existing account to an officer who looked
-// up its ID number (DOMAIN.md "Personal data": only a masked name): the first
+// up its ID number (docs/RULES.md "Personal data": only a masked name): the first
 // word (the family name) is kept, every other word shows its first letter and
 // two stars, whatever its length: "Nguyễn Văn Hùng" → "Nguyễn V** H**". A
 // one-word name shows its first letter only. The name is NFC-normalised first

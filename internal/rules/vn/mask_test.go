@@ -8,7 +8,7 @@ import (
 
 func TestMaskIDNumber(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"001203012345", "0012******45"}, // DOMAIN.md "Personal data"
+		{"001203012345", "0012******45"}, // docs/RULES.md "Personal data"
 		{"001 203 012 345", "0012******45"},
 		{"001.203.012.345", "0012******45"},
 		{"012345678", "01*****78"}, // 9-digit CMND
@@ -26,7 +26,7 @@ func TestMaskIDNumber(t *testing.T) {
 
 func TestMaskPhone(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"+84912345678", "+84 91* *** 678"}, // DOMAIN.md "Personal data"
+		{"+84912345678", "+84 91* *** 678"}, // docs/RULES.md "Personal data"
 		{"+84321234567", "+84 32* *** 567"},
 		{"+16502530000", "+********000"},
 		{"0912345678", "*******678"},

@@ -9,7 +9,7 @@ import (
 )
 
 // NormalizePhone reads a Vietnamese mobile number as typed and returns it in
-// E.164, the stored form (DOMAIN.md "Phone numbers"). "0912 345 678",
+// E.164, the stored form (docs/RULES.md "Phone numbers"). "0912 345 678",
 // "0912.345.678", "84912345678", "+84912345678" and "0084912345678" all give
 // "+84912345678".
 //
@@ -109,7 +109,7 @@ func oldMobilePrefix(s string) (string, bool) {
 }
 
 // convertedPrefix is the conversion table of 11-digit mobile numbers to 10
-// digits (2018–2019, as listed in DOMAIN.md): the new 3-digit prefix of an
+// digits (2018–2019, as listed in docs/RULES.md): the new 3-digit prefix of an
 // old 4-digit one, "" for a prefix that was not converted.
 func convertedPrefix(old string) string {
 	switch old {

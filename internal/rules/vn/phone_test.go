@@ -6,7 +6,7 @@ import (
 )
 
 func TestNormalizePhone(t *testing.T) {
-	// DOMAIN.md "Phone numbers": every accepted spelling, stored as E.164.
+	// docs/RULES.md "Phone numbers": every accepted spelling, stored as E.164.
 	tests := []struct{ in, want string }{
 		{"0912 345 678", "+84912345678"},
 		{"0912.345.678", "+84912345678"},
@@ -77,7 +77,7 @@ func TestNormalizePhoneRefused(t *testing.T) {
 }
 
 func TestNormalizePhoneOldPrefix(t *testing.T) {
-	// DOMAIN.md: the whole 2018–2019 conversion table.
+	// docs/RULES.md: the whole 2018–2019 conversion table.
 	table := map[string]string{
 		"0162": "032", "0163": "033", "0164": "034", "0165": "035",
 		"0166": "036", "0167": "037", "0168": "038", "0169": "039",

@@ -1,7 +1,7 @@
 package vn
 
 // birthProvinces are the place-of-birth-registration codes, the first three
-// digits of a CCCD (Circular 59/2021/TT-BCA, as listed in DOMAIN.md). They are
+// digits of a CCCD (Circular 59/2021/TT-BCA, as listed in docs/RULES.md). They are
 // the 63 provinces before the 2025 merger and stay so: the number is for
 // life. Read-only.
 var birthProvinces = map[string]string{
@@ -33,7 +33,7 @@ func ProvinceName(code string) (string, bool) {
 
 // Province is one of the provincial-level units in force since 1 Jul 2025.
 type Province struct {
-	// Name without the "Tỉnh"/"Thành phố" prefix, as in DOMAIN.md.
+	// Name without the "Tỉnh"/"Thành phố" prefix, as in docs/RULES.md.
 	Name string
 	// Code is the agency electronic identifier of the provincial People's
 	// Committee (QCVN 102:2016/BTTTT), level 1 letter H for a province.
@@ -51,8 +51,8 @@ func (p Province) FullName() string {
 }
 
 // CurrentProvinces lists the 34 provincial units since 1 Jul 2025
-// (Resolution 202/2025/QH15; DOMAIN.md "Unit identifier codes"), the six
-// cities first, in the order of DOMAIN.md.
+// (Resolution 202/2025/QH15; docs/RULES.md "Units"), the six
+// cities first, in the order of docs/RULES.md.
 //
 // Each merged unit carries the level-1 code that the pre-2025 province of the
 // same name had. QCVN 102:2016 numbers the 63 provinces H01…H63 in the

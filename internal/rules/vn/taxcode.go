@@ -49,7 +49,7 @@ func ValidTaxCode(raw string) (normalized string, ok bool) {
 
 // taxCheckDigitOK checks the tenth digit of ten ASCII digits.
 func taxCheckDigitOK(d string) bool {
-	weights := [9]int{31, 29, 23, 19, 17, 13, 7, 5, 3} // DOMAIN.md "Tax code"
+	weights := [9]int{31, 29, 23, 19, 17, 13, 7, 5, 3} // docs/RULES.md "Identity numbers"
 	sum := 0
 	for i, w := range weights {
 		sum += int(d[i]-'0') * w

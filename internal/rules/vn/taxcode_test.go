@@ -3,7 +3,7 @@ package vn
 import "testing"
 
 func TestValidTaxCode(t *testing.T) {
-	// DOMAIN.md "Tax code (MST)".
+	// docs/RULES.md "Identity numbers".
 	tests := []struct {
 		in, want string
 		ok       bool

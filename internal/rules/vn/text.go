@@ -11,7 +11,7 @@ import (
 // NormalizeName is the form every name (of a person or a unit) is stored in:
 // Unicode NFC, trimmed, every run of Unicode white space (tabs, new lines,
 // no-break spaces, ideographic spaces …) collapsed to one ASCII space.
-// DOMAIN.md "Vietnamese text": NFC-normalise every name at the API edge, so a
+// docs/RULES.md "Vietnamese text": NFC-normalise every name at the API edge, so a
 // name typed with combining marks (NFD) and one typed precomposed are the same
 // string and have the same length in runes.
 func NormalizeName(s string) string {
@@ -25,7 +25,7 @@ func collapseSpace(s string) string {
 
 // Fold is the search key of a text: case and diacritics removed, so that
 // "Đặng Thị Ánh", "dang thi anh", "ĐẶNG THỊ ÁNH" and the NFD spelling of the
-// name all give "dang thi anh" (DOMAIN.md "Vietnamese text").
+// name all give "dang thi anh" (docs/RULES.md "Vietnamese text").
 //
 // Steps: canonical decomposition (NFD); lower case, with the d-with-stroke
 // letters mapped to "d" (stripping combining marks leaves đ alone, because đ
@@ -138,7 +138,7 @@ const (
 )
 
 // IsServiceDeskName reports whether a unit name is the name of a service desk,
-// whose officers may be granted "create citizen accounts" (DOMAIN.md, source
+// whose officers may be granted "create citizen accounts" (docs/RULES.md, source
 // §2 and §4.1): the name contains "Trung tâm phục vụ hành chính công" or
 // "Bộ phận một cửa", compared case-insensitively after NFC normalisation and
 // white-space collapsing, with Vietnamese-aware lower-casing (Đ→đ). A name

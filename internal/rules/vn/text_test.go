@@ -28,14 +28,14 @@ func TestNormalizeName(t *testing.T) {
 			t.Errorf("NormalizeName(%+q) = %+q is not NFC", tt.in, got)
 		}
 	}
-	// DOMAIN.md: lengths are counted in runes, so NFC and NFD input count alike.
+	// docs/RULES.md: lengths are counted in runes, so NFC and NFD input count alike.
 	if a, b := utf8.RuneCountInString(NormalizeName("Ánh")), utf8.RuneCountInString(NormalizeName(norm.NFD.String("Ánh"))); a != 3 || b != 3 {
 		t.Errorf("rune counts = %d, %d; want 3, 3", a, b)
 	}
 }
 
 func TestFold(t *testing.T) {
-	// DOMAIN.md "Vietnamese text": these spellings all find the same person.
+	// docs/RULES.md "Vietnamese text": these spellings all find the same person.
 	tests := []struct{ in, want string }{
 		{"Đặng Thị Ánh", "dang thi anh"},
 		{norm.NFD.String("Đặng Thị Ánh"), "dang thi anh"},
@@ -128,7 +128,7 @@ func TestFoldedWords(t *testing.T) {
 }
 
 func TestIsServiceDeskName(t *testing.T) {
-	// DOMAIN.md "Who may be granted": NFC, white space collapsed, Vietnamese
+	// docs/RULES.md "Who may be granted": NFC, white space collapsed, Vietnamese
 	// lower-casing; NFD matches, a name without diacritics does not.
 	tests := []struct {
 		name string

@@ -13,7 +13,7 @@ const MaxUnitCodeLength = 35
 // NormalizeUnitCode reads an agency electronic identifier such as
 // "000.00.00.H29": surrounding white space is trimmed and ASCII letters are
 // upper-cased; the result must be 1 to 35 characters of 0-9, A-Z and dots
-// (DOMAIN.md "Unit identifier codes": store any code of that form; the
+// (docs/RULES.md "Units": store any code of that form; the
 // common LLL.LL.LL.Xnn layout is not enforced, so codes of other levels
 // import too). A refusal is about field "code".
 func NormalizeUnitCode(raw string) (string, error) {

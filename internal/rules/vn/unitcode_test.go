@@ -6,7 +6,7 @@ import (
 )
 
 func TestNormalizeUnitCode(t *testing.T) {
-	// DOMAIN.md "Unit identifier codes": [0-9A-Z.]{1,35} (QCVN 102:2016/BTTTT).
+	// docs/RULES.md "Units": [0-9A-Z.]{1,35} (QCVN 102:2016/BTTTT).
 	ok := []struct{ in, want string }{
 		{"000.00.00.H29", "000.00.00.H29"},
 		{" 000.00.00.h29 ", "000.00.00.H29"},

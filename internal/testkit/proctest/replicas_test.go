@@ -13,7 +13,7 @@ import (
 )
 
 // TestTwoReplicas runs two `serve --dev` replicas on one PostgreSQL
-// database with the http SMS provider (issue 5 item 7): a receipt posted to
+// database with the http SMS provider: a receipt posted to
 // B shows on a subscription on A, each message is sent once although both
 // replicas run workers, and a grant made on A applies on B.
 //

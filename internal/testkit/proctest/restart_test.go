@@ -9,7 +9,7 @@ import (
 	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
-// TestKillAndRestart is issue 5's "Nothing is lost" on PostgreSQL: the
+// TestKillAndRestart is "nothing is lost" (docs/FAULTS.md) on PostgreSQL: the
 // server is killed with SIGKILL while completions, new registrations and
 // SMS are in flight, and restarted on the same database (see
 // proctest.RunKillRestart for what is checked).

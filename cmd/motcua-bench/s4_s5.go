@@ -54,7 +54,7 @@ const startQuery = `mutation($in: StartRegistrationInput!){ startRegistration(in
 
 // scanFile is the sample ID scan of the product's tests (a small .docx).
 func (b *bench) scanFile() ([]byte, error) {
-	return os.ReadFile(filepath.Join(b.cfg.repo, "scans", "testdata", "sample.docx"))
+	return os.ReadFile(filepath.Join(b.cfg.repo, "internal", "platform", "scans", "testdata", "sample.docx"))
 }
 
 // startTarget is a startRegistration with its scan (GraphQL multipart

@@ -264,7 +264,7 @@ func devInbox(t *testing.T, s *testServer, phone string) []struct{ Phone, Kind, 
 
 func scanFile(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../scans/testdata/sample.docx")
+	b, err := os.ReadFile("../platform/scans/testdata/sample.docx")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ import (
 
 // RequestFormURL is where the printable request form of a case is served.
 func (s *Service) RequestFormURL(id pulid.ID) string {
-	return s.baseURL + "/registrations/" + string(id) + "/request-requestform.pdf"
+	return s.baseURL + "/registrations/" + string(id) + "/request-form.pdf"
 }
 
 // viewableCase reads a case with the caller's ctx (the privacy policy lets

@@ -20,7 +20,7 @@ import (
 func TestRequestFormPDF(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		reg := f.start(t, 1)
-		if got := f.svc.RequestFormURL(reg.ID); got != "https://dvc.example.vn/registrations/"+string(reg.ID)+"/request-requestform.pdf" {
+		if got := f.svc.RequestFormURL(reg.ID); got != "https://dvc.example.vn/registrations/"+string(reg.ID)+"/request-form.pdf" {
 			t.Errorf("URL %s", got)
 		}
 		var want bytes.Buffer

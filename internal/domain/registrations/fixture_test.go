@@ -334,7 +334,7 @@ func realPDF(t *testing.T) []byte {
 
 func scanTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "scans", "testdata", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "platform", "scans", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}

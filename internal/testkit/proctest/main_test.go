@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 	}
 	motcuaBin = filepath.Join(dir, "motcua")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	err = proctest.Build(ctx, "../..", motcuaBin)
+	err = proctest.Build(ctx, "../../..", motcuaBin)
 	cancel()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -112,7 +112,7 @@ func startServer(t *testing.T, ctx context.Context, cfg proctest.ServerConfig, n
 
 func scanFile(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../../scans/testdata/sample.docx")
+	b, err := os.ReadFile("../../platform/scans/testdata/sample.docx")
 	if err != nil {
 		t.Fatal(err)
 	}

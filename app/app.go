@@ -51,6 +51,9 @@ type Options struct {
 	SMS               SMSOptions
 	Logger            *slog.Logger
 	Now               func() time.Time
+
+	// MaxBodyBytes caps request bodies but uploads (0: server.DefaultMaxBodyBytes).
+	MaxBodyBytes int64
 }
 
 // SMSOptions choose and configure the SMS provider.
@@ -163,7 +166,7 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	}
 	a.Handler, err = server.New(server.Config{
 		Dev: o.Dev, AllowedOrigins: o.AllowedOrigins, TrustProxyHeaders: o.TrustProxyHeaders,
-		SecureCookie: o.SecureCookie, Logger: o.Logger,
+		SecureCookie: o.SecureCookie, MaxBodyBytes: o.MaxBodyBytes, Logger: o.Logger,
 	}, server.Deps{
 		Schema:   generated.NewExecutableSchema(generated.Config{Resolvers: resolver}),
 		Auth:     a.Auth,

@@ -31,6 +31,9 @@ type Config struct {
 	// SecureCookie: the session cookie is __Host- prefixed and Secure. Off
 	// only in dev mode on plain-HTTP loopback.
 	SecureCookie bool
+	// MaxBodyBytes caps every request body but uploads (default
+	// DefaultMaxBodyBytes); a larger one is answered 413 unread.
+	MaxBodyBytes int64
 	Logger       *slog.Logger
 }
 
@@ -70,6 +73,9 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
 	gql, err := newGraphQL(cfg, deps)
 	if err != nil {
 		return nil, err
@@ -101,6 +107,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 
 	var h http.Handler = mux
 	h = authenticate(deps.Auth, cfg, h)
+	h = limitBodies(cfg.MaxBodyBytes, h)
 	h = securityHeaders(h)
 	h = requestContext(cfg, h)
 	return h, nil

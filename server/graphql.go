@@ -40,16 +40,20 @@ func newGraphQL(cfg Config, deps Deps) (http.Handler, error) {
 	srv := handler.New(deps.Schema)
 	ws, err := NewWebSocketTransport(WebSocketConfig{
 		AllowedOrigins: cfg.AllowedOrigins,
+		// The connection_ack carries no payload: echoing the init payload
+		// would send the bearer token back.
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			token := bearerToken(p.Authorization())
-			if token == "" || deps.Auth == nil {
-				return ctx, &p, nil // the cookie's viewer, if any, is already in ctx
+			if deps.Auth == nil {
+				return ctx, nil, nil
 			}
-			ctx, err := withViewer(ctx, deps.Auth, token)
-			if err != nil {
-				return ctx, nil, refusal.New(refusal.Internal, "Không xác thực được phiên.", "Could not authenticate the session.")
+			// Without a token in the payload, the cookie's viewer, if any, is already in ctx.
+			if token := bearerToken(p.Authorization()); token != "" {
+				var err error
+				if ctx, err = withViewer(ctx, deps.Auth, token); err != nil {
+					return ctx, nil, refusal.New(refusal.Internal, "Không xác thực được phiên.", "Could not authenticate the session.")
+				}
 			}
-			return ctx, &p, nil
+			return openSocketSession(ctx, deps.Sockets), nil, nil
 		},
 	})
 	if err != nil {
@@ -63,6 +67,9 @@ func newGraphQL(cfg Config, deps Deps) (http.Handler, error) {
 	srv.SetParserTokenLimit(tokenLimit)
 	srv.SetDisableSuggestion(!cfg.Dev)
 	srv.SetValidationRulesFn(validationRules(cfg.Dev))
+	if deps.Auth != nil {
+		srv.Use(liveSession{auth: deps.Auth})
+	}
 	srv.Use(introspection{dev: cfg.Dev})
 	srv.Use(extension.FixedComplexityLimit(complexityLimit))
 	srv.Use(depthLimit{max: maxDepth})

@@ -63,6 +63,10 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// DevInbox is the console SMS inbox, mounted at /dev/sms in dev mode only.
 	DevInbox http.Handler
+	// Sockets, when set, registers the open WebSockets of signed-in
+	// sessions so that revocations close them (run its Watch, and call
+	// RolesChanged after each policy reload).
+	Sockets *Sockets
 	// Receipts are SMS delivery-receipt handlers by provider name.
 	Receipts map[string]http.Handler
 	SPA      fs.FS

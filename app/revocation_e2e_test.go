@@ -279,7 +279,9 @@ func TestSocketRefusesOperationOfRevokedSession(t *testing.T) {
 func TestSocketClosesOnRoleLoss(t *testing.T) {
 	databases(t, func(t *testing.T, s *testServer) {
 		reg := s.signIn(t, registrar, registrarPw)
-		var me struct{ Viewer struct{ Officer struct{ ID string } } }
+		var me struct {
+			Viewer struct{ Officer struct{ ID string } }
+		}
 		mustDo(t, reg, `{ viewer { officer { id } } }`, nil, &me)
 		ws := openSocket(t, s, reg.Token, "graphql-transport-ws")
 		ws.mustWork("1")
@@ -308,7 +310,9 @@ func TestSocketOnOtherReplicaCloses(t *testing.T) {
 	ws.expectClosed(server.WebSocketCloseSessionEnded, since)
 
 	c = a.signIn(t, registrar, registrarPw)
-	var me struct{ Viewer struct{ Officer struct{ ID string } } }
+	var me struct {
+		Viewer struct{ Officer struct{ ID string } }
+	}
 	mustDo(t, c, `{ viewer { officer { id } } }`, nil, &me)
 	ws = openSocket(t, b, c.Token, "graphql-ws")
 	ws.mustWork("1")

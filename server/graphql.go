@@ -40,16 +40,20 @@ func newGraphQL(cfg Config, deps Deps) (http.Handler, error) {
 	srv := handler.New(deps.Schema)
 	ws, err := NewWebSocketTransport(WebSocketConfig{
 		AllowedOrigins: cfg.AllowedOrigins,
+		// The connection_ack carries no payload: echoing the init payload
+		// would send the bearer token back.
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			token := bearerToken(p.Authorization())
-			if token == "" || deps.Auth == nil {
-				return ctx, &p, nil // the cookie's viewer, if any, is already in ctx
+			if deps.Auth == nil {
+				return ctx, nil, nil
 			}
-			ctx, err := withViewer(ctx, deps.Auth, token)
-			if err != nil {
-				return ctx, nil, refusal.New(refusal.Internal, "Không xác thực được phiên.", "Could not authenticate the session.")
+			// Without a token in the payload, the cookie's viewer, if any, is already in ctx.
+			if token := bearerToken(p.Authorization()); token != "" {
+				var err error
+				if ctx, err = withViewer(ctx, deps.Auth, token); err != nil {
+					return ctx, nil, refusal.New(refusal.Internal, "Không xác thực được phiên.", "Could not authenticate the session.")
+				}
 			}
-			return ctx, &p, nil
+			return openSocketSession(ctx, deps.Sockets), nil, nil
 		},
 	})
 	if err != nil {
@@ -62,6 +66,10 @@ func newGraphQL(cfg Config, deps Deps) (http.Handler, error) {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(tokenLimit)
 	srv.SetDisableSuggestion(!cfg.Dev)
+	srv.SetValidationRulesFn(validationRules(cfg.Dev))
+	if deps.Auth != nil {
+		srv.Use(liveSession{auth: deps.Auth})
+	}
 	srv.Use(introspection{dev: cfg.Dev})
 	srv.Use(extension.FixedComplexityLimit(complexityLimit))
 	srv.Use(depthLimit{max: maxDepth})
@@ -76,16 +84,62 @@ func newGraphQL(cfg Config, deps Deps) (http.Handler, error) {
 }
 
 // introspection is on in dev mode and for signed-in admins (who use GraphiQL
-// in production); off for everyone else.
+// in production); off for everyone else, who are refused before execution
+// with UNAUTHENTICATED (signed out) or FORBIDDEN: an expected refusal, not an
+// internal error, so nothing is logged above info.
 type introspection struct{ dev bool }
 
 func (introspection) ExtensionName() string                   { return "MotcuaIntrospection" }
 func (introspection) Validate(graphql.ExecutableSchema) error { return nil }
 func (i introspection) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	v := viewer.FromContext(ctx)
-	rc.DisableIntrospection = !(i.dev || (v.SignedIn() && !v.PasswordChangeOnly &&
-		!v.Scope(policy.ObjIntrospection, policy.ActUse).Empty()))
-	return nil
+	allowed := i.dev || (v.SignedIn() && !v.PasswordChangeOnly &&
+		!v.Scope(policy.ObjIntrospection, policy.ActUse).Empty())
+	// gqlgen's own switch stays on as a second lock: it answers what the
+	// check below might miss with a plain error.
+	rc.DisableIntrospection = !allowed
+	if allowed || rc.Operation == nil || !selectsIntrospection(rc.Operation.SelectionSet, 0) {
+		return nil
+	}
+	r := refusal.New(refusal.Forbidden,
+		"Chỉ quản trị viên đã đăng nhập mới được xem lược đồ (introspection).",
+		"Only signed-in administrators may introspect the schema.")
+	if !v.SignedIn() {
+		r = refusal.New(refusal.Unauthenticated,
+			"Bạn cần đăng nhập với quyền quản trị để xem lược đồ (introspection).",
+			"Sign in as an administrator to introspect the schema.")
+	}
+	return &gqlerror.Error{
+		Message:    r.Message(requestinfo.FromContext(ctx).Lang),
+		Extensions: map[string]any{"code": string(r.Code)},
+	}
+}
+
+// selectsIntrospection reports whether the root selection set asks for
+// __schema or __type (__typename is allowed to everyone), looking through
+// fragments at the root. depth bounds fragment spreads, which validation has
+// already checked for cycles.
+func selectsIntrospection(set ast.SelectionSet, depth int) bool {
+	if depth > maxDepth {
+		return false
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectsIntrospection(s.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && selectsIntrospection(s.Definition.SelectionSet, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // passwordChangeAllowed are the root fields of a session that must change its password first.
@@ -141,8 +195,9 @@ func errorPresenter(cfg Config) graphql.ErrorPresenterFunc {
 		}
 		var inner *gqlerror.Error
 		if errors.As(err, &inner) && inner.Err == nil {
-			// A parse or validation error of the query itself: keep it.
-			return gqlErr
+			// A parse or validation error of the query itself: keep it, less
+			// what it quotes of the request.
+			return withoutEcho(gqlErr, cfg.Dev, info.Lang)
 		}
 		switch {
 		case errors.Is(err, privacy.Deny) && !viewer.FromContext(ctx).SignedIn():
@@ -168,7 +223,8 @@ func presentRefusal(gqlErr *gqlerror.Error, r *refusal.Error, lang string) *gqle
 	return gqlErr
 }
 
-// requirePreflightForMultipart refuses a multipart POST without the
+// requirePreflightForMultipart reads a JSON POST whole (readGraphQLJSON) and
+// refuses a multipart POST without the
 // GraphQL-Require-Preflight header: a browser cannot send that header
 // cross-origin without a CORS preflight, which we never grant, so a form on
 // another site cannot make a signed-in officer upload (CSRF). gqlgen's
@@ -183,6 +239,9 @@ func requirePreflightForMultipart(next http.Handler) http.Handler {
 			}
 			if mt != "application/json" && !strings.HasPrefix(mt, "multipart/") {
 				http.Error(w, "unsupported content type", http.StatusUnsupportedMediaType)
+				return
+			}
+			if mt == "application/json" && !readGraphQLJSON(w, r) {
 				return
 			}
 		}

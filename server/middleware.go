@@ -131,7 +131,7 @@ func authenticate(auth Authenticator, cfg Config, next http.Handler) http.Handle
 				return
 			}
 			if v != nil {
-				ctx = viewer.NewContext(ctx, v)
+				ctx = withSessionToken(viewer.NewContext(ctx, v), token)
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -154,7 +154,7 @@ func withViewer(ctx context.Context, auth Authenticator, token string) (context.
 		return ctx, err
 	}
 	if v != nil {
-		ctx = viewer.NewContext(ctx, v)
+		ctx = withSessionToken(viewer.NewContext(ctx, v), token)
 	}
 	return ctx, nil
 }

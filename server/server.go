@@ -31,6 +31,9 @@ type Config struct {
 	// SecureCookie: the session cookie is __Host- prefixed and Secure. Off
 	// only in dev mode on plain-HTTP loopback.
 	SecureCookie bool
+	// MaxBodyBytes caps every request body but uploads (default
+	// DefaultMaxBodyBytes); a larger one is answered 413 unread.
+	MaxBodyBytes int64
 	Logger       *slog.Logger
 }
 
@@ -60,6 +63,10 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// DevInbox is the console SMS inbox, mounted at /dev/sms in dev mode only.
 	DevInbox http.Handler
+	// Sockets, when set, registers the open WebSockets of signed-in
+	// sessions so that revocations close them (run its Watch, and call
+	// RolesChanged after each policy reload).
+	Sockets *Sockets
 	// Receipts are SMS delivery-receipt handlers by provider name.
 	Receipts map[string]http.Handler
 	SPA      fs.FS
@@ -69,6 +76,9 @@ type Deps struct {
 func New(cfg Config, deps Deps) (http.Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	gql, err := newGraphQL(cfg, deps)
 	if err != nil {
@@ -101,6 +111,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 
 	var h http.Handler = mux
 	h = authenticate(deps.Auth, cfg, h)
+	h = limitBodies(cfg.MaxBodyBytes, h)
 	h = securityHeaders(h)
 	h = requestContext(cfg, h)
 	return h, nil

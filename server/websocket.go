@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -34,9 +35,15 @@ const (
 )
 
 // WebSocketCloseForbidden is the close code sent when InitFunc refuses a
-// connection: 4403 Forbidden of the graphql-transport-ws protocol, which its
-// clients treat as final instead of reconnecting in a loop.
+// connection, and when the session of an open connection lost a role: 4403
+// Forbidden of the graphql-transport-ws protocol, which its clients treat as
+// final instead of reconnecting in a loop.
 const WebSocketCloseForbidden = 4403
+
+// WebSocketCloseSessionEnded is the close code sent when the session of an
+// open connection ended (signed out, revoked, expired, account locked): 4401
+// Unauthorized of graphql-transport-ws, also final for its clients.
+const WebSocketCloseSessionEnded = 4401
 
 // WebSocketConfig configures the GraphQL subscription transport over WebSocket.
 // Zero durations and limits take the documented defaults; negative ones are
@@ -148,11 +155,44 @@ func (t *webSocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 	gql := t.gql
 	gql.Implementation = impl
 	// gqlgen's Do uses r.Context(), so the viewer the HTTP middleware found
-	// (session cookie) reaches InitFunc and every operation.
-	gql.Do(w, r, exec)
+	// (session cookie) reaches InitFunc and every operation, and so does the
+	// closer, with which the server side ends the connection.
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	closer := &webSocketCloser{impl: impl, cancel: cancel}
+	gql.Do(w, r.WithContext(context.WithValue(ctx, webSocketCloserKey{}, closer)), exec)
 	// gqlgen returns without closing on some failures (an init payload that is
 	// not a JSON object): the connection must not outlive the request.
 	impl.closeAccepted()
+}
+
+type webSocketCloserKey struct{}
+
+// webSocketCloser ends a connection from the server side with a close code.
+type webSocketCloser struct {
+	impl   *wsGorillaImplementation
+	cancel context.CancelFunc
+	once   sync.Once
+}
+
+// close sends a close frame with code and reason, then cancels the
+// connection's context, on which gqlgen stops the operations and closes the
+// network connection (its own close frame finds ours sent and is dropped).
+// Safe to call from any goroutine, more than once.
+func (c *webSocketCloser) close(code int, reason string) {
+	c.once.Do(func() {
+		if conn := c.impl.accepted; conn != nil {
+			_ = conn.WriteClose(code, reason)
+		}
+		c.cancel()
+	})
+}
+
+// webSocketCloserFrom returns the closer of the connection whose context ctx
+// is (or derives from), nil outside a WebSocket.
+func webSocketCloserFrom(ctx context.Context) *webSocketCloser {
+	c, _ := ctx.Value(webSocketCloserKey{}).(*webSocketCloser)
+	return c
 }
 
 // originAllowed reports whether r has no Origin header or exactly one that is

@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/seed"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
+	"github.com/motcua/motcua/server"
 )
 
 type serveFlags struct {
@@ -27,6 +28,7 @@ type serveFlags struct {
 	smsProvider, smsHTTPURL, smsHTTPAuthHeader, smsHTTPAuthValue         string
 	smsHTTPSender, smsReceiptSecret, undeliverable, failing              string
 	workers                                                              int
+	maxBody                                                              int64
 }
 
 func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
@@ -44,6 +46,7 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.BoolVar(&f.migrate, "migrate", true, "migrate the database at start")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&f.workers, "sms-workers", 4, "SMS sending workers per replica")
+	fs.Int64Var(&f.maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in bytes, uploads excepted (they have their own cap); a larger one is answered 413")
 	fs.StringVar(&f.smsProvider, "sms", "console", "SMS provider: console (simulated) or http (a gateway)")
 	fs.DurationVar(&f.consoleDelay, "sms-console-delay", 2*time.Second, "console provider: delay before the simulated delivery receipt")
 	fs.StringVar(&f.undeliverable, "sms-console-undeliverable", "", "console provider: phones whose SMS are never delivered (comma-separated; dev mode adds the demo's)")
@@ -80,7 +83,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		AllowedOrigins: origins, TrustProxyHeaders: f.trustProxy,
 		SecureCookie: !(f.dev && strings.HasPrefix(firstOr(origins, "http://"), "http://")),
 		MasterKey:    master, ScansBucket: f.scansBucket, ScanRetention: f.scanRetention,
-		SMSWorkers: f.workers, Logger: logger,
+		SMSWorkers: f.workers, MaxBodyBytes: f.maxBody, Logger: logger,
 		SMS: app.SMSOptions{
 			Provider: f.smsProvider, ConsoleDelay: f.consoleDelay,
 			Undeliverable: splitList(f.undeliverable), Failing: splitList(f.failing),

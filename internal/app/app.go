@@ -51,6 +51,9 @@ type Options struct {
 	SMS               SMSOptions
 	Logger            *slog.Logger
 	Now               func() time.Time
+
+	// MaxBodyBytes caps request bodies but uploads (0: server.DefaultMaxBodyBytes).
+	MaxBodyBytes int64
 }
 
 // SMSOptions choose and configure the SMS provider.
@@ -72,6 +75,9 @@ type App struct {
 	Enrol   *registrations.Service
 	Units   *units.Service
 	Handler http.Handler
+	// Sockets are the open WebSockets of signed-in sessions, closed when
+	// their session ends or loses a role.
+	Sockets *server.Sockets
 	// Demo is the demo data (dev mode only).
 	Demo seed.Demo
 
@@ -161,12 +167,14 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 		DB: a.DB, Auth: a.Auth, Officers: officers.New(a.DB, a.Authz, a.Bus, o.Now), Units: a.Units,
 		Enrol: a.Enrol, SMS: a.Queue, Bus: a.Bus, Now: o.Now,
 	}
+	a.Sockets = server.NewSockets(server.SocketsConfig{Auth: a.Auth, Logger: o.Logger})
 	a.Handler, err = server.New(server.Config{
 		Dev: o.Dev, AllowedOrigins: o.AllowedOrigins, TrustProxyHeaders: o.TrustProxyHeaders,
-		SecureCookie: o.SecureCookie, Logger: o.Logger,
+		SecureCookie: o.SecureCookie, MaxBodyBytes: o.MaxBodyBytes, Logger: o.Logger,
 	}, server.Deps{
 		Schema:   generated.NewExecutableSchema(generated.Config{Resolvers: resolver}),
 		Auth:     a.Auth,
+		Sockets:  a.Sockets,
 		Files:    a.Enrol,
 		DB:       a.DB,
 		Registry: reg,
@@ -216,6 +224,11 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	go a.reloadPolicyOnEvents(ctx)
+	go func() {
+		if err := a.Sockets.Watch(ctx, a.Bus); err != nil && ctx.Err() == nil {
+			a.logger.Error("websocket revocations", "err", err)
+		}
+	}()
 	go a.housekeeping(ctx)
 	return nil
 }
@@ -247,7 +260,8 @@ func MigrateAll(ctx context.Context, db *store.DB) error {
 }
 
 // reloadPolicyOnEvents reloads role assignments when any replica changed a
-// grant, after a missed-events resync, and once a minute as a safety net.
+// grant, after a missed-events resync, and once a minute as a safety net;
+// after each reload, the sockets whose session lost a role are closed.
 func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 	ch, err := a.Bus.Subscribe(ctx, events.TopicPolicy)
 	if err != nil {
@@ -268,7 +282,9 @@ func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 		}
 		if err := a.Authz.Reload(ctx); err != nil {
 			a.logger.Error("policy reload", "err", err)
+			continue
 		}
+		a.Sockets.RolesChanged()
 	}
 }
 

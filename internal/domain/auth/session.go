@@ -108,6 +108,17 @@ func live(sess *ent.Session, now time.Time) bool {
 // when the token is unknown, expired, revoked, or its account is no longer
 // ACTIVE. It records the use (last_seen_at) at most once a minute.
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
+	return s.authenticate(ctx, token, true)
+}
+
+// Check is Authenticate without recording a use: it re-checks a session that
+// is only being kept open (a WebSocket watching a screen), which must not
+// hold the session's idle timeout off.
+func (s *Service) Check(ctx context.Context, token string) (*viewer.Viewer, error) {
+	return s.authenticate(ctx, token, false)
+}
+
+func (s *Service) authenticate(ctx context.Context, token string, use bool) (*viewer.Viewer, error) {
 	if token == "" || len(token) > 128 {
 		return nil, nil
 	}
@@ -126,7 +137,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 	if !live(sess, now) || sess.Edges.Account == nil || sess.Edges.Account.Status != account.StatusACTIVE {
 		return nil, nil
 	}
-	if now.Sub(sess.LastSeenAt) >= touchEvery {
+	if use && now.Sub(sess.LastSeenAt) >= touchEvery {
 		err := s.db.Client.Session.Update().
 			Where(session.ID(sess.ID), session.RevokedAtIsNil()).
 			SetLastSeenAt(now).

@@ -26,6 +26,10 @@ const (
 	TopicPolicy = "policy"
 	// TopicSession: a session was revoked; ID is the session id.
 	TopicSession = "session"
+	// TopicAccount: an account's standing changed as a whole (its status,
+	// such as LOCKED); ID is the account id. Open connections of the account
+	// re-check their session at once.
+	TopicAccount = "account"
 	// TopicResync is delivered to every subscriber, whatever topics it asked for, when it
 	// may have missed events (the bus lost its database connection, or the subscriber fell
 	// behind): re-read the state.

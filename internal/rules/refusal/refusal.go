@@ -36,6 +36,10 @@ const (
 	PasswordTooWeak        Code = "PASSWORD_TOO_WEAK"
 	PasswordChangeRequired Code = "PASSWORD_CHANGE_REQUIRED"
 	Internal               Code = "INTERNAL"
+
+	// RequestTooLarge is motcua's addition (docs/API.md): a request body over
+	// the server's cap, answered with HTTP 413 before GraphQL runs.
+	RequestTooLarge Code = "REQUEST_TOO_LARGE"
 )
 
 // Error is a refusal: a rule said no, and nothing was written.

@@ -81,14 +81,29 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
+// passwordHasher is what the service uses of *password.Hasher; tests wrap
+// it to count the passwords checked.
+type passwordHasher interface {
+	Hash(ctx context.Context, pw string) (string, error)
+	Verify(ctx context.Context, phc, pw string) (bool, error)
+	DummyVerify(ctx context.Context)
+}
+
+// codeHasher is what the service uses of *otp.Hasher; tests wrap it to
+// count the codes compared.
+type codeHasher interface {
+	Hash(purpose, subjectID string, c otp.Code) string
+	Equal(hash, purpose, subjectID, submitted string) bool
+}
+
 // Service is sign-in, sessions and passwords.
 type Service struct {
 	db        *store.DB
-	hasher    *password.Hasher
+	hasher    passwordHasher
 	authz     *policy.Authorizer
 	bus       events.Bus
 	outbox    smsqueue.Outbox
-	otp       *otp.Hasher
+	otp       codeHasher
 	otpPolicy otp.Policy
 	now       func() time.Time
 	sleep     func(ctx context.Context, d time.Duration) error

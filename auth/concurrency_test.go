@@ -20,7 +20,11 @@ type gate struct {
 	checked  atomic.Int64  // wrong secrets checked
 	progress chan struct{} // one per check held and per call finished
 	open     chan struct{}
+	opened   sync.Once
 }
+
+// let opens the gate.
+func (g *gate) let() { g.opened.Do(func() { close(g.open) }) }
 
 func newGate(calls int) *gate {
 	return &gate{progress: make(chan struct{}, 2*calls+8), open: make(chan struct{})}
@@ -47,7 +51,7 @@ func (g *gate) burst(n int, call func(i int) error) (finish func() []error) {
 		<-g.progress
 	}
 	return func() []error {
-		close(g.open)
+		g.let()
 		wg.Wait()
 		return errs
 	}
@@ -255,6 +259,28 @@ func TestConcurrentResetCodesOneAddress(t *testing.T) {
 		if checked != capN || got[refusal.OTPInvalid] != capN || got[refusal.RateLimited] != 200-capN {
 			t.Errorf("%d codes compared, answers %v; want %d compared, %d OTP_INVALID, the rest RATE_LIMITED",
 				checked, got, capN, capN)
+		}
+	})
+}
+
+// TestConcurrentSignInsFreeRunning: 100 wrong passwords for one account
+// released at once and left to run (the gate open): the account's cap holds
+// without the worst case being arranged too.
+func TestConcurrentSignInsFreeRunning(t *testing.T) {
+	testenv.Databases(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.account(t, hung)
+		g := newGate(100)
+		g.let()
+		e.svc.hasher = heldPasswords{passwordHasher: e.hasher, right: hung.password, gate: g}
+		got := tally(g.burst(100, func(i int) error {
+			_, err := e.svc.SignIn(e.ctx, hung.id, fmt.Sprintf("wrong password %d", i))
+			return err
+		})())
+		checked := int(g.checked.Load())
+		t.Logf("100 concurrent wrong sign-ins, free-running: %d wrong passwords checked; answers %v", checked, got)
+		if capN := e.svc.accountLimit.max; checked != capN || got[refusal.Unauthenticated] != capN || got[refusal.RateLimited] != 100-capN {
+			t.Errorf("%d wrong passwords checked, answers %v; want %d", checked, got, capN)
 		}
 	})
 }

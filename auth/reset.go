@@ -365,22 +365,7 @@ func (s *Service) resetPassword(ctx context.Context, loginText, code, next strin
 	// A decoy's hash matches nothing, and only an account's code may
 	// reset a password.
 	if !s.otp.Equal(ch.CodeHash, otp.PurposeReset, subject, code) || l.acct == nil {
-		superseded, err := s.isSupersededCode(ctx, subject, ch.ID, code)
-		if err != nil {
-			return err
-		}
-		if superseded {
-			// An honest mistake (the previous SMS), not a guess: the
-			// attempts are given back.
-			if err := s.giveAttemptBack(ctx, now, ch.ID, ipAttempt); err != nil {
-				return err
-			}
-			return s.otpPolicy.Verdict(now, otp.Challenge{Superseded: true}, true)
-		}
-		// The attempt just taken is this wrong try: Verdict counts it itself.
-		c := challengeOf(taken)
-		c.Attempts--
-		return s.rejectCode(ctx, now, l, ipAttempt, "wrong_code", s.otpPolicy.Verdict(now, c, false))
+		return s.wrongCode(ctx, now, l, taken, code, ipAttempt)
 	}
 	if err := password.Check(next, factsOf(l.acct)); err != nil {
 		if gerr := s.giveAttemptBack(ctx, now, ch.ID, ipAttempt); gerr != nil {
@@ -399,6 +384,27 @@ func (s *Service) resetPassword(ctx context.Context, loginText, code, next strin
 	// reset's holds the code and the account, which come first in the lock
 	// order.
 	return s.release(ctx, now, ipAttempt)
+}
+
+// wrongCode answers a code that did not match the challenge taken (with
+// this try counted): OTP_SUPERSEDED, with the attempts given back, when it
+// is one of the subject's earlier codes (an honest mistake: the previous
+// SMS), else OTP_INVALID with the attempts left.
+func (s *Service) wrongCode(ctx context.Context, now time.Time, l login, taken *ent.OTPChallenge, code string, ipAttempt attempt) error {
+	superseded, err := s.isSupersededCode(ctx, taken.SubjectID, taken.ID, code)
+	if err != nil {
+		return err
+	}
+	if superseded {
+		if err := s.giveAttemptBack(ctx, now, taken.ID, ipAttempt); err != nil {
+			return err
+		}
+		return s.otpPolicy.Verdict(now, otp.Challenge{Superseded: true}, true)
+	}
+	// The attempt just taken is this wrong try: Verdict counts it itself.
+	c := challengeOf(taken)
+	c.Attempts--
+	return s.rejectCode(ctx, now, l, ipAttempt, "wrong_code", s.otpPolicy.Verdict(now, c, false))
 }
 
 // takeCodeAttempt takes one attempt at the code and one under the client

@@ -1,12 +1,26 @@
 // Package auth signs accounts in and out, keeps sessions, and changes and
 // recovers passwords (docs/RULES.md).
 //
-// Sign-in accepts the ID number or the phone (vn.NormalizeLogin). Failed
-// attempts are counted in SignInThrottle rows, per account (or, for a login
-// that names no account, per keyed hash of that login, so that an unknown
-// login locks exactly like a known one) and per client address; every answer
-// to a failure is the same, and an unknown login costs a dummy argon2id
-// check, so neither the answer nor its timing tells whether an account exists.
+// Sign-in accepts the ID number or the phone (vn.NormalizeLogin). Attempts
+// are counted in SignInThrottle rows, per account (or, for a login that
+// names no account, per keyed hash of that login, so that an unknown login
+// locks exactly like a known one) and per client address. Every check of a
+// secret — a password at sign-in, the current password at a change, a reset
+// code — first reserves its attempt under those keys in a transaction
+// (reserve), so a limit holds at any concurrency: at most its max secrets
+// are checked per window, and past it every attempt, the right secret
+// included, answers RATE_LIMITED without hashing. A right secret gives its
+// attempts back. Every answer to a failure is the same, and an unknown login
+// costs a dummy argon2id check, so neither the answer nor its timing tells
+// whether an account exists.
+//
+// Password reset does not tell either: a login that may not be sent a code
+// gets a decoy challenge that ResetPassword judges like a real one (same
+// attempts, same refusals), and both calls take at least resetFloor. One
+// difference remains that nothing can remove: an account's ID number and
+// phone share its counters and its code, while an unknown ID number and an
+// unknown phone have one each, so someone who already holds both can tell
+// whether they belong to one account.
 //
 // Sessions are opaque random tokens kept only as SHA-256 hashes. A session
 // opened with an initial (SMS) password, or with a password that must be
@@ -81,21 +95,37 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
+// passwordHasher is what the service uses of *password.Hasher; tests wrap
+// it to count the passwords checked.
+type passwordHasher interface {
+	Hash(ctx context.Context, pw string) (string, error)
+	Verify(ctx context.Context, phc, pw string) (bool, error)
+	DummyVerify(ctx context.Context)
+}
+
+// codeHasher is what the service uses of *otp.Hasher; tests wrap it to
+// count the codes compared.
+type codeHasher interface {
+	Hash(purpose, subjectID string, c otp.Code) string
+	Equal(hash, purpose, subjectID, submitted string) bool
+}
+
 // Service is sign-in, sessions and passwords.
 type Service struct {
 	db        *store.DB
-	hasher    *password.Hasher
+	hasher    passwordHasher
 	authz     *policy.Authorizer
 	bus       events.Bus
 	outbox    smsqueue.Outbox
-	otp       *otp.Hasher
+	otp       codeHasher
 	otpPolicy otp.Policy
 	now       func() time.Time
 	sleep     func(ctx context.Context, d time.Duration) error
 
-	// Throttles: failed sign-ins per account (or unknown login), failed
-	// sign-ins and reset codes per client address, reset requests per
-	// client address. Fields, not constants, so tests can shrink them.
+	// Throttles: passwords checked per account (or unknown login),
+	// passwords and reset codes checked per client address (a right one
+	// gives its attempt back), reset requests per client address. Fields,
+	// not constants, so tests can shrink them.
 	accountLimit limit
 	ipLimit      limit
 	resetIPLimit limit

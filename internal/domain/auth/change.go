@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,8 +21,10 @@ import (
 )
 
 // ChangePassword replaces the viewer's password. The current password must
-// be given (a wrong one counts as a failed sign-in: same throttle, same
-// slow-down); the new one must pass password.Check and differ from it.
+// be given, and is checked like a sign-in's: an attempt is reserved under
+// the client address and the account before hashing (same throttle, same
+// RATE_LIMITED once a limit is reached, same slow-down after a wrong one);
+// the new one must pass password.Check and differ from it.
 //
 // After the change the account no longer must change its password, an
 // initial password is dead (its fields are cleared), this session becomes a
@@ -44,12 +47,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 		return err
 	}
 	key, ip := accountKey(acct.ID), ipKey(requestinfo.FromContext(ctx).ClientIP)
-	until, err := lockedUntil(ctx, s.db.Client, now, key, ip)
+	taken, err := s.reserve(ctx, now, throttled{ip, s.ipLimit}, throttled{key, s.accountLimit})
 	if err != nil {
 		return err
-	}
-	if !until.IsZero() {
-		return errThrottled(until)
 	}
 	ok, err := s.checkPassword(ctx, acct, current)
 	if err != nil {
@@ -57,15 +57,23 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	}
 	if !ok {
 		return s.fail(ctx, now, failure{
-			acct: acct, key: key, ip: ip, action: "auth.password_change_failed", reason: "wrong_password",
+			acct: acct, login: taken.of(key), ip: taken.of(ip), action: "auth.password_change_failed", reason: "wrong_password",
 			answer: errWrongCurrentPassword(), unitPath: path,
 		})
 	}
+	// From here the current password was right: a refusal gives the
+	// attempts back.
+	giveBack := func(answer error) error {
+		if err := s.release(ctx, now, taken...); err != nil {
+			return errors.Join(answer, err)
+		}
+		return answer
+	}
 	if next == current {
-		return errSamePassword()
+		return giveBack(errSamePassword())
 	}
 	if err := password.Check(next, factsOf(acct)); err != nil {
-		return err
+		return giveBack(err)
 	}
 	hash, err := s.hasher.Hash(ctx, next)
 	if err != nil {
@@ -104,6 +112,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 			return err
 		}
 		if err := s.revoke(ctx, tx, now, others); err != nil {
+			return err
+		}
+		if err := releaseTx(ctx, tx, now, taken.of(ip)); err != nil {
 			return err
 		}
 		if err := clearKey(ctx, tx, now, key); err != nil {

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/internal/platform/requestinfo"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit/testenv"
@@ -96,8 +98,10 @@ func TestResetPassword(t *testing.T) {
 		if err := e.svc.ResetPassword(e.ctx, hung.id, " "+code[:3]+" "+code[3:]+"\n", newPW); err != nil {
 			t.Fatalf("ResetPassword: %v", err)
 		}
-		// Reused.
-		wantRefusal(t, e.svc.ResetPassword(e.ctx, hung.id, code, "một mật khẩu khác"), refusal.InvalidState)
+		// Reused: a used code counts no more than none, so it answers
+		// like one gone stale (not "already used", which would tell
+		// anyone that the account exists and was reset).
+		wantRefusal(t, e.svc.ResetPassword(e.ctx, hung.id, code, "một mật khẩu khác"), refusal.OTPExpired)
 
 		e.dead(t, before, "a session from before the reset")
 		if !e.bus.sessionEvents()[string(e.mustSession(t, before))] {
@@ -171,8 +175,8 @@ func TestResetImported(t *testing.T) {
 
 // TestResetEnumeration: for an unknown login, a LOCKED or NOT_ACTIVATED
 // account, a malformed login and a phone shared by two accounts, the answer
-// is nil, nothing is sent, no code is stored, the same time floor applies,
-// and the audit trail says why.
+// is nil, nothing is sent, only a decoy is stored, the same time floor
+// applies, and the audit trail says why.
 func TestResetEnumeration(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -215,15 +219,21 @@ func TestResetEnumeration(t *testing.T) {
 			}
 		}
 		ctx := viewer.System(context.Background())
-		if n := db.Client.OTPChallenge.Query().CountX(ctx); n != 1 {
-			t.Errorf("%d codes stored, want 1 (the control)", n)
+		real := db.Client.OTPChallenge.Query().Where(otpchallenge.PhoneNEQ("")).AllX(ctx)
+		if len(real) != 1 || real[0].CodeHash == decoyCodeHash {
+			t.Errorf("%d codes stored with a phone, want 1 (the control)", len(real))
+		}
+		decoys := db.Client.OTPChallenge.Query().Where(otpchallenge.Phone("")).AllX(ctx)
+		if len(decoys) != 6 {
+			t.Errorf("%d decoys stored, want 6", len(decoys))
+		}
+		for _, d := range decoys {
+			if d.CodeHash != decoyCodeHash || strings.Contains(d.SubjectID, "0900000000") || strings.Contains(d.SubjectID, "001090099999") {
+				t.Errorf("decoy %+v: a hash, or a login in clear", d)
+			}
 		}
 		if n := db.Client.SMSMessage.Query().CountX(ctx); n != 1 {
 			t.Errorf("%d SMS written, want 1 (the control)", n)
-		}
-		// Submitting a code for them: the answer of a code gone stale.
-		for _, login := range []string{"001090099999", locked.id, dormant.id} {
-			wantRefusal(t, e.svc.ResetPassword(e.ctx, login, "123456", newPW), refusal.OTPExpired)
 		}
 	})
 }
@@ -314,8 +324,10 @@ func TestConcurrentReset(t *testing.T) {
 					t.Errorf("submissions %d and %d both won", winner, i)
 				}
 				winner = i
-			case !refusal.Is(err, refusal.InvalidState):
-				t.Errorf("submission %d: %v, want INVALID_STATE", i, err)
+			case !refusal.Is(err, refusal.InvalidState) && !refusal.Is(err, refusal.OTPExpired):
+				// INVALID_STATE when it lost the race to consume the code,
+				// OTP_EXPIRED when it read the code already used.
+				t.Errorf("submission %d: %v, want INVALID_STATE or OTP_EXPIRED", i, err)
 			}
 		}
 		if winner < 0 {
@@ -363,5 +375,131 @@ func TestConcurrentGuesses(t *testing.T) {
 		if got := e.challenges(t, a)[0].Attempts; got != 5 {
 			t.Errorf("attempts %d, want 5", got)
 		}
+	})
+}
+
+// TestResetAnswersAlike: whatever the login names — nothing, a LOCKED or
+// NOT_ACTIVATED account, an ACTIVE one with or without a password — and
+// whether it is typed as an ID number or a phone, every step of the reset
+// flow short of the right code answers the same: the same refusal code,
+// messages, field and extensions, after the same time floor. The rows run
+// in lockstep on one clock, each from its own address.
+func TestResetAnswersAlike(t *testing.T) {
+	testenv.Databases(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		type row struct {
+			name  string
+			login string
+			ctx   context.Context
+		}
+		var rows []row
+		for i, st := range []struct {
+			name   string
+			status account.Status // "" for no account
+			origin account.Origin
+		}{
+			{"unknown", "", ""},
+			{"locked", account.StatusLOCKED, account.OriginSELF_REGISTERED},
+			{"not activated", account.StatusNOT_ACTIVATED, account.OriginONE_STOP_DESK},
+			{"active", account.StatusACTIVE, account.OriginSELF_REGISTERED},
+			{"active, no password", account.StatusACTIVE, account.OriginIMPORTED},
+		} {
+			// One person per row: an account's ID number and phone share
+			// its code, which nothing can give two unknown logins (see
+			// the package comment).
+			for j := range 2 {
+				p := person{id: fmt.Sprintf("0011900200%d%d", i, j), phone: fmt.Sprintf("+84912000%d%d", i, j), name: "Lê Thị Hoa",
+					status: st.status, origin: st.origin}
+				if st.origin != account.OriginIMPORTED {
+					p.password = "mưa rơi trên phố"
+				}
+				if st.status != "" {
+					e.account(t, p)
+				}
+				login := []string{p.id, "0" + p.phone[3:6] + " " + p.phone[6:9] + " " + p.phone[9:]}[j]
+				ip := fmt.Sprintf("198.51.100.%d", 10*i+j+1)
+				rows = append(rows, row{
+					name:  fmt.Sprintf("%s by %s", st.name, []string{"ID number", "phone"}[j]),
+					login: login,
+					ctx:   requestinfo.NewContext(context.Background(), requestinfo.Info{ClientIP: ip}),
+				})
+			}
+		}
+		// A wrong code for the real accounts is any code but the one sent.
+		wrong := func() string {
+			sent := map[string]bool{}
+			for _, m := range e.outbox.of(smsmessage.KindRESET_OTP) {
+				sent[codeInText.FindStringSubmatch(m.Body)[1]] = true
+			}
+			for c := 0; ; c++ {
+				if code := fmt.Sprintf("%06d", c); !sent[code] {
+					return code
+				}
+			}
+		}
+
+		// step runs one call for every row and compares the answers.
+		// want is the answer every row must give: a refusal code and, for
+		// OTP_INVALID, the attempts left ("" for nil).
+		step := func(what string, want string, call func(r row) error) {
+			t.Helper()
+			var first *refusal.Error
+			for i, r := range rows {
+				e.sleep.take()
+				err := call(r)
+				if waits := e.sleep.take(); len(waits) != 1 || waits[0] <= 0 || waits[0] > resetFloor {
+					t.Errorf("%s, %s: waits %v, want one wait filling up to the floor", what, r.name, waits)
+				}
+				got, ok := refusal.As(err)
+				if err != nil && !ok {
+					t.Fatalf("%s, %s: %v", what, r.name, err)
+				}
+				if i == 0 {
+					first = got
+					answer := ""
+					if got != nil {
+						answer = string(got.Code)
+						if left, ok := got.Extra["attemptsLeft"]; ok {
+							answer += fmt.Sprint(" ", left)
+						}
+					}
+					if answer != want {
+						t.Errorf("%s: %s answers %q, want %q", what, r.name, answer, want)
+					}
+					continue
+				}
+				if got == nil || first == nil {
+					if got != first {
+						t.Errorf("%s: %s answers %v, %s answers %v", what, r.name, got, rows[0].name, first)
+					}
+					continue
+				}
+				if got.Code != first.Code || got.VI != first.VI || got.EN != first.EN || got.Field != first.Field ||
+					fmt.Sprint(got.Extra) != fmt.Sprint(first.Extra) {
+					t.Errorf("%s: %s answers %+v, %s answers %+v", what, r.name, *got, rows[0].name, *first)
+				}
+			}
+		}
+		submit := func(what, want string) {
+			code := wrong()
+			step(what, want, func(r row) error { return e.svc.ResetPassword(r.ctx, r.login, code, newPW) })
+		}
+		request := func(what string) {
+			step(what, "", func(r row) error { return e.svc.RequestPasswordReset(r.ctx, r.login) })
+		}
+
+		submit("a code before any request", "OTP_EXPIRED")
+		request("the request")
+		for i := range e.svc.otpPolicy.MaxAttempts {
+			submit(fmt.Sprintf("wrong code %d", i+1), fmt.Sprintf("OTP_INVALID %d", e.svc.otpPolicy.MaxAttempts-1-i))
+		}
+		submit("one wrong code too many", "OTP_TOO_MANY_ATTEMPTS")
+		e.clock.Advance(e.svc.otpPolicy.ResendCooldown + time.Second)
+		request("a second request")
+		submit("a wrong code for the second request", "OTP_INVALID 4")
+		request("a request within the cooldown")
+		submit("a wrong code after it", "OTP_INVALID 3")
+		e.clock.Advance(e.svc.otpPolicy.TTL)
+		submit("a wrong code after the expiry", "OTP_EXPIRED")
 	})
 }

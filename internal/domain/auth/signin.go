@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/internal/platform/requestinfo"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/password"
+	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/policy/viewer"
 )
 
@@ -30,6 +31,13 @@ type SignInResult struct {
 // SignIn checks a login (ID number or phone, any accepted spelling) and
 // password and opens a session.
 //
+// Before any hashing, the attempt is reserved under the client address and
+// the login (reserve): at most accountLimit.max passwords are checked per
+// login and ipLimit.max per address in a window, however many requests
+// arrive at once, and once a limit is reached every attempt answers
+// RATE_LIMITED with when to retry, the right password included. A right
+// password gives its attempts back (the login's are forgotten, as before).
+//
 // Refusals: RATE_LIMITED while the login or the client address is locked;
 // UNAUTHENTICATED for an unknown login, a wrong password or an account
 // without a password, always the same; and, only after the right password,
@@ -45,21 +53,17 @@ func (s *Service) SignIn(ctx context.Context, loginText, pw string) (SignInResul
 		return SignInResult{}, err
 	}
 	ip := ipKey(requestinfo.FromContext(ctx).ClientIP)
-	// A locked login or address is refused before any hashing, the same
-	// way whether the login names an account or not.
-	until, err := lockedUntil(ctx, s.db.Client, now, l.key, ip)
+	// Reserved the same way whether the login names an account or not.
+	taken, err := s.reserve(ctx, now, throttled{ip, s.ipLimit}, throttled{l.key, s.accountLimit})
 	if err != nil {
 		return SignInResult{}, err
-	}
-	if !until.IsZero() {
-		return SignInResult{}, errThrottled(until)
 	}
 	ok, err := s.checkPassword(ctx, l.acct, pw)
 	if err != nil {
 		return SignInResult{}, err
 	}
 	if !ok {
-		f := failure{acct: l.acct, key: l.key, ip: ip, action: "auth.sign_in_failed", answer: errWrongCredentials()}
+		f := failure{acct: l.acct, login: taken.of(l.key), ip: taken.of(ip), action: "auth.sign_in_failed", answer: errWrongCredentials()}
 		switch {
 		case l.acct == nil:
 			f.reason = "unknown_login"
@@ -75,7 +79,7 @@ func (s *Service) SignIn(ctx context.Context, loginText, pw string) (SignInResul
 		}
 		return SignInResult{}, s.fail(ctx, now, f)
 	}
-	return s.open(ctx, now, l)
+	return s.open(ctx, now, l, taken.of(ip), taken.of(l.key))
 }
 
 // checkPassword verifies pw against the account's hash; with no account or
@@ -101,8 +105,9 @@ func (s *Service) checkPassword(ctx context.Context, acct *ent.Account, pw strin
 	return ok, nil
 }
 
-// open finishes a sign-in whose password was right.
-func (s *Service) open(ctx context.Context, now time.Time, l login) (SignInResult, error) {
+// open finishes a sign-in whose password was right; ipAttempt and
+// loginAttempt are the attempts reserved for it, given back here.
+func (s *Service) open(ctx context.Context, now time.Time, l login, ipAttempt, loginAttempt attempt) (SignInResult, error) {
 	acct := l.acct
 	path, err := unitPathOf(ctx, s.db.Client, acct)
 	if err != nil {
@@ -110,6 +115,11 @@ func (s *Service) open(ctx context.Context, now time.Time, l login) (SignInResul
 	}
 	refuse := func(reason string, answer error) (SignInResult, error) {
 		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+			// The right password is no failed guess, whatever the
+			// account's state.
+			if err := releaseTx(ctx, tx, now, ipAttempt, loginAttempt); err != nil {
+				return err
+			}
 			return audit.Record(ctx, tx, now, audit.Entry{
 				Action: "auth.sign_in_refused", TargetType: "Account", TargetID: string(acct.ID), UnitPath: path,
 				Detail: map[string]any{"reason": reason},
@@ -156,6 +166,9 @@ func (s *Service) open(ctx context.Context, now time.Time, l login) (SignInResul
 				return errInitialPasswordSpent()
 			}
 		}
+		if err := releaseTx(ctx, tx, now, ipAttempt); err != nil {
+			return err
+		}
 		if err := clearKey(ctx, tx, now, l.key); err != nil {
 			return err
 		}
@@ -170,6 +183,13 @@ func (s *Service) open(ctx context.Context, now time.Time, l login) (SignInResul
 			Detail: map[string]any{"passwordChangeOnly": sess.PasswordChangeOnly, "initialPassword": initial},
 		})
 	})
+	if refusal.Is(err, refusal.InvalidState) {
+		// The initial password went to a sign-in racing with this one:
+		// still the right password, so its attempts are given back.
+		if rerr := s.release(ctx, now, ipAttempt, loginAttempt); rerr != nil {
+			return SignInResult{}, errors.Join(err, rerr)
+		}
+	}
 	if err != nil {
 		return SignInResult{}, err
 	}

@@ -443,3 +443,37 @@ func TestSignInRecordsSession(t *testing.T) {
 		}
 	})
 }
+
+// TestRightPasswordGivesAttemptsBack: the attempt a sign-in reserves
+// before hashing is given back when the password is right, whatever comes
+// next (a session, or FORBIDDEN for a LOCKED account): only wrong passwords
+// count towards the address's cap.
+func TestRightPasswordGivesAttemptsBack(t *testing.T) {
+	testenv.Databases(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.svc.ipLimit.max = 3
+		e.account(t, hung)
+		locked := person{id: "079190054321", phone: "+84987654321", name: "Lê Thị Hoa", password: "mưa rơi trên phố", status: account.StatusLOCKED}
+		e.account(t, locked)
+		for _, login := range []string{"001090099999", "001090099998"} {
+			_, err := e.svc.SignIn(e.ctx, login, "wrong password")
+			wantRefusal(t, err, refusal.Unauthenticated)
+		}
+		for range 3 {
+			_, err := e.svc.SignIn(e.ctx, locked.id, locked.password)
+			wantRefusal(t, err, refusal.Forbidden)
+			if _, err := e.svc.SignIn(e.ctx, hung.id, hung.password); err != nil {
+				t.Fatalf("right password: %v", err)
+			}
+		}
+		// The third wrong password is the cap's: it is checked, and locks.
+		_, err := e.svc.SignIn(e.ctx, "001090099997", "wrong password")
+		wantRefusal(t, err, refusal.Unauthenticated)
+		_, err = e.svc.SignIn(e.ctx, hung.id, hung.password)
+		wantRefusal(t, err, refusal.RateLimited)
+		locks := e.auditOf(t, "auth.sign_in_locked")
+		if len(locks) != 1 || locks[0].TargetType != "ClientAddress" {
+			t.Errorf("locks audited: %v", locks)
+		}
+	})
+}

@@ -54,9 +54,12 @@ func (s *Service) Complete(ctx context.Context, id pulid.ID, code string) (*ent.
 		if n == 0 {
 			return s.currentStateRefusal(ctx, tx, id)
 		}
+		// No condition on the tries: checkCode compared this code within
+		// them (it took a try to do so), and gave the try back since the
+		// code was right.
 		n, err = tx.Client.OTPChallenge.Update().
 			Where(otpchallenge.ID(ch.ID), otpchallenge.ConsumedAtIsNil(), otpchallenge.Superseded(false),
-				otpchallenge.AttemptsLT(s.policy.MaxAttempts), otpchallenge.ExpiresAtGT(now)).
+				otpchallenge.ExpiresAtGT(now)).
 			SetConsumedAt(now).SetUpdatedAt(now).Save(sys)
 		if err != nil {
 			return fmt.Errorf("enrol: complete: consume code: %w", err)

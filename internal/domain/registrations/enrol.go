@@ -61,12 +61,19 @@ type Config struct {
 	ScanRetention time.Duration
 }
 
+// codeHasher is what the service uses of *otp.Hasher; tests wrap it to
+// count the codes compared.
+type codeHasher interface {
+	Hash(purpose, subjectID string, c otp.Code) string
+	Equal(hash, purpose, subjectID, submitted string) bool
+}
+
 // Service is the registration flow.
 type Service struct {
 	db            *store.DB
 	scans         *scans.Store
 	outbox        smsqueue.Outbox
-	otp           *otp.Hasher
+	otp           codeHasher
 	policy        otp.Policy
 	hasher        *password.Hasher
 	bus           events.Bus

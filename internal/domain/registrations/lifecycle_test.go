@@ -302,7 +302,7 @@ func TestPurgeScansRetentionIsConfigurable(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		cfg := f.svc
 		f.svc = New(Config{
-			DB: cfg.db, Scans: cfg.scans, Outbox: cfg.outbox, OTP: cfg.otp, Hasher: cfg.hasher,
+			DB: cfg.db, Scans: cfg.scans, Outbox: cfg.outbox, OTP: otp.NewHasher(f.otpKey), Hasher: cfg.hasher,
 			Now: f.clock.Now, ScanRetention: time.Hour,
 		})
 		reg, _ := f.reach(t, 1, registration.StateCANCELLED)

@@ -168,10 +168,17 @@ func errCodeFormat() *refusal.Error {
 }
 
 // checkCode judges a submitted code against the case's latest code and
-// returns that challenge when the code is right. A wrong code is counted in
-// its own committed transaction, since the request that carries it fails;
-// a code that matches an older, superseded one is OTP_SUPERSEDED and not
-// counted (it was right once). A malformed code is refused without counting.
+// returns that challenge when the code is right.
+//
+// A try is taken (a conditional UPDATE of the code's attempts, committed on
+// its own since the request that carries a wrong code fails) before the
+// code is compared, so that no burst of parallel submissions compares more
+// than otp.Policy.MaxAttempts codes: past that, every submission is refused
+// without comparing, the right code included. The try is given back when
+// the code is right (Complete then consumes it) or matches an older,
+// superseded one (OTP_SUPERSEDED: it was right once). A malformed code, and
+// any code for a code already used, expired or out of tries, is refused
+// without counting.
 func (s *Service) checkCode(ctx context.Context, reg *ent.Registration, code string) (*ent.OTPChallenge, error) {
 	submitted := strings.Join(strings.Fields(code), "")
 	if len(submitted) != otp.Digits || strings.Trim(submitted, "0123456789") != "" {
@@ -189,49 +196,75 @@ func (s *Service) checkCode(ctx context.Context, reg *ent.Registration, code str
 		return nil, errWrongState(registration.StateDRAFT)
 	}
 	cur := chs[i]
-	matches := s.otp.Equal(cur.CodeHash, otp.PurposeRegistration, string(reg.ID), submitted)
-	if !matches {
-		for _, c := range chs {
-			if c.Superseded && s.otp.Equal(c.CodeHash, otp.PurposeRegistration, string(reg.ID), submitted) {
-				return nil, s.policy.Verdict(now, otp.Challenge{Superseded: true}, true)
-			}
-		}
-	}
-	verdict := s.policy.Verdict(now, challengeOf(cur), matches)
-	if verdict == nil {
-		return cur, nil
-	}
-	if !refusal.Is(verdict, refusal.OTPInvalid) {
+	// Everything that does not depend on the code first.
+	if verdict := s.policy.Verdict(now, challengeOf(cur), true); verdict != nil {
 		return nil, verdict
 	}
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	taken, err := s.takeTry(ctx, now, cur.ID)
+	if err != nil {
+		return nil, err
+	}
+	if s.otp.Equal(cur.CodeHash, otp.PurposeRegistration, string(reg.ID), submitted) {
+		return cur, s.giveTryBack(ctx, now, cur.ID)
+	}
+	for _, c := range chs {
+		if c.Superseded && s.otp.Equal(c.CodeHash, otp.PurposeRegistration, string(reg.ID), submitted) {
+			if err := s.giveTryBack(ctx, now, cur.ID); err != nil {
+				return nil, err
+			}
+			return nil, s.policy.Verdict(now, otp.Challenge{Superseded: true}, true)
+		}
+	}
+	// The verdict with this try counted, so attemptsLeft is exact even
+	// when wrong codes arrive at once.
+	c := challengeOf(taken)
+	c.Attempts--
+	return nil, s.policy.Verdict(now, c, false)
+}
+
+// takeTry takes one of the code's tries and returns the code with it
+// counted; when the code no longer takes tries (used, replaced, expired or
+// out of tries since it was read) it says why.
+func (s *Service) takeTry(ctx context.Context, now time.Time, id pulid.ID) (*ent.OTPChallenge, error) {
+	sys := viewer.System(ctx)
+	var taken *ent.OTPChallenge
+	var verdict error
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
 		n, err := tx.Client.OTPChallenge.Update().
-			Where(otpchallenge.ID(cur.ID), otpchallenge.ConsumedAtIsNil(), otpchallenge.Superseded(false),
-				otpchallenge.AttemptsLT(s.policy.MaxAttempts)).
+			Where(otpchallenge.ID(id), otpchallenge.ConsumedAtIsNil(), otpchallenge.Superseded(false),
+				otpchallenge.AttemptsLT(s.policy.MaxAttempts), otpchallenge.ExpiresAtGT(now)).
 			AddAttempts(1).SetUpdatedAt(now).Save(sys)
 		if err != nil {
-			return fmt.Errorf("enrol: count wrong code: %w", err)
+			return fmt.Errorf("enrol: take a try: %w", err)
 		}
-		fresh, err := tx.Client.OTPChallenge.Get(sys, cur.ID)
+		taken, err = tx.Client.OTPChallenge.Get(sys, id)
 		if err != nil {
-			return fmt.Errorf("enrol: count wrong code: %w", err)
+			return fmt.Errorf("enrol: take a try: %w", err)
 		}
 		if n == 0 {
-			// Another request used, replaced or exhausted the code meanwhile.
-			verdict = s.policy.Verdict(now, challengeOf(fresh), false)
-			return nil
+			verdict = s.policy.Verdict(now, challengeOf(taken), true)
+			if verdict == nil {
+				// Cannot be: the UPDATE's conditions are the verdict's.
+				verdict = s.policy.Verdict(now, otp.Challenge{Consumed: true}, true)
+			}
 		}
-		// The verdict with this try counted, so attemptsLeft is exact even
-		// when wrong codes arrive at once.
-		c := challengeOf(fresh)
-		c.Attempts--
-		verdict = s.policy.Verdict(now, c, false)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return nil, verdict
+	return taken, verdict
+}
+
+// giveTryBack undoes the try a submission took.
+func (s *Service) giveTryBack(ctx context.Context, now time.Time, id pulid.ID) error {
+	_, err := s.db.Client.OTPChallenge.Update().
+		Where(otpchallenge.ID(id), otpchallenge.AttemptsGT(0)).
+		AddAttempts(-1).SetUpdatedAt(now).Save(viewer.System(ctx))
+	if err != nil {
+		return fmt.Errorf("enrol: give a try back: %w", err)
+	}
+	return nil
 }
 
 func challengeOf(c *ent.OTPChallenge) otp.Challenge {

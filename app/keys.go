@@ -19,6 +19,9 @@ type keys struct {
 	OTP   []byte // HMAC of OTP codes
 	SMS   []byte // AES-GCM of SMS bodies until final
 	Scans []byte // AES-GCM of ID scans
+	// OIDCKeys seals the OpenID Provider's private signing keys;
+	// OIDCTokens encrypts its opaque access tokens and codes.
+	OIDCKeys, OIDCTokens []byte
 }
 
 func deriveKeys(master []byte) (keys, error) {
@@ -33,7 +36,13 @@ func deriveKeys(master []byte) (keys, error) {
 	if k.SMS, err = derive("sms"); err != nil {
 		return k, err
 	}
-	k.Scans, err = derive("scans")
+	if k.Scans, err = derive("scans"); err != nil {
+		return k, err
+	}
+	if k.OIDCKeys, err = derive("oidc signing keys"); err != nil {
+		return k, err
+	}
+	k.OIDCTokens, err = derive("oidc tokens")
 	return k, err
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/policy"
@@ -150,6 +151,11 @@ func (s *Service) fail(ctx context.Context, now time.Time, f failure) error {
 			Detail: map[string]any{"reason": f.reason, "failures": n},
 		}); err != nil {
 			return err
+		}
+		if !locked.IsZero() && f.acct != nil {
+			if err := s.revokeElsewhere(ctx, tx, f.acct.ID, oidcbackchanneldelivery.ReasonACCOUNT_LOCKED); err != nil {
+				return err
+			}
 		}
 		if !locked.IsZero() {
 			if err := audit.Record(ctx, tx, now, audit.Entry{

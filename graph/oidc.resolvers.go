@@ -7,76 +7,135 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/sso"
 )
 
 // ApproveOIDCAuthRequest is the resolver for the approveOIDCAuthRequest field.
 func (r *mutationResolver) ApproveOIDCAuthRequest(ctx context.Context, id pulid.ID) (*model.OIDCRedirect, error) {
-	return nil, fmt.Errorf("not implemented: approveOIDCAuthRequest")
+	u, err := r.SSO.Approve(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.OIDCRedirect{URL: u}, nil
 }
 
 // DenyOIDCAuthRequest is the resolver for the denyOIDCAuthRequest field.
 func (r *mutationResolver) DenyOIDCAuthRequest(ctx context.Context, id pulid.ID) (*model.OIDCRedirect, error) {
-	return nil, fmt.Errorf("not implemented: denyOIDCAuthRequest")
+	u, err := r.SSO.Deny(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.OIDCRedirect{URL: u}, nil
 }
 
 // RevokeConnectedApp is the resolver for the revokeConnectedApp field.
 func (r *mutationResolver) RevokeConnectedApp(ctx context.Context, clientID pulid.ID) (bool, error) {
-	return false, fmt.Errorf("not implemented: revokeConnectedApp")
+	if err := r.SSO.RevokeApp(ctx, clientID); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // CreateOIDCClient is the resolver for the createOIDCClient field.
 func (r *mutationResolver) CreateOIDCClient(ctx context.Context, input model.CreateOIDCClientInput) (*model.OIDCClientSecret, error) {
-	return nil, fmt.Errorf("not implemented: createOIDCClient")
+	in := sso.ClientInput{
+		Name: input.Name, UnitID: input.UnitID, RedirectURIs: input.RedirectURIs, PostLogoutRedirectURIs: input.PostLogoutRedirectURIs,
+		Scopes: input.Scopes, Public: input.Public,
+	}
+	if input.BackchannelLogoutURI != nil {
+		in.BackchannelLogoutURI = *input.BackchannelLogoutURI
+	}
+	c, secret, err := r.SSO.CreateClient(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return clientSecret(c, secret), nil
 }
 
 // UpdateOIDCClient is the resolver for the updateOIDCClient field.
 func (r *mutationResolver) UpdateOIDCClient(ctx context.Context, id pulid.ID, input model.UpdateOIDCClientInput) (*ent.OIDCClient, error) {
-	return nil, fmt.Errorf("not implemented: updateOIDCClient")
+	return r.SSO.UpdateClient(ctx, id, sso.ClientPatch{
+		Name: input.Name, RedirectURIs: input.RedirectURIs, PostLogoutRedirectURIs: input.PostLogoutRedirectURIs,
+		BackchannelLogoutURI: input.BackchannelLogoutURI, Scopes: input.Scopes,
+	})
 }
 
 // SetOIDCClientDisabled is the resolver for the setOIDCClientDisabled field.
 func (r *mutationResolver) SetOIDCClientDisabled(ctx context.Context, id pulid.ID, disabled bool) (*ent.OIDCClient, error) {
-	return nil, fmt.Errorf("not implemented: setOIDCClientDisabled")
+	return r.SSO.SetDisabled(ctx, id, disabled)
 }
 
 // RotateOIDCClientSecret is the resolver for the rotateOIDCClientSecret field.
 func (r *mutationResolver) RotateOIDCClientSecret(ctx context.Context, id pulid.ID) (*model.OIDCClientSecret, error) {
-	return nil, fmt.Errorf("not implemented: rotateOIDCClientSecret")
+	c, secret, err := r.SSO.RotateSecret(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return clientSecret(c, secret), nil
 }
 
 // BackchannelLogoutURI is the resolver for the backchannelLogoutURI field.
 func (r *oIDCClientResolver) BackchannelLogoutURI(ctx context.Context, obj *ent.OIDCClient) (*string, error) {
-	return nil, fmt.Errorf("not implemented: backchannelLogoutURI")
+	if obj.BackchannelLogoutURI == "" {
+		return nil, nil
+	}
+	return &obj.BackchannelLogoutURI, nil
 }
 
 // PreviousSecretValidUntil is the resolver for the previousSecretValidUntil field.
 func (r *oIDCClientResolver) PreviousSecretValidUntil(ctx context.Context, obj *ent.OIDCClient) (*time.Time, error) {
-	return nil, fmt.Errorf("not implemented: previousSecretValidUntil")
+	if obj.PreviousSecretExpiresAt == nil || !r.Now().Before(*obj.PreviousSecretExpiresAt) {
+		return nil, nil
+	}
+	return obj.PreviousSecretExpiresAt, nil
 }
 
 // RecentBackchannelDeliveries is the resolver for the recentBackchannelDeliveries field.
 func (r *oIDCClientResolver) RecentBackchannelDeliveries(ctx context.Context, obj *ent.OIDCClient) ([]*ent.OIDCBackchannelDelivery, error) {
-	return nil, fmt.Errorf("not implemented: recentBackchannelDeliveries")
+	return r.SSO.RecentDeliveries(ctx, obj.ID)
 }
 
 // OidcAuthRequest is the resolver for the oidcAuthRequest field.
 func (r *queryResolver) OidcAuthRequest(ctx context.Context, id pulid.ID) (*model.OIDCAuthRequest, error) {
-	return nil, fmt.Errorf("not implemented: oidcAuthRequest")
+	v, err := r.SSO.Request(ctx, id)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	return &model.OIDCAuthRequest{
+		ID: v.ID, ClientName: v.ClientName, ClientUnitName: nonEmpty(v.ClientUnitName), Scopes: v.Scopes,
+		LoginHint: nonEmpty(v.LoginHint), UILocales: orEmpty(v.UILocales), Prompt: orEmpty(v.Prompt), MaxAge: v.MaxAge,
+		Next: model.OIDCNextStep(v.Next), ConsentRemembered: v.ConsentRemembered,
+	}, nil
 }
 
 // ConnectedApps is the resolver for the connectedApps field.
 func (r *queryResolver) ConnectedApps(ctx context.Context) ([]*model.ConnectedApp, error) {
-	return nil, fmt.Errorf("not implemented: connectedApps")
+	apps, err := r.SSO.ConnectedApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ConnectedApp, len(apps))
+	for i, a := range apps {
+		out[i] = &model.ConnectedApp{ClientID: a.ClientID, ClientName: a.ClientName, Scopes: a.Scopes, GrantedAt: a.GrantedAt, LastUsedAt: a.LastUsedAt}
+	}
+	return out, nil
 }
 
 // OidcClients is the resolver for the oidcClients field.
 func (r *queryResolver) OidcClients(ctx context.Context, search *string, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.OIDCClientConnection, error) {
-	return nil, fmt.Errorf("not implemented: oidcClients")
+	text := ""
+	if search != nil {
+		text = *search
+	}
+	q, err := r.SSO.ClientsQuery(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	return q.Paginate(ctx, after, first, before, last)
 }

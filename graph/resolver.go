@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/events"
 	"github.com/motcua/motcua/officers"
 	"github.com/motcua/motcua/smsqueue"
+	"github.com/motcua/motcua/sso"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/units"
 )
@@ -24,6 +25,7 @@ type Resolver struct {
 	Units    *units.Service
 	Enrol    *enrol.Service
 	SMS      *smsqueue.Queue
+	SSO      *sso.Service
 	Bus      events.Bus
 	Now      func() time.Time
 	// BaseURL is prefixed to links such as requestFormURL ("" for relative links).

@@ -348,6 +348,29 @@ func (ec *executionContext) fieldContext_OIDCAuthRequest_next(_ context.Context,
 	return graphql.NewScalarFieldContext("OIDCAuthRequest", field, false, false, "OIDCNextStep")
 }
 
+func (ec *executionContext) _OIDCAuthRequest_consentRemembered(ctx context.Context, field graphql.CollectedField, obj *model.OIDCAuthRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OIDCAuthRequest_consentRemembered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentRemembered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OIDCAuthRequest_consentRemembered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OIDCAuthRequest", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _OIDCClientSecret_client(ctx context.Context, field graphql.CollectedField, obj *model.OIDCClientSecret) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -698,6 +721,11 @@ func (ec *executionContext) _OIDCAuthRequest(ctx context.Context, sel ast.Select
 			}
 		case "next":
 			out.Values[i] = ec._OIDCAuthRequest_next(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consentRemembered":
+			out.Values[i] = ec._OIDCAuthRequest_consentRemembered(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -137,15 +137,16 @@ type ComplexityRoot struct {
 	}
 
 	OIDCAuthRequest struct {
-		ClientName     func(childComplexity int) int
-		ClientUnitName func(childComplexity int) int
-		ID             func(childComplexity int) int
-		LoginHint      func(childComplexity int) int
-		MaxAge         func(childComplexity int) int
-		Next           func(childComplexity int) int
-		Prompt         func(childComplexity int) int
-		Scopes         func(childComplexity int) int
-		UILocales      func(childComplexity int) int
+		ClientName        func(childComplexity int) int
+		ClientUnitName    func(childComplexity int) int
+		ConsentRemembered func(childComplexity int) int
+		ID                func(childComplexity int) int
+		LoginHint         func(childComplexity int) int
+		MaxAge            func(childComplexity int) int
+		Next              func(childComplexity int) int
+		Prompt            func(childComplexity int) int
+		Scopes            func(childComplexity int) int
+		UILocales         func(childComplexity int) int
 	}
 
 	OIDCBackchannelDelivery struct {
@@ -921,6 +922,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OIDCAuthRequest.ClientUnitName(childComplexity), true
+	case "OIDCAuthRequest.consentRemembered":
+		if e.ComplexityRoot.OIDCAuthRequest.ConsentRemembered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.ConsentRemembered(childComplexity), true
 	case "OIDCAuthRequest.id":
 		if e.ComplexityRoot.OIDCAuthRequest.ID == nil {
 			break
@@ -3651,6 +3658,8 @@ type OIDCAuthRequest {
   maxAge: Int
   "What the screen must do next for the current viewer."
   next: OIDCNextStep!
+  "next is CONSENT and the account already consented to these scopes: approve without asking again (unless prompt has consent)."
+  consentRemembered: Boolean!
 }
 
 enum OIDCNextStep { SIGN_IN CHANGE_PASSWORD CONSENT }
@@ -3907,6 +3916,8 @@ func (ec *executionContext) childFields_OIDCAuthRequest(ctx context.Context, fie
 		return ec.fieldContext_OIDCAuthRequest_maxAge(ctx, field)
 	case "next":
 		return ec.fieldContext_OIDCAuthRequest_next(ctx, field)
+	case "consentRemembered":
+		return ec.fieldContext_OIDCAuthRequest_consentRemembered(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OIDCAuthRequest", field.Name)
 }

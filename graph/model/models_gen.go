@@ -63,6 +63,8 @@ type OIDCAuthRequest struct {
 	MaxAge    *int     `json:"maxAge,omitempty"`
 	// What the screen must do next for the current viewer.
 	Next OIDCNextStep `json:"next"`
+	// next is CONSENT and the account already consented to these scopes: approve without asking again (unless prompt has consent).
+	ConsentRemembered bool `json:"consentRemembered"`
 }
 
 // The answer of createOIDCClient and rotateOIDCClientSecret: the secret is shown this once; null for public clients.

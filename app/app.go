@@ -56,7 +56,7 @@ type Options struct {
 	PublicURL string
 	SSO       SSOOptions
 	Logger    *slog.Logger
-	Now               func() time.Time
+	Now       func() time.Time
 }
 
 // SMSOptions choose and configure the SMS provider.

@@ -65,7 +65,9 @@ func (a authRequest) GetSubject() string {
 	}
 	return string(*a.r.AccountID)
 }
-func (a authRequest) Done() bool { return a.r.DoneAt != nil && a.r.DeniedAt == nil && a.r.AccountID != nil }
+func (a authRequest) Done() bool {
+	return a.r.DoneAt != nil && a.r.DeniedAt == nil && a.r.AccountID != nil
+}
 
 // CreateAuthRequest stores a validated authorization request. On top of
 // the library's checks: PKCE with S256 is required, the response is in the

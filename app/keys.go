@@ -75,3 +75,11 @@ func MasterKey(flagValue string, dev bool, dataDir string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// OIDCKeys derives the OpenID Provider's keys from the master key: the one
+// that seals its private signing keys and the one of its opaque tokens
+// (`motcua oidc-keys rotate` needs the same ones as serve).
+func OIDCKeys(master []byte) (seal, tokens []byte, err error) {
+	k, err := deriveKeys(master)
+	return k.OIDCKeys, k.OIDCTokens, err
+}

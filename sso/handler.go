@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -35,6 +36,9 @@ const (
 // Routes are the OP's HTTP handlers by mux pattern, to be mounted on the
 // main server (which puts the session's viewer in the context first).
 func (s *Service) Routes() (map[string]http.Handler, error) {
+	if s.issuer == "" || !s.hasCrypto || s.seal.aead == nil {
+		return nil, errors.New("sso: the provider needs an issuer and keys")
+	}
 	provider, err := s.provider()
 	if err != nil {
 		return nil, err

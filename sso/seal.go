@@ -27,7 +27,12 @@ func newSealer(key []byte) (sealer, error) {
 	return sealer{aead: aead}, nil
 }
 
+var errNoKey = errors.New("sso: no --secret-key: the signing keys cannot be opened")
+
 func (s sealer) seal(ad string, plain []byte) ([]byte, error) {
+	if s.aead == nil {
+		return nil, errNoKey
+	}
 	nonce := make([]byte, s.aead.NonceSize(), s.aead.NonceSize()+len(plain)+s.aead.Overhead())
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, fmt.Errorf("sso: seal: %w", err)
@@ -36,6 +41,9 @@ func (s sealer) seal(ad string, plain []byte) ([]byte, error) {
 }
 
 func (s sealer) open(ad string, sealed []byte) ([]byte, error) {
+	if s.aead == nil {
+		return nil, errNoKey
+	}
 	n := s.aead.NonceSize()
 	if len(sealed) < n+s.aead.Overhead() {
 		return nil, errors.New("sso: sealed key too short")

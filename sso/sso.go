@@ -104,6 +104,7 @@ type Service struct {
 	dev         bool
 	seal        sealer
 	cryptoKey   [32]byte
+	hasCrypto   bool
 	idTTL       time.Duration
 	accessTTL   time.Duration
 	refreshTTL  time.Duration
@@ -125,14 +126,19 @@ type Service struct {
 // New returns the service. Call Start to run its background work (the
 // back-channel workers and scheduled key rotation).
 func New(cfg Config) (*Service, error) {
-	if cfg.DB == nil || cfg.Issuer == "" {
-		return nil, errors.New("sso: config needs DB and Issuer")
+	if cfg.DB == nil {
+		return nil, errors.New("sso: config needs DB")
 	}
-	seal, err := newSealer(cfg.SealKey)
-	if err != nil {
-		return nil, err
+	// A command that only manages clients has no keys; the provider and
+	// key rotation refuse to run without them.
+	var seal sealer
+	var err error
+	if cfg.SealKey != nil {
+		if seal, err = newSealer(cfg.SealKey); err != nil {
+			return nil, err
+		}
 	}
-	if len(cfg.CryptoKey) != 32 {
+	if cfg.CryptoKey != nil && len(cfg.CryptoKey) != 32 {
 		return nil, fmt.Errorf("sso: crypto key is %d bytes, want 32", len(cfg.CryptoKey))
 	}
 	s := &Service{
@@ -142,6 +148,7 @@ func New(cfg Config) (*Service, error) {
 		overlap: orDefault(cfg.SecretOverlap, DefaultSecretOverlap), signOut: cfg.SignOut,
 		httpClient: cfg.HTTPClient, log: cfg.Logger, keys: map[string]*parsedKey{},
 	}
+	s.hasCrypto = cfg.CryptoKey != nil
 	copy(s.cryptoKey[:], cfg.CryptoKey)
 	if s.idTTL > MaxTokenLifetime || s.accessTTL > MaxTokenLifetime {
 		return nil, fmt.Errorf("sso: ID and access tokens live at most %s", MaxTokenLifetime)

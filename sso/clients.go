@@ -225,6 +225,10 @@ func (s *Service) CreateClient(ctx context.Context, in ClientInput) (*ent.OIDCCl
 	if err != nil {
 		return nil, "", err
 	}
+	// Re-read outside the transaction, so that edges (unit) load.
+	if c, err = s.db.Client.OIDCClient.Get(viewer.System(ctx), c.ID); err != nil {
+		return nil, "", fmt.Errorf("sso: client: %w", err)
+	}
 	return c, secret, nil
 }
 
@@ -314,7 +318,14 @@ func (s *Service) saveClient(ctx context.Context, c *ent.OIDCClient, now time.Ti
 			Action: action, TargetType: "OIDCClient", TargetID: string(c.ID), UnitPath: c.UnitPath, Detail: detail,
 		})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	// Re-read outside the transaction, so that edges (unit) load.
+	if out, err = s.db.Client.OIDCClient.Get(viewer.System(ctx), c.ID); err != nil {
+		return nil, fmt.Errorf("sso: client: %w", err)
+	}
+	return out, nil
 }
 
 // SetDisabled disables or enables a client. A disabled client cannot start

@@ -2,10 +2,12 @@ package sso
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -46,7 +48,7 @@ func (s *Service) Routes() (map[string]http.Handler, error) {
 	guarded := guardParams(provider)
 	login := guardParams(http.HandlerFunc(s.login))
 	return map[string]http.Handler{
-		"GET " + DiscoveryPath: guarded,
+		"GET " + DiscoveryPath: discovery(provider),
 		"/oidc/":               guarded,
 		"GET " + LoginPath:     login,
 	}, nil
@@ -85,6 +87,33 @@ func (s *Service) provider() (*op.Provider, error) {
 		return nil, fmt.Errorf("sso: provider: %w", err)
 	}
 	return p, nil
+}
+
+// discovery is the library's document, narrowed to what this OP does:
+// the code flow only (no implicit, no device or JWT grants), answers in
+// the query, and the acr values it asserts.
+func discovery(provider http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		provider.ServeHTTP(rec, r)
+		var doc map[string]any
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &doc) != nil {
+			http.Error(w, "discovery unavailable", http.StatusInternalServerError)
+			return
+		}
+		delete(doc, "device_authorization_endpoint")
+		doc["response_types_supported"] = []string{"code"}
+		doc["response_modes_supported"] = []string{"query"}
+		doc["grant_types_supported"] = []string{"authorization_code", "refresh_token"}
+		doc["code_challenge_methods_supported"] = []string{"S256"}
+		doc["acr_values_supported"] = []string{ACRDesk, ACRSelf}
+		doc["claim_types_supported"] = []string{"normal"}
+		doc["backchannel_logout_supported"] = true
+		doc["backchannel_logout_session_supported"] = false
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		_ = json.NewEncoder(w).Encode(doc)
+	})
 }
 
 // guardParams refuses oversized requests and repeated parameters (RFC 6749

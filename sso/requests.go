@@ -220,12 +220,14 @@ func (s *Service) finish(ctx context.Context, r *ent.OIDCRequest, si *signedIn, 
 			return nil
 		}
 		scopes := slices.DeleteFunc(slices.Clone(r.Scopes), func(s string) bool { return s == ScopeOffline })
-		err = tx.Client.OIDCGrant.Create().SetAccountID(si.acct.ID).SetClientID(r.ClientID).
-			SetScopes(scopes).SetGrantedAt(now).SetCreatedAt(now).SetUpdatedAt(now).
-			OnConflictColumns(oidcgrant.FieldAccountID, oidcgrant.FieldClientID).
-			Update(func(u *ent.OIDCGrantUpsert) {
-				u.SetScopes(scopes).SetGrantedAt(now).ClearRevokedAt().SetUpdatedAt(now)
-			}).Exec(sys)
+		// Update, else create (Ent's upsert does not encode JSON columns).
+		n, err = tx.Client.OIDCGrant.Update().
+			Where(oidcgrant.AccountID(si.acct.ID), oidcgrant.ClientID(r.ClientID)).
+			SetScopes(scopes).SetGrantedAt(now).ClearRevokedAt().SetUpdatedAt(now).Save(sys)
+		if err == nil && n == 0 {
+			err = tx.Client.OIDCGrant.Create().SetAccountID(si.acct.ID).SetClientID(r.ClientID).
+				SetScopes(scopes).SetGrantedAt(now).SetCreatedAt(now).SetUpdatedAt(now).Exec(sys)
+		}
 		if err != nil {
 			return fmt.Errorf("sso: remember consent: %w", err)
 		}

@@ -51,7 +51,9 @@ func newRP(t *testing.T, s *testServer, scopes []string) *testRP {
 	t.Cleanup(rp.srv.Close)
 	admin := s.signIn(t, superAdmin, superPass)
 	var units struct {
-		Units struct{ Edges []struct{ Node struct{ ID string } } }
+		Units struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	mustDo(t, admin, `query($c:String!){ units(search:$c, first:1){ edges{ node{ id } } } }`, map[string]any{"c": seed.CodeLangSon}, &units)
 	var out struct {
@@ -266,7 +268,9 @@ func TestSSOCodeFlow(t *testing.T) {
 		if loc == nil || loc.String() != rp.srv.URL+"/bye?state=x" {
 			t.Fatalf("end_session redirect: %v", loc)
 		}
-		var v struct{ Viewer *struct{ Account struct{ ID string } } }
+		var v struct {
+			Viewer *struct{ Account struct{ ID string } }
+		}
 		mustDo(t, gql, `{ viewer{ account{ id } } }`, nil, &v)
 		if v.Viewer != nil {
 			t.Fatal("end_session left the motcua session open")

@@ -148,6 +148,19 @@ func mayManage(ctx context.Context, path string) error {
 	return nil
 }
 
+// mayManageSome decides first, before anything is looked up, whether the
+// viewer may manage clients anywhere.
+func mayManageSome(ctx context.Context) error {
+	v := viewer.FromContext(ctx)
+	if v == nil || (!v.System && !v.SignedIn()) {
+		return errUnauthenticated()
+	}
+	if v.Scope(policy.ObjOIDCClient, policy.ActManage).Empty() {
+		return errForbidden()
+	}
+	return nil
+}
+
 // newSecret returns a client secret (256 bits, base64url) and its hash.
 func newSecret() (secret, hash string, err error) {
 	b := make([]byte, 32)
@@ -161,6 +174,9 @@ func newSecret() (secret, hash string, err error) {
 // CreateClient registers a client. The secret (empty for a public client)
 // is returned this once; only its hash is kept.
 func (s *Service) CreateClient(ctx context.Context, in ClientInput) (*ent.OIDCClient, string, error) {
+	if err := mayManageSome(ctx); err != nil {
+		return nil, "", err
+	}
 	sys := viewer.System(ctx)
 	q := s.db.Client.Unit.Query()
 	if in.UnitID != "" {
@@ -234,6 +250,9 @@ func (s *Service) CreateClient(ctx context.Context, in ClientInput) (*ent.OIDCCl
 
 // managedClient loads a client the viewer may manage.
 func (s *Service) managedClient(ctx context.Context, id pulid.ID) (*ent.OIDCClient, error) {
+	if err := mayManageSome(ctx); err != nil {
+		return nil, err
+	}
 	c, err := s.db.Client.OIDCClient.Get(viewer.System(ctx), id)
 	if ent.IsNotFound(err) {
 		return nil, errClientNotFound()

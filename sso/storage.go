@@ -155,32 +155,25 @@ func (st storage) AuthRequestByID(ctx context.Context, id string) (op.AuthReques
 	return authRequest{r}, nil
 }
 
-// AuthRequestByCode redeems a code: the first presentation marks it used
-// (whatever the rest of the exchange then decides); a later one finds it
-// used and revokes every token the first one issued.
+// AuthRequestByCode finds the request of a code. The code is spent when
+// tokens are issued for it (createTokens), not here: the library asks
+// before it checks the client and the verifier, and a failed attempt must
+// not burn the RP's code. A code already spent revokes every token its
+// first use issued.
 func (st storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
 	s := st.s
-	sys := viewer.System(ctx)
-	now := s.now()
-	hash := hashSecret(code)
-	n, err := s.db.Client.OIDCRequest.Update().
-		Where(oidcrequest.CodeHash(hash), oidcrequest.CodeUsedAtIsNil()).
-		SetCodeUsedAt(now).Save(sys)
-	if err != nil {
-		return nil, fmt.Errorf("sso: redeem code: %w", err)
-	}
-	r, err := s.db.Client.OIDCRequest.Query().Where(oidcrequest.CodeHash(hash)).Only(sys)
+	r, err := s.db.Client.OIDCRequest.Query().Where(oidcrequest.CodeHash(hashSecret(code))).Only(viewer.System(ctx))
 	if err != nil {
 		return nil, errors.New("sso: unknown code")
 	}
-	if n == 0 {
+	if r.CodeUsedAt != nil {
 		s.metrics.codeReuse.Inc()
 		if err := s.revokeFamily(ctx, r, "code_reuse"); err != nil {
 			return nil, err
 		}
 		return nil, errors.New("sso: code used already")
 	}
-	if r.CodeIssuedAt == nil || now.Sub(*r.CodeIssuedAt) > CodeLifetime || r.AccountID == nil {
+	if r.CodeIssuedAt == nil || s.now().Sub(*r.CodeIssuedAt) > CodeLifetime || r.AccountID == nil {
 		return nil, errors.New("sso: code expired")
 	}
 	return authRequest{r}, nil

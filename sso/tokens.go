@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/oidcgrant"
+	"github.com/motcua/motcua/ent/oidcrequest"
 	"github.com/motcua/motcua/ent/oidctoken"
 	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/schema/pulid"
@@ -101,6 +102,20 @@ func (st storage) createTokens(ctx context.Context, req op.TokenRequest, current
 	reused := false
 	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
 		sys := viewer.System(ctx)
+		if in.fromCode {
+			// Spend the code: of two exchanges at once, one wins and the
+			// other counts as re-use.
+			n, err := tx.Client.OIDCRequest.Update().
+				Where(oidcrequest.ID(pulid.ID(in.family)), oidcrequest.CodeUsedAtIsNil()).
+				SetCodeUsedAt(now).Save(sys)
+			if err != nil {
+				return fmt.Errorf("sso: spend code: %w", err)
+			}
+			if n == 0 {
+				reused = true
+				return errors.New("sso: code used concurrently")
+			}
+		}
 		if current != "" {
 			n, err := tx.Client.OIDCToken.Update().
 				Where(oidctoken.TokenHash(hashSecret(current)), oidctoken.RotatedAtIsNil(), oidctoken.RevokedAtIsNil()).
@@ -134,9 +149,17 @@ func (st storage) createTokens(ctx context.Context, req op.TokenRequest, current
 		})
 	})
 	if reused {
-		s.metrics.refreshReuse.Inc()
-		_ = s.revokeFamilyID(ctx, in.family, in.accountID, in.clientID, "refresh_reuse")
-		return "", "", time.Time{}, oidc.ErrInvalidGrant().WithDescription("refresh token already used")
+		reason := "refresh_reuse"
+		if in.fromCode {
+			reason = "code_reuse"
+			s.metrics.codeReuse.Inc()
+		} else {
+			s.metrics.refreshReuse.Inc()
+		}
+		if err := s.revokeFamilyID(ctx, in.family, in.accountID, in.clientID, reason); err != nil {
+			return "", "", time.Time{}, err
+		}
+		return "", "", time.Time{}, oidc.ErrInvalidGrant().WithDescription("already used")
 	}
 	if err != nil {
 		return "", "", time.Time{}, err

@@ -39,7 +39,7 @@ type testRP struct {
 const clientQ = `mutation($in: CreateOIDCClientInput!){ createOIDCClient(input:$in){ clientSecret client{ id name scopes public disabled redirectURIs unit{ code } } } }`
 
 // newRP registers a client through GraphQL as the super admin.
-func newRP(t *testing.T, s *testServer, scopes []string) *testRP {
+func newRP(t testing.TB, s *testServer, scopes []string) *testRP {
 	t.Helper()
 	rp := &testRP{logouts: make(chan string, 16)}
 	mux := http.NewServeMux()
@@ -81,7 +81,7 @@ func newRP(t *testing.T, s *testServer, scopes []string) *testRP {
 }
 
 // browser is a cookie-keeping client that stops at the RP and at the SPA.
-func browser(t *testing.T, rp *testRP) *http.Client {
+func browser(t testing.TB, rp *testRP) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
 		if strings.HasPrefix(req.URL.String(), rp.srv.URL) || strings.HasPrefix(req.URL.Path, "/sso/") {
@@ -91,7 +91,7 @@ func browser(t *testing.T, rp *testRP) *http.Client {
 	}}
 }
 
-func signInBrowser(t *testing.T, s *testServer, b *http.Client, login, password string) *gqlclient.Client {
+func signInBrowser(t testing.TB, s *testServer, b *http.Client, login, password string) *gqlclient.Client {
 	t.Helper()
 	c := &gqlclient.Client{BaseURL: s.URL, HTTP: b}
 	mustDo(t, c, `mutation($l:String!,$p:String!){ signIn(input:{login:$l,password:$p}){ token } }`,
@@ -106,7 +106,7 @@ func rnd() string {
 }
 
 // get follows redirects until the RP or the SPA and returns the last Location.
-func get(t *testing.T, b *http.Client, u string) (*http.Response, *url.URL) {
+func get(t testing.TB, b *http.Client, u string) (*http.Response, *url.URL) {
 	t.Helper()
 	resp, err := b.Get(u)
 	if err != nil {
@@ -131,7 +131,7 @@ func (f flow) url(rp *testRP, extra ...oauth2.AuthCodeOption) string {
 
 // codeFor runs the browser part: authorize, the SPA step (approve through
 // GraphQL when consent is asked), back at the RP with a code.
-func codeFor(t *testing.T, s *testServer, rp *testRP, b *http.Client, gql *gqlclient.Client, f flow, extra ...oauth2.AuthCodeOption) string {
+func codeFor(t testing.TB, s *testServer, rp *testRP, b *http.Client, gql *gqlclient.Client, f flow, extra ...oauth2.AuthCodeOption) string {
 	t.Helper()
 	_, loc := get(t, b, f.url(rp, extra...))
 	if loc == nil {
@@ -279,7 +279,7 @@ func TestSSOCodeFlow(t *testing.T) {
 }
 
 // active asks the introspection endpoint about an access token.
-func active(t *testing.T, s *testServer, rp *testRP, token string) bool {
+func active(t testing.TB, s *testServer, rp *testRP, token string) bool {
 	t.Helper()
 	body := form(t, s, rp, "/oidc/introspect", url.Values{"token": {token}}, http.StatusOK)
 	var out struct{ Active bool }
@@ -290,7 +290,7 @@ func active(t *testing.T, s *testServer, rp *testRP, token string) bool {
 }
 
 // form POSTs to the OP with the RP's client credentials (basic).
-func form(t *testing.T, s *testServer, rp *testRP, path string, v url.Values, want int) []byte {
+func form(t testing.TB, s *testServer, rp *testRP, path string, v url.Values, want int) []byte {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -214,6 +214,33 @@ func TestSSOCodeFlow(t *testing.T) {
 			t.Fatalf("remembered consent did not finish at once: %v", loc)
 		}
 
+		// prompt=none finishes silently; prompt=login and prompt=consent go to the
+		// SPA, which gets ui_locales and login_hint.
+		_, loc = get(t, b, newFlow().url(rp, oauth2.SetAuthURLParam("prompt", "none")))
+		if loc == nil || loc.Query().Get("code") == "" {
+			t.Fatalf("prompt=none with a session and consent: %v", loc)
+		}
+		for _, prompt := range []string{"login", "consent"} {
+			_, loc = get(t, b, newFlow().url(rp, oauth2.SetAuthURLParam("prompt", prompt),
+				oauth2.SetAuthURLParam("ui_locales", "en vi"), oauth2.SetAuthURLParam("login_hint", citizenLogin)))
+			if loc == nil || !strings.HasPrefix(loc.Path, "/sso/") {
+				t.Fatalf("prompt=%s did not go to the sign-in page: %v", prompt, loc)
+			}
+			var req struct {
+				OidcAuthRequest struct {
+					Next, LoginHint   string
+					UILocales, Prompt []string
+				}
+			}
+			mustDo(t, gql, `query($id:ID!){ oidcAuthRequest(id:$id){ next loginHint uiLocales prompt } }`,
+				map[string]any{"id": strings.TrimPrefix(loc.Path, "/sso/")}, &req)
+			want := map[string]string{"login": "SIGN_IN", "consent": "CONSENT"}[prompt]
+			r := req.OidcAuthRequest
+			if r.Next != want || r.LoginHint != citizenLogin || strings.Join(r.UILocales, ",") != "en,vi" || r.Prompt[0] != prompt {
+				t.Fatalf("prompt=%s: %+v", prompt, r)
+			}
+		}
+
 		// Refresh rotates; the rotated token presented again revokes the grant.
 		r1 := tok.RefreshToken
 		tok2, err := rp.conf.TokenSource(ctx, &oauth2.Token{RefreshToken: r1, Expiry: time.Now().Add(-time.Hour)}).Token()

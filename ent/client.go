@@ -19,6 +19,12 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
+	"github.com/motcua/motcua/ent/oidcgrant"
+	"github.com/motcua/motcua/ent/oidcrequest"
+	"github.com/motcua/motcua/ent/oidcsigningkey"
+	"github.com/motcua/motcua/ent/oidctoken"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/scan"
@@ -39,6 +45,18 @@ type Client struct {
 	Account *AccountClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// OIDCBackchannelDelivery is the client for interacting with the OIDCBackchannelDelivery builders.
+	OIDCBackchannelDelivery *OIDCBackchannelDeliveryClient
+	// OIDCClient is the client for interacting with the OIDCClient builders.
+	OIDCClient *OIDCClientClient
+	// OIDCGrant is the client for interacting with the OIDCGrant builders.
+	OIDCGrant *OIDCGrantClient
+	// OIDCRequest is the client for interacting with the OIDCRequest builders.
+	OIDCRequest *OIDCRequestClient
+	// OIDCSigningKey is the client for interacting with the OIDCSigningKey builders.
+	OIDCSigningKey *OIDCSigningKeyClient
+	// OIDCToken is the client for interacting with the OIDCToken builders.
+	OIDCToken *OIDCTokenClient
 	// OTPChallenge is the client for interacting with the OTPChallenge builders.
 	OTPChallenge *OTPChallengeClient
 	// Officer is the client for interacting with the Officer builders.
@@ -68,6 +86,12 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Account = NewAccountClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
+	c.OIDCBackchannelDelivery = NewOIDCBackchannelDeliveryClient(c.config)
+	c.OIDCClient = NewOIDCClientClient(c.config)
+	c.OIDCGrant = NewOIDCGrantClient(c.config)
+	c.OIDCRequest = NewOIDCRequestClient(c.config)
+	c.OIDCSigningKey = NewOIDCSigningKeyClient(c.config)
+	c.OIDCToken = NewOIDCTokenClient(c.config)
 	c.OTPChallenge = NewOTPChallengeClient(c.config)
 	c.Officer = NewOfficerClient(c.config)
 	c.Registration = NewRegistrationClient(c.config)
@@ -166,18 +190,24 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		Account:        NewAccountClient(cfg),
-		AuditEvent:     NewAuditEventClient(cfg),
-		OTPChallenge:   NewOTPChallengeClient(cfg),
-		Officer:        NewOfficerClient(cfg),
-		Registration:   NewRegistrationClient(cfg),
-		SMSMessage:     NewSMSMessageClient(cfg),
-		Scan:           NewScanClient(cfg),
-		Session:        NewSessionClient(cfg),
-		SignInThrottle: NewSignInThrottleClient(cfg),
-		Unit:           NewUnitClient(cfg),
+		ctx:                     ctx,
+		config:                  cfg,
+		Account:                 NewAccountClient(cfg),
+		AuditEvent:              NewAuditEventClient(cfg),
+		OIDCBackchannelDelivery: NewOIDCBackchannelDeliveryClient(cfg),
+		OIDCClient:              NewOIDCClientClient(cfg),
+		OIDCGrant:               NewOIDCGrantClient(cfg),
+		OIDCRequest:             NewOIDCRequestClient(cfg),
+		OIDCSigningKey:          NewOIDCSigningKeyClient(cfg),
+		OIDCToken:               NewOIDCTokenClient(cfg),
+		OTPChallenge:            NewOTPChallengeClient(cfg),
+		Officer:                 NewOfficerClient(cfg),
+		Registration:            NewRegistrationClient(cfg),
+		SMSMessage:              NewSMSMessageClient(cfg),
+		Scan:                    NewScanClient(cfg),
+		Session:                 NewSessionClient(cfg),
+		SignInThrottle:          NewSignInThrottleClient(cfg),
+		Unit:                    NewUnitClient(cfg),
 	}, nil
 }
 
@@ -195,18 +225,24 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		Account:        NewAccountClient(cfg),
-		AuditEvent:     NewAuditEventClient(cfg),
-		OTPChallenge:   NewOTPChallengeClient(cfg),
-		Officer:        NewOfficerClient(cfg),
-		Registration:   NewRegistrationClient(cfg),
-		SMSMessage:     NewSMSMessageClient(cfg),
-		Scan:           NewScanClient(cfg),
-		Session:        NewSessionClient(cfg),
-		SignInThrottle: NewSignInThrottleClient(cfg),
-		Unit:           NewUnitClient(cfg),
+		ctx:                     ctx,
+		config:                  cfg,
+		Account:                 NewAccountClient(cfg),
+		AuditEvent:              NewAuditEventClient(cfg),
+		OIDCBackchannelDelivery: NewOIDCBackchannelDeliveryClient(cfg),
+		OIDCClient:              NewOIDCClientClient(cfg),
+		OIDCGrant:               NewOIDCGrantClient(cfg),
+		OIDCRequest:             NewOIDCRequestClient(cfg),
+		OIDCSigningKey:          NewOIDCSigningKeyClient(cfg),
+		OIDCToken:               NewOIDCTokenClient(cfg),
+		OTPChallenge:            NewOTPChallengeClient(cfg),
+		Officer:                 NewOfficerClient(cfg),
+		Registration:            NewRegistrationClient(cfg),
+		SMSMessage:              NewSMSMessageClient(cfg),
+		Scan:                    NewScanClient(cfg),
+		Session:                 NewSessionClient(cfg),
+		SignInThrottle:          NewSignInThrottleClient(cfg),
+		Unit:                    NewUnitClient(cfg),
 	}, nil
 }
 
@@ -236,8 +272,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Account, c.AuditEvent, c.OTPChallenge, c.Officer, c.Registration,
-		c.SMSMessage, c.Scan, c.Session, c.SignInThrottle, c.Unit,
+		c.Account, c.AuditEvent, c.OIDCBackchannelDelivery, c.OIDCClient, c.OIDCGrant,
+		c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge, c.Officer,
+		c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle, c.Unit,
 	} {
 		n.Use(hooks...)
 	}
@@ -247,8 +284,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Account, c.AuditEvent, c.OTPChallenge, c.Officer, c.Registration,
-		c.SMSMessage, c.Scan, c.Session, c.SignInThrottle, c.Unit,
+		c.Account, c.AuditEvent, c.OIDCBackchannelDelivery, c.OIDCClient, c.OIDCGrant,
+		c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge, c.Officer,
+		c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle, c.Unit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -261,6 +299,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Account.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
+	case *OIDCBackchannelDeliveryMutation:
+		return c.OIDCBackchannelDelivery.mutate(ctx, m)
+	case *OIDCClientMutation:
+		return c.OIDCClient.mutate(ctx, m)
+	case *OIDCGrantMutation:
+		return c.OIDCGrant.mutate(ctx, m)
+	case *OIDCRequestMutation:
+		return c.OIDCRequest.mutate(ctx, m)
+	case *OIDCSigningKeyMutation:
+		return c.OIDCSigningKey.mutate(ctx, m)
+	case *OIDCTokenMutation:
+		return c.OIDCToken.mutate(ctx, m)
 	case *OTPChallengeMutation:
 		return c.OTPChallenge.mutate(ctx, m)
 	case *OfficerMutation:
@@ -611,6 +661,858 @@ func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (V
 		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
+	}
+}
+
+// OIDCBackchannelDeliveryClient is a client for the OIDCBackchannelDelivery schema.
+type OIDCBackchannelDeliveryClient struct {
+	config
+}
+
+// NewOIDCBackchannelDeliveryClient returns a client for the OIDCBackchannelDelivery from the given config.
+func NewOIDCBackchannelDeliveryClient(c config) *OIDCBackchannelDeliveryClient {
+	return &OIDCBackchannelDeliveryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `oidcbackchanneldelivery.Hooks(f(g(h())))`.
+func (c *OIDCBackchannelDeliveryClient) Use(hooks ...Hook) {
+	c.hooks.OIDCBackchannelDelivery = append(c.hooks.OIDCBackchannelDelivery, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `oidcbackchanneldelivery.Intercept(f(g(h())))`.
+func (c *OIDCBackchannelDeliveryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OIDCBackchannelDelivery = append(c.inters.OIDCBackchannelDelivery, interceptors...)
+}
+
+// Create returns a builder for creating a OIDCBackchannelDelivery entity.
+func (c *OIDCBackchannelDeliveryClient) Create() *OIDCBackchannelDeliveryCreate {
+	mutation := newOIDCBackchannelDeliveryMutation(c.config, OpCreate)
+	return &OIDCBackchannelDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OIDCBackchannelDelivery entities.
+func (c *OIDCBackchannelDeliveryClient) CreateBulk(builders ...*OIDCBackchannelDeliveryCreate) *OIDCBackchannelDeliveryCreateBulk {
+	return &OIDCBackchannelDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OIDCBackchannelDeliveryClient) MapCreateBulk(slice any, setFunc func(*OIDCBackchannelDeliveryCreate, int)) *OIDCBackchannelDeliveryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OIDCBackchannelDeliveryCreateBulk{err: fmt.Errorf("calling to OIDCBackchannelDeliveryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OIDCBackchannelDeliveryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OIDCBackchannelDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OIDCBackchannelDelivery.
+func (c *OIDCBackchannelDeliveryClient) Update() *OIDCBackchannelDeliveryUpdate {
+	mutation := newOIDCBackchannelDeliveryMutation(c.config, OpUpdate)
+	return &OIDCBackchannelDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OIDCBackchannelDeliveryClient) UpdateOne(_m *OIDCBackchannelDelivery) *OIDCBackchannelDeliveryUpdateOne {
+	mutation := newOIDCBackchannelDeliveryMutation(c.config, OpUpdateOne, withOIDCBackchannelDelivery(_m))
+	return &OIDCBackchannelDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OIDCBackchannelDeliveryClient) UpdateOneID(id pulid.ID) *OIDCBackchannelDeliveryUpdateOne {
+	mutation := newOIDCBackchannelDeliveryMutation(c.config, OpUpdateOne, withOIDCBackchannelDeliveryID(id))
+	return &OIDCBackchannelDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OIDCBackchannelDelivery.
+func (c *OIDCBackchannelDeliveryClient) Delete() *OIDCBackchannelDeliveryDelete {
+	mutation := newOIDCBackchannelDeliveryMutation(c.config, OpDelete)
+	return &OIDCBackchannelDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OIDCBackchannelDeliveryClient) DeleteOne(_m *OIDCBackchannelDelivery) *OIDCBackchannelDeliveryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OIDCBackchannelDeliveryClient) DeleteOneID(id pulid.ID) *OIDCBackchannelDeliveryDeleteOne {
+	builder := c.Delete().Where(oidcbackchanneldelivery.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OIDCBackchannelDeliveryDeleteOne{builder}
+}
+
+// Query returns a query builder for OIDCBackchannelDelivery.
+func (c *OIDCBackchannelDeliveryClient) Query() *OIDCBackchannelDeliveryQuery {
+	return &OIDCBackchannelDeliveryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOIDCBackchannelDelivery},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OIDCBackchannelDelivery entity by its id.
+func (c *OIDCBackchannelDeliveryClient) Get(ctx context.Context, id pulid.ID) (*OIDCBackchannelDelivery, error) {
+	return c.Query().Where(oidcbackchanneldelivery.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OIDCBackchannelDeliveryClient) GetX(ctx context.Context, id pulid.ID) *OIDCBackchannelDelivery {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryClient queries the client edge of a OIDCBackchannelDelivery.
+func (c *OIDCBackchannelDeliveryClient) QueryClient(_m *OIDCBackchannelDelivery) *OIDCClientQuery {
+	query := (&OIDCClientClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oidcbackchanneldelivery.Table, oidcbackchanneldelivery.FieldID, id),
+			sqlgraph.To(oidcclient.Table, oidcclient.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, oidcbackchanneldelivery.ClientTable, oidcbackchanneldelivery.ClientColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OIDCBackchannelDeliveryClient) Hooks() []Hook {
+	hooks := c.hooks.OIDCBackchannelDelivery
+	return append(hooks[:len(hooks):len(hooks)], oidcbackchanneldelivery.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OIDCBackchannelDeliveryClient) Interceptors() []Interceptor {
+	return c.inters.OIDCBackchannelDelivery
+}
+
+func (c *OIDCBackchannelDeliveryClient) mutate(ctx context.Context, m *OIDCBackchannelDeliveryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OIDCBackchannelDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OIDCBackchannelDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OIDCBackchannelDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OIDCBackchannelDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OIDCBackchannelDelivery mutation op: %q", m.Op())
+	}
+}
+
+// OIDCClientClient is a client for the OIDCClient schema.
+type OIDCClientClient struct {
+	config
+}
+
+// NewOIDCClientClient returns a client for the OIDCClient from the given config.
+func NewOIDCClientClient(c config) *OIDCClientClient {
+	return &OIDCClientClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `oidcclient.Hooks(f(g(h())))`.
+func (c *OIDCClientClient) Use(hooks ...Hook) {
+	c.hooks.OIDCClient = append(c.hooks.OIDCClient, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `oidcclient.Intercept(f(g(h())))`.
+func (c *OIDCClientClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OIDCClient = append(c.inters.OIDCClient, interceptors...)
+}
+
+// Create returns a builder for creating a OIDCClient entity.
+func (c *OIDCClientClient) Create() *OIDCClientCreate {
+	mutation := newOIDCClientMutation(c.config, OpCreate)
+	return &OIDCClientCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OIDCClient entities.
+func (c *OIDCClientClient) CreateBulk(builders ...*OIDCClientCreate) *OIDCClientCreateBulk {
+	return &OIDCClientCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OIDCClientClient) MapCreateBulk(slice any, setFunc func(*OIDCClientCreate, int)) *OIDCClientCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OIDCClientCreateBulk{err: fmt.Errorf("calling to OIDCClientClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OIDCClientCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OIDCClientCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OIDCClient.
+func (c *OIDCClientClient) Update() *OIDCClientUpdate {
+	mutation := newOIDCClientMutation(c.config, OpUpdate)
+	return &OIDCClientUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OIDCClientClient) UpdateOne(_m *OIDCClient) *OIDCClientUpdateOne {
+	mutation := newOIDCClientMutation(c.config, OpUpdateOne, withOIDCClient(_m))
+	return &OIDCClientUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OIDCClientClient) UpdateOneID(id pulid.ID) *OIDCClientUpdateOne {
+	mutation := newOIDCClientMutation(c.config, OpUpdateOne, withOIDCClientID(id))
+	return &OIDCClientUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OIDCClient.
+func (c *OIDCClientClient) Delete() *OIDCClientDelete {
+	mutation := newOIDCClientMutation(c.config, OpDelete)
+	return &OIDCClientDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OIDCClientClient) DeleteOne(_m *OIDCClient) *OIDCClientDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OIDCClientClient) DeleteOneID(id pulid.ID) *OIDCClientDeleteOne {
+	builder := c.Delete().Where(oidcclient.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OIDCClientDeleteOne{builder}
+}
+
+// Query returns a query builder for OIDCClient.
+func (c *OIDCClientClient) Query() *OIDCClientQuery {
+	return &OIDCClientQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOIDCClient},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OIDCClient entity by its id.
+func (c *OIDCClientClient) Get(ctx context.Context, id pulid.ID) (*OIDCClient, error) {
+	return c.Query().Where(oidcclient.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OIDCClientClient) GetX(ctx context.Context, id pulid.ID) *OIDCClient {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUnit queries the unit edge of a OIDCClient.
+func (c *OIDCClientClient) QueryUnit(_m *OIDCClient) *UnitQuery {
+	query := (&UnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oidcclient.Table, oidcclient.FieldID, id),
+			sqlgraph.To(unit.Table, unit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, oidcclient.UnitTable, oidcclient.UnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBackchannelDeliveries queries the backchannel_deliveries edge of a OIDCClient.
+func (c *OIDCClientClient) QueryBackchannelDeliveries(_m *OIDCClient) *OIDCBackchannelDeliveryQuery {
+	query := (&OIDCBackchannelDeliveryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(oidcclient.Table, oidcclient.FieldID, id),
+			sqlgraph.To(oidcbackchanneldelivery.Table, oidcbackchanneldelivery.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, oidcclient.BackchannelDeliveriesTable, oidcclient.BackchannelDeliveriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OIDCClientClient) Hooks() []Hook {
+	hooks := c.hooks.OIDCClient
+	return append(hooks[:len(hooks):len(hooks)], oidcclient.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OIDCClientClient) Interceptors() []Interceptor {
+	return c.inters.OIDCClient
+}
+
+func (c *OIDCClientClient) mutate(ctx context.Context, m *OIDCClientMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OIDCClientCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OIDCClientUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OIDCClientUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OIDCClientDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OIDCClient mutation op: %q", m.Op())
+	}
+}
+
+// OIDCGrantClient is a client for the OIDCGrant schema.
+type OIDCGrantClient struct {
+	config
+}
+
+// NewOIDCGrantClient returns a client for the OIDCGrant from the given config.
+func NewOIDCGrantClient(c config) *OIDCGrantClient {
+	return &OIDCGrantClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `oidcgrant.Hooks(f(g(h())))`.
+func (c *OIDCGrantClient) Use(hooks ...Hook) {
+	c.hooks.OIDCGrant = append(c.hooks.OIDCGrant, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `oidcgrant.Intercept(f(g(h())))`.
+func (c *OIDCGrantClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OIDCGrant = append(c.inters.OIDCGrant, interceptors...)
+}
+
+// Create returns a builder for creating a OIDCGrant entity.
+func (c *OIDCGrantClient) Create() *OIDCGrantCreate {
+	mutation := newOIDCGrantMutation(c.config, OpCreate)
+	return &OIDCGrantCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OIDCGrant entities.
+func (c *OIDCGrantClient) CreateBulk(builders ...*OIDCGrantCreate) *OIDCGrantCreateBulk {
+	return &OIDCGrantCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OIDCGrantClient) MapCreateBulk(slice any, setFunc func(*OIDCGrantCreate, int)) *OIDCGrantCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OIDCGrantCreateBulk{err: fmt.Errorf("calling to OIDCGrantClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OIDCGrantCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OIDCGrantCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OIDCGrant.
+func (c *OIDCGrantClient) Update() *OIDCGrantUpdate {
+	mutation := newOIDCGrantMutation(c.config, OpUpdate)
+	return &OIDCGrantUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OIDCGrantClient) UpdateOne(_m *OIDCGrant) *OIDCGrantUpdateOne {
+	mutation := newOIDCGrantMutation(c.config, OpUpdateOne, withOIDCGrant(_m))
+	return &OIDCGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OIDCGrantClient) UpdateOneID(id pulid.ID) *OIDCGrantUpdateOne {
+	mutation := newOIDCGrantMutation(c.config, OpUpdateOne, withOIDCGrantID(id))
+	return &OIDCGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OIDCGrant.
+func (c *OIDCGrantClient) Delete() *OIDCGrantDelete {
+	mutation := newOIDCGrantMutation(c.config, OpDelete)
+	return &OIDCGrantDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OIDCGrantClient) DeleteOne(_m *OIDCGrant) *OIDCGrantDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OIDCGrantClient) DeleteOneID(id pulid.ID) *OIDCGrantDeleteOne {
+	builder := c.Delete().Where(oidcgrant.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OIDCGrantDeleteOne{builder}
+}
+
+// Query returns a query builder for OIDCGrant.
+func (c *OIDCGrantClient) Query() *OIDCGrantQuery {
+	return &OIDCGrantQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOIDCGrant},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OIDCGrant entity by its id.
+func (c *OIDCGrantClient) Get(ctx context.Context, id pulid.ID) (*OIDCGrant, error) {
+	return c.Query().Where(oidcgrant.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OIDCGrantClient) GetX(ctx context.Context, id pulid.ID) *OIDCGrant {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OIDCGrantClient) Hooks() []Hook {
+	hooks := c.hooks.OIDCGrant
+	return append(hooks[:len(hooks):len(hooks)], oidcgrant.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OIDCGrantClient) Interceptors() []Interceptor {
+	return c.inters.OIDCGrant
+}
+
+func (c *OIDCGrantClient) mutate(ctx context.Context, m *OIDCGrantMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OIDCGrantCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OIDCGrantUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OIDCGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OIDCGrantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OIDCGrant mutation op: %q", m.Op())
+	}
+}
+
+// OIDCRequestClient is a client for the OIDCRequest schema.
+type OIDCRequestClient struct {
+	config
+}
+
+// NewOIDCRequestClient returns a client for the OIDCRequest from the given config.
+func NewOIDCRequestClient(c config) *OIDCRequestClient {
+	return &OIDCRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `oidcrequest.Hooks(f(g(h())))`.
+func (c *OIDCRequestClient) Use(hooks ...Hook) {
+	c.hooks.OIDCRequest = append(c.hooks.OIDCRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `oidcrequest.Intercept(f(g(h())))`.
+func (c *OIDCRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OIDCRequest = append(c.inters.OIDCRequest, interceptors...)
+}
+
+// Create returns a builder for creating a OIDCRequest entity.
+func (c *OIDCRequestClient) Create() *OIDCRequestCreate {
+	mutation := newOIDCRequestMutation(c.config, OpCreate)
+	return &OIDCRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OIDCRequest entities.
+func (c *OIDCRequestClient) CreateBulk(builders ...*OIDCRequestCreate) *OIDCRequestCreateBulk {
+	return &OIDCRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OIDCRequestClient) MapCreateBulk(slice any, setFunc func(*OIDCRequestCreate, int)) *OIDCRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OIDCRequestCreateBulk{err: fmt.Errorf("calling to OIDCRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OIDCRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OIDCRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OIDCRequest.
+func (c *OIDCRequestClient) Update() *OIDCRequestUpdate {
+	mutation := newOIDCRequestMutation(c.config, OpUpdate)
+	return &OIDCRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OIDCRequestClient) UpdateOne(_m *OIDCRequest) *OIDCRequestUpdateOne {
+	mutation := newOIDCRequestMutation(c.config, OpUpdateOne, withOIDCRequest(_m))
+	return &OIDCRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OIDCRequestClient) UpdateOneID(id pulid.ID) *OIDCRequestUpdateOne {
+	mutation := newOIDCRequestMutation(c.config, OpUpdateOne, withOIDCRequestID(id))
+	return &OIDCRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OIDCRequest.
+func (c *OIDCRequestClient) Delete() *OIDCRequestDelete {
+	mutation := newOIDCRequestMutation(c.config, OpDelete)
+	return &OIDCRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OIDCRequestClient) DeleteOne(_m *OIDCRequest) *OIDCRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OIDCRequestClient) DeleteOneID(id pulid.ID) *OIDCRequestDeleteOne {
+	builder := c.Delete().Where(oidcrequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OIDCRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for OIDCRequest.
+func (c *OIDCRequestClient) Query() *OIDCRequestQuery {
+	return &OIDCRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOIDCRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OIDCRequest entity by its id.
+func (c *OIDCRequestClient) Get(ctx context.Context, id pulid.ID) (*OIDCRequest, error) {
+	return c.Query().Where(oidcrequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OIDCRequestClient) GetX(ctx context.Context, id pulid.ID) *OIDCRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OIDCRequestClient) Hooks() []Hook {
+	hooks := c.hooks.OIDCRequest
+	return append(hooks[:len(hooks):len(hooks)], oidcrequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OIDCRequestClient) Interceptors() []Interceptor {
+	return c.inters.OIDCRequest
+}
+
+func (c *OIDCRequestClient) mutate(ctx context.Context, m *OIDCRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OIDCRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OIDCRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OIDCRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OIDCRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OIDCRequest mutation op: %q", m.Op())
+	}
+}
+
+// OIDCSigningKeyClient is a client for the OIDCSigningKey schema.
+type OIDCSigningKeyClient struct {
+	config
+}
+
+// NewOIDCSigningKeyClient returns a client for the OIDCSigningKey from the given config.
+func NewOIDCSigningKeyClient(c config) *OIDCSigningKeyClient {
+	return &OIDCSigningKeyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `oidcsigningkey.Hooks(f(g(h())))`.
+func (c *OIDCSigningKeyClient) Use(hooks ...Hook) {
+	c.hooks.OIDCSigningKey = append(c.hooks.OIDCSigningKey, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `oidcsigningkey.Intercept(f(g(h())))`.
+func (c *OIDCSigningKeyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OIDCSigningKey = append(c.inters.OIDCSigningKey, interceptors...)
+}
+
+// Create returns a builder for creating a OIDCSigningKey entity.
+func (c *OIDCSigningKeyClient) Create() *OIDCSigningKeyCreate {
+	mutation := newOIDCSigningKeyMutation(c.config, OpCreate)
+	return &OIDCSigningKeyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OIDCSigningKey entities.
+func (c *OIDCSigningKeyClient) CreateBulk(builders ...*OIDCSigningKeyCreate) *OIDCSigningKeyCreateBulk {
+	return &OIDCSigningKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OIDCSigningKeyClient) MapCreateBulk(slice any, setFunc func(*OIDCSigningKeyCreate, int)) *OIDCSigningKeyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OIDCSigningKeyCreateBulk{err: fmt.Errorf("calling to OIDCSigningKeyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OIDCSigningKeyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OIDCSigningKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OIDCSigningKey.
+func (c *OIDCSigningKeyClient) Update() *OIDCSigningKeyUpdate {
+	mutation := newOIDCSigningKeyMutation(c.config, OpUpdate)
+	return &OIDCSigningKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OIDCSigningKeyClient) UpdateOne(_m *OIDCSigningKey) *OIDCSigningKeyUpdateOne {
+	mutation := newOIDCSigningKeyMutation(c.config, OpUpdateOne, withOIDCSigningKey(_m))
+	return &OIDCSigningKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OIDCSigningKeyClient) UpdateOneID(id string) *OIDCSigningKeyUpdateOne {
+	mutation := newOIDCSigningKeyMutation(c.config, OpUpdateOne, withOIDCSigningKeyID(id))
+	return &OIDCSigningKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OIDCSigningKey.
+func (c *OIDCSigningKeyClient) Delete() *OIDCSigningKeyDelete {
+	mutation := newOIDCSigningKeyMutation(c.config, OpDelete)
+	return &OIDCSigningKeyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OIDCSigningKeyClient) DeleteOne(_m *OIDCSigningKey) *OIDCSigningKeyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OIDCSigningKeyClient) DeleteOneID(id string) *OIDCSigningKeyDeleteOne {
+	builder := c.Delete().Where(oidcsigningkey.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OIDCSigningKeyDeleteOne{builder}
+}
+
+// Query returns a query builder for OIDCSigningKey.
+func (c *OIDCSigningKeyClient) Query() *OIDCSigningKeyQuery {
+	return &OIDCSigningKeyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOIDCSigningKey},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OIDCSigningKey entity by its id.
+func (c *OIDCSigningKeyClient) Get(ctx context.Context, id string) (*OIDCSigningKey, error) {
+	return c.Query().Where(oidcsigningkey.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OIDCSigningKeyClient) GetX(ctx context.Context, id string) *OIDCSigningKey {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OIDCSigningKeyClient) Hooks() []Hook {
+	hooks := c.hooks.OIDCSigningKey
+	return append(hooks[:len(hooks):len(hooks)], oidcsigningkey.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OIDCSigningKeyClient) Interceptors() []Interceptor {
+	return c.inters.OIDCSigningKey
+}
+
+func (c *OIDCSigningKeyClient) mutate(ctx context.Context, m *OIDCSigningKeyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OIDCSigningKeyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OIDCSigningKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OIDCSigningKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OIDCSigningKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OIDCSigningKey mutation op: %q", m.Op())
+	}
+}
+
+// OIDCTokenClient is a client for the OIDCToken schema.
+type OIDCTokenClient struct {
+	config
+}
+
+// NewOIDCTokenClient returns a client for the OIDCToken from the given config.
+func NewOIDCTokenClient(c config) *OIDCTokenClient {
+	return &OIDCTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `oidctoken.Hooks(f(g(h())))`.
+func (c *OIDCTokenClient) Use(hooks ...Hook) {
+	c.hooks.OIDCToken = append(c.hooks.OIDCToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `oidctoken.Intercept(f(g(h())))`.
+func (c *OIDCTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OIDCToken = append(c.inters.OIDCToken, interceptors...)
+}
+
+// Create returns a builder for creating a OIDCToken entity.
+func (c *OIDCTokenClient) Create() *OIDCTokenCreate {
+	mutation := newOIDCTokenMutation(c.config, OpCreate)
+	return &OIDCTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OIDCToken entities.
+func (c *OIDCTokenClient) CreateBulk(builders ...*OIDCTokenCreate) *OIDCTokenCreateBulk {
+	return &OIDCTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OIDCTokenClient) MapCreateBulk(slice any, setFunc func(*OIDCTokenCreate, int)) *OIDCTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OIDCTokenCreateBulk{err: fmt.Errorf("calling to OIDCTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OIDCTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OIDCTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OIDCToken.
+func (c *OIDCTokenClient) Update() *OIDCTokenUpdate {
+	mutation := newOIDCTokenMutation(c.config, OpUpdate)
+	return &OIDCTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OIDCTokenClient) UpdateOne(_m *OIDCToken) *OIDCTokenUpdateOne {
+	mutation := newOIDCTokenMutation(c.config, OpUpdateOne, withOIDCToken(_m))
+	return &OIDCTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OIDCTokenClient) UpdateOneID(id pulid.ID) *OIDCTokenUpdateOne {
+	mutation := newOIDCTokenMutation(c.config, OpUpdateOne, withOIDCTokenID(id))
+	return &OIDCTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OIDCToken.
+func (c *OIDCTokenClient) Delete() *OIDCTokenDelete {
+	mutation := newOIDCTokenMutation(c.config, OpDelete)
+	return &OIDCTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OIDCTokenClient) DeleteOne(_m *OIDCToken) *OIDCTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OIDCTokenClient) DeleteOneID(id pulid.ID) *OIDCTokenDeleteOne {
+	builder := c.Delete().Where(oidctoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OIDCTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for OIDCToken.
+func (c *OIDCTokenClient) Query() *OIDCTokenQuery {
+	return &OIDCTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOIDCToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OIDCToken entity by its id.
+func (c *OIDCTokenClient) Get(ctx context.Context, id pulid.ID) (*OIDCToken, error) {
+	return c.Query().Where(oidctoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OIDCTokenClient) GetX(ctx context.Context, id pulid.ID) *OIDCToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OIDCTokenClient) Hooks() []Hook {
+	hooks := c.hooks.OIDCToken
+	return append(hooks[:len(hooks):len(hooks)], oidctoken.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OIDCTokenClient) Interceptors() []Interceptor {
+	return c.inters.OIDCToken
+}
+
+func (c *OIDCTokenClient) mutate(ctx context.Context, m *OIDCTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OIDCTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OIDCTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OIDCTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OIDCTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OIDCToken mutation op: %q", m.Op())
 	}
 }
 
@@ -1961,12 +2863,14 @@ func (c *UnitClient) mutate(ctx context.Context, m *UnitMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, AuditEvent, OTPChallenge, Officer, Registration, SMSMessage, Scan,
-		Session, SignInThrottle, Unit []ent.Hook
+		Account, AuditEvent, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
+		OIDCRequest, OIDCSigningKey, OIDCToken, OTPChallenge, Officer, Registration,
+		SMSMessage, Scan, Session, SignInThrottle, Unit []ent.Hook
 	}
 	inters struct {
-		Account, AuditEvent, OTPChallenge, Officer, Registration, SMSMessage, Scan,
-		Session, SignInThrottle, Unit []ent.Interceptor
+		Account, AuditEvent, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
+		OIDCRequest, OIDCSigningKey, OIDCToken, OTPChallenge, Officer, Registration,
+		SMSMessage, Scan, Session, SignInThrottle, Unit []ent.Interceptor
 	}
 )
 

@@ -15,6 +15,12 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
+	"github.com/motcua/motcua/ent/oidcgrant"
+	"github.com/motcua/motcua/ent/oidcrequest"
+	"github.com/motcua/motcua/ent/oidcsigningkey"
+	"github.com/motcua/motcua/ent/oidctoken"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/scan"
@@ -82,16 +88,22 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			account.Table:        account.ValidColumn,
-			auditevent.Table:     auditevent.ValidColumn,
-			otpchallenge.Table:   otpchallenge.ValidColumn,
-			officer.Table:        officer.ValidColumn,
-			registration.Table:   registration.ValidColumn,
-			smsmessage.Table:     smsmessage.ValidColumn,
-			scan.Table:           scan.ValidColumn,
-			session.Table:        session.ValidColumn,
-			signinthrottle.Table: signinthrottle.ValidColumn,
-			unit.Table:           unit.ValidColumn,
+			account.Table:                 account.ValidColumn,
+			auditevent.Table:              auditevent.ValidColumn,
+			oidcbackchanneldelivery.Table: oidcbackchanneldelivery.ValidColumn,
+			oidcclient.Table:              oidcclient.ValidColumn,
+			oidcgrant.Table:               oidcgrant.ValidColumn,
+			oidcrequest.Table:             oidcrequest.ValidColumn,
+			oidcsigningkey.Table:          oidcsigningkey.ValidColumn,
+			oidctoken.Table:               oidctoken.ValidColumn,
+			otpchallenge.Table:            otpchallenge.ValidColumn,
+			officer.Table:                 officer.ValidColumn,
+			registration.Table:            registration.ValidColumn,
+			smsmessage.Table:              smsmessage.ValidColumn,
+			scan.Table:                    scan.ValidColumn,
+			session.Table:                 session.ValidColumn,
+			signinthrottle.Table:          signinthrottle.ValidColumn,
+			unit.Table:                    unit.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -6,6 +6,12 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
+	"github.com/motcua/motcua/ent/oidcgrant"
+	"github.com/motcua/motcua/ent/oidcrequest"
+	"github.com/motcua/motcua/ent/oidcsigningkey"
+	"github.com/motcua/motcua/ent/oidctoken"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/registration"
@@ -23,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -82,6 +88,165 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   oidcbackchanneldelivery.Table,
+			Columns: oidcbackchanneldelivery.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: oidcbackchanneldelivery.FieldID,
+			},
+		},
+		Type: "OIDCBackchannelDelivery",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			oidcbackchanneldelivery.FieldCreatedAt:      {Type: field.TypeTime, Column: oidcbackchanneldelivery.FieldCreatedAt},
+			oidcbackchanneldelivery.FieldUpdatedAt:      {Type: field.TypeTime, Column: oidcbackchanneldelivery.FieldUpdatedAt},
+			oidcbackchanneldelivery.FieldClientID:       {Type: field.TypeString, Column: oidcbackchanneldelivery.FieldClientID},
+			oidcbackchanneldelivery.FieldAccountID:      {Type: field.TypeString, Column: oidcbackchanneldelivery.FieldAccountID},
+			oidcbackchanneldelivery.FieldSessionID:      {Type: field.TypeString, Column: oidcbackchanneldelivery.FieldSessionID},
+			oidcbackchanneldelivery.FieldReason:         {Type: field.TypeEnum, Column: oidcbackchanneldelivery.FieldReason},
+			oidcbackchanneldelivery.FieldStatus:         {Type: field.TypeEnum, Column: oidcbackchanneldelivery.FieldStatus},
+			oidcbackchanneldelivery.FieldAttempts:       {Type: field.TypeInt, Column: oidcbackchanneldelivery.FieldAttempts},
+			oidcbackchanneldelivery.FieldLastHTTPStatus: {Type: field.TypeInt, Column: oidcbackchanneldelivery.FieldLastHTTPStatus},
+			oidcbackchanneldelivery.FieldLastError:      {Type: field.TypeString, Column: oidcbackchanneldelivery.FieldLastError},
+			oidcbackchanneldelivery.FieldDeliveredAt:    {Type: field.TypeTime, Column: oidcbackchanneldelivery.FieldDeliveredAt},
+			oidcbackchanneldelivery.FieldUnitPath:       {Type: field.TypeString, Column: oidcbackchanneldelivery.FieldUnitPath},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   oidcclient.Table,
+			Columns: oidcclient.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: oidcclient.FieldID,
+			},
+		},
+		Type: "OIDCClient",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			oidcclient.FieldCreatedAt:               {Type: field.TypeTime, Column: oidcclient.FieldCreatedAt},
+			oidcclient.FieldUpdatedAt:               {Type: field.TypeTime, Column: oidcclient.FieldUpdatedAt},
+			oidcclient.FieldName:                    {Type: field.TypeString, Column: oidcclient.FieldName},
+			oidcclient.FieldNameFolded:              {Type: field.TypeString, Column: oidcclient.FieldNameFolded},
+			oidcclient.FieldUnitID:                  {Type: field.TypeString, Column: oidcclient.FieldUnitID},
+			oidcclient.FieldUnitPath:                {Type: field.TypeString, Column: oidcclient.FieldUnitPath},
+			oidcclient.FieldRedirectUris:            {Type: field.TypeJSON, Column: oidcclient.FieldRedirectUris},
+			oidcclient.FieldPostLogoutRedirectUris:  {Type: field.TypeJSON, Column: oidcclient.FieldPostLogoutRedirectUris},
+			oidcclient.FieldBackchannelLogoutURI:    {Type: field.TypeString, Column: oidcclient.FieldBackchannelLogoutURI},
+			oidcclient.FieldScopes:                  {Type: field.TypeJSON, Column: oidcclient.FieldScopes},
+			oidcclient.FieldPublic:                  {Type: field.TypeBool, Column: oidcclient.FieldPublic},
+			oidcclient.FieldDisabled:                {Type: field.TypeBool, Column: oidcclient.FieldDisabled},
+			oidcclient.FieldSecretHash:              {Type: field.TypeString, Column: oidcclient.FieldSecretHash},
+			oidcclient.FieldPreviousSecretHash:      {Type: field.TypeString, Column: oidcclient.FieldPreviousSecretHash},
+			oidcclient.FieldPreviousSecretExpiresAt: {Type: field.TypeTime, Column: oidcclient.FieldPreviousSecretExpiresAt},
+			oidcclient.FieldDevDemo:                 {Type: field.TypeBool, Column: oidcclient.FieldDevDemo},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   oidcgrant.Table,
+			Columns: oidcgrant.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: oidcgrant.FieldID,
+			},
+		},
+		Type: "OIDCGrant",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			oidcgrant.FieldCreatedAt:  {Type: field.TypeTime, Column: oidcgrant.FieldCreatedAt},
+			oidcgrant.FieldUpdatedAt:  {Type: field.TypeTime, Column: oidcgrant.FieldUpdatedAt},
+			oidcgrant.FieldAccountID:  {Type: field.TypeString, Column: oidcgrant.FieldAccountID},
+			oidcgrant.FieldClientID:   {Type: field.TypeString, Column: oidcgrant.FieldClientID},
+			oidcgrant.FieldScopes:     {Type: field.TypeJSON, Column: oidcgrant.FieldScopes},
+			oidcgrant.FieldGrantedAt:  {Type: field.TypeTime, Column: oidcgrant.FieldGrantedAt},
+			oidcgrant.FieldLastUsedAt: {Type: field.TypeTime, Column: oidcgrant.FieldLastUsedAt},
+			oidcgrant.FieldRevokedAt:  {Type: field.TypeTime, Column: oidcgrant.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   oidcrequest.Table,
+			Columns: oidcrequest.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: oidcrequest.FieldID,
+			},
+		},
+		Type: "OIDCRequest",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			oidcrequest.FieldCreatedAt:     {Type: field.TypeTime, Column: oidcrequest.FieldCreatedAt},
+			oidcrequest.FieldUpdatedAt:     {Type: field.TypeTime, Column: oidcrequest.FieldUpdatedAt},
+			oidcrequest.FieldClientID:      {Type: field.TypeString, Column: oidcrequest.FieldClientID},
+			oidcrequest.FieldRedirectURI:   {Type: field.TypeString, Column: oidcrequest.FieldRedirectURI},
+			oidcrequest.FieldScopes:        {Type: field.TypeJSON, Column: oidcrequest.FieldScopes},
+			oidcrequest.FieldState:         {Type: field.TypeString, Column: oidcrequest.FieldState},
+			oidcrequest.FieldNonce:         {Type: field.TypeString, Column: oidcrequest.FieldNonce},
+			oidcrequest.FieldResponseMode:  {Type: field.TypeString, Column: oidcrequest.FieldResponseMode},
+			oidcrequest.FieldCodeChallenge: {Type: field.TypeString, Column: oidcrequest.FieldCodeChallenge},
+			oidcrequest.FieldPrompt:        {Type: field.TypeJSON, Column: oidcrequest.FieldPrompt},
+			oidcrequest.FieldMaxAge:        {Type: field.TypeInt, Column: oidcrequest.FieldMaxAge},
+			oidcrequest.FieldUILocales:     {Type: field.TypeJSON, Column: oidcrequest.FieldUILocales},
+			oidcrequest.FieldLoginHint:     {Type: field.TypeString, Column: oidcrequest.FieldLoginHint},
+			oidcrequest.FieldHintSubject:   {Type: field.TypeString, Column: oidcrequest.FieldHintSubject},
+			oidcrequest.FieldExpiresAt:     {Type: field.TypeTime, Column: oidcrequest.FieldExpiresAt},
+			oidcrequest.FieldAccountID:     {Type: field.TypeString, Column: oidcrequest.FieldAccountID},
+			oidcrequest.FieldSessionID:     {Type: field.TypeString, Column: oidcrequest.FieldSessionID},
+			oidcrequest.FieldAuthTime:      {Type: field.TypeTime, Column: oidcrequest.FieldAuthTime},
+			oidcrequest.FieldAmr:           {Type: field.TypeJSON, Column: oidcrequest.FieldAmr},
+			oidcrequest.FieldAcr:           {Type: field.TypeString, Column: oidcrequest.FieldAcr},
+			oidcrequest.FieldDoneAt:        {Type: field.TypeTime, Column: oidcrequest.FieldDoneAt},
+			oidcrequest.FieldDeniedAt:      {Type: field.TypeTime, Column: oidcrequest.FieldDeniedAt},
+			oidcrequest.FieldCodeHash:      {Type: field.TypeString, Column: oidcrequest.FieldCodeHash},
+			oidcrequest.FieldCodeIssuedAt:  {Type: field.TypeTime, Column: oidcrequest.FieldCodeIssuedAt},
+			oidcrequest.FieldCodeUsedAt:    {Type: field.TypeTime, Column: oidcrequest.FieldCodeUsedAt},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   oidcsigningkey.Table,
+			Columns: oidcsigningkey.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: oidcsigningkey.FieldID,
+			},
+		},
+		Type: "OIDCSigningKey",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			oidcsigningkey.FieldAlgorithm:      {Type: field.TypeString, Column: oidcsigningkey.FieldAlgorithm},
+			oidcsigningkey.FieldPublicDer:      {Type: field.TypeBytes, Column: oidcsigningkey.FieldPublicDer},
+			oidcsigningkey.FieldPrivateSealed:  {Type: field.TypeBytes, Column: oidcsigningkey.FieldPrivateSealed},
+			oidcsigningkey.FieldCreatedAt:      {Type: field.TypeTime, Column: oidcsigningkey.FieldCreatedAt},
+			oidcsigningkey.FieldRetiredAt:      {Type: field.TypeTime, Column: oidcsigningkey.FieldRetiredAt},
+			oidcsigningkey.FieldPublishedUntil: {Type: field.TypeTime, Column: oidcsigningkey.FieldPublishedUntil},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   oidctoken.Table,
+			Columns: oidctoken.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: oidctoken.FieldID,
+			},
+		},
+		Type: "OIDCToken",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			oidctoken.FieldKind:      {Type: field.TypeEnum, Column: oidctoken.FieldKind},
+			oidctoken.FieldTokenHash: {Type: field.TypeString, Column: oidctoken.FieldTokenHash},
+			oidctoken.FieldFamilyID:  {Type: field.TypeString, Column: oidctoken.FieldFamilyID},
+			oidctoken.FieldAccountID: {Type: field.TypeString, Column: oidctoken.FieldAccountID},
+			oidctoken.FieldClientID:  {Type: field.TypeString, Column: oidctoken.FieldClientID},
+			oidctoken.FieldScopes:    {Type: field.TypeJSON, Column: oidctoken.FieldScopes},
+			oidctoken.FieldAuthTime:  {Type: field.TypeTime, Column: oidctoken.FieldAuthTime},
+			oidctoken.FieldAmr:       {Type: field.TypeJSON, Column: oidctoken.FieldAmr},
+			oidctoken.FieldAcr:       {Type: field.TypeString, Column: oidctoken.FieldAcr},
+			oidctoken.FieldSessionID: {Type: field.TypeString, Column: oidctoken.FieldSessionID},
+			oidctoken.FieldCreatedAt: {Type: field.TypeTime, Column: oidctoken.FieldCreatedAt},
+			oidctoken.FieldExpiresAt: {Type: field.TypeTime, Column: oidctoken.FieldExpiresAt},
+			oidctoken.FieldRotatedAt: {Type: field.TypeTime, Column: oidctoken.FieldRotatedAt},
+			oidctoken.FieldRevokedAt: {Type: field.TypeTime, Column: oidctoken.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   otpchallenge.Table,
 			Columns: otpchallenge.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -104,7 +269,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			otpchallenge.FieldRegistrationID: {Type: field.TypeString, Column: otpchallenge.FieldRegistrationID},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   officer.Table,
 			Columns: officer.Columns,
@@ -125,7 +290,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			officer.FieldUnitPath:                 {Type: field.TypeString, Column: officer.FieldUnitPath},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -157,7 +322,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldCompletedAt:       {Type: field.TypeTime, Column: registration.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   smsmessage.Table,
 			Columns: smsmessage.Columns,
@@ -187,7 +352,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			smsmessage.FieldUnitPath:          {Type: field.TypeString, Column: smsmessage.FieldUnitPath},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scan.Table,
 			Columns: scan.Columns,
@@ -208,7 +373,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scan.FieldRegistrationID: {Type: field.TypeString, Column: scan.FieldRegistrationID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -232,7 +397,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:          {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signinthrottle.Table,
 			Columns: signinthrottle.Columns,
@@ -251,7 +416,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signinthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: signinthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   unit.Table,
 			Columns: unit.Columns,
@@ -320,6 +485,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Account",
 		"Unit",
+	)
+	graph.MustAddE(
+		"client",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   oidcbackchanneldelivery.ClientTable,
+			Columns: []string{oidcbackchanneldelivery.ClientColumn},
+			Bidi:    false,
+		},
+		"OIDCBackchannelDelivery",
+		"OIDCClient",
+	)
+	graph.MustAddE(
+		"unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   oidcclient.UnitTable,
+			Columns: []string{oidcclient.UnitColumn},
+			Bidi:    false,
+		},
+		"OIDCClient",
+		"Unit",
+	)
+	graph.MustAddE(
+		"backchannel_deliveries",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   oidcclient.BackchannelDeliveriesTable,
+			Columns: []string{oidcclient.BackchannelDeliveriesColumn},
+			Bidi:    false,
+		},
+		"OIDCClient",
+		"OIDCBackchannelDelivery",
 	)
 	graph.MustAddE(
 		"registration",
@@ -821,6 +1022,693 @@ func (f *AuditEventFilter) WhereHash(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OIDCBackchannelDeliveryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OIDCBackchannelDeliveryQuery builder.
+func (_q *OIDCBackchannelDeliveryQuery) Filter() *OIDCBackchannelDeliveryFilter {
+	return &OIDCBackchannelDeliveryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OIDCBackchannelDeliveryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OIDCBackchannelDeliveryMutation builder.
+func (m *OIDCBackchannelDeliveryMutation) Filter() *OIDCBackchannelDeliveryFilter {
+	return &OIDCBackchannelDeliveryFilter{config: m.config, predicateAdder: m}
+}
+
+// OIDCBackchannelDeliveryFilter provides a generic filtering capability at runtime for OIDCBackchannelDeliveryQuery.
+type OIDCBackchannelDeliveryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OIDCBackchannelDeliveryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OIDCBackchannelDeliveryFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OIDCBackchannelDeliveryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OIDCBackchannelDeliveryFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldUpdatedAt))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *OIDCBackchannelDeliveryFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldClientID))
+}
+
+// WhereAccountID applies the entql string predicate on the account_id field.
+func (f *OIDCBackchannelDeliveryFilter) WhereAccountID(p entql.StringP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldAccountID))
+}
+
+// WhereSessionID applies the entql string predicate on the session_id field.
+func (f *OIDCBackchannelDeliveryFilter) WhereSessionID(p entql.StringP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldSessionID))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *OIDCBackchannelDeliveryFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldReason))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *OIDCBackchannelDeliveryFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldStatus))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *OIDCBackchannelDeliveryFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldAttempts))
+}
+
+// WhereLastHTTPStatus applies the entql int predicate on the last_http_status field.
+func (f *OIDCBackchannelDeliveryFilter) WhereLastHTTPStatus(p entql.IntP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldLastHTTPStatus))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *OIDCBackchannelDeliveryFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldLastError))
+}
+
+// WhereDeliveredAt applies the entql time.Time predicate on the delivered_at field.
+func (f *OIDCBackchannelDeliveryFilter) WhereDeliveredAt(p entql.TimeP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldDeliveredAt))
+}
+
+// WhereUnitPath applies the entql string predicate on the unit_path field.
+func (f *OIDCBackchannelDeliveryFilter) WhereUnitPath(p entql.StringP) {
+	f.Where(p.Field(oidcbackchanneldelivery.FieldUnitPath))
+}
+
+// WhereHasClient applies a predicate to check if query has an edge client.
+func (f *OIDCBackchannelDeliveryFilter) WhereHasClient() {
+	f.Where(entql.HasEdge("client"))
+}
+
+// WhereHasClientWith applies a predicate to check if query has an edge client with a given conditions (other predicates).
+func (f *OIDCBackchannelDeliveryFilter) WhereHasClientWith(preds ...predicate.OIDCClient) {
+	f.Where(entql.HasEdgeWith("client", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OIDCClientQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OIDCClientQuery builder.
+func (_q *OIDCClientQuery) Filter() *OIDCClientFilter {
+	return &OIDCClientFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OIDCClientMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OIDCClientMutation builder.
+func (m *OIDCClientMutation) Filter() *OIDCClientFilter {
+	return &OIDCClientFilter{config: m.config, predicateAdder: m}
+}
+
+// OIDCClientFilter provides a generic filtering capability at runtime for OIDCClientQuery.
+type OIDCClientFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OIDCClientFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OIDCClientFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(oidcclient.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OIDCClientFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcclient.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OIDCClientFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcclient.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *OIDCClientFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(oidcclient.FieldName))
+}
+
+// WhereNameFolded applies the entql string predicate on the name_folded field.
+func (f *OIDCClientFilter) WhereNameFolded(p entql.StringP) {
+	f.Where(p.Field(oidcclient.FieldNameFolded))
+}
+
+// WhereUnitID applies the entql string predicate on the unit_id field.
+func (f *OIDCClientFilter) WhereUnitID(p entql.StringP) {
+	f.Where(p.Field(oidcclient.FieldUnitID))
+}
+
+// WhereUnitPath applies the entql string predicate on the unit_path field.
+func (f *OIDCClientFilter) WhereUnitPath(p entql.StringP) {
+	f.Where(p.Field(oidcclient.FieldUnitPath))
+}
+
+// WhereRedirectUris applies the entql json.RawMessage predicate on the redirect_uris field.
+func (f *OIDCClientFilter) WhereRedirectUris(p entql.BytesP) {
+	f.Where(p.Field(oidcclient.FieldRedirectUris))
+}
+
+// WherePostLogoutRedirectUris applies the entql json.RawMessage predicate on the post_logout_redirect_uris field.
+func (f *OIDCClientFilter) WherePostLogoutRedirectUris(p entql.BytesP) {
+	f.Where(p.Field(oidcclient.FieldPostLogoutRedirectUris))
+}
+
+// WhereBackchannelLogoutURI applies the entql string predicate on the backchannel_logout_uri field.
+func (f *OIDCClientFilter) WhereBackchannelLogoutURI(p entql.StringP) {
+	f.Where(p.Field(oidcclient.FieldBackchannelLogoutURI))
+}
+
+// WhereScopes applies the entql json.RawMessage predicate on the scopes field.
+func (f *OIDCClientFilter) WhereScopes(p entql.BytesP) {
+	f.Where(p.Field(oidcclient.FieldScopes))
+}
+
+// WherePublic applies the entql bool predicate on the public field.
+func (f *OIDCClientFilter) WherePublic(p entql.BoolP) {
+	f.Where(p.Field(oidcclient.FieldPublic))
+}
+
+// WhereDisabled applies the entql bool predicate on the disabled field.
+func (f *OIDCClientFilter) WhereDisabled(p entql.BoolP) {
+	f.Where(p.Field(oidcclient.FieldDisabled))
+}
+
+// WhereSecretHash applies the entql string predicate on the secret_hash field.
+func (f *OIDCClientFilter) WhereSecretHash(p entql.StringP) {
+	f.Where(p.Field(oidcclient.FieldSecretHash))
+}
+
+// WherePreviousSecretHash applies the entql string predicate on the previous_secret_hash field.
+func (f *OIDCClientFilter) WherePreviousSecretHash(p entql.StringP) {
+	f.Where(p.Field(oidcclient.FieldPreviousSecretHash))
+}
+
+// WherePreviousSecretExpiresAt applies the entql time.Time predicate on the previous_secret_expires_at field.
+func (f *OIDCClientFilter) WherePreviousSecretExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(oidcclient.FieldPreviousSecretExpiresAt))
+}
+
+// WhereDevDemo applies the entql bool predicate on the dev_demo field.
+func (f *OIDCClientFilter) WhereDevDemo(p entql.BoolP) {
+	f.Where(p.Field(oidcclient.FieldDevDemo))
+}
+
+// WhereHasUnit applies a predicate to check if query has an edge unit.
+func (f *OIDCClientFilter) WhereHasUnit() {
+	f.Where(entql.HasEdge("unit"))
+}
+
+// WhereHasUnitWith applies a predicate to check if query has an edge unit with a given conditions (other predicates).
+func (f *OIDCClientFilter) WhereHasUnitWith(preds ...predicate.Unit) {
+	f.Where(entql.HasEdgeWith("unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBackchannelDeliveries applies a predicate to check if query has an edge backchannel_deliveries.
+func (f *OIDCClientFilter) WhereHasBackchannelDeliveries() {
+	f.Where(entql.HasEdge("backchannel_deliveries"))
+}
+
+// WhereHasBackchannelDeliveriesWith applies a predicate to check if query has an edge backchannel_deliveries with a given conditions (other predicates).
+func (f *OIDCClientFilter) WhereHasBackchannelDeliveriesWith(preds ...predicate.OIDCBackchannelDelivery) {
+	f.Where(entql.HasEdgeWith("backchannel_deliveries", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OIDCGrantQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OIDCGrantQuery builder.
+func (_q *OIDCGrantQuery) Filter() *OIDCGrantFilter {
+	return &OIDCGrantFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OIDCGrantMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OIDCGrantMutation builder.
+func (m *OIDCGrantMutation) Filter() *OIDCGrantFilter {
+	return &OIDCGrantFilter{config: m.config, predicateAdder: m}
+}
+
+// OIDCGrantFilter provides a generic filtering capability at runtime for OIDCGrantQuery.
+type OIDCGrantFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OIDCGrantFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OIDCGrantFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(oidcgrant.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OIDCGrantFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcgrant.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OIDCGrantFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcgrant.FieldUpdatedAt))
+}
+
+// WhereAccountID applies the entql string predicate on the account_id field.
+func (f *OIDCGrantFilter) WhereAccountID(p entql.StringP) {
+	f.Where(p.Field(oidcgrant.FieldAccountID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *OIDCGrantFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(oidcgrant.FieldClientID))
+}
+
+// WhereScopes applies the entql json.RawMessage predicate on the scopes field.
+func (f *OIDCGrantFilter) WhereScopes(p entql.BytesP) {
+	f.Where(p.Field(oidcgrant.FieldScopes))
+}
+
+// WhereGrantedAt applies the entql time.Time predicate on the granted_at field.
+func (f *OIDCGrantFilter) WhereGrantedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcgrant.FieldGrantedAt))
+}
+
+// WhereLastUsedAt applies the entql time.Time predicate on the last_used_at field.
+func (f *OIDCGrantFilter) WhereLastUsedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcgrant.FieldLastUsedAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *OIDCGrantFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcgrant.FieldRevokedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OIDCRequestQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OIDCRequestQuery builder.
+func (_q *OIDCRequestQuery) Filter() *OIDCRequestFilter {
+	return &OIDCRequestFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OIDCRequestMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OIDCRequestMutation builder.
+func (m *OIDCRequestMutation) Filter() *OIDCRequestFilter {
+	return &OIDCRequestFilter{config: m.config, predicateAdder: m}
+}
+
+// OIDCRequestFilter provides a generic filtering capability at runtime for OIDCRequestQuery.
+type OIDCRequestFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OIDCRequestFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OIDCRequestFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OIDCRequestFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcrequest.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OIDCRequestFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcrequest.FieldUpdatedAt))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *OIDCRequestFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldClientID))
+}
+
+// WhereRedirectURI applies the entql string predicate on the redirect_uri field.
+func (f *OIDCRequestFilter) WhereRedirectURI(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldRedirectURI))
+}
+
+// WhereScopes applies the entql json.RawMessage predicate on the scopes field.
+func (f *OIDCRequestFilter) WhereScopes(p entql.BytesP) {
+	f.Where(p.Field(oidcrequest.FieldScopes))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *OIDCRequestFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldState))
+}
+
+// WhereNonce applies the entql string predicate on the nonce field.
+func (f *OIDCRequestFilter) WhereNonce(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldNonce))
+}
+
+// WhereResponseMode applies the entql string predicate on the response_mode field.
+func (f *OIDCRequestFilter) WhereResponseMode(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldResponseMode))
+}
+
+// WhereCodeChallenge applies the entql string predicate on the code_challenge field.
+func (f *OIDCRequestFilter) WhereCodeChallenge(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldCodeChallenge))
+}
+
+// WherePrompt applies the entql json.RawMessage predicate on the prompt field.
+func (f *OIDCRequestFilter) WherePrompt(p entql.BytesP) {
+	f.Where(p.Field(oidcrequest.FieldPrompt))
+}
+
+// WhereMaxAge applies the entql int predicate on the max_age field.
+func (f *OIDCRequestFilter) WhereMaxAge(p entql.IntP) {
+	f.Where(p.Field(oidcrequest.FieldMaxAge))
+}
+
+// WhereUILocales applies the entql json.RawMessage predicate on the ui_locales field.
+func (f *OIDCRequestFilter) WhereUILocales(p entql.BytesP) {
+	f.Where(p.Field(oidcrequest.FieldUILocales))
+}
+
+// WhereLoginHint applies the entql string predicate on the login_hint field.
+func (f *OIDCRequestFilter) WhereLoginHint(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldLoginHint))
+}
+
+// WhereHintSubject applies the entql string predicate on the hint_subject field.
+func (f *OIDCRequestFilter) WhereHintSubject(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldHintSubject))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *OIDCRequestFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(oidcrequest.FieldExpiresAt))
+}
+
+// WhereAccountID applies the entql string predicate on the account_id field.
+func (f *OIDCRequestFilter) WhereAccountID(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldAccountID))
+}
+
+// WhereSessionID applies the entql string predicate on the session_id field.
+func (f *OIDCRequestFilter) WhereSessionID(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldSessionID))
+}
+
+// WhereAuthTime applies the entql time.Time predicate on the auth_time field.
+func (f *OIDCRequestFilter) WhereAuthTime(p entql.TimeP) {
+	f.Where(p.Field(oidcrequest.FieldAuthTime))
+}
+
+// WhereAmr applies the entql json.RawMessage predicate on the amr field.
+func (f *OIDCRequestFilter) WhereAmr(p entql.BytesP) {
+	f.Where(p.Field(oidcrequest.FieldAmr))
+}
+
+// WhereAcr applies the entql string predicate on the acr field.
+func (f *OIDCRequestFilter) WhereAcr(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldAcr))
+}
+
+// WhereDoneAt applies the entql time.Time predicate on the done_at field.
+func (f *OIDCRequestFilter) WhereDoneAt(p entql.TimeP) {
+	f.Where(p.Field(oidcrequest.FieldDoneAt))
+}
+
+// WhereDeniedAt applies the entql time.Time predicate on the denied_at field.
+func (f *OIDCRequestFilter) WhereDeniedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcrequest.FieldDeniedAt))
+}
+
+// WhereCodeHash applies the entql string predicate on the code_hash field.
+func (f *OIDCRequestFilter) WhereCodeHash(p entql.StringP) {
+	f.Where(p.Field(oidcrequest.FieldCodeHash))
+}
+
+// WhereCodeIssuedAt applies the entql time.Time predicate on the code_issued_at field.
+func (f *OIDCRequestFilter) WhereCodeIssuedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcrequest.FieldCodeIssuedAt))
+}
+
+// WhereCodeUsedAt applies the entql time.Time predicate on the code_used_at field.
+func (f *OIDCRequestFilter) WhereCodeUsedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcrequest.FieldCodeUsedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OIDCSigningKeyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OIDCSigningKeyQuery builder.
+func (_q *OIDCSigningKeyQuery) Filter() *OIDCSigningKeyFilter {
+	return &OIDCSigningKeyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OIDCSigningKeyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OIDCSigningKeyMutation builder.
+func (m *OIDCSigningKeyMutation) Filter() *OIDCSigningKeyFilter {
+	return &OIDCSigningKeyFilter{config: m.config, predicateAdder: m}
+}
+
+// OIDCSigningKeyFilter provides a generic filtering capability at runtime for OIDCSigningKeyQuery.
+type OIDCSigningKeyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OIDCSigningKeyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OIDCSigningKeyFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(oidcsigningkey.FieldID))
+}
+
+// WhereAlgorithm applies the entql string predicate on the algorithm field.
+func (f *OIDCSigningKeyFilter) WhereAlgorithm(p entql.StringP) {
+	f.Where(p.Field(oidcsigningkey.FieldAlgorithm))
+}
+
+// WherePublicDer applies the entql []byte predicate on the public_der field.
+func (f *OIDCSigningKeyFilter) WherePublicDer(p entql.BytesP) {
+	f.Where(p.Field(oidcsigningkey.FieldPublicDer))
+}
+
+// WherePrivateSealed applies the entql []byte predicate on the private_sealed field.
+func (f *OIDCSigningKeyFilter) WherePrivateSealed(p entql.BytesP) {
+	f.Where(p.Field(oidcsigningkey.FieldPrivateSealed))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OIDCSigningKeyFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidcsigningkey.FieldCreatedAt))
+}
+
+// WhereRetiredAt applies the entql time.Time predicate on the retired_at field.
+func (f *OIDCSigningKeyFilter) WhereRetiredAt(p entql.TimeP) {
+	f.Where(p.Field(oidcsigningkey.FieldRetiredAt))
+}
+
+// WherePublishedUntil applies the entql time.Time predicate on the published_until field.
+func (f *OIDCSigningKeyFilter) WherePublishedUntil(p entql.TimeP) {
+	f.Where(p.Field(oidcsigningkey.FieldPublishedUntil))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OIDCTokenQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OIDCTokenQuery builder.
+func (_q *OIDCTokenQuery) Filter() *OIDCTokenFilter {
+	return &OIDCTokenFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OIDCTokenMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OIDCTokenMutation builder.
+func (m *OIDCTokenMutation) Filter() *OIDCTokenFilter {
+	return &OIDCTokenFilter{config: m.config, predicateAdder: m}
+}
+
+// OIDCTokenFilter provides a generic filtering capability at runtime for OIDCTokenQuery.
+type OIDCTokenFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OIDCTokenFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OIDCTokenFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(oidctoken.FieldID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *OIDCTokenFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(oidctoken.FieldKind))
+}
+
+// WhereTokenHash applies the entql string predicate on the token_hash field.
+func (f *OIDCTokenFilter) WhereTokenHash(p entql.StringP) {
+	f.Where(p.Field(oidctoken.FieldTokenHash))
+}
+
+// WhereFamilyID applies the entql string predicate on the family_id field.
+func (f *OIDCTokenFilter) WhereFamilyID(p entql.StringP) {
+	f.Where(p.Field(oidctoken.FieldFamilyID))
+}
+
+// WhereAccountID applies the entql string predicate on the account_id field.
+func (f *OIDCTokenFilter) WhereAccountID(p entql.StringP) {
+	f.Where(p.Field(oidctoken.FieldAccountID))
+}
+
+// WhereClientID applies the entql string predicate on the client_id field.
+func (f *OIDCTokenFilter) WhereClientID(p entql.StringP) {
+	f.Where(p.Field(oidctoken.FieldClientID))
+}
+
+// WhereScopes applies the entql json.RawMessage predicate on the scopes field.
+func (f *OIDCTokenFilter) WhereScopes(p entql.BytesP) {
+	f.Where(p.Field(oidctoken.FieldScopes))
+}
+
+// WhereAuthTime applies the entql time.Time predicate on the auth_time field.
+func (f *OIDCTokenFilter) WhereAuthTime(p entql.TimeP) {
+	f.Where(p.Field(oidctoken.FieldAuthTime))
+}
+
+// WhereAmr applies the entql json.RawMessage predicate on the amr field.
+func (f *OIDCTokenFilter) WhereAmr(p entql.BytesP) {
+	f.Where(p.Field(oidctoken.FieldAmr))
+}
+
+// WhereAcr applies the entql string predicate on the acr field.
+func (f *OIDCTokenFilter) WhereAcr(p entql.StringP) {
+	f.Where(p.Field(oidctoken.FieldAcr))
+}
+
+// WhereSessionID applies the entql string predicate on the session_id field.
+func (f *OIDCTokenFilter) WhereSessionID(p entql.StringP) {
+	f.Where(p.Field(oidctoken.FieldSessionID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OIDCTokenFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidctoken.FieldCreatedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *OIDCTokenFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(oidctoken.FieldExpiresAt))
+}
+
+// WhereRotatedAt applies the entql time.Time predicate on the rotated_at field.
+func (f *OIDCTokenFilter) WhereRotatedAt(p entql.TimeP) {
+	f.Where(p.Field(oidctoken.FieldRotatedAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *OIDCTokenFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(oidctoken.FieldRevokedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OTPChallengeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -849,7 +1737,7 @@ type OTPChallengeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OTPChallengeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -958,7 +1846,7 @@ type OfficerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfficerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1094,7 +1982,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1313,7 +2201,7 @@ type SMSMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SMSMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1452,7 +2340,7 @@ type ScanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1546,7 +2434,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1655,7 +2543,7 @@ type SignInThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1725,7 +2613,7 @@ type UnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

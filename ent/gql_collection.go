@@ -13,6 +13,8 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
@@ -311,6 +313,256 @@ func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AuditEventWhereInput); ok {
 		args.opts = append(args.opts, WithAuditEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OIDCBackchannelDeliveryQuery) CollectFields(ctx context.Context, satisfies ...string) (*OIDCBackchannelDeliveryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OIDCBackchannelDeliveryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(oidcbackchanneldelivery.Columns))
+		selectedFields = []string{oidcbackchanneldelivery.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[oidcbackchanneldelivery.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, oidcbackchanneldelivery.FieldCreatedAt)
+				fieldSeen[oidcbackchanneldelivery.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[oidcbackchanneldelivery.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, oidcbackchanneldelivery.FieldUpdatedAt)
+				fieldSeen[oidcbackchanneldelivery.FieldUpdatedAt] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[oidcbackchanneldelivery.FieldReason]; !ok {
+				selectedFields = append(selectedFields, oidcbackchanneldelivery.FieldReason)
+				fieldSeen[oidcbackchanneldelivery.FieldReason] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[oidcbackchanneldelivery.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, oidcbackchanneldelivery.FieldStatus)
+				fieldSeen[oidcbackchanneldelivery.FieldStatus] = struct{}{}
+			}
+		case "attempts":
+			if _, ok := fieldSeen[oidcbackchanneldelivery.FieldAttempts]; !ok {
+				selectedFields = append(selectedFields, oidcbackchanneldelivery.FieldAttempts)
+				fieldSeen[oidcbackchanneldelivery.FieldAttempts] = struct{}{}
+			}
+		case "lastHTTPStatus":
+			if _, ok := fieldSeen[oidcbackchanneldelivery.FieldLastHTTPStatus]; !ok {
+				selectedFields = append(selectedFields, oidcbackchanneldelivery.FieldLastHTTPStatus)
+				fieldSeen[oidcbackchanneldelivery.FieldLastHTTPStatus] = struct{}{}
+			}
+		case "lastError":
+			if _, ok := fieldSeen[oidcbackchanneldelivery.FieldLastError]; !ok {
+				selectedFields = append(selectedFields, oidcbackchanneldelivery.FieldLastError)
+				fieldSeen[oidcbackchanneldelivery.FieldLastError] = struct{}{}
+			}
+		case "deliveredAt":
+			if _, ok := fieldSeen[oidcbackchanneldelivery.FieldDeliveredAt]; !ok {
+				selectedFields = append(selectedFields, oidcbackchanneldelivery.FieldDeliveredAt)
+				fieldSeen[oidcbackchanneldelivery.FieldDeliveredAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type oidcbackchanneldeliveryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OIDCBackchannelDeliveryPaginateOption
+}
+
+func newOIDCBackchannelDeliveryPaginateArgs(rv map[string]any) *oidcbackchanneldeliveryPaginateArgs {
+	args := &oidcbackchanneldeliveryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OIDCBackchannelDeliveryOrder{Field: &OIDCBackchannelDeliveryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOIDCBackchannelDeliveryOrder(order))
+			}
+		case *OIDCBackchannelDeliveryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOIDCBackchannelDeliveryOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OIDCClientQuery) CollectFields(ctx context.Context, satisfies ...string) (*OIDCClientQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OIDCClientQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(oidcclient.Columns))
+		selectedFields = []string{oidcclient.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "unit":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UnitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, unitImplementors)...); err != nil {
+				return err
+			}
+			_q.withUnit = query
+			if _, ok := fieldSeen[oidcclient.FieldUnitID]; !ok {
+				selectedFields = append(selectedFields, oidcclient.FieldUnitID)
+				fieldSeen[oidcclient.FieldUnitID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[oidcclient.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, oidcclient.FieldCreatedAt)
+				fieldSeen[oidcclient.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[oidcclient.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, oidcclient.FieldUpdatedAt)
+				fieldSeen[oidcclient.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[oidcclient.FieldName]; !ok {
+				selectedFields = append(selectedFields, oidcclient.FieldName)
+				fieldSeen[oidcclient.FieldName] = struct{}{}
+			}
+		case "scopes":
+			if _, ok := fieldSeen[oidcclient.FieldScopes]; !ok {
+				selectedFields = append(selectedFields, oidcclient.FieldScopes)
+				fieldSeen[oidcclient.FieldScopes] = struct{}{}
+			}
+		case "public":
+			if _, ok := fieldSeen[oidcclient.FieldPublic]; !ok {
+				selectedFields = append(selectedFields, oidcclient.FieldPublic)
+				fieldSeen[oidcclient.FieldPublic] = struct{}{}
+			}
+		case "disabled":
+			if _, ok := fieldSeen[oidcclient.FieldDisabled]; !ok {
+				selectedFields = append(selectedFields, oidcclient.FieldDisabled)
+				fieldSeen[oidcclient.FieldDisabled] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type oidcclientPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OIDCClientPaginateOption
+}
+
+func newOIDCClientPaginateArgs(rv map[string]any) *oidcclientPaginateArgs {
+	args := &oidcclientPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OIDCClientOrder{Field: &OIDCClientOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOIDCClientOrder(order))
+			}
+		case *OIDCClientOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOIDCClientOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*OIDCClientWhereInput); ok {
+		args.opts = append(args.opts, WithOIDCClientFilter(v.Filter))
 	}
 	return args
 }

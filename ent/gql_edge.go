@@ -32,6 +32,14 @@ func (_m *Account) CreatedAtUnit(ctx context.Context) (*Unit, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *OIDCClient) Unit(ctx context.Context) (*Unit, error) {
+	result, err := _m.Edges.UnitOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUnit().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Officer) Account(ctx context.Context) (*Account, error) {
 	result, err := _m.Edges.AccountOrErr()
 	if IsNotLoaded(err) {

@@ -12,6 +12,8 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
@@ -33,6 +35,16 @@ var auditeventImplementors = []string{"AuditEvent", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditEvent) IsNode() {}
+
+var oidcbackchanneldeliveryImplementors = []string{"OIDCBackchannelDelivery", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*OIDCBackchannelDelivery) IsNode() {}
+
+var oidcclientImplementors = []string{"OIDCClient", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*OIDCClient) IsNode() {}
 
 var officerImplementors = []string{"Officer", "Node"}
 
@@ -139,6 +151,32 @@ func (c *Client) noder(ctx context.Context, table string, id pulid.ID) (Noder, e
 			Where(auditevent.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditeventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case oidcbackchanneldelivery.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.OIDCBackchannelDelivery.Query().
+			Where(oidcbackchanneldelivery.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, oidcbackchanneldeliveryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case oidcclient.Table:
+		var uid pulid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.OIDCClient.Query().
+			Where(oidcclient.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, oidcclientImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -301,6 +339,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []pulid.ID) ([]No
 		query := c.AuditEvent.Query().
 			Where(auditevent.IDIn(ids...))
 		query, err := query.CollectFields(ctx, auditeventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case oidcbackchanneldelivery.Table:
+		query := c.OIDCBackchannelDelivery.Query().
+			Where(oidcbackchanneldelivery.IDIn(ids...))
+		query, err := query.CollectFields(ctx, oidcbackchanneldeliveryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case oidcclient.Table:
+		query := c.OIDCClient.Query().
+			Where(oidcclient.IDIn(ids...))
+		query, err := query.CollectFields(ctx, oidcclientImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,8 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
@@ -746,6 +748,616 @@ func (_m *AuditEvent) ToEdge(order *AuditEventOrder) *AuditEventEdge {
 		order = DefaultAuditEventOrder
 	}
 	return &AuditEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// OIDCBackchannelDeliveryEdge is the edge representation of OIDCBackchannelDelivery.
+type OIDCBackchannelDeliveryEdge struct {
+	Node   *OIDCBackchannelDelivery `json:"node"`
+	Cursor Cursor                   `json:"cursor"`
+}
+
+// OIDCBackchannelDeliveryConnection is the connection containing edges to OIDCBackchannelDelivery.
+type OIDCBackchannelDeliveryConnection struct {
+	Edges      []*OIDCBackchannelDeliveryEdge `json:"edges"`
+	PageInfo   PageInfo                       `json:"pageInfo"`
+	TotalCount int                            `json:"totalCount"`
+}
+
+func (c *OIDCBackchannelDeliveryConnection) build(nodes []*OIDCBackchannelDelivery, pager *oidcbackchanneldeliveryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *OIDCBackchannelDelivery
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *OIDCBackchannelDelivery {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *OIDCBackchannelDelivery {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OIDCBackchannelDeliveryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OIDCBackchannelDeliveryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OIDCBackchannelDeliveryPaginateOption enables pagination customization.
+type OIDCBackchannelDeliveryPaginateOption func(*oidcbackchanneldeliveryPager) error
+
+// WithOIDCBackchannelDeliveryOrder configures pagination ordering.
+func WithOIDCBackchannelDeliveryOrder(order *OIDCBackchannelDeliveryOrder) OIDCBackchannelDeliveryPaginateOption {
+	if order == nil {
+		order = DefaultOIDCBackchannelDeliveryOrder
+	}
+	o := *order
+	return func(pager *oidcbackchanneldeliveryPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultOIDCBackchannelDeliveryOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithOIDCBackchannelDeliveryFilter configures pagination filter.
+func WithOIDCBackchannelDeliveryFilter(filter func(*OIDCBackchannelDeliveryQuery) (*OIDCBackchannelDeliveryQuery, error)) OIDCBackchannelDeliveryPaginateOption {
+	return func(pager *oidcbackchanneldeliveryPager) error {
+		if filter == nil {
+			return errors.New("OIDCBackchannelDeliveryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type oidcbackchanneldeliveryPager struct {
+	reverse bool
+	order   *OIDCBackchannelDeliveryOrder
+	filter  func(*OIDCBackchannelDeliveryQuery) (*OIDCBackchannelDeliveryQuery, error)
+}
+
+func newOIDCBackchannelDeliveryPager(opts []OIDCBackchannelDeliveryPaginateOption, reverse bool) (*oidcbackchanneldeliveryPager, error) {
+	pager := &oidcbackchanneldeliveryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultOIDCBackchannelDeliveryOrder
+	}
+	return pager, nil
+}
+
+func (p *oidcbackchanneldeliveryPager) applyFilter(query *OIDCBackchannelDeliveryQuery) (*OIDCBackchannelDeliveryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *oidcbackchanneldeliveryPager) toCursor(_m *OIDCBackchannelDelivery) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *oidcbackchanneldeliveryPager) applyCursors(query *OIDCBackchannelDeliveryQuery, after, before *Cursor) (*OIDCBackchannelDeliveryQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultOIDCBackchannelDeliveryOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *oidcbackchanneldeliveryPager) applyOrder(query *OIDCBackchannelDeliveryQuery) *OIDCBackchannelDeliveryQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultOIDCBackchannelDeliveryOrder.Field {
+		query = query.Order(DefaultOIDCBackchannelDeliveryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *oidcbackchanneldeliveryPager) orderExpr(query *OIDCBackchannelDeliveryQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultOIDCBackchannelDeliveryOrder.Field {
+			b.Comma().Ident(DefaultOIDCBackchannelDeliveryOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to OIDCBackchannelDelivery.
+func (_m *OIDCBackchannelDeliveryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OIDCBackchannelDeliveryPaginateOption,
+) (*OIDCBackchannelDeliveryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOIDCBackchannelDeliveryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OIDCBackchannelDeliveryConnection{Edges: []*OIDCBackchannelDeliveryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OIDCBackchannelDeliveryOrderFieldCreatedAt orders OIDCBackchannelDelivery by created_at.
+	OIDCBackchannelDeliveryOrderFieldCreatedAt = &OIDCBackchannelDeliveryOrderField{
+		Value: func(_m *OIDCBackchannelDelivery) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: oidcbackchanneldelivery.FieldCreatedAt,
+		toTerm: oidcbackchanneldelivery.ByCreatedAt,
+		toCursor: func(_m *OIDCBackchannelDelivery) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OIDCBackchannelDeliveryOrderField) String() string {
+	var str string
+	switch f.column {
+	case OIDCBackchannelDeliveryOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OIDCBackchannelDeliveryOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OIDCBackchannelDeliveryOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OIDCBackchannelDeliveryOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OIDCBackchannelDeliveryOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid OIDCBackchannelDeliveryOrderField", str)
+	}
+	return nil
+}
+
+// OIDCBackchannelDeliveryOrderField defines the ordering field of OIDCBackchannelDelivery.
+type OIDCBackchannelDeliveryOrderField struct {
+	// Value extracts the ordering value from the given OIDCBackchannelDelivery.
+	Value    func(*OIDCBackchannelDelivery) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) oidcbackchanneldelivery.OrderOption
+	toCursor func(*OIDCBackchannelDelivery) Cursor
+}
+
+// OIDCBackchannelDeliveryOrder defines the ordering of OIDCBackchannelDelivery.
+type OIDCBackchannelDeliveryOrder struct {
+	Direction OrderDirection                     `json:"direction"`
+	Field     *OIDCBackchannelDeliveryOrderField `json:"field"`
+}
+
+// DefaultOIDCBackchannelDeliveryOrder is the default ordering of OIDCBackchannelDelivery.
+var DefaultOIDCBackchannelDeliveryOrder = &OIDCBackchannelDeliveryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OIDCBackchannelDeliveryOrderField{
+		Value: func(_m *OIDCBackchannelDelivery) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: oidcbackchanneldelivery.FieldID,
+		toTerm: oidcbackchanneldelivery.ByID,
+		toCursor: func(_m *OIDCBackchannelDelivery) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts OIDCBackchannelDelivery into OIDCBackchannelDeliveryEdge.
+func (_m *OIDCBackchannelDelivery) ToEdge(order *OIDCBackchannelDeliveryOrder) *OIDCBackchannelDeliveryEdge {
+	if order == nil {
+		order = DefaultOIDCBackchannelDeliveryOrder
+	}
+	return &OIDCBackchannelDeliveryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// OIDCClientEdge is the edge representation of OIDCClient.
+type OIDCClientEdge struct {
+	Node   *OIDCClient `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// OIDCClientConnection is the connection containing edges to OIDCClient.
+type OIDCClientConnection struct {
+	Edges      []*OIDCClientEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *OIDCClientConnection) build(nodes []*OIDCClient, pager *oidcclientPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *OIDCClient
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *OIDCClient {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *OIDCClient {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OIDCClientEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OIDCClientEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OIDCClientPaginateOption enables pagination customization.
+type OIDCClientPaginateOption func(*oidcclientPager) error
+
+// WithOIDCClientOrder configures pagination ordering.
+func WithOIDCClientOrder(order *OIDCClientOrder) OIDCClientPaginateOption {
+	if order == nil {
+		order = DefaultOIDCClientOrder
+	}
+	o := *order
+	return func(pager *oidcclientPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultOIDCClientOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithOIDCClientFilter configures pagination filter.
+func WithOIDCClientFilter(filter func(*OIDCClientQuery) (*OIDCClientQuery, error)) OIDCClientPaginateOption {
+	return func(pager *oidcclientPager) error {
+		if filter == nil {
+			return errors.New("OIDCClientQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type oidcclientPager struct {
+	reverse bool
+	order   *OIDCClientOrder
+	filter  func(*OIDCClientQuery) (*OIDCClientQuery, error)
+}
+
+func newOIDCClientPager(opts []OIDCClientPaginateOption, reverse bool) (*oidcclientPager, error) {
+	pager := &oidcclientPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultOIDCClientOrder
+	}
+	return pager, nil
+}
+
+func (p *oidcclientPager) applyFilter(query *OIDCClientQuery) (*OIDCClientQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *oidcclientPager) toCursor(_m *OIDCClient) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *oidcclientPager) applyCursors(query *OIDCClientQuery, after, before *Cursor) (*OIDCClientQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultOIDCClientOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *oidcclientPager) applyOrder(query *OIDCClientQuery) *OIDCClientQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultOIDCClientOrder.Field {
+		query = query.Order(DefaultOIDCClientOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *oidcclientPager) orderExpr(query *OIDCClientQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultOIDCClientOrder.Field {
+			b.Comma().Ident(DefaultOIDCClientOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to OIDCClient.
+func (_m *OIDCClientQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OIDCClientPaginateOption,
+) (*OIDCClientConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOIDCClientPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OIDCClientConnection{Edges: []*OIDCClientEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OIDCClientOrderFieldCreatedAt orders OIDCClient by created_at.
+	OIDCClientOrderFieldCreatedAt = &OIDCClientOrderField{
+		Value: func(_m *OIDCClient) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: oidcclient.FieldCreatedAt,
+		toTerm: oidcclient.ByCreatedAt,
+		toCursor: func(_m *OIDCClient) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// OIDCClientOrderFieldName orders OIDCClient by name.
+	OIDCClientOrderFieldName = &OIDCClientOrderField{
+		Value: func(_m *OIDCClient) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: oidcclient.FieldName,
+		toTerm: oidcclient.ByName,
+		toCursor: func(_m *OIDCClient) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OIDCClientOrderField) String() string {
+	var str string
+	switch f.column {
+	case OIDCClientOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case OIDCClientOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OIDCClientOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OIDCClientOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OIDCClientOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OIDCClientOrderFieldCreatedAt
+	case "NAME":
+		*f = *OIDCClientOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid OIDCClientOrderField", str)
+	}
+	return nil
+}
+
+// OIDCClientOrderField defines the ordering field of OIDCClient.
+type OIDCClientOrderField struct {
+	// Value extracts the ordering value from the given OIDCClient.
+	Value    func(*OIDCClient) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) oidcclient.OrderOption
+	toCursor func(*OIDCClient) Cursor
+}
+
+// OIDCClientOrder defines the ordering of OIDCClient.
+type OIDCClientOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *OIDCClientOrderField `json:"field"`
+}
+
+// DefaultOIDCClientOrder is the default ordering of OIDCClient.
+var DefaultOIDCClientOrder = &OIDCClientOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OIDCClientOrderField{
+		Value: func(_m *OIDCClient) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: oidcclient.FieldID,
+		toTerm: oidcclient.ByID,
+		toCursor: func(_m *OIDCClient) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts OIDCClient into OIDCClientEdge.
+func (_m *OIDCClient) ToEdge(order *OIDCClientOrder) *OIDCClientEdge {
+	if order == nil {
+		order = DefaultOIDCClientOrder
+	}
+	return &OIDCClientEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -14,6 +14,12 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
+	"github.com/motcua/motcua/ent/oidcgrant"
+	"github.com/motcua/motcua/ent/oidcrequest"
+	"github.com/motcua/motcua/ent/oidcsigningkey"
+	"github.com/motcua/motcua/ent/oidctoken"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/registration"
@@ -34,16 +40,22 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAccount        = "Account"
-	TypeAuditEvent     = "AuditEvent"
-	TypeOTPChallenge   = "OTPChallenge"
-	TypeOfficer        = "Officer"
-	TypeRegistration   = "Registration"
-	TypeSMSMessage     = "SMSMessage"
-	TypeScan           = "Scan"
-	TypeSession        = "Session"
-	TypeSignInThrottle = "SignInThrottle"
-	TypeUnit           = "Unit"
+	TypeAccount                 = "Account"
+	TypeAuditEvent              = "AuditEvent"
+	TypeOIDCBackchannelDelivery = "OIDCBackchannelDelivery"
+	TypeOIDCClient              = "OIDCClient"
+	TypeOIDCGrant               = "OIDCGrant"
+	TypeOIDCRequest             = "OIDCRequest"
+	TypeOIDCSigningKey          = "OIDCSigningKey"
+	TypeOIDCToken               = "OIDCToken"
+	TypeOTPChallenge            = "OTPChallenge"
+	TypeOfficer                 = "Officer"
+	TypeRegistration            = "Registration"
+	TypeSMSMessage              = "SMSMessage"
+	TypeScan                    = "Scan"
+	TypeSession                 = "Session"
+	TypeSignInThrottle          = "SignInThrottle"
+	TypeUnit                    = "Unit"
 )
 
 // AccountMutation represents an operation that mutates the Account nodes in the graph.
@@ -2728,6 +2740,7234 @@ func (m *AuditEventMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AuditEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
+}
+
+// OIDCBackchannelDeliveryMutation represents an operation that mutates the OIDCBackchannelDelivery nodes in the graph.
+type OIDCBackchannelDeliveryMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	account_id          *pulid.ID
+	session_id          *string
+	reason              *oidcbackchanneldelivery.Reason
+	status              *oidcbackchanneldelivery.Status
+	attempts            *int
+	addattempts         *int
+	last_http_status    *int
+	addlast_http_status *int
+	last_error          *string
+	delivered_at        *time.Time
+	unit_path           *string
+	clearedFields       map[string]struct{}
+	client              *pulid.ID
+	clearedclient       bool
+	done                bool
+	oldValue            func(context.Context) (*OIDCBackchannelDelivery, error)
+	predicates          []predicate.OIDCBackchannelDelivery
+}
+
+var _ ent.Mutation = (*OIDCBackchannelDeliveryMutation)(nil)
+
+// oidcbackchanneldeliveryOption allows management of the mutation configuration using functional options.
+type oidcbackchanneldeliveryOption func(*OIDCBackchannelDeliveryMutation)
+
+// newOIDCBackchannelDeliveryMutation creates new mutation for the OIDCBackchannelDelivery entity.
+func newOIDCBackchannelDeliveryMutation(c config, op Op, opts ...oidcbackchanneldeliveryOption) *OIDCBackchannelDeliveryMutation {
+	m := &OIDCBackchannelDeliveryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOIDCBackchannelDelivery,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOIDCBackchannelDeliveryID sets the ID field of the mutation.
+func withOIDCBackchannelDeliveryID(id pulid.ID) oidcbackchanneldeliveryOption {
+	return func(m *OIDCBackchannelDeliveryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OIDCBackchannelDelivery
+		)
+		m.oldValue = func(ctx context.Context) (*OIDCBackchannelDelivery, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OIDCBackchannelDelivery.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOIDCBackchannelDelivery sets the old OIDCBackchannelDelivery of the mutation.
+func withOIDCBackchannelDelivery(node *OIDCBackchannelDelivery) oidcbackchanneldeliveryOption {
+	return func(m *OIDCBackchannelDeliveryMutation) {
+		m.oldValue = func(context.Context) (*OIDCBackchannelDelivery, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OIDCBackchannelDeliveryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OIDCBackchannelDeliveryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OIDCBackchannelDelivery entities.
+func (m *OIDCBackchannelDeliveryMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OIDCBackchannelDeliveryMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OIDCBackchannelDeliveryMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OIDCBackchannelDelivery.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OIDCBackchannelDeliveryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OIDCBackchannelDeliveryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *OIDCBackchannelDeliveryMutation) SetClientID(pu pulid.ID) {
+	m.client = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetClientID() {
+	m.client = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *OIDCBackchannelDeliveryMutation) SetAccountID(pu pulid.ID) {
+	m.account_id = &pu
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) AccountID() (r pulid.ID, exists bool) {
+	v := m.account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldAccountID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetAccountID() {
+	m.account_id = nil
+}
+
+// SetSessionID sets the "session_id" field.
+func (m *OIDCBackchannelDeliveryMutation) SetSessionID(s string) {
+	m.session_id = &s
+}
+
+// SessionID returns the value of the "session_id" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) SessionID() (r string, exists bool) {
+	v := m.session_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSessionID returns the old "session_id" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldSessionID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSessionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSessionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSessionID: %w", err)
+	}
+	return oldValue.SessionID, nil
+}
+
+// ClearSessionID clears the value of the "session_id" field.
+func (m *OIDCBackchannelDeliveryMutation) ClearSessionID() {
+	m.session_id = nil
+	m.clearedFields[oidcbackchanneldelivery.FieldSessionID] = struct{}{}
+}
+
+// SessionIDCleared returns if the "session_id" field was cleared in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) SessionIDCleared() bool {
+	_, ok := m.clearedFields[oidcbackchanneldelivery.FieldSessionID]
+	return ok
+}
+
+// ResetSessionID resets all changes to the "session_id" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetSessionID() {
+	m.session_id = nil
+	delete(m.clearedFields, oidcbackchanneldelivery.FieldSessionID)
+}
+
+// SetReason sets the "reason" field.
+func (m *OIDCBackchannelDeliveryMutation) SetReason(o oidcbackchanneldelivery.Reason) {
+	m.reason = &o
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) Reason() (r oidcbackchanneldelivery.Reason, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldReason(ctx context.Context) (v oidcbackchanneldelivery.Reason, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *OIDCBackchannelDeliveryMutation) SetStatus(o oidcbackchanneldelivery.Status) {
+	m.status = &o
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) Status() (r oidcbackchanneldelivery.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldStatus(ctx context.Context) (v oidcbackchanneldelivery.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *OIDCBackchannelDeliveryMutation) SetAttempts(i int) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) Attempts() (r int, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldAttempts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *OIDCBackchannelDeliveryMutation) AddAttempts(i int) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) AddedAttempts() (r int, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetLastHTTPStatus sets the "last_http_status" field.
+func (m *OIDCBackchannelDeliveryMutation) SetLastHTTPStatus(i int) {
+	m.last_http_status = &i
+	m.addlast_http_status = nil
+}
+
+// LastHTTPStatus returns the value of the "last_http_status" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) LastHTTPStatus() (r int, exists bool) {
+	v := m.last_http_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastHTTPStatus returns the old "last_http_status" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldLastHTTPStatus(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastHTTPStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastHTTPStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastHTTPStatus: %w", err)
+	}
+	return oldValue.LastHTTPStatus, nil
+}
+
+// AddLastHTTPStatus adds i to the "last_http_status" field.
+func (m *OIDCBackchannelDeliveryMutation) AddLastHTTPStatus(i int) {
+	if m.addlast_http_status != nil {
+		*m.addlast_http_status += i
+	} else {
+		m.addlast_http_status = &i
+	}
+}
+
+// AddedLastHTTPStatus returns the value that was added to the "last_http_status" field in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) AddedLastHTTPStatus() (r int, exists bool) {
+	v := m.addlast_http_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLastHTTPStatus clears the value of the "last_http_status" field.
+func (m *OIDCBackchannelDeliveryMutation) ClearLastHTTPStatus() {
+	m.last_http_status = nil
+	m.addlast_http_status = nil
+	m.clearedFields[oidcbackchanneldelivery.FieldLastHTTPStatus] = struct{}{}
+}
+
+// LastHTTPStatusCleared returns if the "last_http_status" field was cleared in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) LastHTTPStatusCleared() bool {
+	_, ok := m.clearedFields[oidcbackchanneldelivery.FieldLastHTTPStatus]
+	return ok
+}
+
+// ResetLastHTTPStatus resets all changes to the "last_http_status" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetLastHTTPStatus() {
+	m.last_http_status = nil
+	m.addlast_http_status = nil
+	delete(m.clearedFields, oidcbackchanneldelivery.FieldLastHTTPStatus)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *OIDCBackchannelDeliveryMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *OIDCBackchannelDeliveryMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[oidcbackchanneldelivery.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[oidcbackchanneldelivery.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, oidcbackchanneldelivery.FieldLastError)
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (m *OIDCBackchannelDeliveryMutation) SetDeliveredAt(t time.Time) {
+	m.delivered_at = &t
+}
+
+// DeliveredAt returns the value of the "delivered_at" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) DeliveredAt() (r time.Time, exists bool) {
+	v := m.delivered_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveredAt returns the old "delivered_at" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldDeliveredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveredAt: %w", err)
+	}
+	return oldValue.DeliveredAt, nil
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (m *OIDCBackchannelDeliveryMutation) ClearDeliveredAt() {
+	m.delivered_at = nil
+	m.clearedFields[oidcbackchanneldelivery.FieldDeliveredAt] = struct{}{}
+}
+
+// DeliveredAtCleared returns if the "delivered_at" field was cleared in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) DeliveredAtCleared() bool {
+	_, ok := m.clearedFields[oidcbackchanneldelivery.FieldDeliveredAt]
+	return ok
+}
+
+// ResetDeliveredAt resets all changes to the "delivered_at" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetDeliveredAt() {
+	m.delivered_at = nil
+	delete(m.clearedFields, oidcbackchanneldelivery.FieldDeliveredAt)
+}
+
+// SetUnitPath sets the "unit_path" field.
+func (m *OIDCBackchannelDeliveryMutation) SetUnitPath(s string) {
+	m.unit_path = &s
+}
+
+// UnitPath returns the value of the "unit_path" field in the mutation.
+func (m *OIDCBackchannelDeliveryMutation) UnitPath() (r string, exists bool) {
+	v := m.unit_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitPath returns the old "unit_path" field's value of the OIDCBackchannelDelivery entity.
+// If the OIDCBackchannelDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCBackchannelDeliveryMutation) OldUnitPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitPath: %w", err)
+	}
+	return oldValue.UnitPath, nil
+}
+
+// ResetUnitPath resets all changes to the "unit_path" field.
+func (m *OIDCBackchannelDeliveryMutation) ResetUnitPath() {
+	m.unit_path = nil
+}
+
+// ClearClient clears the "client" edge to the OIDCClient entity.
+func (m *OIDCBackchannelDeliveryMutation) ClearClient() {
+	m.clearedclient = true
+	m.clearedFields[oidcbackchanneldelivery.FieldClientID] = struct{}{}
+}
+
+// ClientCleared reports if the "client" edge to the OIDCClient entity was cleared.
+func (m *OIDCBackchannelDeliveryMutation) ClientCleared() bool {
+	return m.clearedclient
+}
+
+// ClientIDs returns the "client" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ClientID instead. It exists only for internal usage by the builders.
+func (m *OIDCBackchannelDeliveryMutation) ClientIDs() (ids []pulid.ID) {
+	if id := m.client; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetClient resets all changes to the "client" edge.
+func (m *OIDCBackchannelDeliveryMutation) ResetClient() {
+	m.client = nil
+	m.clearedclient = false
+}
+
+// Where appends a list predicates to the OIDCBackchannelDeliveryMutation builder.
+func (m *OIDCBackchannelDeliveryMutation) Where(ps ...predicate.OIDCBackchannelDelivery) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OIDCBackchannelDeliveryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OIDCBackchannelDeliveryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OIDCBackchannelDelivery, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OIDCBackchannelDeliveryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OIDCBackchannelDeliveryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OIDCBackchannelDelivery).
+func (m *OIDCBackchannelDeliveryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OIDCBackchannelDeliveryMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldUpdatedAt)
+	}
+	if m.client != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldClientID)
+	}
+	if m.account_id != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldAccountID)
+	}
+	if m.session_id != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldSessionID)
+	}
+	if m.reason != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldReason)
+	}
+	if m.status != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldStatus)
+	}
+	if m.attempts != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldAttempts)
+	}
+	if m.last_http_status != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldLastHTTPStatus)
+	}
+	if m.last_error != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldLastError)
+	}
+	if m.delivered_at != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldDeliveredAt)
+	}
+	if m.unit_path != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldUnitPath)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OIDCBackchannelDeliveryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case oidcbackchanneldelivery.FieldCreatedAt:
+		return m.CreatedAt()
+	case oidcbackchanneldelivery.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case oidcbackchanneldelivery.FieldClientID:
+		return m.ClientID()
+	case oidcbackchanneldelivery.FieldAccountID:
+		return m.AccountID()
+	case oidcbackchanneldelivery.FieldSessionID:
+		return m.SessionID()
+	case oidcbackchanneldelivery.FieldReason:
+		return m.Reason()
+	case oidcbackchanneldelivery.FieldStatus:
+		return m.Status()
+	case oidcbackchanneldelivery.FieldAttempts:
+		return m.Attempts()
+	case oidcbackchanneldelivery.FieldLastHTTPStatus:
+		return m.LastHTTPStatus()
+	case oidcbackchanneldelivery.FieldLastError:
+		return m.LastError()
+	case oidcbackchanneldelivery.FieldDeliveredAt:
+		return m.DeliveredAt()
+	case oidcbackchanneldelivery.FieldUnitPath:
+		return m.UnitPath()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OIDCBackchannelDeliveryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case oidcbackchanneldelivery.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case oidcbackchanneldelivery.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case oidcbackchanneldelivery.FieldClientID:
+		return m.OldClientID(ctx)
+	case oidcbackchanneldelivery.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case oidcbackchanneldelivery.FieldSessionID:
+		return m.OldSessionID(ctx)
+	case oidcbackchanneldelivery.FieldReason:
+		return m.OldReason(ctx)
+	case oidcbackchanneldelivery.FieldStatus:
+		return m.OldStatus(ctx)
+	case oidcbackchanneldelivery.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case oidcbackchanneldelivery.FieldLastHTTPStatus:
+		return m.OldLastHTTPStatus(ctx)
+	case oidcbackchanneldelivery.FieldLastError:
+		return m.OldLastError(ctx)
+	case oidcbackchanneldelivery.FieldDeliveredAt:
+		return m.OldDeliveredAt(ctx)
+	case oidcbackchanneldelivery.FieldUnitPath:
+		return m.OldUnitPath(ctx)
+	}
+	return nil, fmt.Errorf("unknown OIDCBackchannelDelivery field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCBackchannelDeliveryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case oidcbackchanneldelivery.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case oidcbackchanneldelivery.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case oidcbackchanneldelivery.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case oidcbackchanneldelivery.FieldAccountID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case oidcbackchanneldelivery.FieldSessionID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSessionID(v)
+		return nil
+	case oidcbackchanneldelivery.FieldReason:
+		v, ok := value.(oidcbackchanneldelivery.Reason)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case oidcbackchanneldelivery.FieldStatus:
+		v, ok := value.(oidcbackchanneldelivery.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case oidcbackchanneldelivery.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case oidcbackchanneldelivery.FieldLastHTTPStatus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastHTTPStatus(v)
+		return nil
+	case oidcbackchanneldelivery.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case oidcbackchanneldelivery.FieldDeliveredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveredAt(v)
+		return nil
+	case oidcbackchanneldelivery.FieldUnitPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitPath(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCBackchannelDelivery field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OIDCBackchannelDeliveryMutation) AddedFields() []string {
+	var fields []string
+	if m.addattempts != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldAttempts)
+	}
+	if m.addlast_http_status != nil {
+		fields = append(fields, oidcbackchanneldelivery.FieldLastHTTPStatus)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OIDCBackchannelDeliveryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case oidcbackchanneldelivery.FieldAttempts:
+		return m.AddedAttempts()
+	case oidcbackchanneldelivery.FieldLastHTTPStatus:
+		return m.AddedLastHTTPStatus()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCBackchannelDeliveryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case oidcbackchanneldelivery.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	case oidcbackchanneldelivery.FieldLastHTTPStatus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLastHTTPStatus(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCBackchannelDelivery numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OIDCBackchannelDeliveryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(oidcbackchanneldelivery.FieldSessionID) {
+		fields = append(fields, oidcbackchanneldelivery.FieldSessionID)
+	}
+	if m.FieldCleared(oidcbackchanneldelivery.FieldLastHTTPStatus) {
+		fields = append(fields, oidcbackchanneldelivery.FieldLastHTTPStatus)
+	}
+	if m.FieldCleared(oidcbackchanneldelivery.FieldLastError) {
+		fields = append(fields, oidcbackchanneldelivery.FieldLastError)
+	}
+	if m.FieldCleared(oidcbackchanneldelivery.FieldDeliveredAt) {
+		fields = append(fields, oidcbackchanneldelivery.FieldDeliveredAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OIDCBackchannelDeliveryMutation) ClearField(name string) error {
+	switch name {
+	case oidcbackchanneldelivery.FieldSessionID:
+		m.ClearSessionID()
+		return nil
+	case oidcbackchanneldelivery.FieldLastHTTPStatus:
+		m.ClearLastHTTPStatus()
+		return nil
+	case oidcbackchanneldelivery.FieldLastError:
+		m.ClearLastError()
+		return nil
+	case oidcbackchanneldelivery.FieldDeliveredAt:
+		m.ClearDeliveredAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCBackchannelDelivery nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OIDCBackchannelDeliveryMutation) ResetField(name string) error {
+	switch name {
+	case oidcbackchanneldelivery.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case oidcbackchanneldelivery.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case oidcbackchanneldelivery.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case oidcbackchanneldelivery.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case oidcbackchanneldelivery.FieldSessionID:
+		m.ResetSessionID()
+		return nil
+	case oidcbackchanneldelivery.FieldReason:
+		m.ResetReason()
+		return nil
+	case oidcbackchanneldelivery.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case oidcbackchanneldelivery.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case oidcbackchanneldelivery.FieldLastHTTPStatus:
+		m.ResetLastHTTPStatus()
+		return nil
+	case oidcbackchanneldelivery.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case oidcbackchanneldelivery.FieldDeliveredAt:
+		m.ResetDeliveredAt()
+		return nil
+	case oidcbackchanneldelivery.FieldUnitPath:
+		m.ResetUnitPath()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCBackchannelDelivery field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.client != nil {
+		edges = append(edges, oidcbackchanneldelivery.EdgeClient)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case oidcbackchanneldelivery.EdgeClient:
+		if id := m.client; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedclient {
+		edges = append(edges, oidcbackchanneldelivery.EdgeClient)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OIDCBackchannelDeliveryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case oidcbackchanneldelivery.EdgeClient:
+		return m.clearedclient
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OIDCBackchannelDeliveryMutation) ClearEdge(name string) error {
+	switch name {
+	case oidcbackchanneldelivery.EdgeClient:
+		m.ClearClient()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCBackchannelDelivery unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OIDCBackchannelDeliveryMutation) ResetEdge(name string) error {
+	switch name {
+	case oidcbackchanneldelivery.EdgeClient:
+		m.ResetClient()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCBackchannelDelivery edge %s", name)
+}
+
+// OIDCClientMutation represents an operation that mutates the OIDCClient nodes in the graph.
+type OIDCClientMutation struct {
+	config
+	op                              Op
+	typ                             string
+	id                              *pulid.ID
+	created_at                      *time.Time
+	updated_at                      *time.Time
+	name                            *string
+	name_folded                     *string
+	unit_path                       *string
+	redirect_uris                   *[]string
+	appendredirect_uris             []string
+	post_logout_redirect_uris       *[]string
+	appendpost_logout_redirect_uris []string
+	backchannel_logout_uri          *string
+	scopes                          *[]string
+	appendscopes                    []string
+	public                          *bool
+	disabled                        *bool
+	secret_hash                     *string
+	previous_secret_hash            *string
+	previous_secret_expires_at      *time.Time
+	dev_demo                        *bool
+	clearedFields                   map[string]struct{}
+	unit                            *pulid.ID
+	clearedunit                     bool
+	backchannel_deliveries          map[pulid.ID]struct{}
+	removedbackchannel_deliveries   map[pulid.ID]struct{}
+	clearedbackchannel_deliveries   bool
+	done                            bool
+	oldValue                        func(context.Context) (*OIDCClient, error)
+	predicates                      []predicate.OIDCClient
+}
+
+var _ ent.Mutation = (*OIDCClientMutation)(nil)
+
+// oidcclientOption allows management of the mutation configuration using functional options.
+type oidcclientOption func(*OIDCClientMutation)
+
+// newOIDCClientMutation creates new mutation for the OIDCClient entity.
+func newOIDCClientMutation(c config, op Op, opts ...oidcclientOption) *OIDCClientMutation {
+	m := &OIDCClientMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOIDCClient,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOIDCClientID sets the ID field of the mutation.
+func withOIDCClientID(id pulid.ID) oidcclientOption {
+	return func(m *OIDCClientMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OIDCClient
+		)
+		m.oldValue = func(ctx context.Context) (*OIDCClient, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OIDCClient.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOIDCClient sets the old OIDCClient of the mutation.
+func withOIDCClient(node *OIDCClient) oidcclientOption {
+	return func(m *OIDCClientMutation) {
+		m.oldValue = func(context.Context) (*OIDCClient, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OIDCClientMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OIDCClientMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OIDCClient entities.
+func (m *OIDCClientMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OIDCClientMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OIDCClientMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OIDCClient.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OIDCClientMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OIDCClientMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OIDCClientMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OIDCClientMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OIDCClientMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OIDCClientMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *OIDCClientMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *OIDCClientMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *OIDCClientMutation) ResetName() {
+	m.name = nil
+}
+
+// SetNameFolded sets the "name_folded" field.
+func (m *OIDCClientMutation) SetNameFolded(s string) {
+	m.name_folded = &s
+}
+
+// NameFolded returns the value of the "name_folded" field in the mutation.
+func (m *OIDCClientMutation) NameFolded() (r string, exists bool) {
+	v := m.name_folded
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameFolded returns the old "name_folded" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldNameFolded(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameFolded is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameFolded requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameFolded: %w", err)
+	}
+	return oldValue.NameFolded, nil
+}
+
+// ResetNameFolded resets all changes to the "name_folded" field.
+func (m *OIDCClientMutation) ResetNameFolded() {
+	m.name_folded = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *OIDCClientMutation) SetUnitID(pu pulid.ID) {
+	m.unit = &pu
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *OIDCClientMutation) UnitID() (r pulid.ID, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldUnitID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *OIDCClientMutation) ResetUnitID() {
+	m.unit = nil
+}
+
+// SetUnitPath sets the "unit_path" field.
+func (m *OIDCClientMutation) SetUnitPath(s string) {
+	m.unit_path = &s
+}
+
+// UnitPath returns the value of the "unit_path" field in the mutation.
+func (m *OIDCClientMutation) UnitPath() (r string, exists bool) {
+	v := m.unit_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitPath returns the old "unit_path" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldUnitPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitPath: %w", err)
+	}
+	return oldValue.UnitPath, nil
+}
+
+// ResetUnitPath resets all changes to the "unit_path" field.
+func (m *OIDCClientMutation) ResetUnitPath() {
+	m.unit_path = nil
+}
+
+// SetRedirectUris sets the "redirect_uris" field.
+func (m *OIDCClientMutation) SetRedirectUris(s []string) {
+	m.redirect_uris = &s
+	m.appendredirect_uris = nil
+}
+
+// RedirectUris returns the value of the "redirect_uris" field in the mutation.
+func (m *OIDCClientMutation) RedirectUris() (r []string, exists bool) {
+	v := m.redirect_uris
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRedirectUris returns the old "redirect_uris" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldRedirectUris(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRedirectUris is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRedirectUris requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRedirectUris: %w", err)
+	}
+	return oldValue.RedirectUris, nil
+}
+
+// AppendRedirectUris adds s to the "redirect_uris" field.
+func (m *OIDCClientMutation) AppendRedirectUris(s []string) {
+	m.appendredirect_uris = append(m.appendredirect_uris, s...)
+}
+
+// AppendedRedirectUris returns the list of values that were appended to the "redirect_uris" field in this mutation.
+func (m *OIDCClientMutation) AppendedRedirectUris() ([]string, bool) {
+	if len(m.appendredirect_uris) == 0 {
+		return nil, false
+	}
+	return m.appendredirect_uris, true
+}
+
+// ResetRedirectUris resets all changes to the "redirect_uris" field.
+func (m *OIDCClientMutation) ResetRedirectUris() {
+	m.redirect_uris = nil
+	m.appendredirect_uris = nil
+}
+
+// SetPostLogoutRedirectUris sets the "post_logout_redirect_uris" field.
+func (m *OIDCClientMutation) SetPostLogoutRedirectUris(s []string) {
+	m.post_logout_redirect_uris = &s
+	m.appendpost_logout_redirect_uris = nil
+}
+
+// PostLogoutRedirectUris returns the value of the "post_logout_redirect_uris" field in the mutation.
+func (m *OIDCClientMutation) PostLogoutRedirectUris() (r []string, exists bool) {
+	v := m.post_logout_redirect_uris
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostLogoutRedirectUris returns the old "post_logout_redirect_uris" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldPostLogoutRedirectUris(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostLogoutRedirectUris is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostLogoutRedirectUris requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostLogoutRedirectUris: %w", err)
+	}
+	return oldValue.PostLogoutRedirectUris, nil
+}
+
+// AppendPostLogoutRedirectUris adds s to the "post_logout_redirect_uris" field.
+func (m *OIDCClientMutation) AppendPostLogoutRedirectUris(s []string) {
+	m.appendpost_logout_redirect_uris = append(m.appendpost_logout_redirect_uris, s...)
+}
+
+// AppendedPostLogoutRedirectUris returns the list of values that were appended to the "post_logout_redirect_uris" field in this mutation.
+func (m *OIDCClientMutation) AppendedPostLogoutRedirectUris() ([]string, bool) {
+	if len(m.appendpost_logout_redirect_uris) == 0 {
+		return nil, false
+	}
+	return m.appendpost_logout_redirect_uris, true
+}
+
+// ClearPostLogoutRedirectUris clears the value of the "post_logout_redirect_uris" field.
+func (m *OIDCClientMutation) ClearPostLogoutRedirectUris() {
+	m.post_logout_redirect_uris = nil
+	m.appendpost_logout_redirect_uris = nil
+	m.clearedFields[oidcclient.FieldPostLogoutRedirectUris] = struct{}{}
+}
+
+// PostLogoutRedirectUrisCleared returns if the "post_logout_redirect_uris" field was cleared in this mutation.
+func (m *OIDCClientMutation) PostLogoutRedirectUrisCleared() bool {
+	_, ok := m.clearedFields[oidcclient.FieldPostLogoutRedirectUris]
+	return ok
+}
+
+// ResetPostLogoutRedirectUris resets all changes to the "post_logout_redirect_uris" field.
+func (m *OIDCClientMutation) ResetPostLogoutRedirectUris() {
+	m.post_logout_redirect_uris = nil
+	m.appendpost_logout_redirect_uris = nil
+	delete(m.clearedFields, oidcclient.FieldPostLogoutRedirectUris)
+}
+
+// SetBackchannelLogoutURI sets the "backchannel_logout_uri" field.
+func (m *OIDCClientMutation) SetBackchannelLogoutURI(s string) {
+	m.backchannel_logout_uri = &s
+}
+
+// BackchannelLogoutURI returns the value of the "backchannel_logout_uri" field in the mutation.
+func (m *OIDCClientMutation) BackchannelLogoutURI() (r string, exists bool) {
+	v := m.backchannel_logout_uri
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBackchannelLogoutURI returns the old "backchannel_logout_uri" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldBackchannelLogoutURI(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBackchannelLogoutURI is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBackchannelLogoutURI requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBackchannelLogoutURI: %w", err)
+	}
+	return oldValue.BackchannelLogoutURI, nil
+}
+
+// ClearBackchannelLogoutURI clears the value of the "backchannel_logout_uri" field.
+func (m *OIDCClientMutation) ClearBackchannelLogoutURI() {
+	m.backchannel_logout_uri = nil
+	m.clearedFields[oidcclient.FieldBackchannelLogoutURI] = struct{}{}
+}
+
+// BackchannelLogoutURICleared returns if the "backchannel_logout_uri" field was cleared in this mutation.
+func (m *OIDCClientMutation) BackchannelLogoutURICleared() bool {
+	_, ok := m.clearedFields[oidcclient.FieldBackchannelLogoutURI]
+	return ok
+}
+
+// ResetBackchannelLogoutURI resets all changes to the "backchannel_logout_uri" field.
+func (m *OIDCClientMutation) ResetBackchannelLogoutURI() {
+	m.backchannel_logout_uri = nil
+	delete(m.clearedFields, oidcclient.FieldBackchannelLogoutURI)
+}
+
+// SetScopes sets the "scopes" field.
+func (m *OIDCClientMutation) SetScopes(s []string) {
+	m.scopes = &s
+	m.appendscopes = nil
+}
+
+// Scopes returns the value of the "scopes" field in the mutation.
+func (m *OIDCClientMutation) Scopes() (r []string, exists bool) {
+	v := m.scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopes returns the old "scopes" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopes: %w", err)
+	}
+	return oldValue.Scopes, nil
+}
+
+// AppendScopes adds s to the "scopes" field.
+func (m *OIDCClientMutation) AppendScopes(s []string) {
+	m.appendscopes = append(m.appendscopes, s...)
+}
+
+// AppendedScopes returns the list of values that were appended to the "scopes" field in this mutation.
+func (m *OIDCClientMutation) AppendedScopes() ([]string, bool) {
+	if len(m.appendscopes) == 0 {
+		return nil, false
+	}
+	return m.appendscopes, true
+}
+
+// ResetScopes resets all changes to the "scopes" field.
+func (m *OIDCClientMutation) ResetScopes() {
+	m.scopes = nil
+	m.appendscopes = nil
+}
+
+// SetPublic sets the "public" field.
+func (m *OIDCClientMutation) SetPublic(b bool) {
+	m.public = &b
+}
+
+// Public returns the value of the "public" field in the mutation.
+func (m *OIDCClientMutation) Public() (r bool, exists bool) {
+	v := m.public
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublic returns the old "public" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldPublic(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublic is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublic requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublic: %w", err)
+	}
+	return oldValue.Public, nil
+}
+
+// ResetPublic resets all changes to the "public" field.
+func (m *OIDCClientMutation) ResetPublic() {
+	m.public = nil
+}
+
+// SetDisabled sets the "disabled" field.
+func (m *OIDCClientMutation) SetDisabled(b bool) {
+	m.disabled = &b
+}
+
+// Disabled returns the value of the "disabled" field in the mutation.
+func (m *OIDCClientMutation) Disabled() (r bool, exists bool) {
+	v := m.disabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDisabled returns the old "disabled" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldDisabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDisabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDisabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDisabled: %w", err)
+	}
+	return oldValue.Disabled, nil
+}
+
+// ResetDisabled resets all changes to the "disabled" field.
+func (m *OIDCClientMutation) ResetDisabled() {
+	m.disabled = nil
+}
+
+// SetSecretHash sets the "secret_hash" field.
+func (m *OIDCClientMutation) SetSecretHash(s string) {
+	m.secret_hash = &s
+}
+
+// SecretHash returns the value of the "secret_hash" field in the mutation.
+func (m *OIDCClientMutation) SecretHash() (r string, exists bool) {
+	v := m.secret_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecretHash returns the old "secret_hash" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldSecretHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecretHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecretHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecretHash: %w", err)
+	}
+	return oldValue.SecretHash, nil
+}
+
+// ClearSecretHash clears the value of the "secret_hash" field.
+func (m *OIDCClientMutation) ClearSecretHash() {
+	m.secret_hash = nil
+	m.clearedFields[oidcclient.FieldSecretHash] = struct{}{}
+}
+
+// SecretHashCleared returns if the "secret_hash" field was cleared in this mutation.
+func (m *OIDCClientMutation) SecretHashCleared() bool {
+	_, ok := m.clearedFields[oidcclient.FieldSecretHash]
+	return ok
+}
+
+// ResetSecretHash resets all changes to the "secret_hash" field.
+func (m *OIDCClientMutation) ResetSecretHash() {
+	m.secret_hash = nil
+	delete(m.clearedFields, oidcclient.FieldSecretHash)
+}
+
+// SetPreviousSecretHash sets the "previous_secret_hash" field.
+func (m *OIDCClientMutation) SetPreviousSecretHash(s string) {
+	m.previous_secret_hash = &s
+}
+
+// PreviousSecretHash returns the value of the "previous_secret_hash" field in the mutation.
+func (m *OIDCClientMutation) PreviousSecretHash() (r string, exists bool) {
+	v := m.previous_secret_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousSecretHash returns the old "previous_secret_hash" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldPreviousSecretHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousSecretHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousSecretHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousSecretHash: %w", err)
+	}
+	return oldValue.PreviousSecretHash, nil
+}
+
+// ClearPreviousSecretHash clears the value of the "previous_secret_hash" field.
+func (m *OIDCClientMutation) ClearPreviousSecretHash() {
+	m.previous_secret_hash = nil
+	m.clearedFields[oidcclient.FieldPreviousSecretHash] = struct{}{}
+}
+
+// PreviousSecretHashCleared returns if the "previous_secret_hash" field was cleared in this mutation.
+func (m *OIDCClientMutation) PreviousSecretHashCleared() bool {
+	_, ok := m.clearedFields[oidcclient.FieldPreviousSecretHash]
+	return ok
+}
+
+// ResetPreviousSecretHash resets all changes to the "previous_secret_hash" field.
+func (m *OIDCClientMutation) ResetPreviousSecretHash() {
+	m.previous_secret_hash = nil
+	delete(m.clearedFields, oidcclient.FieldPreviousSecretHash)
+}
+
+// SetPreviousSecretExpiresAt sets the "previous_secret_expires_at" field.
+func (m *OIDCClientMutation) SetPreviousSecretExpiresAt(t time.Time) {
+	m.previous_secret_expires_at = &t
+}
+
+// PreviousSecretExpiresAt returns the value of the "previous_secret_expires_at" field in the mutation.
+func (m *OIDCClientMutation) PreviousSecretExpiresAt() (r time.Time, exists bool) {
+	v := m.previous_secret_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousSecretExpiresAt returns the old "previous_secret_expires_at" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldPreviousSecretExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousSecretExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousSecretExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousSecretExpiresAt: %w", err)
+	}
+	return oldValue.PreviousSecretExpiresAt, nil
+}
+
+// ClearPreviousSecretExpiresAt clears the value of the "previous_secret_expires_at" field.
+func (m *OIDCClientMutation) ClearPreviousSecretExpiresAt() {
+	m.previous_secret_expires_at = nil
+	m.clearedFields[oidcclient.FieldPreviousSecretExpiresAt] = struct{}{}
+}
+
+// PreviousSecretExpiresAtCleared returns if the "previous_secret_expires_at" field was cleared in this mutation.
+func (m *OIDCClientMutation) PreviousSecretExpiresAtCleared() bool {
+	_, ok := m.clearedFields[oidcclient.FieldPreviousSecretExpiresAt]
+	return ok
+}
+
+// ResetPreviousSecretExpiresAt resets all changes to the "previous_secret_expires_at" field.
+func (m *OIDCClientMutation) ResetPreviousSecretExpiresAt() {
+	m.previous_secret_expires_at = nil
+	delete(m.clearedFields, oidcclient.FieldPreviousSecretExpiresAt)
+}
+
+// SetDevDemo sets the "dev_demo" field.
+func (m *OIDCClientMutation) SetDevDemo(b bool) {
+	m.dev_demo = &b
+}
+
+// DevDemo returns the value of the "dev_demo" field in the mutation.
+func (m *OIDCClientMutation) DevDemo() (r bool, exists bool) {
+	v := m.dev_demo
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDevDemo returns the old "dev_demo" field's value of the OIDCClient entity.
+// If the OIDCClient object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCClientMutation) OldDevDemo(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDevDemo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDevDemo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDevDemo: %w", err)
+	}
+	return oldValue.DevDemo, nil
+}
+
+// ResetDevDemo resets all changes to the "dev_demo" field.
+func (m *OIDCClientMutation) ResetDevDemo() {
+	m.dev_demo = nil
+}
+
+// ClearUnit clears the "unit" edge to the Unit entity.
+func (m *OIDCClientMutation) ClearUnit() {
+	m.clearedunit = true
+	m.clearedFields[oidcclient.FieldUnitID] = struct{}{}
+}
+
+// UnitCleared reports if the "unit" edge to the Unit entity was cleared.
+func (m *OIDCClientMutation) UnitCleared() bool {
+	return m.clearedunit
+}
+
+// UnitIDs returns the "unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UnitID instead. It exists only for internal usage by the builders.
+func (m *OIDCClientMutation) UnitIDs() (ids []pulid.ID) {
+	if id := m.unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUnit resets all changes to the "unit" edge.
+func (m *OIDCClientMutation) ResetUnit() {
+	m.unit = nil
+	m.clearedunit = false
+}
+
+// AddBackchannelDeliveryIDs adds the "backchannel_deliveries" edge to the OIDCBackchannelDelivery entity by ids.
+func (m *OIDCClientMutation) AddBackchannelDeliveryIDs(ids ...pulid.ID) {
+	if m.backchannel_deliveries == nil {
+		m.backchannel_deliveries = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.backchannel_deliveries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearBackchannelDeliveries clears the "backchannel_deliveries" edge to the OIDCBackchannelDelivery entity.
+func (m *OIDCClientMutation) ClearBackchannelDeliveries() {
+	m.clearedbackchannel_deliveries = true
+}
+
+// BackchannelDeliveriesCleared reports if the "backchannel_deliveries" edge to the OIDCBackchannelDelivery entity was cleared.
+func (m *OIDCClientMutation) BackchannelDeliveriesCleared() bool {
+	return m.clearedbackchannel_deliveries
+}
+
+// RemoveBackchannelDeliveryIDs removes the "backchannel_deliveries" edge to the OIDCBackchannelDelivery entity by IDs.
+func (m *OIDCClientMutation) RemoveBackchannelDeliveryIDs(ids ...pulid.ID) {
+	if m.removedbackchannel_deliveries == nil {
+		m.removedbackchannel_deliveries = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.backchannel_deliveries, ids[i])
+		m.removedbackchannel_deliveries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedBackchannelDeliveries returns the removed IDs of the "backchannel_deliveries" edge to the OIDCBackchannelDelivery entity.
+func (m *OIDCClientMutation) RemovedBackchannelDeliveriesIDs() (ids []pulid.ID) {
+	for id := range m.removedbackchannel_deliveries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// BackchannelDeliveriesIDs returns the "backchannel_deliveries" edge IDs in the mutation.
+func (m *OIDCClientMutation) BackchannelDeliveriesIDs() (ids []pulid.ID) {
+	for id := range m.backchannel_deliveries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetBackchannelDeliveries resets all changes to the "backchannel_deliveries" edge.
+func (m *OIDCClientMutation) ResetBackchannelDeliveries() {
+	m.backchannel_deliveries = nil
+	m.clearedbackchannel_deliveries = false
+	m.removedbackchannel_deliveries = nil
+}
+
+// Where appends a list predicates to the OIDCClientMutation builder.
+func (m *OIDCClientMutation) Where(ps ...predicate.OIDCClient) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OIDCClientMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OIDCClientMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OIDCClient, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OIDCClientMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OIDCClientMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OIDCClient).
+func (m *OIDCClientMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OIDCClientMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, oidcclient.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, oidcclient.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, oidcclient.FieldName)
+	}
+	if m.name_folded != nil {
+		fields = append(fields, oidcclient.FieldNameFolded)
+	}
+	if m.unit != nil {
+		fields = append(fields, oidcclient.FieldUnitID)
+	}
+	if m.unit_path != nil {
+		fields = append(fields, oidcclient.FieldUnitPath)
+	}
+	if m.redirect_uris != nil {
+		fields = append(fields, oidcclient.FieldRedirectUris)
+	}
+	if m.post_logout_redirect_uris != nil {
+		fields = append(fields, oidcclient.FieldPostLogoutRedirectUris)
+	}
+	if m.backchannel_logout_uri != nil {
+		fields = append(fields, oidcclient.FieldBackchannelLogoutURI)
+	}
+	if m.scopes != nil {
+		fields = append(fields, oidcclient.FieldScopes)
+	}
+	if m.public != nil {
+		fields = append(fields, oidcclient.FieldPublic)
+	}
+	if m.disabled != nil {
+		fields = append(fields, oidcclient.FieldDisabled)
+	}
+	if m.secret_hash != nil {
+		fields = append(fields, oidcclient.FieldSecretHash)
+	}
+	if m.previous_secret_hash != nil {
+		fields = append(fields, oidcclient.FieldPreviousSecretHash)
+	}
+	if m.previous_secret_expires_at != nil {
+		fields = append(fields, oidcclient.FieldPreviousSecretExpiresAt)
+	}
+	if m.dev_demo != nil {
+		fields = append(fields, oidcclient.FieldDevDemo)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OIDCClientMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case oidcclient.FieldCreatedAt:
+		return m.CreatedAt()
+	case oidcclient.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case oidcclient.FieldName:
+		return m.Name()
+	case oidcclient.FieldNameFolded:
+		return m.NameFolded()
+	case oidcclient.FieldUnitID:
+		return m.UnitID()
+	case oidcclient.FieldUnitPath:
+		return m.UnitPath()
+	case oidcclient.FieldRedirectUris:
+		return m.RedirectUris()
+	case oidcclient.FieldPostLogoutRedirectUris:
+		return m.PostLogoutRedirectUris()
+	case oidcclient.FieldBackchannelLogoutURI:
+		return m.BackchannelLogoutURI()
+	case oidcclient.FieldScopes:
+		return m.Scopes()
+	case oidcclient.FieldPublic:
+		return m.Public()
+	case oidcclient.FieldDisabled:
+		return m.Disabled()
+	case oidcclient.FieldSecretHash:
+		return m.SecretHash()
+	case oidcclient.FieldPreviousSecretHash:
+		return m.PreviousSecretHash()
+	case oidcclient.FieldPreviousSecretExpiresAt:
+		return m.PreviousSecretExpiresAt()
+	case oidcclient.FieldDevDemo:
+		return m.DevDemo()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OIDCClientMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case oidcclient.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case oidcclient.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case oidcclient.FieldName:
+		return m.OldName(ctx)
+	case oidcclient.FieldNameFolded:
+		return m.OldNameFolded(ctx)
+	case oidcclient.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case oidcclient.FieldUnitPath:
+		return m.OldUnitPath(ctx)
+	case oidcclient.FieldRedirectUris:
+		return m.OldRedirectUris(ctx)
+	case oidcclient.FieldPostLogoutRedirectUris:
+		return m.OldPostLogoutRedirectUris(ctx)
+	case oidcclient.FieldBackchannelLogoutURI:
+		return m.OldBackchannelLogoutURI(ctx)
+	case oidcclient.FieldScopes:
+		return m.OldScopes(ctx)
+	case oidcclient.FieldPublic:
+		return m.OldPublic(ctx)
+	case oidcclient.FieldDisabled:
+		return m.OldDisabled(ctx)
+	case oidcclient.FieldSecretHash:
+		return m.OldSecretHash(ctx)
+	case oidcclient.FieldPreviousSecretHash:
+		return m.OldPreviousSecretHash(ctx)
+	case oidcclient.FieldPreviousSecretExpiresAt:
+		return m.OldPreviousSecretExpiresAt(ctx)
+	case oidcclient.FieldDevDemo:
+		return m.OldDevDemo(ctx)
+	}
+	return nil, fmt.Errorf("unknown OIDCClient field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCClientMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case oidcclient.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case oidcclient.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case oidcclient.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case oidcclient.FieldNameFolded:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameFolded(v)
+		return nil
+	case oidcclient.FieldUnitID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case oidcclient.FieldUnitPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitPath(v)
+		return nil
+	case oidcclient.FieldRedirectUris:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRedirectUris(v)
+		return nil
+	case oidcclient.FieldPostLogoutRedirectUris:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostLogoutRedirectUris(v)
+		return nil
+	case oidcclient.FieldBackchannelLogoutURI:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBackchannelLogoutURI(v)
+		return nil
+	case oidcclient.FieldScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopes(v)
+		return nil
+	case oidcclient.FieldPublic:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublic(v)
+		return nil
+	case oidcclient.FieldDisabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDisabled(v)
+		return nil
+	case oidcclient.FieldSecretHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecretHash(v)
+		return nil
+	case oidcclient.FieldPreviousSecretHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousSecretHash(v)
+		return nil
+	case oidcclient.FieldPreviousSecretExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousSecretExpiresAt(v)
+		return nil
+	case oidcclient.FieldDevDemo:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDevDemo(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCClient field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OIDCClientMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OIDCClientMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCClientMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown OIDCClient numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OIDCClientMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(oidcclient.FieldPostLogoutRedirectUris) {
+		fields = append(fields, oidcclient.FieldPostLogoutRedirectUris)
+	}
+	if m.FieldCleared(oidcclient.FieldBackchannelLogoutURI) {
+		fields = append(fields, oidcclient.FieldBackchannelLogoutURI)
+	}
+	if m.FieldCleared(oidcclient.FieldSecretHash) {
+		fields = append(fields, oidcclient.FieldSecretHash)
+	}
+	if m.FieldCleared(oidcclient.FieldPreviousSecretHash) {
+		fields = append(fields, oidcclient.FieldPreviousSecretHash)
+	}
+	if m.FieldCleared(oidcclient.FieldPreviousSecretExpiresAt) {
+		fields = append(fields, oidcclient.FieldPreviousSecretExpiresAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OIDCClientMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OIDCClientMutation) ClearField(name string) error {
+	switch name {
+	case oidcclient.FieldPostLogoutRedirectUris:
+		m.ClearPostLogoutRedirectUris()
+		return nil
+	case oidcclient.FieldBackchannelLogoutURI:
+		m.ClearBackchannelLogoutURI()
+		return nil
+	case oidcclient.FieldSecretHash:
+		m.ClearSecretHash()
+		return nil
+	case oidcclient.FieldPreviousSecretHash:
+		m.ClearPreviousSecretHash()
+		return nil
+	case oidcclient.FieldPreviousSecretExpiresAt:
+		m.ClearPreviousSecretExpiresAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCClient nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OIDCClientMutation) ResetField(name string) error {
+	switch name {
+	case oidcclient.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case oidcclient.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case oidcclient.FieldName:
+		m.ResetName()
+		return nil
+	case oidcclient.FieldNameFolded:
+		m.ResetNameFolded()
+		return nil
+	case oidcclient.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case oidcclient.FieldUnitPath:
+		m.ResetUnitPath()
+		return nil
+	case oidcclient.FieldRedirectUris:
+		m.ResetRedirectUris()
+		return nil
+	case oidcclient.FieldPostLogoutRedirectUris:
+		m.ResetPostLogoutRedirectUris()
+		return nil
+	case oidcclient.FieldBackchannelLogoutURI:
+		m.ResetBackchannelLogoutURI()
+		return nil
+	case oidcclient.FieldScopes:
+		m.ResetScopes()
+		return nil
+	case oidcclient.FieldPublic:
+		m.ResetPublic()
+		return nil
+	case oidcclient.FieldDisabled:
+		m.ResetDisabled()
+		return nil
+	case oidcclient.FieldSecretHash:
+		m.ResetSecretHash()
+		return nil
+	case oidcclient.FieldPreviousSecretHash:
+		m.ResetPreviousSecretHash()
+		return nil
+	case oidcclient.FieldPreviousSecretExpiresAt:
+		m.ResetPreviousSecretExpiresAt()
+		return nil
+	case oidcclient.FieldDevDemo:
+		m.ResetDevDemo()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCClient field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OIDCClientMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.unit != nil {
+		edges = append(edges, oidcclient.EdgeUnit)
+	}
+	if m.backchannel_deliveries != nil {
+		edges = append(edges, oidcclient.EdgeBackchannelDeliveries)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OIDCClientMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case oidcclient.EdgeUnit:
+		if id := m.unit; id != nil {
+			return []ent.Value{*id}
+		}
+	case oidcclient.EdgeBackchannelDeliveries:
+		ids := make([]ent.Value, 0, len(m.backchannel_deliveries))
+		for id := range m.backchannel_deliveries {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OIDCClientMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedbackchannel_deliveries != nil {
+		edges = append(edges, oidcclient.EdgeBackchannelDeliveries)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OIDCClientMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case oidcclient.EdgeBackchannelDeliveries:
+		ids := make([]ent.Value, 0, len(m.removedbackchannel_deliveries))
+		for id := range m.removedbackchannel_deliveries {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OIDCClientMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedunit {
+		edges = append(edges, oidcclient.EdgeUnit)
+	}
+	if m.clearedbackchannel_deliveries {
+		edges = append(edges, oidcclient.EdgeBackchannelDeliveries)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OIDCClientMutation) EdgeCleared(name string) bool {
+	switch name {
+	case oidcclient.EdgeUnit:
+		return m.clearedunit
+	case oidcclient.EdgeBackchannelDeliveries:
+		return m.clearedbackchannel_deliveries
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OIDCClientMutation) ClearEdge(name string) error {
+	switch name {
+	case oidcclient.EdgeUnit:
+		m.ClearUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCClient unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OIDCClientMutation) ResetEdge(name string) error {
+	switch name {
+	case oidcclient.EdgeUnit:
+		m.ResetUnit()
+		return nil
+	case oidcclient.EdgeBackchannelDeliveries:
+		m.ResetBackchannelDeliveries()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCClient edge %s", name)
+}
+
+// OIDCGrantMutation represents an operation that mutates the OIDCGrant nodes in the graph.
+type OIDCGrantMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *pulid.ID
+	created_at    *time.Time
+	updated_at    *time.Time
+	account_id    *pulid.ID
+	client_id     *pulid.ID
+	scopes        *[]string
+	appendscopes  []string
+	granted_at    *time.Time
+	last_used_at  *time.Time
+	revoked_at    *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*OIDCGrant, error)
+	predicates    []predicate.OIDCGrant
+}
+
+var _ ent.Mutation = (*OIDCGrantMutation)(nil)
+
+// oidcgrantOption allows management of the mutation configuration using functional options.
+type oidcgrantOption func(*OIDCGrantMutation)
+
+// newOIDCGrantMutation creates new mutation for the OIDCGrant entity.
+func newOIDCGrantMutation(c config, op Op, opts ...oidcgrantOption) *OIDCGrantMutation {
+	m := &OIDCGrantMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOIDCGrant,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOIDCGrantID sets the ID field of the mutation.
+func withOIDCGrantID(id pulid.ID) oidcgrantOption {
+	return func(m *OIDCGrantMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OIDCGrant
+		)
+		m.oldValue = func(ctx context.Context) (*OIDCGrant, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OIDCGrant.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOIDCGrant sets the old OIDCGrant of the mutation.
+func withOIDCGrant(node *OIDCGrant) oidcgrantOption {
+	return func(m *OIDCGrantMutation) {
+		m.oldValue = func(context.Context) (*OIDCGrant, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OIDCGrantMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OIDCGrantMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OIDCGrant entities.
+func (m *OIDCGrantMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OIDCGrantMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OIDCGrantMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OIDCGrant.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OIDCGrantMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OIDCGrantMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OIDCGrant entity.
+// If the OIDCGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCGrantMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OIDCGrantMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OIDCGrantMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OIDCGrantMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the OIDCGrant entity.
+// If the OIDCGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCGrantMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OIDCGrantMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *OIDCGrantMutation) SetAccountID(pu pulid.ID) {
+	m.account_id = &pu
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *OIDCGrantMutation) AccountID() (r pulid.ID, exists bool) {
+	v := m.account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the OIDCGrant entity.
+// If the OIDCGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCGrantMutation) OldAccountID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *OIDCGrantMutation) ResetAccountID() {
+	m.account_id = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *OIDCGrantMutation) SetClientID(pu pulid.ID) {
+	m.client_id = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *OIDCGrantMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the OIDCGrant entity.
+// If the OIDCGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCGrantMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *OIDCGrantMutation) ResetClientID() {
+	m.client_id = nil
+}
+
+// SetScopes sets the "scopes" field.
+func (m *OIDCGrantMutation) SetScopes(s []string) {
+	m.scopes = &s
+	m.appendscopes = nil
+}
+
+// Scopes returns the value of the "scopes" field in the mutation.
+func (m *OIDCGrantMutation) Scopes() (r []string, exists bool) {
+	v := m.scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopes returns the old "scopes" field's value of the OIDCGrant entity.
+// If the OIDCGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCGrantMutation) OldScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopes: %w", err)
+	}
+	return oldValue.Scopes, nil
+}
+
+// AppendScopes adds s to the "scopes" field.
+func (m *OIDCGrantMutation) AppendScopes(s []string) {
+	m.appendscopes = append(m.appendscopes, s...)
+}
+
+// AppendedScopes returns the list of values that were appended to the "scopes" field in this mutation.
+func (m *OIDCGrantMutation) AppendedScopes() ([]string, bool) {
+	if len(m.appendscopes) == 0 {
+		return nil, false
+	}
+	return m.appendscopes, true
+}
+
+// ResetScopes resets all changes to the "scopes" field.
+func (m *OIDCGrantMutation) ResetScopes() {
+	m.scopes = nil
+	m.appendscopes = nil
+}
+
+// SetGrantedAt sets the "granted_at" field.
+func (m *OIDCGrantMutation) SetGrantedAt(t time.Time) {
+	m.granted_at = &t
+}
+
+// GrantedAt returns the value of the "granted_at" field in the mutation.
+func (m *OIDCGrantMutation) GrantedAt() (r time.Time, exists bool) {
+	v := m.granted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrantedAt returns the old "granted_at" field's value of the OIDCGrant entity.
+// If the OIDCGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCGrantMutation) OldGrantedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrantedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrantedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrantedAt: %w", err)
+	}
+	return oldValue.GrantedAt, nil
+}
+
+// ResetGrantedAt resets all changes to the "granted_at" field.
+func (m *OIDCGrantMutation) ResetGrantedAt() {
+	m.granted_at = nil
+}
+
+// SetLastUsedAt sets the "last_used_at" field.
+func (m *OIDCGrantMutation) SetLastUsedAt(t time.Time) {
+	m.last_used_at = &t
+}
+
+// LastUsedAt returns the value of the "last_used_at" field in the mutation.
+func (m *OIDCGrantMutation) LastUsedAt() (r time.Time, exists bool) {
+	v := m.last_used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastUsedAt returns the old "last_used_at" field's value of the OIDCGrant entity.
+// If the OIDCGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCGrantMutation) OldLastUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastUsedAt: %w", err)
+	}
+	return oldValue.LastUsedAt, nil
+}
+
+// ClearLastUsedAt clears the value of the "last_used_at" field.
+func (m *OIDCGrantMutation) ClearLastUsedAt() {
+	m.last_used_at = nil
+	m.clearedFields[oidcgrant.FieldLastUsedAt] = struct{}{}
+}
+
+// LastUsedAtCleared returns if the "last_used_at" field was cleared in this mutation.
+func (m *OIDCGrantMutation) LastUsedAtCleared() bool {
+	_, ok := m.clearedFields[oidcgrant.FieldLastUsedAt]
+	return ok
+}
+
+// ResetLastUsedAt resets all changes to the "last_used_at" field.
+func (m *OIDCGrantMutation) ResetLastUsedAt() {
+	m.last_used_at = nil
+	delete(m.clearedFields, oidcgrant.FieldLastUsedAt)
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *OIDCGrantMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *OIDCGrantMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the OIDCGrant entity.
+// If the OIDCGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCGrantMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *OIDCGrantMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[oidcgrant.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *OIDCGrantMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[oidcgrant.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *OIDCGrantMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, oidcgrant.FieldRevokedAt)
+}
+
+// Where appends a list predicates to the OIDCGrantMutation builder.
+func (m *OIDCGrantMutation) Where(ps ...predicate.OIDCGrant) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OIDCGrantMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OIDCGrantMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OIDCGrant, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OIDCGrantMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OIDCGrantMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OIDCGrant).
+func (m *OIDCGrantMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OIDCGrantMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, oidcgrant.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, oidcgrant.FieldUpdatedAt)
+	}
+	if m.account_id != nil {
+		fields = append(fields, oidcgrant.FieldAccountID)
+	}
+	if m.client_id != nil {
+		fields = append(fields, oidcgrant.FieldClientID)
+	}
+	if m.scopes != nil {
+		fields = append(fields, oidcgrant.FieldScopes)
+	}
+	if m.granted_at != nil {
+		fields = append(fields, oidcgrant.FieldGrantedAt)
+	}
+	if m.last_used_at != nil {
+		fields = append(fields, oidcgrant.FieldLastUsedAt)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, oidcgrant.FieldRevokedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OIDCGrantMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case oidcgrant.FieldCreatedAt:
+		return m.CreatedAt()
+	case oidcgrant.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case oidcgrant.FieldAccountID:
+		return m.AccountID()
+	case oidcgrant.FieldClientID:
+		return m.ClientID()
+	case oidcgrant.FieldScopes:
+		return m.Scopes()
+	case oidcgrant.FieldGrantedAt:
+		return m.GrantedAt()
+	case oidcgrant.FieldLastUsedAt:
+		return m.LastUsedAt()
+	case oidcgrant.FieldRevokedAt:
+		return m.RevokedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OIDCGrantMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case oidcgrant.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case oidcgrant.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case oidcgrant.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case oidcgrant.FieldClientID:
+		return m.OldClientID(ctx)
+	case oidcgrant.FieldScopes:
+		return m.OldScopes(ctx)
+	case oidcgrant.FieldGrantedAt:
+		return m.OldGrantedAt(ctx)
+	case oidcgrant.FieldLastUsedAt:
+		return m.OldLastUsedAt(ctx)
+	case oidcgrant.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown OIDCGrant field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCGrantMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case oidcgrant.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case oidcgrant.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case oidcgrant.FieldAccountID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case oidcgrant.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case oidcgrant.FieldScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopes(v)
+		return nil
+	case oidcgrant.FieldGrantedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrantedAt(v)
+		return nil
+	case oidcgrant.FieldLastUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastUsedAt(v)
+		return nil
+	case oidcgrant.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCGrant field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OIDCGrantMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OIDCGrantMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCGrantMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown OIDCGrant numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OIDCGrantMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(oidcgrant.FieldLastUsedAt) {
+		fields = append(fields, oidcgrant.FieldLastUsedAt)
+	}
+	if m.FieldCleared(oidcgrant.FieldRevokedAt) {
+		fields = append(fields, oidcgrant.FieldRevokedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OIDCGrantMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OIDCGrantMutation) ClearField(name string) error {
+	switch name {
+	case oidcgrant.FieldLastUsedAt:
+		m.ClearLastUsedAt()
+		return nil
+	case oidcgrant.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCGrant nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OIDCGrantMutation) ResetField(name string) error {
+	switch name {
+	case oidcgrant.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case oidcgrant.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case oidcgrant.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case oidcgrant.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case oidcgrant.FieldScopes:
+		m.ResetScopes()
+		return nil
+	case oidcgrant.FieldGrantedAt:
+		m.ResetGrantedAt()
+		return nil
+	case oidcgrant.FieldLastUsedAt:
+		m.ResetLastUsedAt()
+		return nil
+	case oidcgrant.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCGrant field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OIDCGrantMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OIDCGrantMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OIDCGrantMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OIDCGrantMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OIDCGrantMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OIDCGrantMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OIDCGrantMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OIDCGrant unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OIDCGrantMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OIDCGrant edge %s", name)
+}
+
+// OIDCRequestMutation represents an operation that mutates the OIDCRequest nodes in the graph.
+type OIDCRequestMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *pulid.ID
+	created_at       *time.Time
+	updated_at       *time.Time
+	client_id        *pulid.ID
+	redirect_uri     *string
+	scopes           *[]string
+	appendscopes     []string
+	state            *string
+	nonce            *string
+	response_mode    *string
+	code_challenge   *string
+	prompt           *[]string
+	appendprompt     []string
+	max_age          *int
+	addmax_age       *int
+	ui_locales       *[]string
+	appendui_locales []string
+	login_hint       *string
+	hint_subject     *string
+	expires_at       *time.Time
+	account_id       *pulid.ID
+	session_id       *pulid.ID
+	auth_time        *time.Time
+	amr              *[]string
+	appendamr        []string
+	acr              *string
+	done_at          *time.Time
+	denied_at        *time.Time
+	code_hash        *string
+	code_issued_at   *time.Time
+	code_used_at     *time.Time
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*OIDCRequest, error)
+	predicates       []predicate.OIDCRequest
+}
+
+var _ ent.Mutation = (*OIDCRequestMutation)(nil)
+
+// oidcrequestOption allows management of the mutation configuration using functional options.
+type oidcrequestOption func(*OIDCRequestMutation)
+
+// newOIDCRequestMutation creates new mutation for the OIDCRequest entity.
+func newOIDCRequestMutation(c config, op Op, opts ...oidcrequestOption) *OIDCRequestMutation {
+	m := &OIDCRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOIDCRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOIDCRequestID sets the ID field of the mutation.
+func withOIDCRequestID(id pulid.ID) oidcrequestOption {
+	return func(m *OIDCRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OIDCRequest
+		)
+		m.oldValue = func(ctx context.Context) (*OIDCRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OIDCRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOIDCRequest sets the old OIDCRequest of the mutation.
+func withOIDCRequest(node *OIDCRequest) oidcrequestOption {
+	return func(m *OIDCRequestMutation) {
+		m.oldValue = func(context.Context) (*OIDCRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OIDCRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OIDCRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OIDCRequest entities.
+func (m *OIDCRequestMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OIDCRequestMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OIDCRequestMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OIDCRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OIDCRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OIDCRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OIDCRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OIDCRequestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OIDCRequestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OIDCRequestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *OIDCRequestMutation) SetClientID(pu pulid.ID) {
+	m.client_id = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *OIDCRequestMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *OIDCRequestMutation) ResetClientID() {
+	m.client_id = nil
+}
+
+// SetRedirectURI sets the "redirect_uri" field.
+func (m *OIDCRequestMutation) SetRedirectURI(s string) {
+	m.redirect_uri = &s
+}
+
+// RedirectURI returns the value of the "redirect_uri" field in the mutation.
+func (m *OIDCRequestMutation) RedirectURI() (r string, exists bool) {
+	v := m.redirect_uri
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRedirectURI returns the old "redirect_uri" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldRedirectURI(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRedirectURI is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRedirectURI requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRedirectURI: %w", err)
+	}
+	return oldValue.RedirectURI, nil
+}
+
+// ResetRedirectURI resets all changes to the "redirect_uri" field.
+func (m *OIDCRequestMutation) ResetRedirectURI() {
+	m.redirect_uri = nil
+}
+
+// SetScopes sets the "scopes" field.
+func (m *OIDCRequestMutation) SetScopes(s []string) {
+	m.scopes = &s
+	m.appendscopes = nil
+}
+
+// Scopes returns the value of the "scopes" field in the mutation.
+func (m *OIDCRequestMutation) Scopes() (r []string, exists bool) {
+	v := m.scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopes returns the old "scopes" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopes: %w", err)
+	}
+	return oldValue.Scopes, nil
+}
+
+// AppendScopes adds s to the "scopes" field.
+func (m *OIDCRequestMutation) AppendScopes(s []string) {
+	m.appendscopes = append(m.appendscopes, s...)
+}
+
+// AppendedScopes returns the list of values that were appended to the "scopes" field in this mutation.
+func (m *OIDCRequestMutation) AppendedScopes() ([]string, bool) {
+	if len(m.appendscopes) == 0 {
+		return nil, false
+	}
+	return m.appendscopes, true
+}
+
+// ResetScopes resets all changes to the "scopes" field.
+func (m *OIDCRequestMutation) ResetScopes() {
+	m.scopes = nil
+	m.appendscopes = nil
+}
+
+// SetState sets the "state" field.
+func (m *OIDCRequestMutation) SetState(s string) {
+	m.state = &s
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *OIDCRequestMutation) State() (r string, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldState(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ClearState clears the value of the "state" field.
+func (m *OIDCRequestMutation) ClearState() {
+	m.state = nil
+	m.clearedFields[oidcrequest.FieldState] = struct{}{}
+}
+
+// StateCleared returns if the "state" field was cleared in this mutation.
+func (m *OIDCRequestMutation) StateCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldState]
+	return ok
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *OIDCRequestMutation) ResetState() {
+	m.state = nil
+	delete(m.clearedFields, oidcrequest.FieldState)
+}
+
+// SetNonce sets the "nonce" field.
+func (m *OIDCRequestMutation) SetNonce(s string) {
+	m.nonce = &s
+}
+
+// Nonce returns the value of the "nonce" field in the mutation.
+func (m *OIDCRequestMutation) Nonce() (r string, exists bool) {
+	v := m.nonce
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNonce returns the old "nonce" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldNonce(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNonce is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNonce requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNonce: %w", err)
+	}
+	return oldValue.Nonce, nil
+}
+
+// ClearNonce clears the value of the "nonce" field.
+func (m *OIDCRequestMutation) ClearNonce() {
+	m.nonce = nil
+	m.clearedFields[oidcrequest.FieldNonce] = struct{}{}
+}
+
+// NonceCleared returns if the "nonce" field was cleared in this mutation.
+func (m *OIDCRequestMutation) NonceCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldNonce]
+	return ok
+}
+
+// ResetNonce resets all changes to the "nonce" field.
+func (m *OIDCRequestMutation) ResetNonce() {
+	m.nonce = nil
+	delete(m.clearedFields, oidcrequest.FieldNonce)
+}
+
+// SetResponseMode sets the "response_mode" field.
+func (m *OIDCRequestMutation) SetResponseMode(s string) {
+	m.response_mode = &s
+}
+
+// ResponseMode returns the value of the "response_mode" field in the mutation.
+func (m *OIDCRequestMutation) ResponseMode() (r string, exists bool) {
+	v := m.response_mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponseMode returns the old "response_mode" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldResponseMode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponseMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponseMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponseMode: %w", err)
+	}
+	return oldValue.ResponseMode, nil
+}
+
+// ClearResponseMode clears the value of the "response_mode" field.
+func (m *OIDCRequestMutation) ClearResponseMode() {
+	m.response_mode = nil
+	m.clearedFields[oidcrequest.FieldResponseMode] = struct{}{}
+}
+
+// ResponseModeCleared returns if the "response_mode" field was cleared in this mutation.
+func (m *OIDCRequestMutation) ResponseModeCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldResponseMode]
+	return ok
+}
+
+// ResetResponseMode resets all changes to the "response_mode" field.
+func (m *OIDCRequestMutation) ResetResponseMode() {
+	m.response_mode = nil
+	delete(m.clearedFields, oidcrequest.FieldResponseMode)
+}
+
+// SetCodeChallenge sets the "code_challenge" field.
+func (m *OIDCRequestMutation) SetCodeChallenge(s string) {
+	m.code_challenge = &s
+}
+
+// CodeChallenge returns the value of the "code_challenge" field in the mutation.
+func (m *OIDCRequestMutation) CodeChallenge() (r string, exists bool) {
+	v := m.code_challenge
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeChallenge returns the old "code_challenge" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldCodeChallenge(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeChallenge is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeChallenge requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeChallenge: %w", err)
+	}
+	return oldValue.CodeChallenge, nil
+}
+
+// ResetCodeChallenge resets all changes to the "code_challenge" field.
+func (m *OIDCRequestMutation) ResetCodeChallenge() {
+	m.code_challenge = nil
+}
+
+// SetPrompt sets the "prompt" field.
+func (m *OIDCRequestMutation) SetPrompt(s []string) {
+	m.prompt = &s
+	m.appendprompt = nil
+}
+
+// Prompt returns the value of the "prompt" field in the mutation.
+func (m *OIDCRequestMutation) Prompt() (r []string, exists bool) {
+	v := m.prompt
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrompt returns the old "prompt" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldPrompt(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrompt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrompt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrompt: %w", err)
+	}
+	return oldValue.Prompt, nil
+}
+
+// AppendPrompt adds s to the "prompt" field.
+func (m *OIDCRequestMutation) AppendPrompt(s []string) {
+	m.appendprompt = append(m.appendprompt, s...)
+}
+
+// AppendedPrompt returns the list of values that were appended to the "prompt" field in this mutation.
+func (m *OIDCRequestMutation) AppendedPrompt() ([]string, bool) {
+	if len(m.appendprompt) == 0 {
+		return nil, false
+	}
+	return m.appendprompt, true
+}
+
+// ClearPrompt clears the value of the "prompt" field.
+func (m *OIDCRequestMutation) ClearPrompt() {
+	m.prompt = nil
+	m.appendprompt = nil
+	m.clearedFields[oidcrequest.FieldPrompt] = struct{}{}
+}
+
+// PromptCleared returns if the "prompt" field was cleared in this mutation.
+func (m *OIDCRequestMutation) PromptCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldPrompt]
+	return ok
+}
+
+// ResetPrompt resets all changes to the "prompt" field.
+func (m *OIDCRequestMutation) ResetPrompt() {
+	m.prompt = nil
+	m.appendprompt = nil
+	delete(m.clearedFields, oidcrequest.FieldPrompt)
+}
+
+// SetMaxAge sets the "max_age" field.
+func (m *OIDCRequestMutation) SetMaxAge(i int) {
+	m.max_age = &i
+	m.addmax_age = nil
+}
+
+// MaxAge returns the value of the "max_age" field in the mutation.
+func (m *OIDCRequestMutation) MaxAge() (r int, exists bool) {
+	v := m.max_age
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxAge returns the old "max_age" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldMaxAge(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxAge is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxAge requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxAge: %w", err)
+	}
+	return oldValue.MaxAge, nil
+}
+
+// AddMaxAge adds i to the "max_age" field.
+func (m *OIDCRequestMutation) AddMaxAge(i int) {
+	if m.addmax_age != nil {
+		*m.addmax_age += i
+	} else {
+		m.addmax_age = &i
+	}
+}
+
+// AddedMaxAge returns the value that was added to the "max_age" field in this mutation.
+func (m *OIDCRequestMutation) AddedMaxAge() (r int, exists bool) {
+	v := m.addmax_age
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMaxAge clears the value of the "max_age" field.
+func (m *OIDCRequestMutation) ClearMaxAge() {
+	m.max_age = nil
+	m.addmax_age = nil
+	m.clearedFields[oidcrequest.FieldMaxAge] = struct{}{}
+}
+
+// MaxAgeCleared returns if the "max_age" field was cleared in this mutation.
+func (m *OIDCRequestMutation) MaxAgeCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldMaxAge]
+	return ok
+}
+
+// ResetMaxAge resets all changes to the "max_age" field.
+func (m *OIDCRequestMutation) ResetMaxAge() {
+	m.max_age = nil
+	m.addmax_age = nil
+	delete(m.clearedFields, oidcrequest.FieldMaxAge)
+}
+
+// SetUILocales sets the "ui_locales" field.
+func (m *OIDCRequestMutation) SetUILocales(s []string) {
+	m.ui_locales = &s
+	m.appendui_locales = nil
+}
+
+// UILocales returns the value of the "ui_locales" field in the mutation.
+func (m *OIDCRequestMutation) UILocales() (r []string, exists bool) {
+	v := m.ui_locales
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUILocales returns the old "ui_locales" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldUILocales(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUILocales is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUILocales requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUILocales: %w", err)
+	}
+	return oldValue.UILocales, nil
+}
+
+// AppendUILocales adds s to the "ui_locales" field.
+func (m *OIDCRequestMutation) AppendUILocales(s []string) {
+	m.appendui_locales = append(m.appendui_locales, s...)
+}
+
+// AppendedUILocales returns the list of values that were appended to the "ui_locales" field in this mutation.
+func (m *OIDCRequestMutation) AppendedUILocales() ([]string, bool) {
+	if len(m.appendui_locales) == 0 {
+		return nil, false
+	}
+	return m.appendui_locales, true
+}
+
+// ClearUILocales clears the value of the "ui_locales" field.
+func (m *OIDCRequestMutation) ClearUILocales() {
+	m.ui_locales = nil
+	m.appendui_locales = nil
+	m.clearedFields[oidcrequest.FieldUILocales] = struct{}{}
+}
+
+// UILocalesCleared returns if the "ui_locales" field was cleared in this mutation.
+func (m *OIDCRequestMutation) UILocalesCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldUILocales]
+	return ok
+}
+
+// ResetUILocales resets all changes to the "ui_locales" field.
+func (m *OIDCRequestMutation) ResetUILocales() {
+	m.ui_locales = nil
+	m.appendui_locales = nil
+	delete(m.clearedFields, oidcrequest.FieldUILocales)
+}
+
+// SetLoginHint sets the "login_hint" field.
+func (m *OIDCRequestMutation) SetLoginHint(s string) {
+	m.login_hint = &s
+}
+
+// LoginHint returns the value of the "login_hint" field in the mutation.
+func (m *OIDCRequestMutation) LoginHint() (r string, exists bool) {
+	v := m.login_hint
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLoginHint returns the old "login_hint" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldLoginHint(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLoginHint is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLoginHint requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLoginHint: %w", err)
+	}
+	return oldValue.LoginHint, nil
+}
+
+// ClearLoginHint clears the value of the "login_hint" field.
+func (m *OIDCRequestMutation) ClearLoginHint() {
+	m.login_hint = nil
+	m.clearedFields[oidcrequest.FieldLoginHint] = struct{}{}
+}
+
+// LoginHintCleared returns if the "login_hint" field was cleared in this mutation.
+func (m *OIDCRequestMutation) LoginHintCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldLoginHint]
+	return ok
+}
+
+// ResetLoginHint resets all changes to the "login_hint" field.
+func (m *OIDCRequestMutation) ResetLoginHint() {
+	m.login_hint = nil
+	delete(m.clearedFields, oidcrequest.FieldLoginHint)
+}
+
+// SetHintSubject sets the "hint_subject" field.
+func (m *OIDCRequestMutation) SetHintSubject(s string) {
+	m.hint_subject = &s
+}
+
+// HintSubject returns the value of the "hint_subject" field in the mutation.
+func (m *OIDCRequestMutation) HintSubject() (r string, exists bool) {
+	v := m.hint_subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHintSubject returns the old "hint_subject" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldHintSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHintSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHintSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHintSubject: %w", err)
+	}
+	return oldValue.HintSubject, nil
+}
+
+// ClearHintSubject clears the value of the "hint_subject" field.
+func (m *OIDCRequestMutation) ClearHintSubject() {
+	m.hint_subject = nil
+	m.clearedFields[oidcrequest.FieldHintSubject] = struct{}{}
+}
+
+// HintSubjectCleared returns if the "hint_subject" field was cleared in this mutation.
+func (m *OIDCRequestMutation) HintSubjectCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldHintSubject]
+	return ok
+}
+
+// ResetHintSubject resets all changes to the "hint_subject" field.
+func (m *OIDCRequestMutation) ResetHintSubject() {
+	m.hint_subject = nil
+	delete(m.clearedFields, oidcrequest.FieldHintSubject)
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *OIDCRequestMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *OIDCRequestMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *OIDCRequestMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *OIDCRequestMutation) SetAccountID(pu pulid.ID) {
+	m.account_id = &pu
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *OIDCRequestMutation) AccountID() (r pulid.ID, exists bool) {
+	v := m.account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldAccountID(ctx context.Context) (v *pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ClearAccountID clears the value of the "account_id" field.
+func (m *OIDCRequestMutation) ClearAccountID() {
+	m.account_id = nil
+	m.clearedFields[oidcrequest.FieldAccountID] = struct{}{}
+}
+
+// AccountIDCleared returns if the "account_id" field was cleared in this mutation.
+func (m *OIDCRequestMutation) AccountIDCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldAccountID]
+	return ok
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *OIDCRequestMutation) ResetAccountID() {
+	m.account_id = nil
+	delete(m.clearedFields, oidcrequest.FieldAccountID)
+}
+
+// SetSessionID sets the "session_id" field.
+func (m *OIDCRequestMutation) SetSessionID(pu pulid.ID) {
+	m.session_id = &pu
+}
+
+// SessionID returns the value of the "session_id" field in the mutation.
+func (m *OIDCRequestMutation) SessionID() (r pulid.ID, exists bool) {
+	v := m.session_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSessionID returns the old "session_id" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldSessionID(ctx context.Context) (v *pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSessionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSessionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSessionID: %w", err)
+	}
+	return oldValue.SessionID, nil
+}
+
+// ClearSessionID clears the value of the "session_id" field.
+func (m *OIDCRequestMutation) ClearSessionID() {
+	m.session_id = nil
+	m.clearedFields[oidcrequest.FieldSessionID] = struct{}{}
+}
+
+// SessionIDCleared returns if the "session_id" field was cleared in this mutation.
+func (m *OIDCRequestMutation) SessionIDCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldSessionID]
+	return ok
+}
+
+// ResetSessionID resets all changes to the "session_id" field.
+func (m *OIDCRequestMutation) ResetSessionID() {
+	m.session_id = nil
+	delete(m.clearedFields, oidcrequest.FieldSessionID)
+}
+
+// SetAuthTime sets the "auth_time" field.
+func (m *OIDCRequestMutation) SetAuthTime(t time.Time) {
+	m.auth_time = &t
+}
+
+// AuthTime returns the value of the "auth_time" field in the mutation.
+func (m *OIDCRequestMutation) AuthTime() (r time.Time, exists bool) {
+	v := m.auth_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthTime returns the old "auth_time" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldAuthTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthTime: %w", err)
+	}
+	return oldValue.AuthTime, nil
+}
+
+// ClearAuthTime clears the value of the "auth_time" field.
+func (m *OIDCRequestMutation) ClearAuthTime() {
+	m.auth_time = nil
+	m.clearedFields[oidcrequest.FieldAuthTime] = struct{}{}
+}
+
+// AuthTimeCleared returns if the "auth_time" field was cleared in this mutation.
+func (m *OIDCRequestMutation) AuthTimeCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldAuthTime]
+	return ok
+}
+
+// ResetAuthTime resets all changes to the "auth_time" field.
+func (m *OIDCRequestMutation) ResetAuthTime() {
+	m.auth_time = nil
+	delete(m.clearedFields, oidcrequest.FieldAuthTime)
+}
+
+// SetAmr sets the "amr" field.
+func (m *OIDCRequestMutation) SetAmr(s []string) {
+	m.amr = &s
+	m.appendamr = nil
+}
+
+// Amr returns the value of the "amr" field in the mutation.
+func (m *OIDCRequestMutation) Amr() (r []string, exists bool) {
+	v := m.amr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmr returns the old "amr" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldAmr(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmr: %w", err)
+	}
+	return oldValue.Amr, nil
+}
+
+// AppendAmr adds s to the "amr" field.
+func (m *OIDCRequestMutation) AppendAmr(s []string) {
+	m.appendamr = append(m.appendamr, s...)
+}
+
+// AppendedAmr returns the list of values that were appended to the "amr" field in this mutation.
+func (m *OIDCRequestMutation) AppendedAmr() ([]string, bool) {
+	if len(m.appendamr) == 0 {
+		return nil, false
+	}
+	return m.appendamr, true
+}
+
+// ClearAmr clears the value of the "amr" field.
+func (m *OIDCRequestMutation) ClearAmr() {
+	m.amr = nil
+	m.appendamr = nil
+	m.clearedFields[oidcrequest.FieldAmr] = struct{}{}
+}
+
+// AmrCleared returns if the "amr" field was cleared in this mutation.
+func (m *OIDCRequestMutation) AmrCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldAmr]
+	return ok
+}
+
+// ResetAmr resets all changes to the "amr" field.
+func (m *OIDCRequestMutation) ResetAmr() {
+	m.amr = nil
+	m.appendamr = nil
+	delete(m.clearedFields, oidcrequest.FieldAmr)
+}
+
+// SetAcr sets the "acr" field.
+func (m *OIDCRequestMutation) SetAcr(s string) {
+	m.acr = &s
+}
+
+// Acr returns the value of the "acr" field in the mutation.
+func (m *OIDCRequestMutation) Acr() (r string, exists bool) {
+	v := m.acr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcr returns the old "acr" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldAcr(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcr: %w", err)
+	}
+	return oldValue.Acr, nil
+}
+
+// ClearAcr clears the value of the "acr" field.
+func (m *OIDCRequestMutation) ClearAcr() {
+	m.acr = nil
+	m.clearedFields[oidcrequest.FieldAcr] = struct{}{}
+}
+
+// AcrCleared returns if the "acr" field was cleared in this mutation.
+func (m *OIDCRequestMutation) AcrCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldAcr]
+	return ok
+}
+
+// ResetAcr resets all changes to the "acr" field.
+func (m *OIDCRequestMutation) ResetAcr() {
+	m.acr = nil
+	delete(m.clearedFields, oidcrequest.FieldAcr)
+}
+
+// SetDoneAt sets the "done_at" field.
+func (m *OIDCRequestMutation) SetDoneAt(t time.Time) {
+	m.done_at = &t
+}
+
+// DoneAt returns the value of the "done_at" field in the mutation.
+func (m *OIDCRequestMutation) DoneAt() (r time.Time, exists bool) {
+	v := m.done_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDoneAt returns the old "done_at" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldDoneAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDoneAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDoneAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDoneAt: %w", err)
+	}
+	return oldValue.DoneAt, nil
+}
+
+// ClearDoneAt clears the value of the "done_at" field.
+func (m *OIDCRequestMutation) ClearDoneAt() {
+	m.done_at = nil
+	m.clearedFields[oidcrequest.FieldDoneAt] = struct{}{}
+}
+
+// DoneAtCleared returns if the "done_at" field was cleared in this mutation.
+func (m *OIDCRequestMutation) DoneAtCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldDoneAt]
+	return ok
+}
+
+// ResetDoneAt resets all changes to the "done_at" field.
+func (m *OIDCRequestMutation) ResetDoneAt() {
+	m.done_at = nil
+	delete(m.clearedFields, oidcrequest.FieldDoneAt)
+}
+
+// SetDeniedAt sets the "denied_at" field.
+func (m *OIDCRequestMutation) SetDeniedAt(t time.Time) {
+	m.denied_at = &t
+}
+
+// DeniedAt returns the value of the "denied_at" field in the mutation.
+func (m *OIDCRequestMutation) DeniedAt() (r time.Time, exists bool) {
+	v := m.denied_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeniedAt returns the old "denied_at" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldDeniedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeniedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeniedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeniedAt: %w", err)
+	}
+	return oldValue.DeniedAt, nil
+}
+
+// ClearDeniedAt clears the value of the "denied_at" field.
+func (m *OIDCRequestMutation) ClearDeniedAt() {
+	m.denied_at = nil
+	m.clearedFields[oidcrequest.FieldDeniedAt] = struct{}{}
+}
+
+// DeniedAtCleared returns if the "denied_at" field was cleared in this mutation.
+func (m *OIDCRequestMutation) DeniedAtCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldDeniedAt]
+	return ok
+}
+
+// ResetDeniedAt resets all changes to the "denied_at" field.
+func (m *OIDCRequestMutation) ResetDeniedAt() {
+	m.denied_at = nil
+	delete(m.clearedFields, oidcrequest.FieldDeniedAt)
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *OIDCRequestMutation) SetCodeHash(s string) {
+	m.code_hash = &s
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *OIDCRequestMutation) CodeHash() (r string, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldCodeHash(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ClearCodeHash clears the value of the "code_hash" field.
+func (m *OIDCRequestMutation) ClearCodeHash() {
+	m.code_hash = nil
+	m.clearedFields[oidcrequest.FieldCodeHash] = struct{}{}
+}
+
+// CodeHashCleared returns if the "code_hash" field was cleared in this mutation.
+func (m *OIDCRequestMutation) CodeHashCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldCodeHash]
+	return ok
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *OIDCRequestMutation) ResetCodeHash() {
+	m.code_hash = nil
+	delete(m.clearedFields, oidcrequest.FieldCodeHash)
+}
+
+// SetCodeIssuedAt sets the "code_issued_at" field.
+func (m *OIDCRequestMutation) SetCodeIssuedAt(t time.Time) {
+	m.code_issued_at = &t
+}
+
+// CodeIssuedAt returns the value of the "code_issued_at" field in the mutation.
+func (m *OIDCRequestMutation) CodeIssuedAt() (r time.Time, exists bool) {
+	v := m.code_issued_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeIssuedAt returns the old "code_issued_at" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldCodeIssuedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeIssuedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeIssuedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeIssuedAt: %w", err)
+	}
+	return oldValue.CodeIssuedAt, nil
+}
+
+// ClearCodeIssuedAt clears the value of the "code_issued_at" field.
+func (m *OIDCRequestMutation) ClearCodeIssuedAt() {
+	m.code_issued_at = nil
+	m.clearedFields[oidcrequest.FieldCodeIssuedAt] = struct{}{}
+}
+
+// CodeIssuedAtCleared returns if the "code_issued_at" field was cleared in this mutation.
+func (m *OIDCRequestMutation) CodeIssuedAtCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldCodeIssuedAt]
+	return ok
+}
+
+// ResetCodeIssuedAt resets all changes to the "code_issued_at" field.
+func (m *OIDCRequestMutation) ResetCodeIssuedAt() {
+	m.code_issued_at = nil
+	delete(m.clearedFields, oidcrequest.FieldCodeIssuedAt)
+}
+
+// SetCodeUsedAt sets the "code_used_at" field.
+func (m *OIDCRequestMutation) SetCodeUsedAt(t time.Time) {
+	m.code_used_at = &t
+}
+
+// CodeUsedAt returns the value of the "code_used_at" field in the mutation.
+func (m *OIDCRequestMutation) CodeUsedAt() (r time.Time, exists bool) {
+	v := m.code_used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeUsedAt returns the old "code_used_at" field's value of the OIDCRequest entity.
+// If the OIDCRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCRequestMutation) OldCodeUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeUsedAt: %w", err)
+	}
+	return oldValue.CodeUsedAt, nil
+}
+
+// ClearCodeUsedAt clears the value of the "code_used_at" field.
+func (m *OIDCRequestMutation) ClearCodeUsedAt() {
+	m.code_used_at = nil
+	m.clearedFields[oidcrequest.FieldCodeUsedAt] = struct{}{}
+}
+
+// CodeUsedAtCleared returns if the "code_used_at" field was cleared in this mutation.
+func (m *OIDCRequestMutation) CodeUsedAtCleared() bool {
+	_, ok := m.clearedFields[oidcrequest.FieldCodeUsedAt]
+	return ok
+}
+
+// ResetCodeUsedAt resets all changes to the "code_used_at" field.
+func (m *OIDCRequestMutation) ResetCodeUsedAt() {
+	m.code_used_at = nil
+	delete(m.clearedFields, oidcrequest.FieldCodeUsedAt)
+}
+
+// Where appends a list predicates to the OIDCRequestMutation builder.
+func (m *OIDCRequestMutation) Where(ps ...predicate.OIDCRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OIDCRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OIDCRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OIDCRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OIDCRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OIDCRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OIDCRequest).
+func (m *OIDCRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OIDCRequestMutation) Fields() []string {
+	fields := make([]string, 0, 25)
+	if m.created_at != nil {
+		fields = append(fields, oidcrequest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, oidcrequest.FieldUpdatedAt)
+	}
+	if m.client_id != nil {
+		fields = append(fields, oidcrequest.FieldClientID)
+	}
+	if m.redirect_uri != nil {
+		fields = append(fields, oidcrequest.FieldRedirectURI)
+	}
+	if m.scopes != nil {
+		fields = append(fields, oidcrequest.FieldScopes)
+	}
+	if m.state != nil {
+		fields = append(fields, oidcrequest.FieldState)
+	}
+	if m.nonce != nil {
+		fields = append(fields, oidcrequest.FieldNonce)
+	}
+	if m.response_mode != nil {
+		fields = append(fields, oidcrequest.FieldResponseMode)
+	}
+	if m.code_challenge != nil {
+		fields = append(fields, oidcrequest.FieldCodeChallenge)
+	}
+	if m.prompt != nil {
+		fields = append(fields, oidcrequest.FieldPrompt)
+	}
+	if m.max_age != nil {
+		fields = append(fields, oidcrequest.FieldMaxAge)
+	}
+	if m.ui_locales != nil {
+		fields = append(fields, oidcrequest.FieldUILocales)
+	}
+	if m.login_hint != nil {
+		fields = append(fields, oidcrequest.FieldLoginHint)
+	}
+	if m.hint_subject != nil {
+		fields = append(fields, oidcrequest.FieldHintSubject)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, oidcrequest.FieldExpiresAt)
+	}
+	if m.account_id != nil {
+		fields = append(fields, oidcrequest.FieldAccountID)
+	}
+	if m.session_id != nil {
+		fields = append(fields, oidcrequest.FieldSessionID)
+	}
+	if m.auth_time != nil {
+		fields = append(fields, oidcrequest.FieldAuthTime)
+	}
+	if m.amr != nil {
+		fields = append(fields, oidcrequest.FieldAmr)
+	}
+	if m.acr != nil {
+		fields = append(fields, oidcrequest.FieldAcr)
+	}
+	if m.done_at != nil {
+		fields = append(fields, oidcrequest.FieldDoneAt)
+	}
+	if m.denied_at != nil {
+		fields = append(fields, oidcrequest.FieldDeniedAt)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, oidcrequest.FieldCodeHash)
+	}
+	if m.code_issued_at != nil {
+		fields = append(fields, oidcrequest.FieldCodeIssuedAt)
+	}
+	if m.code_used_at != nil {
+		fields = append(fields, oidcrequest.FieldCodeUsedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OIDCRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case oidcrequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case oidcrequest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case oidcrequest.FieldClientID:
+		return m.ClientID()
+	case oidcrequest.FieldRedirectURI:
+		return m.RedirectURI()
+	case oidcrequest.FieldScopes:
+		return m.Scopes()
+	case oidcrequest.FieldState:
+		return m.State()
+	case oidcrequest.FieldNonce:
+		return m.Nonce()
+	case oidcrequest.FieldResponseMode:
+		return m.ResponseMode()
+	case oidcrequest.FieldCodeChallenge:
+		return m.CodeChallenge()
+	case oidcrequest.FieldPrompt:
+		return m.Prompt()
+	case oidcrequest.FieldMaxAge:
+		return m.MaxAge()
+	case oidcrequest.FieldUILocales:
+		return m.UILocales()
+	case oidcrequest.FieldLoginHint:
+		return m.LoginHint()
+	case oidcrequest.FieldHintSubject:
+		return m.HintSubject()
+	case oidcrequest.FieldExpiresAt:
+		return m.ExpiresAt()
+	case oidcrequest.FieldAccountID:
+		return m.AccountID()
+	case oidcrequest.FieldSessionID:
+		return m.SessionID()
+	case oidcrequest.FieldAuthTime:
+		return m.AuthTime()
+	case oidcrequest.FieldAmr:
+		return m.Amr()
+	case oidcrequest.FieldAcr:
+		return m.Acr()
+	case oidcrequest.FieldDoneAt:
+		return m.DoneAt()
+	case oidcrequest.FieldDeniedAt:
+		return m.DeniedAt()
+	case oidcrequest.FieldCodeHash:
+		return m.CodeHash()
+	case oidcrequest.FieldCodeIssuedAt:
+		return m.CodeIssuedAt()
+	case oidcrequest.FieldCodeUsedAt:
+		return m.CodeUsedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OIDCRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case oidcrequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case oidcrequest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case oidcrequest.FieldClientID:
+		return m.OldClientID(ctx)
+	case oidcrequest.FieldRedirectURI:
+		return m.OldRedirectURI(ctx)
+	case oidcrequest.FieldScopes:
+		return m.OldScopes(ctx)
+	case oidcrequest.FieldState:
+		return m.OldState(ctx)
+	case oidcrequest.FieldNonce:
+		return m.OldNonce(ctx)
+	case oidcrequest.FieldResponseMode:
+		return m.OldResponseMode(ctx)
+	case oidcrequest.FieldCodeChallenge:
+		return m.OldCodeChallenge(ctx)
+	case oidcrequest.FieldPrompt:
+		return m.OldPrompt(ctx)
+	case oidcrequest.FieldMaxAge:
+		return m.OldMaxAge(ctx)
+	case oidcrequest.FieldUILocales:
+		return m.OldUILocales(ctx)
+	case oidcrequest.FieldLoginHint:
+		return m.OldLoginHint(ctx)
+	case oidcrequest.FieldHintSubject:
+		return m.OldHintSubject(ctx)
+	case oidcrequest.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case oidcrequest.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case oidcrequest.FieldSessionID:
+		return m.OldSessionID(ctx)
+	case oidcrequest.FieldAuthTime:
+		return m.OldAuthTime(ctx)
+	case oidcrequest.FieldAmr:
+		return m.OldAmr(ctx)
+	case oidcrequest.FieldAcr:
+		return m.OldAcr(ctx)
+	case oidcrequest.FieldDoneAt:
+		return m.OldDoneAt(ctx)
+	case oidcrequest.FieldDeniedAt:
+		return m.OldDeniedAt(ctx)
+	case oidcrequest.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case oidcrequest.FieldCodeIssuedAt:
+		return m.OldCodeIssuedAt(ctx)
+	case oidcrequest.FieldCodeUsedAt:
+		return m.OldCodeUsedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown OIDCRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case oidcrequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case oidcrequest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case oidcrequest.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case oidcrequest.FieldRedirectURI:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRedirectURI(v)
+		return nil
+	case oidcrequest.FieldScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopes(v)
+		return nil
+	case oidcrequest.FieldState:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case oidcrequest.FieldNonce:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNonce(v)
+		return nil
+	case oidcrequest.FieldResponseMode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponseMode(v)
+		return nil
+	case oidcrequest.FieldCodeChallenge:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeChallenge(v)
+		return nil
+	case oidcrequest.FieldPrompt:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrompt(v)
+		return nil
+	case oidcrequest.FieldMaxAge:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxAge(v)
+		return nil
+	case oidcrequest.FieldUILocales:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUILocales(v)
+		return nil
+	case oidcrequest.FieldLoginHint:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLoginHint(v)
+		return nil
+	case oidcrequest.FieldHintSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHintSubject(v)
+		return nil
+	case oidcrequest.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case oidcrequest.FieldAccountID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case oidcrequest.FieldSessionID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSessionID(v)
+		return nil
+	case oidcrequest.FieldAuthTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthTime(v)
+		return nil
+	case oidcrequest.FieldAmr:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmr(v)
+		return nil
+	case oidcrequest.FieldAcr:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcr(v)
+		return nil
+	case oidcrequest.FieldDoneAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDoneAt(v)
+		return nil
+	case oidcrequest.FieldDeniedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeniedAt(v)
+		return nil
+	case oidcrequest.FieldCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case oidcrequest.FieldCodeIssuedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeIssuedAt(v)
+		return nil
+	case oidcrequest.FieldCodeUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeUsedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OIDCRequestMutation) AddedFields() []string {
+	var fields []string
+	if m.addmax_age != nil {
+		fields = append(fields, oidcrequest.FieldMaxAge)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OIDCRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case oidcrequest.FieldMaxAge:
+		return m.AddedMaxAge()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case oidcrequest.FieldMaxAge:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxAge(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OIDCRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(oidcrequest.FieldState) {
+		fields = append(fields, oidcrequest.FieldState)
+	}
+	if m.FieldCleared(oidcrequest.FieldNonce) {
+		fields = append(fields, oidcrequest.FieldNonce)
+	}
+	if m.FieldCleared(oidcrequest.FieldResponseMode) {
+		fields = append(fields, oidcrequest.FieldResponseMode)
+	}
+	if m.FieldCleared(oidcrequest.FieldPrompt) {
+		fields = append(fields, oidcrequest.FieldPrompt)
+	}
+	if m.FieldCleared(oidcrequest.FieldMaxAge) {
+		fields = append(fields, oidcrequest.FieldMaxAge)
+	}
+	if m.FieldCleared(oidcrequest.FieldUILocales) {
+		fields = append(fields, oidcrequest.FieldUILocales)
+	}
+	if m.FieldCleared(oidcrequest.FieldLoginHint) {
+		fields = append(fields, oidcrequest.FieldLoginHint)
+	}
+	if m.FieldCleared(oidcrequest.FieldHintSubject) {
+		fields = append(fields, oidcrequest.FieldHintSubject)
+	}
+	if m.FieldCleared(oidcrequest.FieldAccountID) {
+		fields = append(fields, oidcrequest.FieldAccountID)
+	}
+	if m.FieldCleared(oidcrequest.FieldSessionID) {
+		fields = append(fields, oidcrequest.FieldSessionID)
+	}
+	if m.FieldCleared(oidcrequest.FieldAuthTime) {
+		fields = append(fields, oidcrequest.FieldAuthTime)
+	}
+	if m.FieldCleared(oidcrequest.FieldAmr) {
+		fields = append(fields, oidcrequest.FieldAmr)
+	}
+	if m.FieldCleared(oidcrequest.FieldAcr) {
+		fields = append(fields, oidcrequest.FieldAcr)
+	}
+	if m.FieldCleared(oidcrequest.FieldDoneAt) {
+		fields = append(fields, oidcrequest.FieldDoneAt)
+	}
+	if m.FieldCleared(oidcrequest.FieldDeniedAt) {
+		fields = append(fields, oidcrequest.FieldDeniedAt)
+	}
+	if m.FieldCleared(oidcrequest.FieldCodeHash) {
+		fields = append(fields, oidcrequest.FieldCodeHash)
+	}
+	if m.FieldCleared(oidcrequest.FieldCodeIssuedAt) {
+		fields = append(fields, oidcrequest.FieldCodeIssuedAt)
+	}
+	if m.FieldCleared(oidcrequest.FieldCodeUsedAt) {
+		fields = append(fields, oidcrequest.FieldCodeUsedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OIDCRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OIDCRequestMutation) ClearField(name string) error {
+	switch name {
+	case oidcrequest.FieldState:
+		m.ClearState()
+		return nil
+	case oidcrequest.FieldNonce:
+		m.ClearNonce()
+		return nil
+	case oidcrequest.FieldResponseMode:
+		m.ClearResponseMode()
+		return nil
+	case oidcrequest.FieldPrompt:
+		m.ClearPrompt()
+		return nil
+	case oidcrequest.FieldMaxAge:
+		m.ClearMaxAge()
+		return nil
+	case oidcrequest.FieldUILocales:
+		m.ClearUILocales()
+		return nil
+	case oidcrequest.FieldLoginHint:
+		m.ClearLoginHint()
+		return nil
+	case oidcrequest.FieldHintSubject:
+		m.ClearHintSubject()
+		return nil
+	case oidcrequest.FieldAccountID:
+		m.ClearAccountID()
+		return nil
+	case oidcrequest.FieldSessionID:
+		m.ClearSessionID()
+		return nil
+	case oidcrequest.FieldAuthTime:
+		m.ClearAuthTime()
+		return nil
+	case oidcrequest.FieldAmr:
+		m.ClearAmr()
+		return nil
+	case oidcrequest.FieldAcr:
+		m.ClearAcr()
+		return nil
+	case oidcrequest.FieldDoneAt:
+		m.ClearDoneAt()
+		return nil
+	case oidcrequest.FieldDeniedAt:
+		m.ClearDeniedAt()
+		return nil
+	case oidcrequest.FieldCodeHash:
+		m.ClearCodeHash()
+		return nil
+	case oidcrequest.FieldCodeIssuedAt:
+		m.ClearCodeIssuedAt()
+		return nil
+	case oidcrequest.FieldCodeUsedAt:
+		m.ClearCodeUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OIDCRequestMutation) ResetField(name string) error {
+	switch name {
+	case oidcrequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case oidcrequest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case oidcrequest.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case oidcrequest.FieldRedirectURI:
+		m.ResetRedirectURI()
+		return nil
+	case oidcrequest.FieldScopes:
+		m.ResetScopes()
+		return nil
+	case oidcrequest.FieldState:
+		m.ResetState()
+		return nil
+	case oidcrequest.FieldNonce:
+		m.ResetNonce()
+		return nil
+	case oidcrequest.FieldResponseMode:
+		m.ResetResponseMode()
+		return nil
+	case oidcrequest.FieldCodeChallenge:
+		m.ResetCodeChallenge()
+		return nil
+	case oidcrequest.FieldPrompt:
+		m.ResetPrompt()
+		return nil
+	case oidcrequest.FieldMaxAge:
+		m.ResetMaxAge()
+		return nil
+	case oidcrequest.FieldUILocales:
+		m.ResetUILocales()
+		return nil
+	case oidcrequest.FieldLoginHint:
+		m.ResetLoginHint()
+		return nil
+	case oidcrequest.FieldHintSubject:
+		m.ResetHintSubject()
+		return nil
+	case oidcrequest.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case oidcrequest.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case oidcrequest.FieldSessionID:
+		m.ResetSessionID()
+		return nil
+	case oidcrequest.FieldAuthTime:
+		m.ResetAuthTime()
+		return nil
+	case oidcrequest.FieldAmr:
+		m.ResetAmr()
+		return nil
+	case oidcrequest.FieldAcr:
+		m.ResetAcr()
+		return nil
+	case oidcrequest.FieldDoneAt:
+		m.ResetDoneAt()
+		return nil
+	case oidcrequest.FieldDeniedAt:
+		m.ResetDeniedAt()
+		return nil
+	case oidcrequest.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case oidcrequest.FieldCodeIssuedAt:
+		m.ResetCodeIssuedAt()
+		return nil
+	case oidcrequest.FieldCodeUsedAt:
+		m.ResetCodeUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OIDCRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OIDCRequestMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OIDCRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OIDCRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OIDCRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OIDCRequestMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OIDCRequestMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OIDCRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OIDCRequestMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OIDCRequest edge %s", name)
+}
+
+// OIDCSigningKeyMutation represents an operation that mutates the OIDCSigningKey nodes in the graph.
+type OIDCSigningKeyMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *string
+	algorithm       *string
+	public_der      *[]byte
+	private_sealed  *[]byte
+	created_at      *time.Time
+	retired_at      *time.Time
+	published_until *time.Time
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*OIDCSigningKey, error)
+	predicates      []predicate.OIDCSigningKey
+}
+
+var _ ent.Mutation = (*OIDCSigningKeyMutation)(nil)
+
+// oidcsigningkeyOption allows management of the mutation configuration using functional options.
+type oidcsigningkeyOption func(*OIDCSigningKeyMutation)
+
+// newOIDCSigningKeyMutation creates new mutation for the OIDCSigningKey entity.
+func newOIDCSigningKeyMutation(c config, op Op, opts ...oidcsigningkeyOption) *OIDCSigningKeyMutation {
+	m := &OIDCSigningKeyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOIDCSigningKey,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOIDCSigningKeyID sets the ID field of the mutation.
+func withOIDCSigningKeyID(id string) oidcsigningkeyOption {
+	return func(m *OIDCSigningKeyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OIDCSigningKey
+		)
+		m.oldValue = func(ctx context.Context) (*OIDCSigningKey, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OIDCSigningKey.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOIDCSigningKey sets the old OIDCSigningKey of the mutation.
+func withOIDCSigningKey(node *OIDCSigningKey) oidcsigningkeyOption {
+	return func(m *OIDCSigningKeyMutation) {
+		m.oldValue = func(context.Context) (*OIDCSigningKey, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OIDCSigningKeyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OIDCSigningKeyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OIDCSigningKey entities.
+func (m *OIDCSigningKeyMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OIDCSigningKeyMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OIDCSigningKeyMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OIDCSigningKey.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAlgorithm sets the "algorithm" field.
+func (m *OIDCSigningKeyMutation) SetAlgorithm(s string) {
+	m.algorithm = &s
+}
+
+// Algorithm returns the value of the "algorithm" field in the mutation.
+func (m *OIDCSigningKeyMutation) Algorithm() (r string, exists bool) {
+	v := m.algorithm
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAlgorithm returns the old "algorithm" field's value of the OIDCSigningKey entity.
+// If the OIDCSigningKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCSigningKeyMutation) OldAlgorithm(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAlgorithm is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAlgorithm requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAlgorithm: %w", err)
+	}
+	return oldValue.Algorithm, nil
+}
+
+// ResetAlgorithm resets all changes to the "algorithm" field.
+func (m *OIDCSigningKeyMutation) ResetAlgorithm() {
+	m.algorithm = nil
+}
+
+// SetPublicDer sets the "public_der" field.
+func (m *OIDCSigningKeyMutation) SetPublicDer(b []byte) {
+	m.public_der = &b
+}
+
+// PublicDer returns the value of the "public_der" field in the mutation.
+func (m *OIDCSigningKeyMutation) PublicDer() (r []byte, exists bool) {
+	v := m.public_der
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublicDer returns the old "public_der" field's value of the OIDCSigningKey entity.
+// If the OIDCSigningKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCSigningKeyMutation) OldPublicDer(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublicDer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublicDer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublicDer: %w", err)
+	}
+	return oldValue.PublicDer, nil
+}
+
+// ResetPublicDer resets all changes to the "public_der" field.
+func (m *OIDCSigningKeyMutation) ResetPublicDer() {
+	m.public_der = nil
+}
+
+// SetPrivateSealed sets the "private_sealed" field.
+func (m *OIDCSigningKeyMutation) SetPrivateSealed(b []byte) {
+	m.private_sealed = &b
+}
+
+// PrivateSealed returns the value of the "private_sealed" field in the mutation.
+func (m *OIDCSigningKeyMutation) PrivateSealed() (r []byte, exists bool) {
+	v := m.private_sealed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrivateSealed returns the old "private_sealed" field's value of the OIDCSigningKey entity.
+// If the OIDCSigningKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCSigningKeyMutation) OldPrivateSealed(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrivateSealed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrivateSealed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrivateSealed: %w", err)
+	}
+	return oldValue.PrivateSealed, nil
+}
+
+// ResetPrivateSealed resets all changes to the "private_sealed" field.
+func (m *OIDCSigningKeyMutation) ResetPrivateSealed() {
+	m.private_sealed = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OIDCSigningKeyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OIDCSigningKeyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OIDCSigningKey entity.
+// If the OIDCSigningKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCSigningKeyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OIDCSigningKeyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetRetiredAt sets the "retired_at" field.
+func (m *OIDCSigningKeyMutation) SetRetiredAt(t time.Time) {
+	m.retired_at = &t
+}
+
+// RetiredAt returns the value of the "retired_at" field in the mutation.
+func (m *OIDCSigningKeyMutation) RetiredAt() (r time.Time, exists bool) {
+	v := m.retired_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRetiredAt returns the old "retired_at" field's value of the OIDCSigningKey entity.
+// If the OIDCSigningKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCSigningKeyMutation) OldRetiredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRetiredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRetiredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRetiredAt: %w", err)
+	}
+	return oldValue.RetiredAt, nil
+}
+
+// ClearRetiredAt clears the value of the "retired_at" field.
+func (m *OIDCSigningKeyMutation) ClearRetiredAt() {
+	m.retired_at = nil
+	m.clearedFields[oidcsigningkey.FieldRetiredAt] = struct{}{}
+}
+
+// RetiredAtCleared returns if the "retired_at" field was cleared in this mutation.
+func (m *OIDCSigningKeyMutation) RetiredAtCleared() bool {
+	_, ok := m.clearedFields[oidcsigningkey.FieldRetiredAt]
+	return ok
+}
+
+// ResetRetiredAt resets all changes to the "retired_at" field.
+func (m *OIDCSigningKeyMutation) ResetRetiredAt() {
+	m.retired_at = nil
+	delete(m.clearedFields, oidcsigningkey.FieldRetiredAt)
+}
+
+// SetPublishedUntil sets the "published_until" field.
+func (m *OIDCSigningKeyMutation) SetPublishedUntil(t time.Time) {
+	m.published_until = &t
+}
+
+// PublishedUntil returns the value of the "published_until" field in the mutation.
+func (m *OIDCSigningKeyMutation) PublishedUntil() (r time.Time, exists bool) {
+	v := m.published_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedUntil returns the old "published_until" field's value of the OIDCSigningKey entity.
+// If the OIDCSigningKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCSigningKeyMutation) OldPublishedUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedUntil: %w", err)
+	}
+	return oldValue.PublishedUntil, nil
+}
+
+// ClearPublishedUntil clears the value of the "published_until" field.
+func (m *OIDCSigningKeyMutation) ClearPublishedUntil() {
+	m.published_until = nil
+	m.clearedFields[oidcsigningkey.FieldPublishedUntil] = struct{}{}
+}
+
+// PublishedUntilCleared returns if the "published_until" field was cleared in this mutation.
+func (m *OIDCSigningKeyMutation) PublishedUntilCleared() bool {
+	_, ok := m.clearedFields[oidcsigningkey.FieldPublishedUntil]
+	return ok
+}
+
+// ResetPublishedUntil resets all changes to the "published_until" field.
+func (m *OIDCSigningKeyMutation) ResetPublishedUntil() {
+	m.published_until = nil
+	delete(m.clearedFields, oidcsigningkey.FieldPublishedUntil)
+}
+
+// Where appends a list predicates to the OIDCSigningKeyMutation builder.
+func (m *OIDCSigningKeyMutation) Where(ps ...predicate.OIDCSigningKey) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OIDCSigningKeyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OIDCSigningKeyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OIDCSigningKey, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OIDCSigningKeyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OIDCSigningKeyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OIDCSigningKey).
+func (m *OIDCSigningKeyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OIDCSigningKeyMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.algorithm != nil {
+		fields = append(fields, oidcsigningkey.FieldAlgorithm)
+	}
+	if m.public_der != nil {
+		fields = append(fields, oidcsigningkey.FieldPublicDer)
+	}
+	if m.private_sealed != nil {
+		fields = append(fields, oidcsigningkey.FieldPrivateSealed)
+	}
+	if m.created_at != nil {
+		fields = append(fields, oidcsigningkey.FieldCreatedAt)
+	}
+	if m.retired_at != nil {
+		fields = append(fields, oidcsigningkey.FieldRetiredAt)
+	}
+	if m.published_until != nil {
+		fields = append(fields, oidcsigningkey.FieldPublishedUntil)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OIDCSigningKeyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case oidcsigningkey.FieldAlgorithm:
+		return m.Algorithm()
+	case oidcsigningkey.FieldPublicDer:
+		return m.PublicDer()
+	case oidcsigningkey.FieldPrivateSealed:
+		return m.PrivateSealed()
+	case oidcsigningkey.FieldCreatedAt:
+		return m.CreatedAt()
+	case oidcsigningkey.FieldRetiredAt:
+		return m.RetiredAt()
+	case oidcsigningkey.FieldPublishedUntil:
+		return m.PublishedUntil()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OIDCSigningKeyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case oidcsigningkey.FieldAlgorithm:
+		return m.OldAlgorithm(ctx)
+	case oidcsigningkey.FieldPublicDer:
+		return m.OldPublicDer(ctx)
+	case oidcsigningkey.FieldPrivateSealed:
+		return m.OldPrivateSealed(ctx)
+	case oidcsigningkey.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case oidcsigningkey.FieldRetiredAt:
+		return m.OldRetiredAt(ctx)
+	case oidcsigningkey.FieldPublishedUntil:
+		return m.OldPublishedUntil(ctx)
+	}
+	return nil, fmt.Errorf("unknown OIDCSigningKey field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCSigningKeyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case oidcsigningkey.FieldAlgorithm:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAlgorithm(v)
+		return nil
+	case oidcsigningkey.FieldPublicDer:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublicDer(v)
+		return nil
+	case oidcsigningkey.FieldPrivateSealed:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrivateSealed(v)
+		return nil
+	case oidcsigningkey.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case oidcsigningkey.FieldRetiredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRetiredAt(v)
+		return nil
+	case oidcsigningkey.FieldPublishedUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedUntil(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCSigningKey field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OIDCSigningKeyMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OIDCSigningKeyMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCSigningKeyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown OIDCSigningKey numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OIDCSigningKeyMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(oidcsigningkey.FieldRetiredAt) {
+		fields = append(fields, oidcsigningkey.FieldRetiredAt)
+	}
+	if m.FieldCleared(oidcsigningkey.FieldPublishedUntil) {
+		fields = append(fields, oidcsigningkey.FieldPublishedUntil)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OIDCSigningKeyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OIDCSigningKeyMutation) ClearField(name string) error {
+	switch name {
+	case oidcsigningkey.FieldRetiredAt:
+		m.ClearRetiredAt()
+		return nil
+	case oidcsigningkey.FieldPublishedUntil:
+		m.ClearPublishedUntil()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCSigningKey nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OIDCSigningKeyMutation) ResetField(name string) error {
+	switch name {
+	case oidcsigningkey.FieldAlgorithm:
+		m.ResetAlgorithm()
+		return nil
+	case oidcsigningkey.FieldPublicDer:
+		m.ResetPublicDer()
+		return nil
+	case oidcsigningkey.FieldPrivateSealed:
+		m.ResetPrivateSealed()
+		return nil
+	case oidcsigningkey.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case oidcsigningkey.FieldRetiredAt:
+		m.ResetRetiredAt()
+		return nil
+	case oidcsigningkey.FieldPublishedUntil:
+		m.ResetPublishedUntil()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCSigningKey field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OIDCSigningKeyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OIDCSigningKeyMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OIDCSigningKeyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OIDCSigningKeyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OIDCSigningKeyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OIDCSigningKeyMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OIDCSigningKeyMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OIDCSigningKey unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OIDCSigningKeyMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OIDCSigningKey edge %s", name)
+}
+
+// OIDCTokenMutation represents an operation that mutates the OIDCToken nodes in the graph.
+type OIDCTokenMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *pulid.ID
+	kind          *oidctoken.Kind
+	token_hash    *string
+	family_id     *string
+	account_id    *pulid.ID
+	client_id     *pulid.ID
+	scopes        *[]string
+	appendscopes  []string
+	auth_time     *time.Time
+	amr           *[]string
+	appendamr     []string
+	acr           *string
+	session_id    *string
+	created_at    *time.Time
+	expires_at    *time.Time
+	rotated_at    *time.Time
+	revoked_at    *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*OIDCToken, error)
+	predicates    []predicate.OIDCToken
+}
+
+var _ ent.Mutation = (*OIDCTokenMutation)(nil)
+
+// oidctokenOption allows management of the mutation configuration using functional options.
+type oidctokenOption func(*OIDCTokenMutation)
+
+// newOIDCTokenMutation creates new mutation for the OIDCToken entity.
+func newOIDCTokenMutation(c config, op Op, opts ...oidctokenOption) *OIDCTokenMutation {
+	m := &OIDCTokenMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOIDCToken,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOIDCTokenID sets the ID field of the mutation.
+func withOIDCTokenID(id pulid.ID) oidctokenOption {
+	return func(m *OIDCTokenMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OIDCToken
+		)
+		m.oldValue = func(ctx context.Context) (*OIDCToken, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OIDCToken.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOIDCToken sets the old OIDCToken of the mutation.
+func withOIDCToken(node *OIDCToken) oidctokenOption {
+	return func(m *OIDCTokenMutation) {
+		m.oldValue = func(context.Context) (*OIDCToken, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OIDCTokenMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OIDCTokenMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OIDCToken entities.
+func (m *OIDCTokenMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OIDCTokenMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OIDCTokenMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OIDCToken.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetKind sets the "kind" field.
+func (m *OIDCTokenMutation) SetKind(o oidctoken.Kind) {
+	m.kind = &o
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *OIDCTokenMutation) Kind() (r oidctoken.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldKind(ctx context.Context) (v oidctoken.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *OIDCTokenMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetTokenHash sets the "token_hash" field.
+func (m *OIDCTokenMutation) SetTokenHash(s string) {
+	m.token_hash = &s
+}
+
+// TokenHash returns the value of the "token_hash" field in the mutation.
+func (m *OIDCTokenMutation) TokenHash() (r string, exists bool) {
+	v := m.token_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenHash returns the old "token_hash" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldTokenHash(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenHash: %w", err)
+	}
+	return oldValue.TokenHash, nil
+}
+
+// ClearTokenHash clears the value of the "token_hash" field.
+func (m *OIDCTokenMutation) ClearTokenHash() {
+	m.token_hash = nil
+	m.clearedFields[oidctoken.FieldTokenHash] = struct{}{}
+}
+
+// TokenHashCleared returns if the "token_hash" field was cleared in this mutation.
+func (m *OIDCTokenMutation) TokenHashCleared() bool {
+	_, ok := m.clearedFields[oidctoken.FieldTokenHash]
+	return ok
+}
+
+// ResetTokenHash resets all changes to the "token_hash" field.
+func (m *OIDCTokenMutation) ResetTokenHash() {
+	m.token_hash = nil
+	delete(m.clearedFields, oidctoken.FieldTokenHash)
+}
+
+// SetFamilyID sets the "family_id" field.
+func (m *OIDCTokenMutation) SetFamilyID(s string) {
+	m.family_id = &s
+}
+
+// FamilyID returns the value of the "family_id" field in the mutation.
+func (m *OIDCTokenMutation) FamilyID() (r string, exists bool) {
+	v := m.family_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFamilyID returns the old "family_id" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldFamilyID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFamilyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFamilyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFamilyID: %w", err)
+	}
+	return oldValue.FamilyID, nil
+}
+
+// ResetFamilyID resets all changes to the "family_id" field.
+func (m *OIDCTokenMutation) ResetFamilyID() {
+	m.family_id = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *OIDCTokenMutation) SetAccountID(pu pulid.ID) {
+	m.account_id = &pu
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *OIDCTokenMutation) AccountID() (r pulid.ID, exists bool) {
+	v := m.account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldAccountID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *OIDCTokenMutation) ResetAccountID() {
+	m.account_id = nil
+}
+
+// SetClientID sets the "client_id" field.
+func (m *OIDCTokenMutation) SetClientID(pu pulid.ID) {
+	m.client_id = &pu
+}
+
+// ClientID returns the value of the "client_id" field in the mutation.
+func (m *OIDCTokenMutation) ClientID() (r pulid.ID, exists bool) {
+	v := m.client_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientID returns the old "client_id" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldClientID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientID: %w", err)
+	}
+	return oldValue.ClientID, nil
+}
+
+// ResetClientID resets all changes to the "client_id" field.
+func (m *OIDCTokenMutation) ResetClientID() {
+	m.client_id = nil
+}
+
+// SetScopes sets the "scopes" field.
+func (m *OIDCTokenMutation) SetScopes(s []string) {
+	m.scopes = &s
+	m.appendscopes = nil
+}
+
+// Scopes returns the value of the "scopes" field in the mutation.
+func (m *OIDCTokenMutation) Scopes() (r []string, exists bool) {
+	v := m.scopes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopes returns the old "scopes" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldScopes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopes: %w", err)
+	}
+	return oldValue.Scopes, nil
+}
+
+// AppendScopes adds s to the "scopes" field.
+func (m *OIDCTokenMutation) AppendScopes(s []string) {
+	m.appendscopes = append(m.appendscopes, s...)
+}
+
+// AppendedScopes returns the list of values that were appended to the "scopes" field in this mutation.
+func (m *OIDCTokenMutation) AppendedScopes() ([]string, bool) {
+	if len(m.appendscopes) == 0 {
+		return nil, false
+	}
+	return m.appendscopes, true
+}
+
+// ResetScopes resets all changes to the "scopes" field.
+func (m *OIDCTokenMutation) ResetScopes() {
+	m.scopes = nil
+	m.appendscopes = nil
+}
+
+// SetAuthTime sets the "auth_time" field.
+func (m *OIDCTokenMutation) SetAuthTime(t time.Time) {
+	m.auth_time = &t
+}
+
+// AuthTime returns the value of the "auth_time" field in the mutation.
+func (m *OIDCTokenMutation) AuthTime() (r time.Time, exists bool) {
+	v := m.auth_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthTime returns the old "auth_time" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldAuthTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthTime: %w", err)
+	}
+	return oldValue.AuthTime, nil
+}
+
+// ResetAuthTime resets all changes to the "auth_time" field.
+func (m *OIDCTokenMutation) ResetAuthTime() {
+	m.auth_time = nil
+}
+
+// SetAmr sets the "amr" field.
+func (m *OIDCTokenMutation) SetAmr(s []string) {
+	m.amr = &s
+	m.appendamr = nil
+}
+
+// Amr returns the value of the "amr" field in the mutation.
+func (m *OIDCTokenMutation) Amr() (r []string, exists bool) {
+	v := m.amr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmr returns the old "amr" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldAmr(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmr: %w", err)
+	}
+	return oldValue.Amr, nil
+}
+
+// AppendAmr adds s to the "amr" field.
+func (m *OIDCTokenMutation) AppendAmr(s []string) {
+	m.appendamr = append(m.appendamr, s...)
+}
+
+// AppendedAmr returns the list of values that were appended to the "amr" field in this mutation.
+func (m *OIDCTokenMutation) AppendedAmr() ([]string, bool) {
+	if len(m.appendamr) == 0 {
+		return nil, false
+	}
+	return m.appendamr, true
+}
+
+// ClearAmr clears the value of the "amr" field.
+func (m *OIDCTokenMutation) ClearAmr() {
+	m.amr = nil
+	m.appendamr = nil
+	m.clearedFields[oidctoken.FieldAmr] = struct{}{}
+}
+
+// AmrCleared returns if the "amr" field was cleared in this mutation.
+func (m *OIDCTokenMutation) AmrCleared() bool {
+	_, ok := m.clearedFields[oidctoken.FieldAmr]
+	return ok
+}
+
+// ResetAmr resets all changes to the "amr" field.
+func (m *OIDCTokenMutation) ResetAmr() {
+	m.amr = nil
+	m.appendamr = nil
+	delete(m.clearedFields, oidctoken.FieldAmr)
+}
+
+// SetAcr sets the "acr" field.
+func (m *OIDCTokenMutation) SetAcr(s string) {
+	m.acr = &s
+}
+
+// Acr returns the value of the "acr" field in the mutation.
+func (m *OIDCTokenMutation) Acr() (r string, exists bool) {
+	v := m.acr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcr returns the old "acr" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldAcr(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcr: %w", err)
+	}
+	return oldValue.Acr, nil
+}
+
+// ClearAcr clears the value of the "acr" field.
+func (m *OIDCTokenMutation) ClearAcr() {
+	m.acr = nil
+	m.clearedFields[oidctoken.FieldAcr] = struct{}{}
+}
+
+// AcrCleared returns if the "acr" field was cleared in this mutation.
+func (m *OIDCTokenMutation) AcrCleared() bool {
+	_, ok := m.clearedFields[oidctoken.FieldAcr]
+	return ok
+}
+
+// ResetAcr resets all changes to the "acr" field.
+func (m *OIDCTokenMutation) ResetAcr() {
+	m.acr = nil
+	delete(m.clearedFields, oidctoken.FieldAcr)
+}
+
+// SetSessionID sets the "session_id" field.
+func (m *OIDCTokenMutation) SetSessionID(s string) {
+	m.session_id = &s
+}
+
+// SessionID returns the value of the "session_id" field in the mutation.
+func (m *OIDCTokenMutation) SessionID() (r string, exists bool) {
+	v := m.session_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSessionID returns the old "session_id" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldSessionID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSessionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSessionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSessionID: %w", err)
+	}
+	return oldValue.SessionID, nil
+}
+
+// ClearSessionID clears the value of the "session_id" field.
+func (m *OIDCTokenMutation) ClearSessionID() {
+	m.session_id = nil
+	m.clearedFields[oidctoken.FieldSessionID] = struct{}{}
+}
+
+// SessionIDCleared returns if the "session_id" field was cleared in this mutation.
+func (m *OIDCTokenMutation) SessionIDCleared() bool {
+	_, ok := m.clearedFields[oidctoken.FieldSessionID]
+	return ok
+}
+
+// ResetSessionID resets all changes to the "session_id" field.
+func (m *OIDCTokenMutation) ResetSessionID() {
+	m.session_id = nil
+	delete(m.clearedFields, oidctoken.FieldSessionID)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OIDCTokenMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OIDCTokenMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OIDCTokenMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *OIDCTokenMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *OIDCTokenMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *OIDCTokenMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetRotatedAt sets the "rotated_at" field.
+func (m *OIDCTokenMutation) SetRotatedAt(t time.Time) {
+	m.rotated_at = &t
+}
+
+// RotatedAt returns the value of the "rotated_at" field in the mutation.
+func (m *OIDCTokenMutation) RotatedAt() (r time.Time, exists bool) {
+	v := m.rotated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRotatedAt returns the old "rotated_at" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldRotatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRotatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRotatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRotatedAt: %w", err)
+	}
+	return oldValue.RotatedAt, nil
+}
+
+// ClearRotatedAt clears the value of the "rotated_at" field.
+func (m *OIDCTokenMutation) ClearRotatedAt() {
+	m.rotated_at = nil
+	m.clearedFields[oidctoken.FieldRotatedAt] = struct{}{}
+}
+
+// RotatedAtCleared returns if the "rotated_at" field was cleared in this mutation.
+func (m *OIDCTokenMutation) RotatedAtCleared() bool {
+	_, ok := m.clearedFields[oidctoken.FieldRotatedAt]
+	return ok
+}
+
+// ResetRotatedAt resets all changes to the "rotated_at" field.
+func (m *OIDCTokenMutation) ResetRotatedAt() {
+	m.rotated_at = nil
+	delete(m.clearedFields, oidctoken.FieldRotatedAt)
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *OIDCTokenMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *OIDCTokenMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the OIDCToken entity.
+// If the OIDCToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OIDCTokenMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *OIDCTokenMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[oidctoken.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *OIDCTokenMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[oidctoken.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *OIDCTokenMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, oidctoken.FieldRevokedAt)
+}
+
+// Where appends a list predicates to the OIDCTokenMutation builder.
+func (m *OIDCTokenMutation) Where(ps ...predicate.OIDCToken) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OIDCTokenMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OIDCTokenMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OIDCToken, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OIDCTokenMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OIDCTokenMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OIDCToken).
+func (m *OIDCTokenMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OIDCTokenMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.kind != nil {
+		fields = append(fields, oidctoken.FieldKind)
+	}
+	if m.token_hash != nil {
+		fields = append(fields, oidctoken.FieldTokenHash)
+	}
+	if m.family_id != nil {
+		fields = append(fields, oidctoken.FieldFamilyID)
+	}
+	if m.account_id != nil {
+		fields = append(fields, oidctoken.FieldAccountID)
+	}
+	if m.client_id != nil {
+		fields = append(fields, oidctoken.FieldClientID)
+	}
+	if m.scopes != nil {
+		fields = append(fields, oidctoken.FieldScopes)
+	}
+	if m.auth_time != nil {
+		fields = append(fields, oidctoken.FieldAuthTime)
+	}
+	if m.amr != nil {
+		fields = append(fields, oidctoken.FieldAmr)
+	}
+	if m.acr != nil {
+		fields = append(fields, oidctoken.FieldAcr)
+	}
+	if m.session_id != nil {
+		fields = append(fields, oidctoken.FieldSessionID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, oidctoken.FieldCreatedAt)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, oidctoken.FieldExpiresAt)
+	}
+	if m.rotated_at != nil {
+		fields = append(fields, oidctoken.FieldRotatedAt)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, oidctoken.FieldRevokedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OIDCTokenMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case oidctoken.FieldKind:
+		return m.Kind()
+	case oidctoken.FieldTokenHash:
+		return m.TokenHash()
+	case oidctoken.FieldFamilyID:
+		return m.FamilyID()
+	case oidctoken.FieldAccountID:
+		return m.AccountID()
+	case oidctoken.FieldClientID:
+		return m.ClientID()
+	case oidctoken.FieldScopes:
+		return m.Scopes()
+	case oidctoken.FieldAuthTime:
+		return m.AuthTime()
+	case oidctoken.FieldAmr:
+		return m.Amr()
+	case oidctoken.FieldAcr:
+		return m.Acr()
+	case oidctoken.FieldSessionID:
+		return m.SessionID()
+	case oidctoken.FieldCreatedAt:
+		return m.CreatedAt()
+	case oidctoken.FieldExpiresAt:
+		return m.ExpiresAt()
+	case oidctoken.FieldRotatedAt:
+		return m.RotatedAt()
+	case oidctoken.FieldRevokedAt:
+		return m.RevokedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OIDCTokenMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case oidctoken.FieldKind:
+		return m.OldKind(ctx)
+	case oidctoken.FieldTokenHash:
+		return m.OldTokenHash(ctx)
+	case oidctoken.FieldFamilyID:
+		return m.OldFamilyID(ctx)
+	case oidctoken.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case oidctoken.FieldClientID:
+		return m.OldClientID(ctx)
+	case oidctoken.FieldScopes:
+		return m.OldScopes(ctx)
+	case oidctoken.FieldAuthTime:
+		return m.OldAuthTime(ctx)
+	case oidctoken.FieldAmr:
+		return m.OldAmr(ctx)
+	case oidctoken.FieldAcr:
+		return m.OldAcr(ctx)
+	case oidctoken.FieldSessionID:
+		return m.OldSessionID(ctx)
+	case oidctoken.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case oidctoken.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case oidctoken.FieldRotatedAt:
+		return m.OldRotatedAt(ctx)
+	case oidctoken.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown OIDCToken field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCTokenMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case oidctoken.FieldKind:
+		v, ok := value.(oidctoken.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case oidctoken.FieldTokenHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenHash(v)
+		return nil
+	case oidctoken.FieldFamilyID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFamilyID(v)
+		return nil
+	case oidctoken.FieldAccountID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case oidctoken.FieldClientID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientID(v)
+		return nil
+	case oidctoken.FieldScopes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopes(v)
+		return nil
+	case oidctoken.FieldAuthTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthTime(v)
+		return nil
+	case oidctoken.FieldAmr:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmr(v)
+		return nil
+	case oidctoken.FieldAcr:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcr(v)
+		return nil
+	case oidctoken.FieldSessionID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSessionID(v)
+		return nil
+	case oidctoken.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case oidctoken.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case oidctoken.FieldRotatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRotatedAt(v)
+		return nil
+	case oidctoken.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCToken field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OIDCTokenMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OIDCTokenMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OIDCTokenMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown OIDCToken numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OIDCTokenMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(oidctoken.FieldTokenHash) {
+		fields = append(fields, oidctoken.FieldTokenHash)
+	}
+	if m.FieldCleared(oidctoken.FieldAmr) {
+		fields = append(fields, oidctoken.FieldAmr)
+	}
+	if m.FieldCleared(oidctoken.FieldAcr) {
+		fields = append(fields, oidctoken.FieldAcr)
+	}
+	if m.FieldCleared(oidctoken.FieldSessionID) {
+		fields = append(fields, oidctoken.FieldSessionID)
+	}
+	if m.FieldCleared(oidctoken.FieldRotatedAt) {
+		fields = append(fields, oidctoken.FieldRotatedAt)
+	}
+	if m.FieldCleared(oidctoken.FieldRevokedAt) {
+		fields = append(fields, oidctoken.FieldRevokedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OIDCTokenMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OIDCTokenMutation) ClearField(name string) error {
+	switch name {
+	case oidctoken.FieldTokenHash:
+		m.ClearTokenHash()
+		return nil
+	case oidctoken.FieldAmr:
+		m.ClearAmr()
+		return nil
+	case oidctoken.FieldAcr:
+		m.ClearAcr()
+		return nil
+	case oidctoken.FieldSessionID:
+		m.ClearSessionID()
+		return nil
+	case oidctoken.FieldRotatedAt:
+		m.ClearRotatedAt()
+		return nil
+	case oidctoken.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCToken nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OIDCTokenMutation) ResetField(name string) error {
+	switch name {
+	case oidctoken.FieldKind:
+		m.ResetKind()
+		return nil
+	case oidctoken.FieldTokenHash:
+		m.ResetTokenHash()
+		return nil
+	case oidctoken.FieldFamilyID:
+		m.ResetFamilyID()
+		return nil
+	case oidctoken.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case oidctoken.FieldClientID:
+		m.ResetClientID()
+		return nil
+	case oidctoken.FieldScopes:
+		m.ResetScopes()
+		return nil
+	case oidctoken.FieldAuthTime:
+		m.ResetAuthTime()
+		return nil
+	case oidctoken.FieldAmr:
+		m.ResetAmr()
+		return nil
+	case oidctoken.FieldAcr:
+		m.ResetAcr()
+		return nil
+	case oidctoken.FieldSessionID:
+		m.ResetSessionID()
+		return nil
+	case oidctoken.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case oidctoken.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case oidctoken.FieldRotatedAt:
+		m.ResetRotatedAt()
+		return nil
+	case oidctoken.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OIDCToken field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OIDCTokenMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OIDCTokenMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OIDCTokenMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OIDCTokenMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OIDCTokenMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OIDCTokenMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OIDCTokenMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OIDCToken unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OIDCTokenMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OIDCToken edge %s", name)
 }
 
 // OTPChallengeMutation represents an operation that mutates the OTPChallenge nodes in the graph.

@@ -18,6 +18,18 @@ type Tx struct {
 	Account *AccountClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// OIDCBackchannelDelivery is the client for interacting with the OIDCBackchannelDelivery builders.
+	OIDCBackchannelDelivery *OIDCBackchannelDeliveryClient
+	// OIDCClient is the client for interacting with the OIDCClient builders.
+	OIDCClient *OIDCClientClient
+	// OIDCGrant is the client for interacting with the OIDCGrant builders.
+	OIDCGrant *OIDCGrantClient
+	// OIDCRequest is the client for interacting with the OIDCRequest builders.
+	OIDCRequest *OIDCRequestClient
+	// OIDCSigningKey is the client for interacting with the OIDCSigningKey builders.
+	OIDCSigningKey *OIDCSigningKeyClient
+	// OIDCToken is the client for interacting with the OIDCToken builders.
+	OIDCToken *OIDCTokenClient
 	// OTPChallenge is the client for interacting with the OTPChallenge builders.
 	OTPChallenge *OTPChallengeClient
 	// Officer is the client for interacting with the Officer builders.
@@ -167,6 +179,12 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.Account = NewAccountClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.OIDCBackchannelDelivery = NewOIDCBackchannelDeliveryClient(tx.config)
+	tx.OIDCClient = NewOIDCClientClient(tx.config)
+	tx.OIDCGrant = NewOIDCGrantClient(tx.config)
+	tx.OIDCRequest = NewOIDCRequestClient(tx.config)
+	tx.OIDCSigningKey = NewOIDCSigningKeyClient(tx.config)
+	tx.OIDCToken = NewOIDCTokenClient(tx.config)
 	tx.OTPChallenge = NewOTPChallengeClient(tx.config)
 	tx.Officer = NewOfficerClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)

@@ -26,6 +26,9 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []pulid.ID) ([]ent.Noder,
 // Account returns generated.AccountResolver implementation.
 func (r *Resolver) Account() generated.AccountResolver { return &accountResolver{r} }
 
+// OIDCClient returns generated.OIDCClientResolver implementation.
+func (r *Resolver) OIDCClient() generated.OIDCClientResolver { return &oIDCClientResolver{r} }
+
 // Officer returns generated.OfficerResolver implementation.
 func (r *Resolver) Officer() generated.OfficerResolver { return &officerResolver{r} }
 
@@ -40,6 +43,7 @@ func (r *Resolver) SMSMessage() generated.SMSMessageResolver { return &sMSMessag
 
 type (
 	accountResolver      struct{ *Resolver }
+	oIDCClientResolver   struct{ *Resolver }
 	officerResolver      struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	registrationResolver struct{ *Resolver }

@@ -6,6 +6,8 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
@@ -20,6 +22,8 @@ import (
 var nodeTables = map[string]string{
 	"AC": account.Table,
 	"AU": auditevent.Table,
+	"OB": oidcbackchanneldelivery.Table,
+	"OC": oidcclient.Table,
 	"OF": officer.Table,
 	"RG": registration.Table,
 	"SE": session.Table,

@@ -8,6 +8,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/auth"
 	"github.com/motcua/motcua/internal/domain/officers"
 	"github.com/motcua/motcua/internal/domain/registrations"
+	"github.com/motcua/motcua/internal/domain/sso"
 	"github.com/motcua/motcua/internal/domain/units"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
@@ -24,6 +25,7 @@ type Resolver struct {
 	Units    *units.Service
 	Enrol    *registrations.Service
 	SMS      *smsqueue.Queue
+	SSO      *sso.Service
 	Bus      events.Bus
 	Now      func() time.Time
 	// BaseURL is prefixed to links such as requestFormURL ("" for relative links).

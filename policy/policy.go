@@ -45,6 +45,7 @@ const (
 	ObjScan          = "scan"
 	ObjCitizen       = "citizen"
 	ObjIntrospection = "introspection"
+	ObjOIDCClient    = "oidc_client"
 
 	ActRead    = "read"
 	ActManage  = "manage"

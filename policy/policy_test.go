@@ -43,7 +43,7 @@ func TestDecisionTable(t *testing.T) {
 		{ObjAdmin, ActGrant}, {ObjUnit, ActImport},
 		{ObjOfficer, ActRead}, {ObjOfficer, ActManage}, {ObjAccount, ActRead}, {ObjAccount, "unlock"},
 		{ObjAudit, ActRead}, {ObjSMS, ActMonitor}, {ObjRegistration, ActRead}, {ObjScan, ActRead},
-		{ObjIntrospection, ActUse},
+		{ObjIntrospection, ActUse}, {ObjOIDCClient, ActRead}, {ObjOIDCClient, ActManage},
 		{ObjRegistration, ActCreate}, {ObjCitizen, ActLookup},
 		{ObjUnit, ActRead},
 	}
@@ -51,6 +51,7 @@ func TestDecisionTable(t *testing.T) {
 		{ObjOfficer, ActRead}: true, {ObjOfficer, ActManage}: true, {ObjAccount, ActRead}: true,
 		{ObjAccount, "unlock"}: true, {ObjAudit, ActRead}: true, {ObjSMS, ActMonitor}: true,
 		{ObjRegistration, ActRead}: true, {ObjScan, ActRead}: true, {ObjIntrospection, ActUse}: true,
+		{ObjOIDCClient, ActRead}: true, {ObjOIDCClient, ActManage}: true,
 	}
 	superOnly := map[op]bool{{ObjAdmin, ActGrant}: true, {ObjUnit, ActImport}: true}
 	registrarOps := map[op]bool{{ObjRegistration, ActCreate}: true, {ObjCitizen, ActLookup}: true}

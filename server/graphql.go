@@ -145,6 +145,7 @@ func selectsIntrospection(set ast.SelectionSet, depth int) bool {
 // passwordChangeAllowed are the root fields of a session that must change its password first.
 var passwordChangeAllowed = map[string]bool{
 	"viewer": true, "changePassword": true, "signOut": true, "__typename": true,
+	"oidcAuthRequest": true, // the SSO sign-in page learns it must change the password first
 }
 
 func passwordChangeGuard(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {

@@ -69,7 +69,10 @@ type Deps struct {
 	Sockets *Sockets
 	// Receipts are SMS delivery-receipt handlers by provider name.
 	Receipts map[string]http.Handler
-	SPA      fs.FS
+	// Mounts are further handlers by mux pattern (the OpenID Provider's
+	// endpoints, the dev demo relying party), behind the same middleware.
+	Mounts map[string]http.Handler
+	SPA    fs.FS
 }
 
 // New returns the server's handler.
@@ -106,6 +109,9 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 		handle("GET /dev/sms", deps.DevInbox)
 	} else {
 		handle("/dev/", http.NotFoundHandler())
+	}
+	for pattern, h := range deps.Mounts {
+		handle(pattern, h)
 	}
 	handle("/", spa(deps.SPA))
 

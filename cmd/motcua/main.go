@@ -25,6 +25,9 @@ Usage:
   motcua units import FILE.csv [--dry-run]
   motcua accounts import FILE.csv [--dry-run]
   motcua audit verify                      check the audit trail's hash chain
+  motcua oidc-clients add --name NAME --unit UNIT_CODE --redirect-uri URI [...]   (JSON on stdout)
+  motcua oidc-clients list | disable CLIENT_ID | rotate-secret CLIENT_ID
+  motcua oidc-keys rotate                  add a new signing key (the previous stays in the JWKS)
 
 Every flag is also an environment variable MOTCUA_<FLAG>, e.g. MOTCUA_DATABASE.
 `
@@ -80,6 +83,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "audit":
 		if s, r := sub(); s == "verify" {
 			return auditVerify(ctx, r, stdout, stderr)
+		}
+	case "oidc-clients":
+		if s, r := sub(); s == "add" || s == "list" || s == "disable" || s == "rotate-secret" {
+			return oidcClients(ctx, s, r, stdout, stderr)
+		}
+	case "oidc-keys":
+		if s, r := sub(); s == "rotate" {
+			return oidcKeys(ctx, r, stdout, stderr)
 		}
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/domain/seed"
+	"github.com/motcua/motcua/internal/domain/sso"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/server"
@@ -29,6 +30,8 @@ type serveFlags struct {
 	smsHTTPSender, smsReceiptSecret, undeliverable, failing              string
 	workers                                                              int
 	maxBody                                                              int64
+	oidcIDTTL, oidcAccessTTL, oidcRefreshTTL, oidcKeyRotation            time.Duration
+	oidcSecretOverlap                                                    time.Duration
 }
 
 func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
@@ -57,6 +60,11 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.smsHTTPSender, "sms-http-sender", "DICHVUCONG", "http provider: brand name")
 	fs.DurationVar(&f.httpTimeout, "sms-http-timeout", 10*time.Second, "http provider: request timeout")
 	fs.StringVar(&f.smsReceiptSecret, "sms-receipt-secret", "", "http provider: HMAC secret of delivery receipts (≥16 bytes)")
+	fs.DurationVar(&f.oidcIDTTL, "oidc-id-token-ttl", 15*time.Minute, "single sign-on: ID token lifetime (at most 15m)")
+	fs.DurationVar(&f.oidcAccessTTL, "oidc-access-token-ttl", 15*time.Minute, "single sign-on: access token lifetime (at most 15m)")
+	fs.DurationVar(&f.oidcRefreshTTL, "oidc-refresh-token-ttl", 30*24*time.Hour, "single sign-on: refresh token lifetime, sliding (renewed at each rotation)")
+	fs.DurationVar(&f.oidcKeyRotation, "oidc-key-rotation", 90*24*time.Hour, "single sign-on: replace the signing key when it is this old (one replica does it)")
+	fs.DurationVar(&f.oidcSecretOverlap, "oidc-secret-overlap", 7*24*time.Hour, "single sign-on: how long a rotated client secret keeps working")
 	return fs, f
 }
 
@@ -78,7 +86,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	origins := allowedOrigins(f)
+	// Listen first: in dev mode the listen URL is the OpenID Provider's issuer.
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	publicURL := strings.TrimRight(f.publicURL, "/")
+	if publicURL == "" {
+		publicURL = "http://" + displayAddr(ln.Addr().String())
+	}
 	a, err := app.New(ctx, app.Options{
+		PublicURL: publicURL,
+		SSO: app.SSOOptions{
+			IDTokenLifetime: f.oidcIDTTL, AccessTokenLifetime: f.oidcAccessTTL, RefreshTokenLifetime: f.oidcRefreshTTL,
+			KeyRotation: f.oidcKeyRotation, SecretOverlap: f.oidcSecretOverlap,
+		},
 		DatabaseURL: f.database, Dev: f.dev, Migrate: f.migrate,
 		AllowedOrigins: origins, TrustProxyHeaders: f.trustProxy,
 		SecureCookie: !(f.dev && strings.HasPrefix(firstOr(origins, "http://"), "http://")),
@@ -101,10 +124,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	url := "http://" + displayAddr(ln.Addr().String())
 	logger.Info("motcua started", "addr", ln.Addr().String(), "database", a.DB.Dialect, "sms", f.smsProvider,
@@ -112,6 +131,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\nmotcua is running at %s  (GraphiQL: %s/playground)\n", url, url)
 	if f.dev {
 		printDemo(stdout, a.Demo)
+		fmt.Fprintf(stdout, "Single sign-on demo — a province portal signing in through motcua (OpenID Connect):\n  %s%s\n\n", publicURL, sso.DemoRPPath)
 	}
 
 	errc := make(chan error, 1)

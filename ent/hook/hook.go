@@ -33,6 +33,78 @@ func (f AuditEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditEventMutation", m)
 }
 
+// The OIDCBackchannelDeliveryFunc type is an adapter to allow the use of ordinary
+// function as OIDCBackchannelDelivery mutator.
+type OIDCBackchannelDeliveryFunc func(context.Context, *ent.OIDCBackchannelDeliveryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OIDCBackchannelDeliveryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OIDCBackchannelDeliveryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OIDCBackchannelDeliveryMutation", m)
+}
+
+// The OIDCClientFunc type is an adapter to allow the use of ordinary
+// function as OIDCClient mutator.
+type OIDCClientFunc func(context.Context, *ent.OIDCClientMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OIDCClientFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OIDCClientMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OIDCClientMutation", m)
+}
+
+// The OIDCGrantFunc type is an adapter to allow the use of ordinary
+// function as OIDCGrant mutator.
+type OIDCGrantFunc func(context.Context, *ent.OIDCGrantMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OIDCGrantFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OIDCGrantMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OIDCGrantMutation", m)
+}
+
+// The OIDCRequestFunc type is an adapter to allow the use of ordinary
+// function as OIDCRequest mutator.
+type OIDCRequestFunc func(context.Context, *ent.OIDCRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OIDCRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OIDCRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OIDCRequestMutation", m)
+}
+
+// The OIDCSigningKeyFunc type is an adapter to allow the use of ordinary
+// function as OIDCSigningKey mutator.
+type OIDCSigningKeyFunc func(context.Context, *ent.OIDCSigningKeyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OIDCSigningKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OIDCSigningKeyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OIDCSigningKeyMutation", m)
+}
+
+// The OIDCTokenFunc type is an adapter to allow the use of ordinary
+// function as OIDCToken mutator.
+type OIDCTokenFunc func(context.Context, *ent.OIDCTokenMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OIDCTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OIDCTokenMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OIDCTokenMutation", m)
+}
+
 // The OTPChallengeFunc type is an adapter to allow the use of ordinary
 // function as OTPChallenge mutator.
 type OTPChallengeFunc func(context.Context, *ent.OTPChallengeMutation) (ent.Value, error)

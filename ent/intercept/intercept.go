@@ -11,6 +11,12 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
+	"github.com/motcua/motcua/ent/oidcgrant"
+	"github.com/motcua/motcua/ent/oidcrequest"
+	"github.com/motcua/motcua/ent/oidcsigningkey"
+	"github.com/motcua/motcua/ent/oidctoken"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/registration"
@@ -129,6 +135,168 @@ func (f TraverseAuditEvent) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AuditEventQuery", q)
+}
+
+// The OIDCBackchannelDeliveryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OIDCBackchannelDeliveryFunc func(context.Context, *ent.OIDCBackchannelDeliveryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OIDCBackchannelDeliveryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OIDCBackchannelDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OIDCBackchannelDeliveryQuery", q)
+}
+
+// The TraverseOIDCBackchannelDelivery type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOIDCBackchannelDelivery func(context.Context, *ent.OIDCBackchannelDeliveryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOIDCBackchannelDelivery) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOIDCBackchannelDelivery) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCBackchannelDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OIDCBackchannelDeliveryQuery", q)
+}
+
+// The OIDCClientFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OIDCClientFunc func(context.Context, *ent.OIDCClientQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OIDCClientFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OIDCClientQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OIDCClientQuery", q)
+}
+
+// The TraverseOIDCClient type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOIDCClient func(context.Context, *ent.OIDCClientQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOIDCClient) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOIDCClient) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCClientQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OIDCClientQuery", q)
+}
+
+// The OIDCGrantFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OIDCGrantFunc func(context.Context, *ent.OIDCGrantQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OIDCGrantFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OIDCGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OIDCGrantQuery", q)
+}
+
+// The TraverseOIDCGrant type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOIDCGrant func(context.Context, *ent.OIDCGrantQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOIDCGrant) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOIDCGrant) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OIDCGrantQuery", q)
+}
+
+// The OIDCRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OIDCRequestFunc func(context.Context, *ent.OIDCRequestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OIDCRequestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OIDCRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OIDCRequestQuery", q)
+}
+
+// The TraverseOIDCRequest type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOIDCRequest func(context.Context, *ent.OIDCRequestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOIDCRequest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOIDCRequest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OIDCRequestQuery", q)
+}
+
+// The OIDCSigningKeyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OIDCSigningKeyFunc func(context.Context, *ent.OIDCSigningKeyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OIDCSigningKeyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OIDCSigningKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OIDCSigningKeyQuery", q)
+}
+
+// The TraverseOIDCSigningKey type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOIDCSigningKey func(context.Context, *ent.OIDCSigningKeyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOIDCSigningKey) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOIDCSigningKey) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCSigningKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OIDCSigningKeyQuery", q)
+}
+
+// The OIDCTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OIDCTokenFunc func(context.Context, *ent.OIDCTokenQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OIDCTokenFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OIDCTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OIDCTokenQuery", q)
+}
+
+// The TraverseOIDCToken type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOIDCToken func(context.Context, *ent.OIDCTokenQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOIDCToken) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOIDCToken) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OIDCTokenQuery", q)
 }
 
 // The OTPChallengeFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -354,6 +522,18 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AccountQuery, predicate.Account, account.OrderOption]{typ: ent.TypeAccount, tq: q}, nil
 	case *ent.AuditEventQuery:
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
+	case *ent.OIDCBackchannelDeliveryQuery:
+		return &query[*ent.OIDCBackchannelDeliveryQuery, predicate.OIDCBackchannelDelivery, oidcbackchanneldelivery.OrderOption]{typ: ent.TypeOIDCBackchannelDelivery, tq: q}, nil
+	case *ent.OIDCClientQuery:
+		return &query[*ent.OIDCClientQuery, predicate.OIDCClient, oidcclient.OrderOption]{typ: ent.TypeOIDCClient, tq: q}, nil
+	case *ent.OIDCGrantQuery:
+		return &query[*ent.OIDCGrantQuery, predicate.OIDCGrant, oidcgrant.OrderOption]{typ: ent.TypeOIDCGrant, tq: q}, nil
+	case *ent.OIDCRequestQuery:
+		return &query[*ent.OIDCRequestQuery, predicate.OIDCRequest, oidcrequest.OrderOption]{typ: ent.TypeOIDCRequest, tq: q}, nil
+	case *ent.OIDCSigningKeyQuery:
+		return &query[*ent.OIDCSigningKeyQuery, predicate.OIDCSigningKey, oidcsigningkey.OrderOption]{typ: ent.TypeOIDCSigningKey, tq: q}, nil
+	case *ent.OIDCTokenQuery:
+		return &query[*ent.OIDCTokenQuery, predicate.OIDCToken, oidctoken.OrderOption]{typ: ent.TypeOIDCToken, tq: q}, nil
 	case *ent.OTPChallengeQuery:
 		return &query[*ent.OTPChallengeQuery, predicate.OTPChallenge, otpchallenge.OrderOption]{typ: ent.TypeOTPChallenge, tq: q}, nil
 	case *ent.OfficerQuery:

@@ -116,6 +116,223 @@ var (
 			},
 		},
 	}
+	// OidcBackchannelDeliveriesColumns holds the columns for the "oidc_backchannel_deliveries" table.
+	OidcBackchannelDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "account_id", Type: field.TypeString},
+		{Name: "session_id", Type: field.TypeString, Nullable: true},
+		{Name: "reason", Type: field.TypeEnum, Enums: []string{"SIGN_OUT_EVERYWHERE", "PASSWORD_CHANGED", "PASSWORD_RESET", "ACCOUNT_LOCKED", "APP_REVOKED", "CLIENT_DISABLED"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "DELIVERED", "FAILED"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "last_http_status", Type: field.TypeInt, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 300},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "unit_path", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+	}
+	// OidcBackchannelDeliveriesTable holds the schema information for the "oidc_backchannel_deliveries" table.
+	OidcBackchannelDeliveriesTable = &schema.Table{
+		Name:       "oidc_backchannel_deliveries",
+		Columns:    OidcBackchannelDeliveriesColumns,
+		PrimaryKey: []*schema.Column{OidcBackchannelDeliveriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "oidc_backchannel_deliveries_oidc_clients_backchannel_deliveries",
+				Columns:    []*schema.Column{OidcBackchannelDeliveriesColumns[12]},
+				RefColumns: []*schema.Column{OidcClientsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "oidcbackchanneldelivery_client_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{OidcBackchannelDeliveriesColumns[12], OidcBackchannelDeliveriesColumns[1]},
+			},
+			{
+				Name:    "oidcbackchanneldelivery_unit_path",
+				Unique:  false,
+				Columns: []*schema.Column{OidcBackchannelDeliveriesColumns[11]},
+			},
+		},
+	}
+	// OidcClientsColumns holds the columns for the "oidc_clients" table.
+	OidcClientsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString},
+		{Name: "name_folded", Type: field.TypeString},
+		{Name: "unit_path", Type: field.TypeString},
+		{Name: "redirect_uris", Type: field.TypeJSON},
+		{Name: "post_logout_redirect_uris", Type: field.TypeJSON, Nullable: true},
+		{Name: "backchannel_logout_uri", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "public", Type: field.TypeBool, Default: false},
+		{Name: "disabled", Type: field.TypeBool, Default: false},
+		{Name: "secret_hash", Type: field.TypeString, Nullable: true},
+		{Name: "previous_secret_hash", Type: field.TypeString, Nullable: true},
+		{Name: "previous_secret_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "dev_demo", Type: field.TypeBool, Default: false},
+		{Name: "unit_id", Type: field.TypeString},
+	}
+	// OidcClientsTable holds the schema information for the "oidc_clients" table.
+	OidcClientsTable = &schema.Table{
+		Name:       "oidc_clients",
+		Columns:    OidcClientsColumns,
+		PrimaryKey: []*schema.Column{OidcClientsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "oidc_clients_units_unit",
+				Columns:    []*schema.Column{OidcClientsColumns[16]},
+				RefColumns: []*schema.Column{UnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "oidcclient_unit_path",
+				Unique:  false,
+				Columns: []*schema.Column{OidcClientsColumns[5]},
+			},
+			{
+				Name:    "oidcclient_name_folded",
+				Unique:  false,
+				Columns: []*schema.Column{OidcClientsColumns[4]},
+			},
+		},
+	}
+	// OidcGrantsColumns holds the columns for the "oidc_grants" table.
+	OidcGrantsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "account_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "granted_at", Type: field.TypeTime},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+	}
+	// OidcGrantsTable holds the schema information for the "oidc_grants" table.
+	OidcGrantsTable = &schema.Table{
+		Name:       "oidc_grants",
+		Columns:    OidcGrantsColumns,
+		PrimaryKey: []*schema.Column{OidcGrantsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "oidcgrant_account_id_client_id",
+				Unique:  true,
+				Columns: []*schema.Column{OidcGrantsColumns[3], OidcGrantsColumns[4]},
+			},
+			{
+				Name:    "oidcgrant_client_id",
+				Unique:  false,
+				Columns: []*schema.Column{OidcGrantsColumns[4]},
+			},
+		},
+	}
+	// OidcRequestsColumns holds the columns for the "oidc_requests" table.
+	OidcRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "redirect_uri", Type: field.TypeString},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "state", Type: field.TypeString, Nullable: true},
+		{Name: "nonce", Type: field.TypeString, Nullable: true},
+		{Name: "response_mode", Type: field.TypeString, Nullable: true},
+		{Name: "code_challenge", Type: field.TypeString},
+		{Name: "prompt", Type: field.TypeJSON, Nullable: true},
+		{Name: "max_age", Type: field.TypeInt, Nullable: true},
+		{Name: "ui_locales", Type: field.TypeJSON, Nullable: true},
+		{Name: "login_hint", Type: field.TypeString, Nullable: true},
+		{Name: "hint_subject", Type: field.TypeString, Nullable: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "account_id", Type: field.TypeString, Nullable: true},
+		{Name: "session_id", Type: field.TypeString, Nullable: true},
+		{Name: "auth_time", Type: field.TypeTime, Nullable: true},
+		{Name: "amr", Type: field.TypeJSON, Nullable: true},
+		{Name: "acr", Type: field.TypeString, Nullable: true},
+		{Name: "done_at", Type: field.TypeTime, Nullable: true},
+		{Name: "denied_at", Type: field.TypeTime, Nullable: true},
+		{Name: "code_hash", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "code_issued_at", Type: field.TypeTime, Nullable: true},
+		{Name: "code_used_at", Type: field.TypeTime, Nullable: true},
+	}
+	// OidcRequestsTable holds the schema information for the "oidc_requests" table.
+	OidcRequestsTable = &schema.Table{
+		Name:       "oidc_requests",
+		Columns:    OidcRequestsColumns,
+		PrimaryKey: []*schema.Column{OidcRequestsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "oidcrequest_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{OidcRequestsColumns[15]},
+			},
+		},
+	}
+	// OidcSigningKeysColumns holds the columns for the "oidc_signing_keys" table.
+	OidcSigningKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "algorithm", Type: field.TypeString, Default: "RS256"},
+		{Name: "public_der", Type: field.TypeBytes},
+		{Name: "private_sealed", Type: field.TypeBytes},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "retired_at", Type: field.TypeTime, Nullable: true},
+		{Name: "published_until", Type: field.TypeTime, Nullable: true},
+	}
+	// OidcSigningKeysTable holds the schema information for the "oidc_signing_keys" table.
+	OidcSigningKeysTable = &schema.Table{
+		Name:       "oidc_signing_keys",
+		Columns:    OidcSigningKeysColumns,
+		PrimaryKey: []*schema.Column{OidcSigningKeysColumns[0]},
+	}
+	// OidcTokensColumns holds the columns for the "oidc_tokens" table.
+	OidcTokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ACCESS", "REFRESH"}},
+		{Name: "token_hash", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "family_id", Type: field.TypeString},
+		{Name: "account_id", Type: field.TypeString},
+		{Name: "client_id", Type: field.TypeString},
+		{Name: "scopes", Type: field.TypeJSON},
+		{Name: "auth_time", Type: field.TypeTime},
+		{Name: "amr", Type: field.TypeJSON, Nullable: true},
+		{Name: "acr", Type: field.TypeString, Nullable: true},
+		{Name: "session_id", Type: field.TypeString, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "rotated_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+	}
+	// OidcTokensTable holds the schema information for the "oidc_tokens" table.
+	OidcTokensTable = &schema.Table{
+		Name:       "oidc_tokens",
+		Columns:    OidcTokensColumns,
+		PrimaryKey: []*schema.Column{OidcTokensColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "oidctoken_family_id",
+				Unique:  false,
+				Columns: []*schema.Column{OidcTokensColumns[3]},
+			},
+			{
+				Name:    "oidctoken_account_id_client_id",
+				Unique:  false,
+				Columns: []*schema.Column{OidcTokensColumns[4], OidcTokensColumns[5]},
+			},
+			{
+				Name:    "oidctoken_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{OidcTokensColumns[12]},
+			},
+		},
+	}
 	// OtpChallengesColumns holds the columns for the "otp_challenges" table.
 	OtpChallengesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -446,6 +663,12 @@ var (
 	Tables = []*schema.Table{
 		AccountsTable,
 		AuditEventsTable,
+		OidcBackchannelDeliveriesTable,
+		OidcClientsTable,
+		OidcGrantsTable,
+		OidcRequestsTable,
+		OidcSigningKeysTable,
+		OidcTokensTable,
 		OtpChallengesTable,
 		OfficersTable,
 		RegistrationsTable,
@@ -460,6 +683,8 @@ var (
 func init() {
 	AccountsTable.ForeignKeys[0].RefTable = UnitsTable
 	AccountsTable.ForeignKeys[1].RefTable = OfficersTable
+	OidcBackchannelDeliveriesTable.ForeignKeys[0].RefTable = OidcClientsTable
+	OidcClientsTable.ForeignKeys[0].RefTable = UnitsTable
 	OtpChallengesTable.ForeignKeys[0].RefTable = RegistrationsTable
 	OfficersTable.ForeignKeys[0].RefTable = AccountsTable
 	OfficersTable.ForeignKeys[1].RefTable = UnitsTable

@@ -12,6 +12,24 @@ type Account func(*sql.Selector)
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
+// OIDCBackchannelDelivery is the predicate function for oidcbackchanneldelivery builders.
+type OIDCBackchannelDelivery func(*sql.Selector)
+
+// OIDCClient is the predicate function for oidcclient builders.
+type OIDCClient func(*sql.Selector)
+
+// OIDCGrant is the predicate function for oidcgrant builders.
+type OIDCGrant func(*sql.Selector)
+
+// OIDCRequest is the predicate function for oidcrequest builders.
+type OIDCRequest func(*sql.Selector)
+
+// OIDCSigningKey is the predicate function for oidcsigningkey builders.
+type OIDCSigningKey func(*sql.Selector)
+
+// OIDCToken is the predicate function for oidctoken builders.
+type OIDCToken func(*sql.Selector)
+
 // OTPChallenge is the predicate function for otpchallenge builders.
 type OTPChallenge func(*sql.Selector)
 

@@ -159,6 +159,150 @@ func (f AuditEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditEventMutation", m)
 }
 
+// The OIDCBackchannelDeliveryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OIDCBackchannelDeliveryQueryRuleFunc func(context.Context, *ent.OIDCBackchannelDeliveryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OIDCBackchannelDeliveryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCBackchannelDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OIDCBackchannelDeliveryQuery", q)
+}
+
+// The OIDCBackchannelDeliveryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OIDCBackchannelDeliveryMutationRuleFunc func(context.Context, *ent.OIDCBackchannelDeliveryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OIDCBackchannelDeliveryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OIDCBackchannelDeliveryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OIDCBackchannelDeliveryMutation", m)
+}
+
+// The OIDCClientQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OIDCClientQueryRuleFunc func(context.Context, *ent.OIDCClientQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OIDCClientQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCClientQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OIDCClientQuery", q)
+}
+
+// The OIDCClientMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OIDCClientMutationRuleFunc func(context.Context, *ent.OIDCClientMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OIDCClientMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OIDCClientMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OIDCClientMutation", m)
+}
+
+// The OIDCGrantQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OIDCGrantQueryRuleFunc func(context.Context, *ent.OIDCGrantQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OIDCGrantQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OIDCGrantQuery", q)
+}
+
+// The OIDCGrantMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OIDCGrantMutationRuleFunc func(context.Context, *ent.OIDCGrantMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OIDCGrantMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OIDCGrantMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OIDCGrantMutation", m)
+}
+
+// The OIDCRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OIDCRequestQueryRuleFunc func(context.Context, *ent.OIDCRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OIDCRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OIDCRequestQuery", q)
+}
+
+// The OIDCRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OIDCRequestMutationRuleFunc func(context.Context, *ent.OIDCRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OIDCRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OIDCRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OIDCRequestMutation", m)
+}
+
+// The OIDCSigningKeyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OIDCSigningKeyQueryRuleFunc func(context.Context, *ent.OIDCSigningKeyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OIDCSigningKeyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCSigningKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OIDCSigningKeyQuery", q)
+}
+
+// The OIDCSigningKeyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OIDCSigningKeyMutationRuleFunc func(context.Context, *ent.OIDCSigningKeyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OIDCSigningKeyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OIDCSigningKeyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OIDCSigningKeyMutation", m)
+}
+
+// The OIDCTokenQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OIDCTokenQueryRuleFunc func(context.Context, *ent.OIDCTokenQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OIDCTokenQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OIDCTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OIDCTokenQuery", q)
+}
+
+// The OIDCTokenMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OIDCTokenMutationRuleFunc func(context.Context, *ent.OIDCTokenMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OIDCTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OIDCTokenMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OIDCTokenMutation", m)
+}
+
 // The OTPChallengeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OTPChallengeQueryRuleFunc func(context.Context, *ent.OTPChallengeQuery) error
@@ -390,6 +534,18 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
+	case *ent.OIDCBackchannelDeliveryQuery:
+		return q.Filter(), nil
+	case *ent.OIDCClientQuery:
+		return q.Filter(), nil
+	case *ent.OIDCGrantQuery:
+		return q.Filter(), nil
+	case *ent.OIDCRequestQuery:
+		return q.Filter(), nil
+	case *ent.OIDCSigningKeyQuery:
+		return q.Filter(), nil
+	case *ent.OIDCTokenQuery:
+		return q.Filter(), nil
 	case *ent.OTPChallengeQuery:
 		return q.Filter(), nil
 	case *ent.OfficerQuery:
@@ -416,6 +572,18 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AccountMutation:
 		return m.Filter(), nil
 	case *ent.AuditEventMutation:
+		return m.Filter(), nil
+	case *ent.OIDCBackchannelDeliveryMutation:
+		return m.Filter(), nil
+	case *ent.OIDCClientMutation:
+		return m.Filter(), nil
+	case *ent.OIDCGrantMutation:
+		return m.Filter(), nil
+	case *ent.OIDCRequestMutation:
+		return m.Filter(), nil
+	case *ent.OIDCSigningKeyMutation:
+		return m.Filter(), nil
+	case *ent.OIDCTokenMutation:
 		return m.Filter(), nil
 	case *ent.OTPChallengeMutation:
 		return m.Filter(), nil

@@ -9,6 +9,12 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/oidcclient"
+	"github.com/motcua/motcua/ent/oidcgrant"
+	"github.com/motcua/motcua/ent/oidcrequest"
+	"github.com/motcua/motcua/ent/oidcsigningkey"
+	"github.com/motcua/motcua/ent/oidctoken"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/scan"
@@ -143,6 +149,190 @@ func init() {
 	auditeventDescID := auditeventMixinFields0[0].Descriptor()
 	// auditevent.DefaultID holds the default value on creation for the id field.
 	auditevent.DefaultID = auditeventDescID.Default.(func() pulid.ID)
+	oidcbackchanneldeliveryMixin := schema.OIDCBackchannelDelivery{}.Mixin()
+	oidcbackchanneldelivery.Policy = privacy.NewPolicies(schema.OIDCBackchannelDelivery{})
+	oidcbackchanneldelivery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := oidcbackchanneldelivery.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	oidcbackchanneldeliveryMixinFields0 := oidcbackchanneldeliveryMixin[0].Fields()
+	_ = oidcbackchanneldeliveryMixinFields0
+	oidcbackchanneldeliveryMixinFields1 := oidcbackchanneldeliveryMixin[1].Fields()
+	_ = oidcbackchanneldeliveryMixinFields1
+	oidcbackchanneldeliveryFields := schema.OIDCBackchannelDelivery{}.Fields()
+	_ = oidcbackchanneldeliveryFields
+	// oidcbackchanneldeliveryDescCreatedAt is the schema descriptor for created_at field.
+	oidcbackchanneldeliveryDescCreatedAt := oidcbackchanneldeliveryMixinFields1[0].Descriptor()
+	// oidcbackchanneldelivery.DefaultCreatedAt holds the default value on creation for the created_at field.
+	oidcbackchanneldelivery.DefaultCreatedAt = oidcbackchanneldeliveryDescCreatedAt.Default.(func() time.Time)
+	// oidcbackchanneldeliveryDescUpdatedAt is the schema descriptor for updated_at field.
+	oidcbackchanneldeliveryDescUpdatedAt := oidcbackchanneldeliveryMixinFields1[1].Descriptor()
+	// oidcbackchanneldelivery.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	oidcbackchanneldelivery.DefaultUpdatedAt = oidcbackchanneldeliveryDescUpdatedAt.Default.(func() time.Time)
+	// oidcbackchanneldelivery.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	oidcbackchanneldelivery.UpdateDefaultUpdatedAt = oidcbackchanneldeliveryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// oidcbackchanneldeliveryDescAttempts is the schema descriptor for attempts field.
+	oidcbackchanneldeliveryDescAttempts := oidcbackchanneldeliveryFields[5].Descriptor()
+	// oidcbackchanneldelivery.DefaultAttempts holds the default value on creation for the attempts field.
+	oidcbackchanneldelivery.DefaultAttempts = oidcbackchanneldeliveryDescAttempts.Default.(int)
+	// oidcbackchanneldeliveryDescLastError is the schema descriptor for last_error field.
+	oidcbackchanneldeliveryDescLastError := oidcbackchanneldeliveryFields[7].Descriptor()
+	// oidcbackchanneldelivery.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	oidcbackchanneldelivery.LastErrorValidator = oidcbackchanneldeliveryDescLastError.Validators[0].(func(string) error)
+	// oidcbackchanneldeliveryDescID is the schema descriptor for id field.
+	oidcbackchanneldeliveryDescID := oidcbackchanneldeliveryMixinFields0[0].Descriptor()
+	// oidcbackchanneldelivery.DefaultID holds the default value on creation for the id field.
+	oidcbackchanneldelivery.DefaultID = oidcbackchanneldeliveryDescID.Default.(func() pulid.ID)
+	oidcclientMixin := schema.OIDCClient{}.Mixin()
+	oidcclient.Policy = privacy.NewPolicies(schema.OIDCClient{})
+	oidcclient.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := oidcclient.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	oidcclientMixinFields0 := oidcclientMixin[0].Fields()
+	_ = oidcclientMixinFields0
+	oidcclientMixinFields1 := oidcclientMixin[1].Fields()
+	_ = oidcclientMixinFields1
+	oidcclientFields := schema.OIDCClient{}.Fields()
+	_ = oidcclientFields
+	// oidcclientDescCreatedAt is the schema descriptor for created_at field.
+	oidcclientDescCreatedAt := oidcclientMixinFields1[0].Descriptor()
+	// oidcclient.DefaultCreatedAt holds the default value on creation for the created_at field.
+	oidcclient.DefaultCreatedAt = oidcclientDescCreatedAt.Default.(func() time.Time)
+	// oidcclientDescUpdatedAt is the schema descriptor for updated_at field.
+	oidcclientDescUpdatedAt := oidcclientMixinFields1[1].Descriptor()
+	// oidcclient.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	oidcclient.DefaultUpdatedAt = oidcclientDescUpdatedAt.Default.(func() time.Time)
+	// oidcclient.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	oidcclient.UpdateDefaultUpdatedAt = oidcclientDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// oidcclientDescName is the schema descriptor for name field.
+	oidcclientDescName := oidcclientFields[0].Descriptor()
+	// oidcclient.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	oidcclient.NameValidator = func() func(string) error {
+		validators := oidcclientDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// oidcclientDescNameFolded is the schema descriptor for name_folded field.
+	oidcclientDescNameFolded := oidcclientFields[1].Descriptor()
+	// oidcclient.NameFoldedValidator is a validator for the "name_folded" field. It is called by the builders before save.
+	oidcclient.NameFoldedValidator = oidcclientDescNameFolded.Validators[0].(func(string) error)
+	// oidcclientDescBackchannelLogoutURI is the schema descriptor for backchannel_logout_uri field.
+	oidcclientDescBackchannelLogoutURI := oidcclientFields[6].Descriptor()
+	// oidcclient.BackchannelLogoutURIValidator is a validator for the "backchannel_logout_uri" field. It is called by the builders before save.
+	oidcclient.BackchannelLogoutURIValidator = oidcclientDescBackchannelLogoutURI.Validators[0].(func(string) error)
+	// oidcclientDescPublic is the schema descriptor for public field.
+	oidcclientDescPublic := oidcclientFields[8].Descriptor()
+	// oidcclient.DefaultPublic holds the default value on creation for the public field.
+	oidcclient.DefaultPublic = oidcclientDescPublic.Default.(bool)
+	// oidcclientDescDisabled is the schema descriptor for disabled field.
+	oidcclientDescDisabled := oidcclientFields[9].Descriptor()
+	// oidcclient.DefaultDisabled holds the default value on creation for the disabled field.
+	oidcclient.DefaultDisabled = oidcclientDescDisabled.Default.(bool)
+	// oidcclientDescDevDemo is the schema descriptor for dev_demo field.
+	oidcclientDescDevDemo := oidcclientFields[13].Descriptor()
+	// oidcclient.DefaultDevDemo holds the default value on creation for the dev_demo field.
+	oidcclient.DefaultDevDemo = oidcclientDescDevDemo.Default.(bool)
+	// oidcclientDescID is the schema descriptor for id field.
+	oidcclientDescID := oidcclientMixinFields0[0].Descriptor()
+	// oidcclient.DefaultID holds the default value on creation for the id field.
+	oidcclient.DefaultID = oidcclientDescID.Default.(func() pulid.ID)
+	oidcgrantMixin := schema.OIDCGrant{}.Mixin()
+	oidcgrant.Policy = privacy.NewPolicies(schema.OIDCGrant{})
+	oidcgrant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := oidcgrant.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	oidcgrantMixinFields0 := oidcgrantMixin[0].Fields()
+	_ = oidcgrantMixinFields0
+	oidcgrantMixinFields1 := oidcgrantMixin[1].Fields()
+	_ = oidcgrantMixinFields1
+	oidcgrantFields := schema.OIDCGrant{}.Fields()
+	_ = oidcgrantFields
+	// oidcgrantDescCreatedAt is the schema descriptor for created_at field.
+	oidcgrantDescCreatedAt := oidcgrantMixinFields1[0].Descriptor()
+	// oidcgrant.DefaultCreatedAt holds the default value on creation for the created_at field.
+	oidcgrant.DefaultCreatedAt = oidcgrantDescCreatedAt.Default.(func() time.Time)
+	// oidcgrantDescUpdatedAt is the schema descriptor for updated_at field.
+	oidcgrantDescUpdatedAt := oidcgrantMixinFields1[1].Descriptor()
+	// oidcgrant.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	oidcgrant.DefaultUpdatedAt = oidcgrantDescUpdatedAt.Default.(func() time.Time)
+	// oidcgrant.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	oidcgrant.UpdateDefaultUpdatedAt = oidcgrantDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// oidcgrantDescID is the schema descriptor for id field.
+	oidcgrantDescID := oidcgrantMixinFields0[0].Descriptor()
+	// oidcgrant.DefaultID holds the default value on creation for the id field.
+	oidcgrant.DefaultID = oidcgrantDescID.Default.(func() pulid.ID)
+	oidcrequestMixin := schema.OIDCRequest{}.Mixin()
+	oidcrequest.Policy = privacy.NewPolicies(schema.OIDCRequest{})
+	oidcrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := oidcrequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	oidcrequestMixinFields0 := oidcrequestMixin[0].Fields()
+	_ = oidcrequestMixinFields0
+	oidcrequestFields := schema.OIDCRequest{}.Fields()
+	_ = oidcrequestFields
+	// oidcrequestDescCreatedAt is the schema descriptor for created_at field.
+	oidcrequestDescCreatedAt := oidcrequestMixinFields0[0].Descriptor()
+	// oidcrequest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	oidcrequest.DefaultCreatedAt = oidcrequestDescCreatedAt.Default.(func() time.Time)
+	// oidcrequestDescUpdatedAt is the schema descriptor for updated_at field.
+	oidcrequestDescUpdatedAt := oidcrequestMixinFields0[1].Descriptor()
+	// oidcrequest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	oidcrequest.DefaultUpdatedAt = oidcrequestDescUpdatedAt.Default.(func() time.Time)
+	// oidcrequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	oidcrequest.UpdateDefaultUpdatedAt = oidcrequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	oidcsigningkey.Policy = privacy.NewPolicies(schema.OIDCSigningKey{})
+	oidcsigningkey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := oidcsigningkey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	oidcsigningkeyFields := schema.OIDCSigningKey{}.Fields()
+	_ = oidcsigningkeyFields
+	// oidcsigningkeyDescAlgorithm is the schema descriptor for algorithm field.
+	oidcsigningkeyDescAlgorithm := oidcsigningkeyFields[1].Descriptor()
+	// oidcsigningkey.DefaultAlgorithm holds the default value on creation for the algorithm field.
+	oidcsigningkey.DefaultAlgorithm = oidcsigningkeyDescAlgorithm.Default.(string)
+	oidctoken.Policy = privacy.NewPolicies(schema.OIDCToken{})
+	oidctoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := oidctoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	otpchallengeMixin := schema.OTPChallenge{}.Mixin()
 	otpchallenge.Policy = privacy.NewPolicies(schema.OTPChallenge{})
 	otpchallenge.Hooks[0] = func(next ent.Mutator) ent.Mutator {

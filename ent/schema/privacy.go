@@ -147,3 +147,9 @@ func anyOf(ps []entql.P) entql.P {
 	}
 	return entql.Or(ps[0], ps[1], ps[2:]...)
 }
+
+// OIDC clients and their back-channel deliveries: admins within the scope
+// of the client's unit.
+func oidcClientPolicy() ent.Policy {
+	return readPolicy(scoped(policy.ObjOIDCClient, policy.ActRead, nil))
+}

@@ -29,6 +29,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Account() AccountResolver
 	Mutation() MutationResolver
+	OIDCClient() OIDCClientResolver
 	Officer() OfficerResolver
 	Query() QueryResolver
 	Registration() RegistrationResolver
@@ -100,24 +101,100 @@ type ComplexityRoot struct {
 		Warnings   func(childComplexity int) int
 	}
 
+	ConnectedApp struct {
+		ClientID   func(childComplexity int) int
+		ClientName func(childComplexity int) int
+		GrantedAt  func(childComplexity int) int
+		LastUsedAt func(childComplexity int) int
+		Scopes     func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AddOfficer            func(childComplexity int, accountID pulid.ID) int
-		AssignOfficerUnit     func(childComplexity int, officerID pulid.ID, unitID pulid.ID) int
-		CancelRegistration    func(childComplexity int, registrationID pulid.ID) int
-		ChangePassword        func(childComplexity int, input model.ChangePasswordInput) int
-		CompleteRegistration  func(childComplexity int, registrationID pulid.ID, code string) int
-		GrantAdmin            func(childComplexity int, accountID pulid.ID, unitID pulid.ID) int
-		RequestPasswordReset  func(childComplexity int, login string) int
-		ResendInitialPassword func(childComplexity int, accountID pulid.ID) int
-		ResetPassword         func(childComplexity int, input model.ResetPasswordInput) int
-		RevokeSession         func(childComplexity int, sessionID pulid.ID) int
-		SendRegistrationOtp   func(childComplexity int, registrationID pulid.ID) int
-		SetOfficerPermissions func(childComplexity int, officerID pulid.ID, permissions []model.Permission) int
-		SignIn                func(childComplexity int, input model.SignInInput) int
-		SignOut               func(childComplexity int) int
-		SignOutEverywhere     func(childComplexity int) int
-		StartRegistration     func(childComplexity int, input model.StartRegistrationInput) int
-		UnlockSignIn          func(childComplexity int, accountID pulid.ID) int
+		AddOfficer             func(childComplexity int, accountID pulid.ID) int
+		ApproveOIDCAuthRequest func(childComplexity int, id pulid.ID) int
+		AssignOfficerUnit      func(childComplexity int, officerID pulid.ID, unitID pulid.ID) int
+		CancelRegistration     func(childComplexity int, registrationID pulid.ID) int
+		ChangePassword         func(childComplexity int, input model.ChangePasswordInput) int
+		CompleteRegistration   func(childComplexity int, registrationID pulid.ID, code string) int
+		CreateOIDCClient       func(childComplexity int, input model.CreateOIDCClientInput) int
+		DenyOIDCAuthRequest    func(childComplexity int, id pulid.ID) int
+		GrantAdmin             func(childComplexity int, accountID pulid.ID, unitID pulid.ID) int
+		RequestPasswordReset   func(childComplexity int, login string) int
+		ResendInitialPassword  func(childComplexity int, accountID pulid.ID) int
+		ResetPassword          func(childComplexity int, input model.ResetPasswordInput) int
+		RevokeConnectedApp     func(childComplexity int, clientID pulid.ID) int
+		RevokeSession          func(childComplexity int, sessionID pulid.ID) int
+		RotateOIDCClientSecret func(childComplexity int, id pulid.ID) int
+		SendRegistrationOtp    func(childComplexity int, registrationID pulid.ID) int
+		SetOIDCClientDisabled  func(childComplexity int, id pulid.ID, disabled bool) int
+		SetOfficerPermissions  func(childComplexity int, officerID pulid.ID, permissions []model.Permission) int
+		SignIn                 func(childComplexity int, input model.SignInInput) int
+		SignOut                func(childComplexity int) int
+		SignOutEverywhere      func(childComplexity int) int
+		StartRegistration      func(childComplexity int, input model.StartRegistrationInput) int
+		UnlockSignIn           func(childComplexity int, accountID pulid.ID) int
+		UpdateOIDCClient       func(childComplexity int, id pulid.ID, input model.UpdateOIDCClientInput) int
+	}
+
+	OIDCAuthRequest struct {
+		ClientName        func(childComplexity int) int
+		ClientUnitName    func(childComplexity int) int
+		ConsentRemembered func(childComplexity int) int
+		ID                func(childComplexity int) int
+		LoginHint         func(childComplexity int) int
+		MaxAge            func(childComplexity int) int
+		Next              func(childComplexity int) int
+		Prompt            func(childComplexity int) int
+		Scopes            func(childComplexity int) int
+		UILocales         func(childComplexity int) int
+	}
+
+	OIDCBackchannelDelivery struct {
+		Attempts       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DeliveredAt    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastHTTPStatus func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	OIDCClient struct {
+		BackchannelLogoutURI        func(childComplexity int) int
+		CreatedAt                   func(childComplexity int) int
+		Disabled                    func(childComplexity int) int
+		ID                          func(childComplexity int) int
+		Name                        func(childComplexity int) int
+		PostLogoutRedirectUris      func(childComplexity int) int
+		PreviousSecretValidUntil    func(childComplexity int) int
+		Public                      func(childComplexity int) int
+		RecentBackchannelDeliveries func(childComplexity int) int
+		RedirectUris                func(childComplexity int) int
+		Scopes                      func(childComplexity int) int
+		Unit                        func(childComplexity int) int
+		UpdatedAt                   func(childComplexity int) int
+	}
+
+	OIDCClientConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OIDCClientEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	OIDCClientSecret struct {
+		Client       func(childComplexity int) int
+		ClientSecret func(childComplexity int) int
+	}
+
+	OIDCRedirect struct {
+		URL func(childComplexity int) int
 	}
 
 	Officer struct {
@@ -158,10 +235,13 @@ type ComplexityRoot struct {
 		Accounts                   func(childComplexity int, search *string, status *account.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) int
 		AuditEvents                func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.AuditEventWhereInput) int
 		CitizenAccountsCreatedByMe func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
+		ConnectedApps              func(childComplexity int) int
 		LookupCitizen              func(childComplexity int, idNumber string) int
 		Node                       func(childComplexity int, id pulid.ID) int
 		Nodes                      func(childComplexity int, ids []pulid.ID) int
 		Officers                   func(childComplexity int, search *string, status *account.Status, unitID *pulid.ID, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.OfficerOrder, where *ent.OfficerWhereInput) int
+		OidcAuthRequest            func(childComplexity int, id pulid.ID) int
+		OidcClients                func(childComplexity int, search *string, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
 		Registrations              func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.RegistrationWhereInput) int
 		SmsMessages                func(childComplexity int, status *smsmessage.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
 		Units                      func(childComplexity int, search *string, serviceDesksOnly *bool, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.UnitOrder, where *ent.UnitWhereInput) int
@@ -544,6 +624,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CitizenLookup.Warnings(childComplexity), true
 
+	case "ConnectedApp.clientID":
+		if e.ComplexityRoot.ConnectedApp.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedApp.ClientID(childComplexity), true
+	case "ConnectedApp.clientName":
+		if e.ComplexityRoot.ConnectedApp.ClientName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedApp.ClientName(childComplexity), true
+	case "ConnectedApp.grantedAt":
+		if e.ComplexityRoot.ConnectedApp.GrantedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedApp.GrantedAt(childComplexity), true
+	case "ConnectedApp.lastUsedAt":
+		if e.ComplexityRoot.ConnectedApp.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedApp.LastUsedAt(childComplexity), true
+	case "ConnectedApp.scopes":
+		if e.ComplexityRoot.ConnectedApp.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectedApp.Scopes(childComplexity), true
+
 	case "Mutation.addOfficer":
 		if e.ComplexityRoot.Mutation.AddOfficer == nil {
 			break
@@ -555,6 +666,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddOfficer(childComplexity, args["accountID"].(pulid.ID)), true
+	case "Mutation.approveOIDCAuthRequest":
+		if e.ComplexityRoot.Mutation.ApproveOIDCAuthRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveOIDCAuthRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveOIDCAuthRequest(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.assignOfficerUnit":
 		if e.ComplexityRoot.Mutation.AssignOfficerUnit == nil {
 			break
@@ -599,6 +721,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CompleteRegistration(childComplexity, args["registrationID"].(pulid.ID), args["code"].(string)), true
+	case "Mutation.createOIDCClient":
+		if e.ComplexityRoot.Mutation.CreateOIDCClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOIDCClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateOIDCClient(childComplexity, args["input"].(model.CreateOIDCClientInput)), true
+	case "Mutation.denyOIDCAuthRequest":
+		if e.ComplexityRoot.Mutation.DenyOIDCAuthRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_denyOIDCAuthRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DenyOIDCAuthRequest(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.grantAdmin":
 		if e.ComplexityRoot.Mutation.GrantAdmin == nil {
 			break
@@ -643,6 +787,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(model.ResetPasswordInput)), true
+	case "Mutation.revokeConnectedApp":
+		if e.ComplexityRoot.Mutation.RevokeConnectedApp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeConnectedApp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeConnectedApp(childComplexity, args["clientID"].(pulid.ID)), true
 	case "Mutation.revokeSession":
 		if e.ComplexityRoot.Mutation.RevokeSession == nil {
 			break
@@ -654,6 +809,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSession(childComplexity, args["sessionID"].(pulid.ID)), true
+	case "Mutation.rotateOIDCClientSecret":
+		if e.ComplexityRoot.Mutation.RotateOIDCClientSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateOIDCClientSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateOIDCClientSecret(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.sendRegistrationOTP":
 		if e.ComplexityRoot.Mutation.SendRegistrationOtp == nil {
 			break
@@ -665,6 +831,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendRegistrationOtp(childComplexity, args["registrationID"].(pulid.ID)), true
+	case "Mutation.setOIDCClientDisabled":
+		if e.ComplexityRoot.Mutation.SetOIDCClientDisabled == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setOIDCClientDisabled_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetOIDCClientDisabled(childComplexity, args["id"].(pulid.ID), args["disabled"].(bool)), true
 	case "Mutation.setOfficerPermissions":
 		if e.ComplexityRoot.Mutation.SetOfficerPermissions == nil {
 			break
@@ -721,6 +898,264 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnlockSignIn(childComplexity, args["accountID"].(pulid.ID)), true
+	case "Mutation.updateOIDCClient":
+		if e.ComplexityRoot.Mutation.UpdateOIDCClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOIDCClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOIDCClient(childComplexity, args["id"].(pulid.ID), args["input"].(model.UpdateOIDCClientInput)), true
+
+	case "OIDCAuthRequest.clientName":
+		if e.ComplexityRoot.OIDCAuthRequest.ClientName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.ClientName(childComplexity), true
+	case "OIDCAuthRequest.clientUnitName":
+		if e.ComplexityRoot.OIDCAuthRequest.ClientUnitName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.ClientUnitName(childComplexity), true
+	case "OIDCAuthRequest.consentRemembered":
+		if e.ComplexityRoot.OIDCAuthRequest.ConsentRemembered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.ConsentRemembered(childComplexity), true
+	case "OIDCAuthRequest.id":
+		if e.ComplexityRoot.OIDCAuthRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.ID(childComplexity), true
+	case "OIDCAuthRequest.loginHint":
+		if e.ComplexityRoot.OIDCAuthRequest.LoginHint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.LoginHint(childComplexity), true
+	case "OIDCAuthRequest.maxAge":
+		if e.ComplexityRoot.OIDCAuthRequest.MaxAge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.MaxAge(childComplexity), true
+	case "OIDCAuthRequest.next":
+		if e.ComplexityRoot.OIDCAuthRequest.Next == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.Next(childComplexity), true
+	case "OIDCAuthRequest.prompt":
+		if e.ComplexityRoot.OIDCAuthRequest.Prompt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.Prompt(childComplexity), true
+	case "OIDCAuthRequest.scopes":
+		if e.ComplexityRoot.OIDCAuthRequest.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.Scopes(childComplexity), true
+	case "OIDCAuthRequest.uiLocales":
+		if e.ComplexityRoot.OIDCAuthRequest.UILocales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCAuthRequest.UILocales(childComplexity), true
+
+	case "OIDCBackchannelDelivery.attempts":
+		if e.ComplexityRoot.OIDCBackchannelDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCBackchannelDelivery.Attempts(childComplexity), true
+	case "OIDCBackchannelDelivery.createdAt":
+		if e.ComplexityRoot.OIDCBackchannelDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCBackchannelDelivery.CreatedAt(childComplexity), true
+	case "OIDCBackchannelDelivery.deliveredAt":
+		if e.ComplexityRoot.OIDCBackchannelDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCBackchannelDelivery.DeliveredAt(childComplexity), true
+	case "OIDCBackchannelDelivery.id":
+		if e.ComplexityRoot.OIDCBackchannelDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCBackchannelDelivery.ID(childComplexity), true
+	case "OIDCBackchannelDelivery.lastError":
+		if e.ComplexityRoot.OIDCBackchannelDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCBackchannelDelivery.LastError(childComplexity), true
+	case "OIDCBackchannelDelivery.lastHTTPStatus":
+		if e.ComplexityRoot.OIDCBackchannelDelivery.LastHTTPStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCBackchannelDelivery.LastHTTPStatus(childComplexity), true
+	case "OIDCBackchannelDelivery.reason":
+		if e.ComplexityRoot.OIDCBackchannelDelivery.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCBackchannelDelivery.Reason(childComplexity), true
+	case "OIDCBackchannelDelivery.status":
+		if e.ComplexityRoot.OIDCBackchannelDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCBackchannelDelivery.Status(childComplexity), true
+	case "OIDCBackchannelDelivery.updatedAt":
+		if e.ComplexityRoot.OIDCBackchannelDelivery.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCBackchannelDelivery.UpdatedAt(childComplexity), true
+
+	case "OIDCClient.backchannelLogoutURI":
+		if e.ComplexityRoot.OIDCClient.BackchannelLogoutURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.BackchannelLogoutURI(childComplexity), true
+	case "OIDCClient.createdAt":
+		if e.ComplexityRoot.OIDCClient.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.CreatedAt(childComplexity), true
+	case "OIDCClient.disabled":
+		if e.ComplexityRoot.OIDCClient.Disabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.Disabled(childComplexity), true
+	case "OIDCClient.id":
+		if e.ComplexityRoot.OIDCClient.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.ID(childComplexity), true
+	case "OIDCClient.name":
+		if e.ComplexityRoot.OIDCClient.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.Name(childComplexity), true
+	case "OIDCClient.postLogoutRedirectURIs":
+		if e.ComplexityRoot.OIDCClient.PostLogoutRedirectUris == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.PostLogoutRedirectUris(childComplexity), true
+	case "OIDCClient.previousSecretValidUntil":
+		if e.ComplexityRoot.OIDCClient.PreviousSecretValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.PreviousSecretValidUntil(childComplexity), true
+	case "OIDCClient.public":
+		if e.ComplexityRoot.OIDCClient.Public == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.Public(childComplexity), true
+	case "OIDCClient.recentBackchannelDeliveries":
+		if e.ComplexityRoot.OIDCClient.RecentBackchannelDeliveries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.RecentBackchannelDeliveries(childComplexity), true
+	case "OIDCClient.redirectURIs":
+		if e.ComplexityRoot.OIDCClient.RedirectUris == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.RedirectUris(childComplexity), true
+	case "OIDCClient.scopes":
+		if e.ComplexityRoot.OIDCClient.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.Scopes(childComplexity), true
+	case "OIDCClient.unit":
+		if e.ComplexityRoot.OIDCClient.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.Unit(childComplexity), true
+	case "OIDCClient.updatedAt":
+		if e.ComplexityRoot.OIDCClient.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClient.UpdatedAt(childComplexity), true
+
+	case "OIDCClientConnection.edges":
+		if e.ComplexityRoot.OIDCClientConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClientConnection.Edges(childComplexity), true
+	case "OIDCClientConnection.pageInfo":
+		if e.ComplexityRoot.OIDCClientConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClientConnection.PageInfo(childComplexity), true
+	case "OIDCClientConnection.totalCount":
+		if e.ComplexityRoot.OIDCClientConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClientConnection.TotalCount(childComplexity), true
+
+	case "OIDCClientEdge.cursor":
+		if e.ComplexityRoot.OIDCClientEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClientEdge.Cursor(childComplexity), true
+	case "OIDCClientEdge.node":
+		if e.ComplexityRoot.OIDCClientEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClientEdge.Node(childComplexity), true
+
+	case "OIDCClientSecret.client":
+		if e.ComplexityRoot.OIDCClientSecret.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClientSecret.Client(childComplexity), true
+	case "OIDCClientSecret.clientSecret":
+		if e.ComplexityRoot.OIDCClientSecret.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCClientSecret.ClientSecret(childComplexity), true
+
+	case "OIDCRedirect.url":
+		if e.ComplexityRoot.OIDCRedirect.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OIDCRedirect.URL(childComplexity), true
 
 	case "Officer.account":
 		if e.ComplexityRoot.Officer.Account == nil {
@@ -891,6 +1326,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CitizenAccountsCreatedByMe(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[pulid.ID])), true
+	case "Query.connectedApps":
+		if e.ComplexityRoot.Query.ConnectedApps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ConnectedApps(childComplexity), true
 
 	case "Query.lookupCitizen":
 		if e.ComplexityRoot.Query.LookupCitizen == nil {
@@ -936,6 +1377,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Officers(childComplexity, args["search"].(*string), args["status"].(*account.Status), args["unitID"].(*pulid.ID), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["orderBy"].([]*ent.OfficerOrder), args["where"].(*ent.OfficerWhereInput)), true
+	case "Query.oidcAuthRequest":
+		if e.ComplexityRoot.Query.OidcAuthRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Query_oidcAuthRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OidcAuthRequest(childComplexity, args["id"].(pulid.ID)), true
+	case "Query.oidcClients":
+		if e.ComplexityRoot.Query.OidcClients == nil {
+			break
+		}
+
+		args, err := ec.field_Query_oidcClients_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OidcClients(childComplexity, args["search"].(*string), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[pulid.ID])), true
 	case "Query.registrations":
 		if e.ComplexityRoot.Query.Registrations == nil {
 			break
@@ -1487,6 +1950,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
+			graphql.NewInputUnmarshaler("CreateOIDCClientInput", ec.unmarshalInputCreateOIDCClientInput),
+			graphql.NewInputUnmarshaler("OIDCBackchannelDeliveryOrder", ec.unmarshalInputOIDCBackchannelDeliveryOrder),
+			graphql.NewInputUnmarshaler("OIDCClientOrder", ec.unmarshalInputOIDCClientOrder),
+			graphql.NewInputUnmarshaler("OIDCClientWhereInput", ec.unmarshalInputOIDCClientWhereInput),
 			graphql.NewInputUnmarshaler("OfficerOrder", ec.unmarshalInputOfficerOrder),
 			graphql.NewInputUnmarshaler("OfficerWhereInput", ec.unmarshalInputOfficerWhereInput),
 			graphql.NewInputUnmarshaler("RegistrationOrder", ec.unmarshalInputRegistrationOrder),
@@ -1500,6 +1967,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartRegistrationInput", ec.unmarshalInputStartRegistrationInput),
 			graphql.NewInputUnmarshaler("UnitOrder", ec.unmarshalInputUnitOrder),
 			graphql.NewInputUnmarshaler("UnitWhereInput", ec.unmarshalInputUnitWhereInput),
+			graphql.NewInputUnmarshaler("UpdateOIDCClientInput", ec.unmarshalInputUpdateOIDCClientInput),
 		)
 	}
 	first := true
@@ -2082,6 +2550,183 @@ interface Node @goModel(model: "github.com/motcua/motcua/ent.Noder") {
   The id of the object.
   """
   id: ID!
+}
+type OIDCBackchannelDelivery implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  reason: OIDCLogoutReason!
+  status: OIDCDeliveryStatus!
+  attempts: Int!
+  lastHTTPStatus: Int
+  lastError: String
+  deliveredAt: Time
+}
+"""
+Ordering options for OIDCBackchannelDelivery connections
+"""
+input OIDCBackchannelDeliveryOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order OIDCBackchannelDeliveries.
+  """
+  field: OIDCBackchannelDeliveryOrderField!
+}
+"""
+Properties by which OIDCBackchannelDelivery connections can be ordered.
+"""
+enum OIDCBackchannelDeliveryOrderField {
+  CREATED_AT
+}
+type OIDCClient implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  name: String!
+  """
+  the scopes the client may be granted
+  """
+  scopes: [String!]!
+  """
+  a public client (no secret): PKCE is its only proof
+  """
+  public: Boolean!
+  disabled: Boolean!
+  unit: Unit!
+}
+"""
+A connection to a list of items.
+"""
+type OIDCClientConnection {
+  """
+  A list of edges.
+  """
+  edges: [OIDCClientEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type OIDCClientEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: OIDCClient
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for OIDCClient connections
+"""
+input OIDCClientOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order OIDCClients.
+  """
+  field: OIDCClientOrderField!
+}
+"""
+Properties by which OIDCClient connections can be ordered.
+"""
+enum OIDCClientOrderField {
+  CREATED_AT
+  NAME
+}
+"""
+OIDCClientWhereInput is used for filtering OIDCClient objects.
+Input was generated by ent.
+"""
+input OIDCClientWhereInput {
+  not: OIDCClientWhereInput
+  and: [OIDCClientWhereInput!]
+  or: [OIDCClientWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  public field predicates
+  """
+  public: Boolean
+  publicNEQ: Boolean
+  """
+  disabled field predicates
+  """
+  disabled: Boolean
+  disabledNEQ: Boolean
+  """
+  unit edge predicates
+  """
+  hasUnit: Boolean
+  hasUnitWith: [UnitWhereInput!]
+}
+"""
+OIDCDeliveryStatus is enum for the field status
+"""
+enum OIDCDeliveryStatus @goModel(model: "github.com/motcua/motcua/ent/oidcbackchanneldelivery.Status") {
+  PENDING
+  DELIVERED
+  FAILED
+}
+"""
+OIDCLogoutReason is enum for the field reason
+"""
+enum OIDCLogoutReason @goModel(model: "github.com/motcua/motcua/ent/oidcbackchanneldelivery.Reason") {
+  SIGN_OUT_EVERYWHERE
+  PASSWORD_CHANGED
+  PASSWORD_RESET
+  ACCOUNT_LOCKED
+  APP_REVOKED
+  CLIENT_DISABLED
 }
 type Officer implements Node {
   id: ID!
@@ -2969,6 +3614,101 @@ input UnitWhereInput {
   hasChildrenWith: [UnitWhereInput!]
 }
 `, BuiltIn: false},
+	{Name: "../oidc.graphql", Input: `# Single sign-on: motcua as the OpenID Provider of ministry and province
+# systems (docs/SSO.md). The protocol endpoints are HTTP (/oidc/…); these are
+# the sign-in handoff, consent, the citizen's connected systems and the
+# admins' client registry.
+
+extend type Query {
+  "The pending authorization request the sign-in page was sent with (its id is unguessable); null if unknown, expired or finished."
+  oidcAuthRequest(id: ID!): OIDCAuthRequest
+  "The signed-in account's grants to relying parties (Ứng dụng đã liên kết)."
+  connectedApps: [ConnectedApp!]!
+  "Admins: relying parties of units in their scope. search folds case and diacritics."
+  oidcClients(search: String, first: Int, after: Cursor, last: Int, before: Cursor): OIDCClientConnection!
+}
+
+extend type Mutation {
+  "The signed-in viewer accepts the request (consent is remembered for the client and scope set); the browser goes to the returned URL."
+  approveOIDCAuthRequest(id: ID!): OIDCRedirect!
+  "Back to the relying party with error=access_denied."
+  denyOIDCAuthRequest(id: ID!): OIDCRedirect!
+  "The citizen revokes a system: its tokens die and a back-channel logout is sent."
+  revokeConnectedApp(clientID: ID!): Boolean!
+  "Admins: register a relying party. The secret is in the answer, once."
+  createOIDCClient(input: CreateOIDCClientInput!): OIDCClientSecret!
+  updateOIDCClient(id: ID!, input: UpdateOIDCClientInput!): OIDCClient!
+  "A disabled client's tokens stop working at once."
+  setOIDCClientDisabled(id: ID!, disabled: Boolean!): OIDCClient!
+  "A new secret; the previous one keeps working for an overlap period (previousSecretValidUntil)."
+  rotateOIDCClientSecret(id: ID!): OIDCClientSecret!
+}
+
+type OIDCAuthRequest {
+  id: ID!
+  clientName: String!
+  clientUnitName: String
+  "Granted scopes of the request (openid, profile, phone, email, vn_identity, offline_access)."
+  scopes: [String!]!
+  "The ID number or phone the relying party suggests (prefill only)."
+  loginHint: String
+  "vi, en: the language the relying party asks for, first preferred."
+  uiLocales: [String!]!
+  prompt: [String!]!
+  maxAge: Int
+  "What the screen must do next for the current viewer."
+  next: OIDCNextStep!
+  "next is CONSENT and the account already consented to these scopes: approve without asking again (unless prompt has consent)."
+  consentRemembered: Boolean!
+}
+
+enum OIDCNextStep { SIGN_IN CHANGE_PASSWORD CONSENT }
+
+type OIDCRedirect { url: String! }
+
+type ConnectedApp {
+  clientID: ID!
+  clientName: String!
+  scopes: [String!]!
+  grantedAt: Time!
+  lastUsedAt: Time
+}
+
+"The answer of createOIDCClient and rotateOIDCClientSecret: the secret is shown this once; null for public clients."
+type OIDCClientSecret {
+  client: OIDCClient!
+  clientSecret: String
+}
+
+input CreateOIDCClientInput {
+  name: String!
+  unitID: ID!
+  redirectURIs: [String!]!
+  postLogoutRedirectURIs: [String!]
+  backchannelLogoutURI: String
+  "openid is always included; vn_identity hands out the ID number."
+  scopes: [String!]!
+  public: Boolean!
+}
+
+input UpdateOIDCClientInput {
+  name: String
+  redirectURIs: [String!]
+  postLogoutRedirectURIs: [String!]
+  backchannelLogoutURI: String
+  scopes: [String!]
+}
+
+extend type OIDCClient {
+  redirectURIs: [String!]!
+  postLogoutRedirectURIs: [String!]!
+  backchannelLogoutURI: String
+  "Until when the secret replaced by the last rotation still works."
+  previousSecretValidUntil: Time
+  "The latest back-channel logouts sent to this client, newest first (at most 20)."
+  recentBackchannelDeliveries: [OIDCBackchannelDelivery!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphql", Input: `# The hand-written part of the public contract (docs/API.md): the workflow
 # operations. Entity types, connections, where-inputs and orderings come from
 # the Ent schema (ent.graphql, generated).
@@ -3138,6 +3878,144 @@ func (ec *executionContext) childFields_CitizenLookup(ctx context.Context, field
 		return ec.fieldContext_CitizenLookup_province(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CitizenLookup", field.Name)
+}
+
+func (ec *executionContext) childFields_ConnectedApp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientID":
+		return ec.fieldContext_ConnectedApp_clientID(ctx, field)
+	case "clientName":
+		return ec.fieldContext_ConnectedApp_clientName(ctx, field)
+	case "scopes":
+		return ec.fieldContext_ConnectedApp_scopes(ctx, field)
+	case "grantedAt":
+		return ec.fieldContext_ConnectedApp_grantedAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_ConnectedApp_lastUsedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConnectedApp", field.Name)
+}
+
+func (ec *executionContext) childFields_OIDCAuthRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OIDCAuthRequest_id(ctx, field)
+	case "clientName":
+		return ec.fieldContext_OIDCAuthRequest_clientName(ctx, field)
+	case "clientUnitName":
+		return ec.fieldContext_OIDCAuthRequest_clientUnitName(ctx, field)
+	case "scopes":
+		return ec.fieldContext_OIDCAuthRequest_scopes(ctx, field)
+	case "loginHint":
+		return ec.fieldContext_OIDCAuthRequest_loginHint(ctx, field)
+	case "uiLocales":
+		return ec.fieldContext_OIDCAuthRequest_uiLocales(ctx, field)
+	case "prompt":
+		return ec.fieldContext_OIDCAuthRequest_prompt(ctx, field)
+	case "maxAge":
+		return ec.fieldContext_OIDCAuthRequest_maxAge(ctx, field)
+	case "next":
+		return ec.fieldContext_OIDCAuthRequest_next(ctx, field)
+	case "consentRemembered":
+		return ec.fieldContext_OIDCAuthRequest_consentRemembered(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OIDCAuthRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_OIDCBackchannelDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OIDCBackchannelDelivery_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_OIDCBackchannelDelivery_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_OIDCBackchannelDelivery_updatedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_OIDCBackchannelDelivery_reason(ctx, field)
+	case "status":
+		return ec.fieldContext_OIDCBackchannelDelivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_OIDCBackchannelDelivery_attempts(ctx, field)
+	case "lastHTTPStatus":
+		return ec.fieldContext_OIDCBackchannelDelivery_lastHTTPStatus(ctx, field)
+	case "lastError":
+		return ec.fieldContext_OIDCBackchannelDelivery_lastError(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_OIDCBackchannelDelivery_deliveredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OIDCBackchannelDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_OIDCClient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OIDCClient_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_OIDCClient_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_OIDCClient_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_OIDCClient_name(ctx, field)
+	case "scopes":
+		return ec.fieldContext_OIDCClient_scopes(ctx, field)
+	case "public":
+		return ec.fieldContext_OIDCClient_public(ctx, field)
+	case "disabled":
+		return ec.fieldContext_OIDCClient_disabled(ctx, field)
+	case "unit":
+		return ec.fieldContext_OIDCClient_unit(ctx, field)
+	case "redirectURIs":
+		return ec.fieldContext_OIDCClient_redirectURIs(ctx, field)
+	case "postLogoutRedirectURIs":
+		return ec.fieldContext_OIDCClient_postLogoutRedirectURIs(ctx, field)
+	case "backchannelLogoutURI":
+		return ec.fieldContext_OIDCClient_backchannelLogoutURI(ctx, field)
+	case "previousSecretValidUntil":
+		return ec.fieldContext_OIDCClient_previousSecretValidUntil(ctx, field)
+	case "recentBackchannelDeliveries":
+		return ec.fieldContext_OIDCClient_recentBackchannelDeliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OIDCClient", field.Name)
+}
+
+func (ec *executionContext) childFields_OIDCClientConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OIDCClientConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OIDCClientConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OIDCClientConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OIDCClientConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OIDCClientEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_OIDCClientEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_OIDCClientEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OIDCClientEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OIDCClientSecret(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "client":
+		return ec.fieldContext_OIDCClientSecret_client(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_OIDCClientSecret_clientSecret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OIDCClientSecret", field.Name)
+}
+
+func (ec *executionContext) childFields_OIDCRedirect(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_OIDCRedirect_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OIDCRedirect", field.Name)
 }
 
 func (ec *executionContext) childFields_Officer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -30,6 +30,53 @@ type CitizenLookup struct {
 	Province *string `json:"province,omitempty"`
 }
 
+type ConnectedApp struct {
+	ClientID   pulid.ID   `json:"clientID"`
+	ClientName string     `json:"clientName"`
+	Scopes     []string   `json:"scopes"`
+	GrantedAt  time.Time  `json:"grantedAt"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+}
+
+type CreateOIDCClientInput struct {
+	Name                   string   `json:"name"`
+	UnitID                 pulid.ID `json:"unitID"`
+	RedirectURIs           []string `json:"redirectURIs"`
+	PostLogoutRedirectURIs []string `json:"postLogoutRedirectURIs,omitempty"`
+	BackchannelLogoutURI   *string  `json:"backchannelLogoutURI,omitempty"`
+	// openid is always included; vn_identity hands out the ID number.
+	Scopes []string `json:"scopes"`
+	Public bool     `json:"public"`
+}
+
+type OIDCAuthRequest struct {
+	ID             pulid.ID `json:"id"`
+	ClientName     string   `json:"clientName"`
+	ClientUnitName *string  `json:"clientUnitName,omitempty"`
+	// Granted scopes of the request (openid, profile, phone, email, vn_identity, offline_access).
+	Scopes []string `json:"scopes"`
+	// The ID number or phone the relying party suggests (prefill only).
+	LoginHint *string `json:"loginHint,omitempty"`
+	// vi, en: the language the relying party asks for, first preferred.
+	UILocales []string `json:"uiLocales"`
+	Prompt    []string `json:"prompt"`
+	MaxAge    *int     `json:"maxAge,omitempty"`
+	// What the screen must do next for the current viewer.
+	Next OIDCNextStep `json:"next"`
+	// next is CONSENT and the account already consented to these scopes: approve without asking again (unless prompt has consent).
+	ConsentRemembered bool `json:"consentRemembered"`
+}
+
+// The answer of createOIDCClient and rotateOIDCClientSecret: the secret is shown this once; null for public clients.
+type OIDCClientSecret struct {
+	Client       *ent.OIDCClient `json:"client"`
+	ClientSecret *string         `json:"clientSecret,omitempty"`
+}
+
+type OIDCRedirect struct {
+	URL string `json:"url"`
+}
+
 type RegistrationEvent struct {
 	Kind         RegistrationEventKind `json:"kind"`
 	Registration *ent.Registration     `json:"registration"`
@@ -67,6 +114,14 @@ type StartRegistrationInput struct {
 type Subscription struct {
 }
 
+type UpdateOIDCClientInput struct {
+	Name                   *string  `json:"name,omitempty"`
+	RedirectURIs           []string `json:"redirectURIs,omitempty"`
+	PostLogoutRedirectURIs []string `json:"postLogoutRedirectURIs,omitempty"`
+	BackchannelLogoutURI   *string  `json:"backchannelLogoutURI,omitempty"`
+	Scopes                 []string `json:"scopes,omitempty"`
+}
+
 type Viewer struct {
 	Account     *ent.Account `json:"account"`
 	Roles       []string     `json:"roles"`
@@ -76,6 +131,63 @@ type Viewer struct {
 	Sessions []*ent.Session `json:"sessions"`
 	// This request's session.
 	CurrentSessionID *pulid.ID `json:"currentSessionID,omitempty"`
+}
+
+type OIDCNextStep string
+
+const (
+	OIDCNextStepSignIn         OIDCNextStep = "SIGN_IN"
+	OIDCNextStepChangePassword OIDCNextStep = "CHANGE_PASSWORD"
+	OIDCNextStepConsent        OIDCNextStep = "CONSENT"
+)
+
+var AllOIDCNextStep = []OIDCNextStep{
+	OIDCNextStepSignIn,
+	OIDCNextStepChangePassword,
+	OIDCNextStepConsent,
+}
+
+func (e OIDCNextStep) IsValid() bool {
+	switch e {
+	case OIDCNextStepSignIn, OIDCNextStepChangePassword, OIDCNextStepConsent:
+		return true
+	}
+	return false
+}
+
+func (e OIDCNextStep) String() string {
+	return string(e)
+}
+
+func (e *OIDCNextStep) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OIDCNextStep(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OIDCNextStep", str)
+	}
+	return nil
+}
+
+func (e OIDCNextStep) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OIDCNextStep) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OIDCNextStep) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Why an officer cannot create citizen accounts (source §4.1).

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/officers"
 	"github.com/motcua/motcua/internal/domain/registrations"
 	"github.com/motcua/motcua/internal/domain/seed"
+	"github.com/motcua/motcua/internal/domain/sso"
 	"github.com/motcua/motcua/internal/domain/units"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/scans"
@@ -54,6 +56,10 @@ type Options struct {
 
 	// MaxBodyBytes caps request bodies but uploads (0: server.DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// PublicURL is the OpenID Provider's issuer (--public-url; dev: the
+	// listen URL). Empty: the first allowed origin.
+	PublicURL string
+	SSO       SSOOptions
 }
 
 // SMSOptions choose and configure the SMS provider.
@@ -65,6 +71,11 @@ type SMSOptions struct {
 	HTTP          sms.HTTPConfig
 }
 
+// SSOOptions are the OpenID Provider's lifetimes (0: the sso defaults).
+type SSOOptions struct {
+	IDTokenLifetime, AccessTokenLifetime, RefreshTokenLifetime, KeyRotation, SecretOverlap time.Duration
+}
+
 // App is motcua, assembled.
 type App struct {
 	DB      *store.DB
@@ -74,6 +85,7 @@ type App struct {
 	Auth    *auth.Service
 	Enrol   *registrations.Service
 	Units   *units.Service
+	SSO     *sso.Service
 	Handler http.Handler
 	// Sockets are the open WebSockets of signed-in sessions, closed when
 	// their session ends or loses a role.
@@ -154,10 +166,31 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	}
 	a.closers = append(a.closers, scanStore.Close)
 
+	if a.SSO, err = sso.New(sso.Config{
+		DB: a.DB, Issuer: issuer(o), Dev: o.Dev, SealKey: keys.OIDCKeys, CryptoKey: keys.OIDCTokens,
+		IDTokenLifetime: o.SSO.IDTokenLifetime, AccessTokenLifetime: o.SSO.AccessTokenLifetime,
+		RefreshTokenLifetime: o.SSO.RefreshTokenLifetime, KeyRotation: o.SSO.KeyRotation, SecretOverlap: o.SSO.SecretOverlap,
+		SignOut:    func(ctx context.Context) error { return a.Auth.SignOut(ctx) },
+		Registerer: reg, Logger: o.Logger, Now: o.Now,
+	}); err != nil {
+		return nil, err
+	}
+	mounts, err := a.SSO.Routes()
+	if err != nil {
+		return nil, err
+	}
+	if o.Dev {
+		demoRP, err := a.SSO.DemoRP(ctx, seed.CodeLangSon)
+		if err != nil {
+			return nil, fmt.Errorf("app: demo relying party: %w", err)
+		}
+		maps.Copy(mounts, demoRP)
+	}
+
 	otpHasher := otp.NewHasher(keys.OTP)
 	a.Auth = auth.New(auth.Config{
 		DB: a.DB, Hasher: hasher, Authz: a.Authz, Bus: a.Bus, Outbox: a.Queue,
-		OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(), Now: o.Now,
+		OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(), Now: o.Now, Revoker: a.SSO,
 	})
 	a.Enrol = registrations.New(registrations.Config{
 		DB: a.DB, Scans: scanStore, Outbox: a.Queue, OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(),
@@ -165,7 +198,7 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	})
 	resolver := &graph.Resolver{
 		DB: a.DB, Auth: a.Auth, Officers: officers.New(a.DB, a.Authz, a.Bus, o.Now), Units: a.Units,
-		Enrol: a.Enrol, SMS: a.Queue, Bus: a.Bus, Now: o.Now,
+		Enrol: a.Enrol, SMS: a.Queue, Bus: a.Bus, SSO: a.SSO, Now: o.Now,
 	}
 	a.Sockets = server.NewSockets(server.SocketsConfig{Auth: a.Auth, Logger: o.Logger})
 	a.Handler, err = server.New(server.Config{
@@ -180,6 +213,7 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 		Registry: reg,
 		DevInbox: devInbox,
 		Receipts: receipts,
+		Mounts:   mounts,
 		SPA:      frontend.Dist(),
 	})
 	if err != nil {
@@ -223,6 +257,9 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.Queue.Start(ctx); err != nil {
 		return err
 	}
+	if err := a.SSO.Start(ctx); err != nil {
+		return err
+	}
 	go a.reloadPolicyOnEvents(ctx)
 	go func() {
 		if err := a.Sockets.Watch(ctx, a.Bus); err != nil && ctx.Err() == nil {
@@ -239,6 +276,9 @@ func (a *App) Close() error {
 	if a.Queue != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, a.Queue.Stop(ctx))
+		if a.SSO != nil {
+			errs = append(errs, a.SSO.Stop(ctx))
+		}
 		cancel()
 	}
 	if a.console != nil {
@@ -309,6 +349,18 @@ func (a *App) housekeeping(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// issuer is the OpenID Provider's issuer: the public URL, else the first
+// allowed origin (the public URL's, or the dev listen URL).
+func issuer(o Options) string {
+	if o.PublicURL != "" {
+		return strings.TrimRight(o.PublicURL, "/")
+	}
+	if len(o.AllowedOrigins) > 0 {
+		return strings.TrimRight(o.AllowedOrigins[0], "/")
+	}
+	return "http://127.0.0.1:8080"
 }
 
 func scansBucket(o Options) string {

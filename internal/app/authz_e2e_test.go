@@ -31,6 +31,8 @@ func TestAuthorizationTable(t *testing.T) {
 		noUnit    = "UN00000000000000000000000000"
 		noReg     = "RG00000000000000000000000000"
 		noSession = "SE00000000000000000000000000"
+		noClient  = "OC00000000000000000000000000"
+		noRequest = "OQ00000000000000000000000000"
 	)
 	U, F := "UNAUTHENTICATED", "FORBIDDEN"
 	NF := "NOT_FOUND"
@@ -61,6 +63,17 @@ func TestAuthorizationTable(t *testing.T) {
 		{fmt.Sprintf(`mutation { resendInitialPassword(accountID: %q) { id } }`, noAccount), [6]string{U, F, F, NF, NF, NF}},
 		{fmt.Sprintf(`mutation { revokeSession(sessionID: %q) }`, noSession), [6]string{U, NF, NF, NF, NF, NF}},
 		{`mutation { changePassword(input: {currentPassword: "sai mat khau", newPassword: "mot hai ba bon nam"}) }`, [6]string{U, "VALIDATION", "VALIDATION", "VALIDATION", "VALIDATION", "VALIDATION"}},
+		// Single sign-on: the client registry is admins' (scoped by the client's unit), the rest anyone's own.
+		{`{ oidcClients(first: 2) { totalCount } }`, [6]string{U, F, F, F, "ok", "ok"}},
+		{fmt.Sprintf(`mutation { createOIDCClient(input: {name: "X", unitID: %q, redirectURIs: ["https://rp.example/cb"], scopes: ["openid"], public: false}) { clientSecret } }`, noUnit), [6]string{U, F, F, F, "VALIDATION", "VALIDATION"}},
+		{fmt.Sprintf(`mutation { updateOIDCClient(id: %q, input: {name: "Y"}) { id } }`, noClient), [6]string{U, F, F, F, NF, NF}},
+		{fmt.Sprintf(`mutation { setOIDCClientDisabled(id: %q, disabled: true) { id } }`, noClient), [6]string{U, F, F, F, NF, NF}},
+		{fmt.Sprintf(`mutation { rotateOIDCClientSecret(id: %q) { clientSecret } }`, noClient), [6]string{U, F, F, F, NF, NF}},
+		{`{ connectedApps { clientID } }`, [6]string{U, "ok", "ok", "ok", "ok", "ok"}},
+		{fmt.Sprintf(`mutation { revokeConnectedApp(clientID: %q) }`, noClient), [6]string{U, NF, NF, NF, NF, NF}},
+		{fmt.Sprintf(`{ oidcAuthRequest(id: %q) { id } }`, noRequest), [6]string{"ok", "ok", "ok", "ok", "ok", "ok"}},
+		{fmt.Sprintf(`mutation { approveOIDCAuthRequest(id: %q) { url } }`, noRequest), [6]string{NF, NF, NF, NF, NF, NF}},
+		{fmt.Sprintf(`mutation { denyOIDCAuthRequest(id: %q) { url } }`, noRequest), [6]string{NF, NF, NF, NF, NF, NF}},
 		{`mutation { requestPasswordReset(login: "001099123456") }`, [6]string{"ok", "ok", "ok", "ok", "ok", "ok"}},
 		// A login nobody asked a code for (one that was asked for gets a
 		// decoy code, and each wrong try uses one of its attempts).

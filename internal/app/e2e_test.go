@@ -41,7 +41,7 @@ type testServer struct {
 	App *app.App
 }
 
-func start(t *testing.T, databaseURL string) *testServer {
+func start(t testing.TB, databaseURL string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -75,7 +75,7 @@ func databases(t *testing.T, fn func(t *testing.T, s *testServer)) {
 
 func (s *testServer) client() *gqlclient.Client { return &gqlclient.Client{BaseURL: s.URL} }
 
-func (s *testServer) signIn(t *testing.T, login, password string) *gqlclient.Client {
+func (s *testServer) signIn(t testing.TB, login, password string) *gqlclient.Client {
 	t.Helper()
 	c := s.client()
 	var out struct {
@@ -93,7 +93,7 @@ func (s *testServer) signIn(t *testing.T, login, password string) *gqlclient.Cli
 	return c
 }
 
-func mustDo(t *testing.T, c *gqlclient.Client, q string, vars map[string]any, out any) {
+func mustDo(t testing.TB, c *gqlclient.Client, q string, vars map[string]any, out any) {
 	t.Helper()
 	r, err := c.Do(context.Background(), q, vars)
 	if err != nil {

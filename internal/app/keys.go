@@ -19,6 +19,9 @@ type keys struct {
 	OTP   []byte // HMAC of OTP codes
 	SMS   []byte // AES-GCM of SMS bodies until final
 	Scans []byte // AES-GCM of ID scans
+	// OIDCKeys seals the OpenID Provider's private signing keys;
+	// OIDCTokens encrypts its opaque access tokens and codes.
+	OIDCKeys, OIDCTokens []byte
 }
 
 func deriveKeys(master []byte) (keys, error) {
@@ -33,7 +36,13 @@ func deriveKeys(master []byte) (keys, error) {
 	if k.SMS, err = derive("sms"); err != nil {
 		return k, err
 	}
-	k.Scans, err = derive("scans")
+	if k.Scans, err = derive("scans"); err != nil {
+		return k, err
+	}
+	if k.OIDCKeys, err = derive("oidc signing keys"); err != nil {
+		return k, err
+	}
+	k.OIDCTokens, err = derive("oidc tokens")
 	return k, err
 }
 
@@ -65,4 +74,12 @@ func MasterKey(flagValue string, dev bool, dataDir string) ([]byte, error) {
 		return nil, fmt.Errorf("write dev key: %w", err)
 	}
 	return b, nil
+}
+
+// OIDCKeys derives the OpenID Provider's keys from the master key: the one
+// that seals its private signing keys and the one of its opaque tokens
+// (`motcua oidc-keys rotate` needs the same ones as serve).
+func OIDCKeys(master []byte) (seal, tokens []byte, err error) {
+	k, err := deriveKeys(master)
+	return k.OIDCKeys, k.OIDCTokens, err
 }

@@ -198,6 +198,8 @@ export type AuditActorsQueryVariables = Exact<{
 export type AuditActorsQuery = { nodes: Array<
     | { __typename: 'Account', id: string, fullName: string }
     | { __typename: 'AuditEvent' }
+    | { __typename: 'OIDCBackchannelDelivery' }
+    | { __typename: 'OIDCClient' }
     | { __typename: 'Officer' }
     | { __typename: 'Registration' }
     | { __typename: 'SMSMessage' }
@@ -213,6 +215,8 @@ export type OfficerQueryVariables = Exact<{
 export type OfficerQuery = { node:
     | { __typename: 'Account' }
     | { __typename: 'AuditEvent' }
+    | { __typename: 'OIDCBackchannelDelivery' }
+    | { __typename: 'OIDCClient' }
     | { __typename: 'Officer', id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null }
     | { __typename: 'Registration' }
     | { __typename: 'SMSMessage' }
@@ -314,6 +318,8 @@ export type RegistrationQueryVariables = Exact<{
 export type RegistrationQuery = { node:
     | { __typename: 'Account' }
     | { __typename: 'AuditEvent' }
+    | { __typename: 'OIDCBackchannelDelivery' }
+    | { __typename: 'OIDCClient' }
     | { __typename: 'Officer' }
     | { __typename: 'Registration', id: string, code: string, state: RegistrationState, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, otpSentAt: string | null, otpExpiresAt: string | null, otpAttemptsLeft: number | null, resendAvailableAt: string | null, requestFormURL: string, scanURL: string | null, createdAt: string, unit: { id: string, code: string, name: string }, account: { id: string, fullName: string, status: AccountStatus, mustChangePassword: boolean } | null, sms: Array<{ id: string, kind: SmsKind, status: SmsStatus, phoneMasked: string, attempts: number, lastError: string | null, createdAt: string, updatedAt: string }> }
     | { __typename: 'SMSMessage' }

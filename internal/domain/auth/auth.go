@@ -38,6 +38,7 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
@@ -90,6 +91,10 @@ type Config struct {
 	OTP       *otp.Hasher
 	OTPPolicy otp.Policy
 	Now       func() time.Time
+	// Revoker ends what the account's sign-ins gave other systems (single
+	// sign-on tokens, with back-channel logouts) when it signs out
+	// everywhere, changes or resets its password, or is locked. nil: none.
+	Revoker AccountRevoker
 	// Sleep waits d or until ctx ends (the slow-down after a failure and the
 	// time floor of RequestPasswordReset). Tests pass a fake.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -121,6 +126,7 @@ type Service struct {
 	otpPolicy otp.Policy
 	now       func() time.Time
 	sleep     func(ctx context.Context, d time.Duration) error
+	revoker   AccountRevoker
 
 	// Throttles: passwords checked per account (or unknown login),
 	// passwords and reset codes checked per client address (a right one
@@ -138,7 +144,7 @@ type Service struct {
 func New(cfg Config) *Service {
 	s := &Service{
 		db: cfg.DB, hasher: cfg.Hasher, authz: cfg.Authz, bus: cfg.Bus, outbox: cfg.Outbox,
-		otp: cfg.OTP, otpPolicy: cfg.OTPPolicy, sleep: cfg.Sleep,
+		otp: cfg.OTP, otpPolicy: cfg.OTPPolicy, sleep: cfg.Sleep, revoker: cfg.Revoker,
 		accountLimit: limit{max: 5, window: 15 * time.Minute, lock: 15 * time.Minute},
 		ipLimit:      limit{max: 50, window: 15 * time.Minute, lock: 15 * time.Minute},
 		resetIPLimit: limit{max: 20, window: 15 * time.Minute, lock: 15 * time.Minute},
@@ -161,6 +167,23 @@ func New(cfg Config) *Service {
 		s.sleep = sleepCtx
 	}
 	return s
+}
+
+// AccountRevoker ends an account's grants to other systems in the caller's
+// transaction (sso.Service implements it).
+type AccountRevoker interface {
+	RevokeAccount(ctx context.Context, tx *store.Tx, accountID pulid.ID, reason oidcbackchanneldelivery.Reason) error
+}
+
+// revokeElsewhere calls the Revoker, if any, in tx.
+func (s *Service) revokeElsewhere(ctx context.Context, tx *store.Tx, accountID pulid.ID, reason oidcbackchanneldelivery.Reason) error {
+	if s.revoker == nil {
+		return nil
+	}
+	if err := s.revoker.RevokeAccount(ctx, tx, accountID, reason); err != nil {
+		return fmt.Errorf("auth: revoke single sign-on: %w", err)
+	}
+	return nil
 }
 
 // sleepCtx waits d, or less if ctx ends first (then it returns ctx's cause).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/session"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/audit"
@@ -115,6 +116,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 			return err
 		}
 		if err := releaseTx(ctx, tx, now, taken.of(ip)); err != nil {
+			return err
+		}
+		if err := s.revokeElsewhere(ctx, tx, acct.ID, oidcbackchanneldelivery.ReasonPASSWORD_CHANGED); err != nil {
 			return err
 		}
 		if err := clearKey(ctx, tx, now, key); err != nil {

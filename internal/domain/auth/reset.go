@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/smsmessage"
@@ -519,6 +520,9 @@ func (s *Service) finishReset(ctx context.Context, now time.Time, acct *ent.Acco
 			return err
 		}
 		if err := s.revoke(ctx, tx, now, ids); err != nil {
+			return err
+		}
+		if err := s.revokeElsewhere(ctx, tx, acct.ID, oidcbackchanneldelivery.ReasonPASSWORD_RESET); err != nil {
 			return err
 		}
 		if err := clearKey(ctx, tx, now, accountKey(acct.ID)); err != nil {

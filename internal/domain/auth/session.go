@@ -13,6 +13,7 @@ import (
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
+	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
 	"github.com/motcua/motcua/internal/platform/audit"
@@ -220,6 +221,9 @@ func (s *Service) SignOutEverywhere(ctx context.Context) error {
 			return err
 		}
 		if err := s.revoke(ctx, tx, now, ids); err != nil {
+			return err
+		}
+		if err := s.revokeElsewhere(ctx, tx, v.AccountID, oidcbackchanneldelivery.ReasonSIGN_OUT_EVERYWHERE); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, audit.Entry{

@@ -60,6 +60,8 @@ type SMSOptions struct {
 	Undeliverable []string
 	Failing       []string
 	HTTP          sms.HTTPConfig
+	// ReceiptDeadlines: zero fields mean smsqueue's defaults.
+	ReceiptDeadlines smsqueue.ReceiptDeadlines
 }
 
 // App is motcua, assembled.
@@ -133,8 +135,12 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	if err := sms.ReceiptDeadlines.Check(otp.DefaultPolicy().TTL); err != nil {
+		return nil, err
+	}
 	if a.Queue, err = smsqueue.New(smsqueue.Config{
 		DB: a.DB, Bus: a.Bus, SealKey: keys.SMS, Logger: o.Logger, Now: o.Now, Registerer: reg, Workers: o.SMSWorkers,
+		ReceiptDeadlines: sms.ReceiptDeadlines,
 	}); err != nil {
 		return nil, err
 	}

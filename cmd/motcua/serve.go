@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/app"
 	"github.com/motcua/motcua/seed"
 	"github.com/motcua/motcua/sms"
+	"github.com/motcua/motcua/smsqueue"
 	"github.com/motcua/motcua/store"
 )
 
@@ -24,6 +25,7 @@ type serveFlags struct {
 	addr, database, publicURL, origins, secretKey, scansBucket, logLevel string
 	dev, trustProxy, migrate                                             bool
 	scanRetention, consoleDelay, httpTimeout                             time.Duration
+	deadlineOTP, deadlinePassword, deadlineNotice                        time.Duration
 	smsProvider, smsHTTPURL, smsHTTPAuthHeader, smsHTTPAuthValue         string
 	smsHTTPSender, smsReceiptSecret, undeliverable, failing              string
 	workers                                                              int
@@ -54,6 +56,9 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.smsHTTPSender, "sms-http-sender", "DICHVUCONG", "http provider: brand name")
 	fs.DurationVar(&f.httpTimeout, "sms-http-timeout", 10*time.Second, "http provider: request timeout")
 	fs.StringVar(&f.smsReceiptSecret, "sms-receipt-secret", "", "http provider: HMAC secret of delivery receipts (≥16 bytes)")
+	fs.DurationVar(&f.deadlineOTP, "sms-receipt-deadline-otp", smsqueue.DefaultReceiptDeadlines.OTP, "an OTP with no delivery receipt this long after sending is NO_REPORT (shorter than the code's 5 minutes; never past the code's expiry)")
+	fs.DurationVar(&f.deadlinePassword, "sms-receipt-deadline-password", smsqueue.DefaultReceiptDeadlines.Password, "an initial-password SMS with no delivery receipt this long after sending is NO_REPORT")
+	fs.DurationVar(&f.deadlineNotice, "sms-receipt-deadline-notice", smsqueue.DefaultReceiptDeadlines.Notice, "a password-changed notice with no delivery receipt this long after sending is NO_REPORT")
 	return fs, f
 }
 
@@ -84,6 +89,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		SMS: app.SMSOptions{
 			Provider: f.smsProvider, ConsoleDelay: f.consoleDelay,
 			Undeliverable: splitList(f.undeliverable), Failing: splitList(f.failing),
+			ReceiptDeadlines: smsqueue.ReceiptDeadlines{OTP: f.deadlineOTP, Password: f.deadlinePassword, Notice: f.deadlineNotice},
 			HTTP: sms.HTTPConfig{
 				URL: f.smsHTTPURL, AuthHeader: f.smsHTTPAuthHeader, AuthValue: f.smsHTTPAuthValue,
 				Timeout: f.httpTimeout, Sender: f.smsHTTPSender, ReceiptSecret: []byte(f.smsReceiptSecret),

@@ -93,6 +93,7 @@ func Check(r io.Reader) (Checked, error) {
 	kind, detected := classify(data)
 	switch kind {
 	case PDF:
+		err = checkPDF(data)
 	case DOC:
 		err = checkDOC(data)
 	case DOCX:

@@ -47,10 +47,15 @@ type Options struct {
 	MasterKey         []byte // ≥ 32 bytes
 	ScansBucket       string // "" = a folder next to a SQLite database (./data/scans otherwise)
 	ScanRetention     time.Duration
-	SMSWorkers        int
-	SMS               SMSOptions
-	Logger            *slog.Logger
-	Now               func() time.Time
+	// Clamd is the antivirus hook's address (tcp://HOST:PORT or
+	// unix:///PATH); "" scans structure only. ClamdAcceptWhenDown accepts
+	// uploads unscanned when it cannot answer, instead of holding them.
+	Clamd               string
+	ClamdAcceptWhenDown bool
+	SMSWorkers          int
+	SMS                 SMSOptions
+	Logger              *slog.Logger
+	Now                 func() time.Time
 }
 
 // SMSOptions choose and configure the SMS provider.
@@ -154,13 +159,20 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	}
 	a.closers = append(a.closers, scanStore.Close)
 
+	var antivirus scans.Antivirus
+	if o.Clamd != "" {
+		if antivirus, err = scans.NewClamd(scans.ClamdConfig{Address: o.Clamd, AcceptWhenDown: o.ClamdAcceptWhenDown, Logger: o.Logger}); err != nil {
+			return nil, err
+		}
+	}
+
 	otpHasher := otp.NewHasher(keys.OTP)
 	a.Auth = auth.New(auth.Config{
 		DB: a.DB, Hasher: hasher, Authz: a.Authz, Bus: a.Bus, Outbox: a.Queue,
 		OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(), Now: o.Now,
 	})
 	a.Enrol = enrol.New(enrol.Config{
-		DB: a.DB, Scans: scanStore, Outbox: a.Queue, OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(),
+		DB: a.DB, Scans: scanStore, Antivirus: antivirus, Outbox: a.Queue, OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(),
 		Hasher: hasher, Bus: a.Bus, Now: o.Now, ScanRetention: o.ScanRetention,
 	})
 	resolver := &graph.Resolver{

@@ -36,6 +36,10 @@ const (
 	PasswordTooWeak        Code = "PASSWORD_TOO_WEAK"
 	PasswordChangeRequired Code = "PASSWORD_CHANGE_REQUIRED"
 	Internal               Code = "INTERNAL"
+	// FileInfected and ScanUnavailable extend the contract: the antivirus
+	// (clamd) found malware in an upload, or could not be asked.
+	FileInfected    Code = "FILE_INFECTED"
+	ScanUnavailable Code = "SCAN_UNAVAILABLE"
 )
 
 // Error is a refusal: a rule said no, and nothing was written.

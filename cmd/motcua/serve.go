@@ -23,7 +23,8 @@ import (
 
 type serveFlags struct {
 	addr, database, publicURL, origins, secretKey, scansBucket, logLevel string
-	dev, trustProxy, migrate                                             bool
+	dev, trustProxy, migrate, clamdAccept                                bool
+	clamd                                                                string
 	scanRetention, consoleDelay, httpTimeout                             time.Duration
 	deadlineOTP, deadlinePassword, deadlineNotice                        time.Duration
 	smsProvider, smsHTTPURL, smsHTTPAuthHeader, smsHTTPAuthValue         string
@@ -43,6 +44,8 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.secretKey, "secret-key", "", "base64 master key (≥32 bytes) for OTP hashes and SMS/scan encryption; dev mode makes one")
 	fs.StringVar(&f.scansBucket, "scans-bucket", "", "where ID scans are stored: file:///var/lib/motcua/scans or s3://bucket?region=… (default: ./data/scans next to a SQLite database)")
 	fs.DurationVar(&f.scanRetention, "scan-retention", 30*24*time.Hour, "how long scans of cancelled or expired registrations are kept")
+	fs.StringVar(&f.clamd, "clamd", "", "antivirus: clamd address, tcp://HOST:PORT or unix:///PATH (every scan is sent to it before it is stored; default: no antivirus)")
+	fs.BoolVar(&f.clamdAccept, "clamd-accept-when-down", false, "antivirus: accept scans unscanned when clamd cannot answer (default: hold them with SCAN_UNAVAILABLE)")
 	fs.BoolVar(&f.migrate, "migrate", true, "migrate the database at start")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&f.workers, "sms-workers", 4, "SMS sending workers per replica")
@@ -85,6 +88,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		AllowedOrigins: origins, TrustProxyHeaders: f.trustProxy,
 		SecureCookie: !(f.dev && strings.HasPrefix(firstOr(origins, "http://"), "http://")),
 		MasterKey:    master, ScansBucket: f.scansBucket, ScanRetention: f.scanRetention,
+		Clamd: f.clamd, ClamdAcceptWhenDown: f.clamdAccept,
 		SMSWorkers: f.workers, Logger: logger,
 		SMS: app.SMSOptions{
 			Provider: f.smsProvider, ConsoleDelay: f.consoleDelay,

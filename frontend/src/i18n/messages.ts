@@ -90,6 +90,8 @@ export const vi = {
   'error.PASSWORD_TOO_WEAK': 'Mật khẩu quá dễ đoán. Vui lòng chọn mật khẩu khác.',
   'error.PASSWORD_CHANGE_REQUIRED': 'Bạn cần đổi mật khẩu trước khi tiếp tục.',
   'error.INTERNAL': 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
+  'error.FILE_INFECTED': 'Tệp quét có mã độc nên không được chấp nhận.',
+  'error.SCAN_UNAVAILABLE': 'Chưa kiểm tra virus được cho tệp quét. Vui lòng thử lại sau ít phút.',
   'error.NETWORK': 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
   'error.several': 'Có một số lỗi cần xử lý:',
 
@@ -439,6 +441,8 @@ export const en: Record<MessageKey, string> = {
   'error.PASSWORD_TOO_WEAK': 'This password is too easy to guess. Please choose another.',
   'error.PASSWORD_CHANGE_REQUIRED': 'You must change your password before going on.',
   'error.INTERNAL': 'Something went wrong on the server. Please try again in a few minutes.',
+  'error.FILE_INFECTED': 'The scan contains malware and is not accepted.',
+  'error.SCAN_UNAVAILABLE': 'The scan could not be checked for viruses. Please try again in a few minutes.',
   'error.NETWORK': 'The server cannot be reached. Please check the network and try again.',
   'error.several': 'Please deal with these problems:',
 

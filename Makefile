@@ -7,7 +7,13 @@ BIN       := bin/motcua
 FRONTEND  := frontend
 GO_TEST_FLAGS ?= -count=1
 
-.PHONY: run build build-go frontend-deps frontend generate check-generated lint test test-go test-frontend e2e bench faults clean
+# The fuzz targets of the parsers of untrusted input, as package:target.
+FUZZ_TARGETS := ./vn:FuzzParseIDNumber ./vn:FuzzNormalizePhone ./vn:FuzzValidTaxCode ./vn:FuzzNormalizeLogin ./vn:FuzzFold \
+	./units:FuzzReadUnitCSV ./accounts:FuzzImportRows ./scans:FuzzCheck ./scans:FuzzCheckPDF ./sms:FuzzReceipts
+FUZZ_SMOKE_TIME ?= 3s
+FUZZTIME ?= 5m
+
+.PHONY: run build build-go frontend-deps frontend generate check-generated lint test test-go fuzz-smoke fuzz test-frontend e2e bench faults clean
 
 ## run: build the SPA and the binary, then serve on the embedded SQLite database in dev mode
 run: build
@@ -43,11 +49,22 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## test: everything CI runs — lint, generated-code drift, Go tests on SQLite and PostgreSQL, SPA unit and browser tests
-test: lint check-generated test-go test-frontend e2e
+## test: everything CI runs — lint, generated-code drift, Go tests on SQLite and PostgreSQL, each fuzz target briefly, SPA unit and browser tests
+test: lint check-generated test-go fuzz-smoke test-frontend e2e
 
 test-go:
 	$(GO) test $(GO_TEST_FLAGS) ./...
+
+## fuzz-smoke: each fuzz target for FUZZ_SMOKE_TIME (3s); `go test` alone already runs their seed corpora
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZ_SMOKE_TIME)
+
+## fuzz: each fuzz target for FUZZTIME (default 5m); a crasher is written to the package's testdata/fuzz/<target>/: fix it, keep the file
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; echo "fuzz $$fn in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	done
 
 test-frontend: frontend-deps
 	cd $(FRONTEND) && npm run typecheck && npm run test:unit

@@ -18,14 +18,17 @@ import (
 	"github.com/motcua/motcua/internal/domain/seed"
 	"github.com/motcua/motcua/internal/domain/sso"
 	"github.com/motcua/motcua/internal/platform/sms"
+	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/server"
 )
 
 type serveFlags struct {
 	addr, database, publicURL, origins, secretKey, scansBucket, logLevel string
-	dev, trustProxy, migrate                                             bool
+	dev, trustProxy, migrate, clamdAccept                                bool
+	clamd                                                                string
 	scanRetention, consoleDelay, httpTimeout                             time.Duration
+	deadlineOTP, deadlinePassword, deadlineNotice                        time.Duration
 	smsProvider, smsHTTPURL, smsHTTPAuthHeader, smsHTTPAuthValue         string
 	smsHTTPSender, smsReceiptSecret, undeliverable, failing              string
 	workers                                                              int
@@ -46,6 +49,8 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.secretKey, "secret-key", "", "base64 master key (≥32 bytes) for OTP hashes and SMS/scan encryption; dev mode makes one")
 	fs.StringVar(&f.scansBucket, "scans-bucket", "", "where ID scans are stored: file:///var/lib/motcua/scans or s3://bucket?region=… (default: ./data/scans next to a SQLite database)")
 	fs.DurationVar(&f.scanRetention, "scan-retention", 30*24*time.Hour, "how long scans of cancelled or expired registrations are kept")
+	fs.StringVar(&f.clamd, "clamd", "", "antivirus: clamd address, tcp://HOST:PORT or unix:///PATH (every scan is sent to it before it is stored; default: no antivirus)")
+	fs.BoolVar(&f.clamdAccept, "clamd-accept-when-down", false, "antivirus: accept scans unscanned when clamd cannot answer (default: hold them with SCAN_UNAVAILABLE)")
 	fs.BoolVar(&f.migrate, "migrate", true, "migrate the database at start")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&f.workers, "sms-workers", 4, "SMS sending workers per replica")
@@ -65,6 +70,9 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.DurationVar(&f.oidcRefreshTTL, "oidc-refresh-token-ttl", 30*24*time.Hour, "single sign-on: refresh token lifetime, sliding (renewed at each rotation)")
 	fs.DurationVar(&f.oidcKeyRotation, "oidc-key-rotation", 90*24*time.Hour, "single sign-on: replace the signing key when it is this old (one replica does it)")
 	fs.DurationVar(&f.oidcSecretOverlap, "oidc-secret-overlap", 7*24*time.Hour, "single sign-on: how long a rotated client secret keeps working")
+	fs.DurationVar(&f.deadlineOTP, "sms-receipt-deadline-otp", smsqueue.DefaultReceiptDeadlines.OTP, "an OTP with no delivery receipt this long after sending is NO_REPORT (shorter than the code's 5 minutes; never past the code's expiry)")
+	fs.DurationVar(&f.deadlinePassword, "sms-receipt-deadline-password", smsqueue.DefaultReceiptDeadlines.Password, "an initial-password SMS with no delivery receipt this long after sending is NO_REPORT")
+	fs.DurationVar(&f.deadlineNotice, "sms-receipt-deadline-notice", smsqueue.DefaultReceiptDeadlines.Notice, "a password-changed notice with no delivery receipt this long after sending is NO_REPORT")
 	return fs, f
 }
 
@@ -107,9 +115,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		SecureCookie: !(f.dev && strings.HasPrefix(firstOr(origins, "http://"), "http://")),
 		MasterKey:    master, ScansBucket: f.scansBucket, ScanRetention: f.scanRetention,
 		SMSWorkers: f.workers, MaxBodyBytes: f.maxBody, Logger: logger,
+		Clamd: f.clamd, ClamdAcceptWhenDown: f.clamdAccept,
 		SMS: app.SMSOptions{
 			Provider: f.smsProvider, ConsoleDelay: f.consoleDelay,
 			Undeliverable: splitList(f.undeliverable), Failing: splitList(f.failing),
+			ReceiptDeadlines: smsqueue.ReceiptDeadlines{OTP: f.deadlineOTP, Password: f.deadlinePassword, Notice: f.deadlineNotice},
 			HTTP: sms.HTTPConfig{
 				URL: f.smsHTTPURL, AuthHeader: f.smsHTTPAuthHeader, AuthValue: f.smsHTTPAuthValue,
 				Timeout: f.httpTimeout, Sender: f.smsHTTPSender, ReceiptSecret: []byte(f.smsReceiptSecret),

@@ -492,7 +492,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REGISTRATION_OTP", "INITIAL_PASSWORD", "RESET_OTP", "PASSWORD_CHANGED"}},
 		{Name: "phone", Type: field.TypeString},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "SENDING", "SENT", "DELIVERED", "UNDELIVERED", "FAILED", "EXPIRED"}, Default: "QUEUED"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "SENDING", "SENT", "DELIVERED", "UNDELIVERED", "FAILED", "EXPIRED", "NO_REPORT"}, Default: "QUEUED"},
 		{Name: "provider", Type: field.TypeString, Nullable: true},
 		{Name: "provider_message_id", Type: field.TypeString, Nullable: true},
 		{Name: "attempts", Type: field.TypeInt, Default: 0},

@@ -26,7 +26,7 @@ func (SMSMessage) Fields() []ent.Field {
 		field.Enum("kind").Values("REGISTRATION_OTP", "INITIAL_PASSWORD", "RESET_OTP", "PASSWORD_CHANGED").
 			Immutable().Annotations(entgql.Type("SMSKind")),
 		field.String("phone").Immutable().Annotations(entgql.Skip()),
-		field.Enum("status").Values("QUEUED", "SENDING", "SENT", "DELIVERED", "UNDELIVERED", "FAILED", "EXPIRED").
+		field.Enum("status").Values("QUEUED", "SENDING", "SENT", "DELIVERED", "UNDELIVERED", "FAILED", "EXPIRED", "NO_REPORT").
 			Default("QUEUED").Annotations(entgql.Type("SMSStatus")),
 		field.String("provider").Optional(),
 		field.String("provider_message_id").Optional().Annotations(entgql.Skip()),

@@ -158,6 +158,7 @@ const (
 	StatusUNDELIVERED Status = "UNDELIVERED"
 	StatusFAILED      Status = "FAILED"
 	StatusEXPIRED     Status = "EXPIRED"
+	StatusNO_REPORT   Status = "NO_REPORT"
 )
 
 func (s Status) String() string {
@@ -167,7 +168,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusQUEUED, StatusSENDING, StatusSENT, StatusDELIVERED, StatusUNDELIVERED, StatusFAILED, StatusEXPIRED:
+	case StatusQUEUED, StatusSENDING, StatusSENT, StatusDELIVERED, StatusUNDELIVERED, StatusFAILED, StatusEXPIRED, StatusNO_REPORT:
 		return nil
 	default:
 		return fmt.Errorf("smsmessage: invalid enum value for status field: %q", s)

@@ -3296,6 +3296,7 @@ enum SMSStatus @goModel(model: "github.com/motcua/motcua/ent/smsmessage.Status")
   UNDELIVERED
   FAILED
   EXPIRED
+  NO_REPORT
 }
 type Session implements Node {
   id: ID!

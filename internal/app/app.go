@@ -60,6 +60,11 @@ type Options struct {
 	// listen URL). Empty: the first allowed origin.
 	PublicURL string
 	SSO       SSOOptions
+	// Clamd is the antivirus hook's address (tcp://HOST:PORT or
+	// unix:///PATH); "" scans structure only. ClamdAcceptWhenDown accepts
+	// uploads unscanned when it cannot answer, instead of holding them.
+	Clamd               string
+	ClamdAcceptWhenDown bool
 }
 
 // SMSOptions choose and configure the SMS provider.
@@ -69,6 +74,8 @@ type SMSOptions struct {
 	Undeliverable []string
 	Failing       []string
 	HTTP          sms.HTTPConfig
+	// ReceiptDeadlines: zero fields mean smsqueue's defaults.
+	ReceiptDeadlines smsqueue.ReceiptDeadlines
 }
 
 // SSOOptions are the OpenID Provider's lifetimes (0: the sso defaults).
@@ -151,8 +158,12 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	if err := sms.ReceiptDeadlines.Check(otp.DefaultPolicy().TTL); err != nil {
+		return nil, err
+	}
 	if a.Queue, err = smsqueue.New(smsqueue.Config{
 		DB: a.DB, Bus: a.Bus, SealKey: keys.SMS, Logger: o.Logger, Now: o.Now, Registerer: reg, Workers: o.SMSWorkers,
+		ReceiptDeadlines: sms.ReceiptDeadlines,
 	}); err != nil {
 		return nil, err
 	}
@@ -186,6 +197,12 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 		}
 		maps.Copy(mounts, demoRP)
 	}
+	var antivirus scans.Antivirus
+	if o.Clamd != "" {
+		if antivirus, err = scans.NewClamd(scans.ClamdConfig{Address: o.Clamd, AcceptWhenDown: o.ClamdAcceptWhenDown, Logger: o.Logger}); err != nil {
+			return nil, err
+		}
+	}
 
 	otpHasher := otp.NewHasher(keys.OTP)
 	a.Auth = auth.New(auth.Config{
@@ -193,7 +210,7 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 		OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(), Now: o.Now, Revoker: a.SSO,
 	})
 	a.Enrol = registrations.New(registrations.Config{
-		DB: a.DB, Scans: scanStore, Outbox: a.Queue, OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(),
+		DB: a.DB, Scans: scanStore, Antivirus: antivirus, Outbox: a.Queue, OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(),
 		Hasher: hasher, Bus: a.Bus, Now: o.Now, ScanRetention: o.ScanRetention,
 	})
 	resolver := &graph.Resolver{

@@ -11,8 +11,8 @@ import { UnitPicker } from '../components/UnitPicker';
 import { countByStatus, foldActivity, mergeHistory, type Activity } from './smsActivity';
 import type { MessageKey } from '../i18n/messages';
 
-const statuses: SmsStatus[] = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED', 'EXPIRED'];
-const statColor: Partial<Record<SmsStatus, string>> = { DELIVERED: '#389e0d', UNDELIVERED: '#cf1322', FAILED: '#cf1322', EXPIRED: '#d48806' };
+const statuses: SmsStatus[] = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED', 'EXPIRED', 'NO_REPORT'];
+const statColor: Partial<Record<SmsStatus, string>> = { DELIVERED: '#389e0d', UNDELIVERED: '#cf1322', FAILED: '#cf1322', EXPIRED: '#d48806', NO_REPORT: '#d48806' };
 
 /** Live OTP and password SMS delivery within the admin's scope (smsActivity). */
 export function SmsMonitorPage() {

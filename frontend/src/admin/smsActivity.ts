@@ -15,7 +15,7 @@ export function foldActivity(prev: Activity | undefined, m: SmsFieldsFragment, l
 /** How many of the messages are in each status. */
 export function countByStatus(messages: SmsFieldsFragment[]): Record<SmsStatus, number> {
   const counts: Record<SmsStatus, number> = {
-    QUEUED: 0, SENDING: 0, SENT: 0, DELIVERED: 0, UNDELIVERED: 0, FAILED: 0, EXPIRED: 0,
+    QUEUED: 0, SENDING: 0, SENT: 0, DELIVERED: 0, UNDELIVERED: 0, FAILED: 0, EXPIRED: 0, NO_REPORT: 0,
   };
   for (const m of messages) counts[m.status]++;
   return counts;

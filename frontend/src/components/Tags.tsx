@@ -19,7 +19,7 @@ export function OriginTag({ origin }: { origin: AccountOrigin }) {
 
 const smsColor: Record<string, string> = {
   QUEUED: 'default', SENDING: 'processing', SENT: 'blue', DELIVERED: 'success',
-  UNDELIVERED: 'error', FAILED: 'error', EXPIRED: 'warning',
+  UNDELIVERED: 'error', FAILED: 'error', EXPIRED: 'warning', NO_REPORT: 'warning',
 };
 
 /** An SMS delivery status as a tag. */

@@ -10,6 +10,7 @@ describe('smsSteps', () => {
     ['DELIVERED', [], 'QUEUED:done SENDING:done SENT:done DELIVERED:done'],
     ['UNDELIVERED', ['QUEUED', 'SENDING'], 'QUEUED:done SENDING:done SENT:done UNDELIVERED:failed'],
     ['EXPIRED', [], 'QUEUED:done SENDING:done SENT:done EXPIRED:failed'],
+    ['NO_REPORT', ['SENT'], 'QUEUED:done SENDING:done SENT:done NO_REPORT:failed'],
     ['FAILED', [], 'QUEUED:done FAILED:failed'],
     ['FAILED', ['QUEUED', 'SENDING'], 'QUEUED:done SENDING:done FAILED:failed'],
   ] as const)('%s after %j', (status, seen, want) => {

@@ -2,7 +2,7 @@
 import type { SmsStatus } from '../gql/graphql';
 
 const path: SmsStatus[] = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED'];
-const failures: SmsStatus[] = ['UNDELIVERED', 'FAILED', 'EXPIRED'];
+const failures: SmsStatus[] = ['UNDELIVERED', 'FAILED', 'EXPIRED', 'NO_REPORT'];
 
 /** One step of the timeline. */
 export interface SmsStep {

@@ -68,6 +68,7 @@ export type SmsStatus =
   | 'DELIVERED'
   | 'EXPIRED'
   | 'FAILED'
+  | 'NO_REPORT'
   | 'QUEUED'
   | 'SENDING'
   | 'SENT'

@@ -49,8 +49,11 @@ const (
 // required; a zero OTPPolicy means otp.DefaultPolicy, a nil Now time.Now, a
 // zero ScanRetention DefaultScanRetention, and a nil Bus publishes nothing.
 type Config struct {
-	DB            *store.DB
-	Scans         *scans.Store
+	DB    *store.DB
+	Scans *scans.Store
+	// Antivirus, when set, looks at every scan that passed scans.Check
+	// before it is stored (the clamd hook); nil scans structure only.
+	Antivirus     scans.Antivirus
 	Outbox        smsqueue.Outbox
 	OTP           *otp.Hasher
 	OTPPolicy     otp.Policy
@@ -72,6 +75,7 @@ type codeHasher interface {
 type Service struct {
 	db            *store.DB
 	scans         *scans.Store
+	antivirus     scans.Antivirus
 	outbox        smsqueue.Outbox
 	otp           codeHasher
 	policy        otp.Policy
@@ -89,7 +93,7 @@ type Service struct {
 // New returns the registration service.
 func New(cfg Config) *Service {
 	s := &Service{
-		db: cfg.DB, scans: cfg.Scans, outbox: cfg.Outbox, otp: cfg.OTP, policy: cfg.OTPPolicy,
+		db: cfg.DB, scans: cfg.Scans, antivirus: cfg.Antivirus, outbox: cfg.Outbox, otp: cfg.OTP, policy: cfg.OTPPolicy,
 		hasher: cfg.Hasher, bus: cfg.Bus, now: cfg.Now, baseURL: cfg.BaseURL,
 		scanRetention: cfg.ScanRetention, newCode: otp.Generate,
 	}

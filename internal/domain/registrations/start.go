@@ -76,6 +76,11 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*ent.Registration, 
 	if err != nil {
 		return nil, err
 	}
+	if s.antivirus != nil {
+		if err := s.antivirus.Scan(ctx, checked.Data); err != nil {
+			return nil, err
+		}
+	}
 	sys := viewer.System(ctx)
 	// Refuse a duplicate before the scan goes to the bucket; the transaction
 	// checks again, and the unique open_id_number settles a race.

@@ -314,3 +314,62 @@ func TestStartLosingInTheTransactionRemovesTheScan(t *testing.T) {
 		}
 	})
 }
+
+// fakeAntivirus refuses files holding its marker, or everything when down.
+type fakeAntivirus struct {
+	marker []byte
+	down   bool
+	seen   int
+}
+
+func (a *fakeAntivirus) Scan(_ context.Context, data []byte) error {
+	a.seen++
+	if a.down {
+		return refusal.New(refusal.ScanUnavailable, "Chưa kiểm tra virus được.", "Could not check; try again.").OnField("scan")
+	}
+	if bytes.Contains(data, a.marker) {
+		return refusal.New(refusal.FileInfected, "Có mã độc.", "Malware found.").OnField("scan")
+	}
+	return nil
+}
+
+// TestStartAsksTheAntivirus: with an antivirus hook every scan that passed
+// the structure check goes to it before anything is stored; its refusal
+// leaves nothing behind.
+func TestStartAsksTheAntivirus(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		av := &fakeAntivirus{marker: []byte("%PDF-")} // every PDF is "infected"
+		f.svc.antivirus = av
+		for i, tc := range []struct {
+			name string
+			data []byte
+			down bool
+			want refusal.Code
+		}{
+			{"clean", scanTestdata(t, "sample.docx"), false, ok},
+			{"infected", realPDF(t), false, refusal.FileInfected},
+			{"antivirus down", scanTestdata(t, "sample.doc"), true, refusal.ScanUnavailable},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				av.down = tc.down
+				in := f.input(t, i+1)
+				in.Scan = bytes.NewReader(tc.data)
+				before, seen := f.counts(t), av.seen
+				_, err := f.svc.Start(f.as(t, registrar1), in)
+				if av.seen != seen+1 {
+					t.Fatalf("the antivirus saw %d files, want 1", av.seen-seen)
+				}
+				if tc.want == ok {
+					if err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				wantRefusal(t, err, tc.want, "scan")
+				if after := f.counts(t); after != before {
+					t.Errorf("refusal wrote something: %+v → %+v", before, after)
+				}
+			})
+		}
+	})
+}

@@ -136,6 +136,15 @@ func readUnitCSV(r io.Reader) ([]*csvRow, ImportReport, error) {
 				"Tệp trống: cần một dòng tiêu đề code,name,parent_code,kind và các dòng dữ liệu.",
 				"The file is empty: it needs a header row code,name,parent_code,kind and data rows.")
 		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			// Found by FuzzReadUnitCSV: a header row that is not CSV (an
+			// unbalanced quote) is the file's fault, not a failure to read.
+			report.Errors = []RowError{{Line: 1,
+				Message:   "Dòng tiêu đề không đọc được theo định dạng CSV (dấu ngoặc kép không khớp?).",
+				MessageEN: "The header row is not valid CSV (unbalanced double quotes?)."}}
+			return nil, report, badFile(1)
+		}
 		return nil, report, fmt.Errorf("units: import: read header: %w", err)
 	}
 	col, herrs := headerColumns(header)

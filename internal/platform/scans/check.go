@@ -12,9 +12,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -93,6 +95,7 @@ func Check(r io.Reader) (Checked, error) {
 	kind, detected := classify(data)
 	switch kind {
 	case PDF:
+		err = checkPDF(data)
 	case DOC:
 		err = checkDOC(data)
 	case DOCX:
@@ -203,14 +206,51 @@ func isWordCompoundFile(data []byte) bool {
 	return e != nil && e[66] == oleStream
 }
 
-// checkDOC refuses a .doc carrying macros.
+// checkDOC refuses a .doc whose directory cannot be walked, has an entry
+// with an unsafe name, has no WordDocument stream, or carries macros.
 func checkDOC(data []byte) error {
 	for _, name := range oleVBANames {
 		if oleEntry(data, name) != nil {
 			return macros()
 		}
 	}
+	names, err := oleDirectory(data)
+	switch {
+	case errors.Is(err, errOLEUnsafeName):
+		return unsafeName("DOC")
+	case err != nil:
+		return brokenDOC()
+	}
+	hasWord := false
+	for _, n := range names {
+		switch strings.ToLower(n) {
+		case "worddocument":
+			hasWord = true
+		case "macros", "_vba_project":
+			return macros()
+		}
+	}
+	if !hasWord {
+		return brokenDOC()
+	}
 	return nil
+}
+
+func brokenDOC() *refusal.Error {
+	return broken(
+		"Tệp DOC bị hỏng hoặc không đọc được; hãy lưu lại tệp rồi gửi lại.",
+		"The DOC file is damaged or unreadable; save it again and resend it.",
+		"damaged")
+}
+
+// unsafeName refuses an archive or compound file with an entry whose name is
+// not a clean relative name: a tool that unpacks it could write outside its
+// folder ("../../evil.txt", "/etc/x", "C:\x").
+func unsafeName(format string) *refusal.Error {
+	return broken(
+		"Tệp "+format+" có thành phần mang tên không hợp lệ (đường dẫn ra ngoài thư mục); hãy lưu lại tệp rồi gửi lại.",
+		"The "+format+" file has a part with an unsafe name (a path leading out of its folder); save it again and resend it.",
+		"unsafe_name")
 }
 
 // oleEntry finds the compound-file directory entry with the given name

@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/internal/rules/refusal"
 )
@@ -54,6 +55,9 @@ func checkDOCX(data []byte) error {
 	var contentTypes []byte
 	budget := int64(maxDocxUnzipped)
 	for _, f := range zr.File {
+		if !cleanPartName(f.Name) {
+			return unsafeName("DOCX")
+		}
 		// Two entries with one name are read differently by different
 		// readers; a real Word file never has them.
 		name := strings.ToLower(f.Name)
@@ -80,10 +84,35 @@ func checkDOCX(data []byte) error {
 		}
 	}
 
-	if contentTypes == nil {
+	// The parts every Word document has (ECMA-376 part 2 §10.1.2.2 and the
+	// main document part that [Content_Types].xml declares below).
+	if contentTypes == nil || !seen["word/document.xml"] {
 		return brokenDOCX()
 	}
 	return checkContentTypes(contentTypes)
+}
+
+// cleanPartName reports whether a zip entry name is a clean relative name:
+// not empty, no NUL or other control character, no backslash, no colon
+// (drive letters), not absolute, and no empty, "." or ".." segment (a
+// trailing slash, a folder entry, is allowed). An unpacking tool would
+// otherwise write outside its folder with it ("zip slip").
+func cleanPartName(name string) bool {
+	if name == "" || strings.HasPrefix(name, "/") || !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f || r == '\\' || r == ':' {
+			return false
+		}
+	}
+	segments := strings.Split(strings.TrimSuffix(name, "/"), "/")
+	for _, seg := range segments {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // isWordPackage reports whether a zip holds an OOXML package with a word/

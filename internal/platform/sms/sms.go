@@ -48,6 +48,11 @@ const (
 	Undelivered Status = "UNDELIVERED" // the carrier gave up (phone off too long, bad number, expired at the carrier)
 	Failed      Status = "FAILED"      // refused by the provider, or retries exhausted
 	Expired     Status = "EXPIRED"     // no longer worth sending (the OTP or password it carries lapsed) before the provider took it
+	// NoReport extends the API's SMSStatus: the provider accepted the
+	// message but no delivery receipt came before the kind's receipt
+	// deadline. Nobody knows whether it reached the phone, so the officer may
+	// resend, as after UNDELIVERED.
+	NoReport Status = "NO_REPORT"
 )
 
 // Valid reports whether s is one of the statuses above.
@@ -56,16 +61,19 @@ func (s Status) Valid() bool {
 	return ok
 }
 
-// Final reports whether s is an end state: nothing leaves it.
+// Final reports whether s is an end state: nothing is sent any more, the
+// body is wiped and the officer may resend. Nothing leaves a final status,
+// except NO_REPORT, which a late receipt may still replace with the outcome
+// it reports (see CanMove).
 func (s Status) Final() bool {
-	return s == Delivered || s == Undelivered || s == Failed || s == Expired
+	return s == Delivered || s == Undelivered || s == Failed || s == Expired || s == NoReport
 }
 
 // rank orders the statuses: a move goes to a higher rank, with the single
 // exception of a retry (SENDING → QUEUED).
 var rank = map[Status]int{
 	Queued: 0, Sending: 1, Sent: 2,
-	Delivered: 3, Undelivered: 3, Failed: 3, Expired: 3,
+	Delivered: 3, Undelivered: 3, Failed: 3, Expired: 3, NoReport: 3,
 }
 
 // CanMove reports whether a message may go from status from to status to.
@@ -88,8 +96,20 @@ var rank = map[Status]int{
 //     message back to the queue, yet the gateway had taken it). Refusing
 //     these would drop the only receipt the gateway sends and leave the
 //     message at SENT for ever.
+//   - SENT → NO_REPORT is the receipt deadline passing (only the queue's
+//     deadline sweep writes it): only a message the provider accepted waits
+//     for a receipt.
+//   - NO_REPORT → DELIVERED, UNDELIVERED or FAILED is a late receipt: it
+//     says more than "no report", so it replaces it (the only move out of a
+//     final status). A late SENT receipt says nothing new and is ignored.
 func CanMove(from, to Status) bool {
-	if !from.Valid() || !to.Valid() || from == to || from.Final() {
+	if !from.Valid() || !to.Valid() || from == to {
+		return false
+	}
+	if from == NoReport {
+		return to == Delivered || to == Undelivered || to == Failed
+	}
+	if from.Final() {
 		return false
 	}
 	switch to {
@@ -97,6 +117,8 @@ func CanMove(from, to Status) bool {
 		return from == Sending
 	case Expired:
 		return from == Queued || from == Sending
+	case NoReport:
+		return from == Sent
 	}
 	return rank[to] > rank[from]
 }

@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-var allStatuses = []Status{Queued, Sending, Sent, Delivered, Undelivered, Failed, Expired}
+var allStatuses = []Status{Queued, Sending, Sent, Delivered, Undelivered, Failed, Expired, NoReport}
 
 func TestCanMoveMatrix(t *testing.T) {
-	// Every allowed move; every other pair of the 7×7 matrix must be refused.
+	// Every allowed move; every other pair of the 8×8 matrix must be refused.
 	allowed := map[[2]Status]bool{
 		{Queued, Sending}:     true,
 		{Queued, Sent}:        true, // receipt after an ambiguous timeout put the message back in the queue
@@ -28,6 +28,11 @@ func TestCanMoveMatrix(t *testing.T) {
 		{Sent, Delivered}:   true,
 		{Sent, Undelivered}: true,
 		{Sent, Failed}:      true, // gateway accepted, then reported failure
+		{Sent, NoReport}:    true, // the receipt deadline passed
+
+		{NoReport, Delivered}:   true, // a late receipt says more than "no report"
+		{NoReport, Undelivered}: true,
+		{NoReport, Failed}:      true,
 	}
 	count := 0
 	for _, from := range allStatuses {
@@ -55,12 +60,12 @@ func TestCanMoveUnknownStatus(t *testing.T) {
 }
 
 func TestFinal(t *testing.T) {
-	final := map[Status]bool{Delivered: true, Undelivered: true, Failed: true, Expired: true}
+	final := map[Status]bool{Delivered: true, Undelivered: true, Failed: true, Expired: true, NoReport: true}
 	for _, s := range allStatuses {
 		if s.Final() != final[s] {
 			t.Errorf("%s.Final() = %v", s, s.Final())
 		}
-		if s.Final() {
+		if s.Final() && s != NoReport { // NO_REPORT: late receipts, in TestCanMoveMatrix
 			for _, to := range allStatuses {
 				if CanMove(s, to) {
 					t.Errorf("final %s moves to %s", s, to)

@@ -31,7 +31,7 @@ func newMetrics(reg prometheus.Registerer, db *store.DB) (*metrics, error) {
 	m := &metrics{
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "motcua_sms_messages_total",
-			Help: "SMS messages that reached a status (SENT, DELIVERED, UNDELIVERED, FAILED, EXPIRED), by kind and provider.",
+			Help: "SMS messages that reached a status (SENT, DELIVERED, UNDELIVERED, FAILED, EXPIRED, NO_REPORT), by kind and provider.",
 		}, []string{"kind", "provider", "status"}),
 		delivery: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "motcua_sms_delivery_seconds",
@@ -44,7 +44,7 @@ func newMetrics(reg prometheus.Registerer, db *store.DB) (*metrics, error) {
 		}, []string{"provider", "result"}),
 		receipts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "motcua_sms_receipts_total",
-			Help: "Delivery receipts handed to the queue: applied, or ignored (unknown message, late or duplicate).",
+			Help: "Delivery receipts handed to the queue: applied; late (after the receipt deadline, replacing NO_REPORT); or ignored (unknown message, out of order or duplicate).",
 		}, []string{"result"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "motcua_sms_receipts_rejected_total",

@@ -73,6 +73,13 @@ func newRiverClient(q *Queue, cfg Config) (*river.Client[*sql.Tx], error) {
 	if err := river.AddWorkerSafely(workers, &sendWorker{q: q}); err != nil {
 		return nil, fmt.Errorf("smsqueue: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &receiptDeadlineWorker{q: q}); err != nil {
+		return nil, fmt.Errorf("smsqueue: %w", err)
+	}
+	sweep := cfg.ReceiptSweep
+	if sweep <= 0 {
+		sweep = q.deadlines.sweepInterval()
+	}
 	n := cfg.Workers
 	if n <= 0 {
 		n = DefaultWorkers
@@ -86,8 +93,12 @@ func newRiverClient(q *Queue, cfg Config) (*river.Client[*sql.Tx], error) {
 		poll = DefaultPollInterval
 	}
 	client, err := river.NewClient(driverFor(cfg.DB), &river.Config{
-		Queues:            map[string]river.QueueConfig{queueName: {MaxWorkers: n}},
-		Workers:           workers,
+		Queues:  map[string]river.QueueConfig{queueName: {MaxWorkers: n}},
+		Workers: workers,
+		// The receipt deadlines are enforced by a periodic job, which only
+		// River's elected leader inserts: one sweep at a time across the
+		// replicas, taken over by another replica when the leader dies.
+		PeriodicJobs:      []*river.PeriodicJob{receiptDeadlineJob(sweep)},
 		MaxAttempts:       q.maxAttempts,
 		RetryPolicy:       retryPolicy{b: q.retry},
 		JobTimeout:        jobTimeout,

@@ -28,6 +28,7 @@ type change struct {
 	provider   string     // recorded when not ""
 	providerID string     // recorded when not "" and none was recorded
 	lastError  string     // recorded when not ""
+	clearError bool       // last_error emptied (a late DELIVERED after NO_REPORT)
 	attempt    bool       // one more attempt
 }
 
@@ -76,6 +77,8 @@ func (q *Queue) apply(ctx context.Context, id pulid.ID, decide func(m *ent.SMSMe
 			}
 			if ch.lastError != "" {
 				upd.SetLastError(ch.lastError)
+			} else if ch.clearError {
+				upd.ClearLastError()
 			}
 			if ch.attempt {
 				upd.AddAttempts(1)
@@ -273,7 +276,8 @@ func errorText(err error) string {
 // Receive applies a provider's delivery receipt (sms.ReceiptSink): the
 // status of our message r.MessageID moves to r.Status when sms.CanMove
 // allows it, and nothing changes otherwise (a late, duplicate or unknown
-// receipt). A final status wipes the body. It returns an error only when
+// receipt). A final status wipes the body. A receipt after NO_REPORT
+// replaces it with its outcome (counted as "late"). It returns an error only when
 // the database failed, so the provider sends the receipt again.
 func (q *Queue) Receive(ctx context.Context, r sms.Receipt) error {
 	switch r.Status {
@@ -286,13 +290,16 @@ func (q *Queue) Receive(ctx context.Context, r sms.Receipt) error {
 		q.metrics.receipt("ignored")
 		return nil
 	}
-	applied := false
+	applied, late := false, false
 	_, err := q.apply(ctx, pulid.ID(r.MessageID), func(m *ent.SMSMessage) (change, bool) {
 		applied = sms.CanMove(sms.Status(m.Status), r.Status)
 		if !applied {
 			return change{}, false
 		}
-		ch := change{to: r.Status, providerID: r.ProviderID}
+		// After NO_REPORT: the receipt came after its deadline, and its
+		// outcome replaces "no delivery report".
+		late = sms.Status(m.Status) == sms.NoReport
+		ch := change{to: r.Status, providerID: r.ProviderID, clearError: late}
 		if r.Status == sms.Undelivered || r.Status == sms.Failed {
 			ch.lastError = r.Detail
 			if ch.lastError == "" {
@@ -304,9 +311,12 @@ func (q *Queue) Receive(ctx context.Context, r sms.Receipt) error {
 	if err != nil {
 		return err
 	}
-	if applied {
+	switch {
+	case late:
+		q.metrics.receipt("late")
+	case applied:
 		q.metrics.receipt("applied")
-	} else {
+	default:
 		q.metrics.receipt("ignored")
 	}
 	return nil

@@ -97,6 +97,12 @@ type Config struct {
 	// PollInterval is how often an idle replica looks for due jobs; 0 means
 	// DefaultPollInterval.
 	PollInterval time.Duration
+	// ReceiptDeadlines bound the wait for a delivery receipt; zero fields
+	// mean DefaultReceiptDeadlines'.
+	ReceiptDeadlines ReceiptDeadlines
+	// ReceiptSweep is how often the deadlines are enforced; 0 derives it
+	// from the deadlines (a quarter of the shortest, 1–30 s).
+	ReceiptSweep time.Duration
 }
 
 // Queue is the SMS outbox: Enqueue writes a message and its job in the
@@ -110,6 +116,7 @@ type Queue struct {
 	now         func() time.Time
 	retry       Backoff
 	maxAttempts int
+	deadlines   ReceiptDeadlines
 	river       *river.Client[*sql.Tx]
 	metrics     *metrics
 	reads       *sharedReads
@@ -138,6 +145,7 @@ func New(cfg Config) (*Queue, error) {
 		now:         cfg.Now,
 		retry:       cfg.Retry.withDefaults(),
 		maxAttempts: cfg.MaxAttempts,
+		deadlines:   cfg.ReceiptDeadlines.withDefaults(),
 		provider:    cfg.Provider,
 	}
 	if q.log == nil {

@@ -40,6 +40,10 @@ const (
 	// RequestTooLarge is motcua's addition (docs/API.md): a request body over
 	// the server's cap, answered with HTTP 413 before GraphQL runs.
 	RequestTooLarge Code = "REQUEST_TOO_LARGE"
+	// FileInfected and ScanUnavailable extend the contract: the antivirus
+	// (clamd) found malware in an upload, or could not be asked.
+	FileInfected    Code = "FILE_INFECTED"
+	ScanUnavailable Code = "SCAN_UNAVAILABLE"
 )
 
 // Error is a refusal: a rule said no, and nothing was written.

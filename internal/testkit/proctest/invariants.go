@@ -11,8 +11,9 @@ import (
 	"github.com/lib/pq"
 )
 
-// FinalStatuses are the SMS statuses nothing leaves (docs/SMS.md).
-var FinalStatuses = map[string]bool{"DELIVERED": true, "UNDELIVERED": true, "FAILED": true, "EXPIRED": true}
+// FinalStatuses are the SMS statuses nothing is sent from (docs/SMS.md);
+// only a late receipt may still replace NO_REPORT.
+var FinalStatuses = map[string]bool{"DELIVERED": true, "UNDELIVERED": true, "FAILED": true, "EXPIRED": true, "NO_REPORT": true}
 
 // DBMessage is one row of sms_messages.
 type DBMessage struct {
@@ -21,13 +22,13 @@ type DBMessage struct {
 	BodyWiped                   bool
 	RegistrationID              string
 	CreatedAt                   time.Time
-	FinalAt                     *time.Time
+	SentAt, FinalAt             *time.Time
 }
 
 // Messages reads every SMS message of a PostgreSQL database.
 func Messages(ctx context.Context, db *sql.DB) ([]DBMessage, error) {
 	rows, err := db.QueryContext(ctx, `SELECT id, kind, status, COALESCE(last_error, ''), attempts,
-		body_sealed IS NULL, COALESCE(registration_id, ''), created_at, final_at FROM sms_messages ORDER BY created_at, id`)
+		body_sealed IS NULL, COALESCE(registration_id, ''), created_at, sent_at, final_at FROM sms_messages ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("proctest: read sms_messages: %w", err)
 	}
@@ -35,7 +36,7 @@ func Messages(ctx context.Context, db *sql.DB) ([]DBMessage, error) {
 	var out []DBMessage
 	for rows.Next() {
 		var m DBMessage
-		if err := rows.Scan(&m.ID, &m.Kind, &m.Status, &m.LastError, &m.Attempts, &m.BodyWiped, &m.RegistrationID, &m.CreatedAt, &m.FinalAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.Kind, &m.Status, &m.LastError, &m.Attempts, &m.BodyWiped, &m.RegistrationID, &m.CreatedAt, &m.SentAt, &m.FinalAt); err != nil {
 			return nil, err
 		}
 		out = append(out, m)

@@ -5,6 +5,7 @@ package ent
 import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
+	"github.com/motcua/motcua/ent/budget"
 	"github.com/motcua/motcua/ent/officer"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/predicate"
@@ -23,7 +24,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 11)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -82,6 +83,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   budget.Table,
+			Columns: budget.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: budget.FieldID,
+			},
+		},
+		Type: "Budget",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			budget.FieldCreatedAt:   {Type: field.TypeTime, Column: budget.FieldCreatedAt},
+			budget.FieldUpdatedAt:   {Type: field.TypeTime, Column: budget.FieldUpdatedAt},
+			budget.FieldKey:         {Type: field.TypeString, Column: budget.FieldKey},
+			budget.FieldUsed:        {Type: field.TypeInt, Column: budget.FieldUsed},
+			budget.FieldWindowStart: {Type: field.TypeTime, Column: budget.FieldWindowStart},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   otpchallenge.Table,
 			Columns: otpchallenge.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -104,7 +123,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			otpchallenge.FieldRegistrationID: {Type: field.TypeString, Column: otpchallenge.FieldRegistrationID},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   officer.Table,
 			Columns: officer.Columns,
@@ -125,7 +144,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			officer.FieldUnitPath:                 {Type: field.TypeString, Column: officer.FieldUnitPath},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -157,7 +176,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldCompletedAt:       {Type: field.TypeTime, Column: registration.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   smsmessage.Table,
 			Columns: smsmessage.Columns,
@@ -187,7 +206,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			smsmessage.FieldUnitPath:          {Type: field.TypeString, Column: smsmessage.FieldUnitPath},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scan.Table,
 			Columns: scan.Columns,
@@ -208,7 +227,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scan.FieldRegistrationID: {Type: field.TypeString, Column: scan.FieldRegistrationID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -232,7 +251,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:          {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signinthrottle.Table,
 			Columns: signinthrottle.Columns,
@@ -251,7 +270,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signinthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: signinthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   unit.Table,
 			Columns: unit.Columns,
@@ -821,6 +840,71 @@ func (f *AuditEventFilter) WhereHash(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *BudgetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BudgetQuery builder.
+func (_q *BudgetQuery) Filter() *BudgetFilter {
+	return &BudgetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BudgetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BudgetMutation builder.
+func (m *BudgetMutation) Filter() *BudgetFilter {
+	return &BudgetFilter{config: m.config, predicateAdder: m}
+}
+
+// BudgetFilter provides a generic filtering capability at runtime for BudgetQuery.
+type BudgetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BudgetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *BudgetFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(budget.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *BudgetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(budget.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *BudgetFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(budget.FieldUpdatedAt))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *BudgetFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(budget.FieldKey))
+}
+
+// WhereUsed applies the entql int predicate on the used field.
+func (f *BudgetFilter) WhereUsed(p entql.IntP) {
+	f.Where(p.Field(budget.FieldUsed))
+}
+
+// WhereWindowStart applies the entql time.Time predicate on the window_start field.
+func (f *BudgetFilter) WhereWindowStart(p entql.TimeP) {
+	f.Where(p.Field(budget.FieldWindowStart))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OTPChallengeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -849,7 +933,7 @@ type OTPChallengeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OTPChallengeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -958,7 +1042,7 @@ type OfficerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfficerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1094,7 +1178,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1313,7 +1397,7 @@ type SMSMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SMSMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1452,7 +1536,7 @@ type ScanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1546,7 +1630,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1655,7 +1739,7 @@ type SignInThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1725,7 +1809,7 @@ type UnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

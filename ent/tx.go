@@ -18,6 +18,8 @@ type Tx struct {
 	Account *AccountClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// Budget is the client for interacting with the Budget builders.
+	Budget *BudgetClient
 	// OTPChallenge is the client for interacting with the OTPChallenge builders.
 	OTPChallenge *OTPChallengeClient
 	// Officer is the client for interacting with the Officer builders.
@@ -167,6 +169,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.Account = NewAccountClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.Budget = NewBudgetClient(tx.config)
 	tx.OTPChallenge = NewOTPChallengeClient(tx.config)
 	tx.Officer = NewOfficerClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)

@@ -73,17 +73,38 @@ func readPolicy(query ...privacy.QueryRule) ent.Policy {
 // Units are public names: every signed-in account may read them.
 func unitPolicy() ent.Policy { return readPolicy(privacy.AlwaysAllowRule()) }
 
-// Accounts: admins read all portal accounts (an officer to be added has no
-// unit yet); an officer reads the accounts they created; anyone their own.
+// Accounts (data minimisation; accounts.Visible decides what is shown):
+// the super admin reads every account; a level-1 admin the accounts of its
+// scope (officers of units in its subtrees, accounts created at desks in
+// them) and the accounts of officers who have no unit yet, which it sees
+// masked; an officer reads the accounts they created; anyone their own.
+// The searches find other accounts by exact identifier as the system, and
+// those too are shown masked. accounts.InScope is the same rule in Ent
+// predicates: keep the two together.
 func accountPolicy() ent.Policy {
 	return readPolicy(privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
 		v := viewer.FromContext(ctx)
-		if !v.Scope(policy.ObjAccount, policy.ActRead).Empty() {
+		scope := v.Scope(policy.ObjAccount, policy.ActRead)
+		if scope.All {
 			return privacy.Allow
 		}
 		preds := []entql.P{entql.FieldEQ("id", string(v.AccountID))}
 		if v.OfficerID != "" {
 			preds = append(preds, entql.FieldEQ("created_by_officer_id", string(v.OfficerID)))
+		}
+		if !scope.Empty() {
+			var byOfficer, byUnit []entql.P
+			for _, p := range scope.Paths {
+				byOfficer = append(byOfficer, entql.FieldHasPrefix("unit_path", p))
+				byUnit = append(byUnit, entql.FieldHasPrefix("path", p))
+			}
+			preds = append(preds,
+				entql.HasEdgeWith("officer", anyOf(byOfficer)),
+				entql.HasEdgeWith("created_at_unit", anyOf(byUnit)),
+				// Just added to user management: the admin who added the
+				// officer attaches the unit next (source §2 step 2).
+				entql.HasEdgeWith("officer", entql.Or(entql.FieldNil("unit_path"), entql.FieldEQ("unit_path", ""))),
+			)
 		}
 		f.Where(anyOf(preds))
 		return privacy.Allow

@@ -49,8 +49,11 @@ type Options struct {
 	ScanRetention     time.Duration
 	SMSWorkers        int
 	SMS               SMSOptions
-	Logger            *slog.Logger
-	Now               func() time.Time
+	// LookupsPerMinute and LookupsPerDay bound each officer's citizen
+	// lookups (0: enrol's defaults).
+	LookupsPerMinute, LookupsPerDay int
+	Logger                          *slog.Logger
+	Now                             func() time.Time
 }
 
 // SMSOptions choose and configure the SMS provider.
@@ -156,6 +159,7 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	a.Enrol = enrol.New(enrol.Config{
 		DB: a.DB, Scans: scanStore, Outbox: a.Queue, OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(),
 		Hasher: hasher, Bus: a.Bus, Now: o.Now, ScanRetention: o.ScanRetention,
+		LookupKey: keys.Lookup, LookupsPerMinute: o.LookupsPerMinute, LookupsPerDay: o.LookupsPerDay,
 	})
 	resolver := &graph.Resolver{
 		DB: a.DB, Auth: a.Auth, Officers: officers.New(a.DB, a.Authz, a.Bus, o.Now), Units: a.Units,

@@ -19,6 +19,9 @@ type keys struct {
 	OTP   []byte // HMAC of OTP codes
 	SMS   []byte // AES-GCM of SMS bodies until final
 	Scans []byte // AES-GCM of ID scans
+	// Lookup is the HMAC key of the ID-number hashes in the audit trail of
+	// citizen lookups.
+	Lookup []byte
 }
 
 func deriveKeys(master []byte) (keys, error) {
@@ -33,7 +36,10 @@ func deriveKeys(master []byte) (keys, error) {
 	if k.SMS, err = derive("sms"); err != nil {
 		return k, err
 	}
-	k.Scans, err = derive("scans")
+	if k.Scans, err = derive("scans"); err != nil {
+		return k, err
+	}
+	k.Lookup, err = derive("lookup")
 	return k, err
 }
 

@@ -130,6 +130,7 @@ type fixture struct {
 	db       *store.DB
 	authz    *policy.Authorizer
 	svc      *Service
+	cfg      Config // svc's
 	clock    *clock
 	outbox   *outbox
 	bus      *events.Local
@@ -213,10 +214,11 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	f.svc = New(Config{
+	f.cfg = Config{
 		DB: db, Scans: store, Outbox: f.outbox, OTP: otp.NewHasher(f.otpKey), Hasher: f.hasher,
-		Bus: f.bus, Now: f.clock.Now, BaseURL: "https://dvc.example.vn",
-	})
+		Bus: f.bus, Now: f.clock.Now, BaseURL: "https://dvc.example.vn", LookupKey: bytes.Repeat([]byte{5}, 32),
+	}
+	f.svc = New(f.cfg)
 	return f
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/app"
+	"github.com/motcua/motcua/enrol"
 	"github.com/motcua/motcua/seed"
 	"github.com/motcua/motcua/sms"
 	"github.com/motcua/motcua/store"
@@ -26,7 +27,7 @@ type serveFlags struct {
 	scanRetention, consoleDelay, httpTimeout                             time.Duration
 	smsProvider, smsHTTPURL, smsHTTPAuthHeader, smsHTTPAuthValue         string
 	smsHTTPSender, smsReceiptSecret, undeliverable, failing              string
-	workers                                                              int
+	workers, lookupsPerMinute, lookupsPerDay                             int
 }
 
 func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
@@ -44,6 +45,8 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.BoolVar(&f.migrate, "migrate", true, "migrate the database at start")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&f.workers, "sms-workers", 4, "SMS sending workers per replica")
+	fs.IntVar(&f.lookupsPerMinute, "lookups-per-minute", enrol.DefaultLookupsPerMinute, "citizen lookups (lookupCitizen) an officer may make per minute")
+	fs.IntVar(&f.lookupsPerDay, "lookups-per-day", enrol.DefaultLookupsPerDay, "citizen lookups an officer may make per day")
 	fs.StringVar(&f.smsProvider, "sms", "console", "SMS provider: console (simulated) or http (a gateway)")
 	fs.DurationVar(&f.consoleDelay, "sms-console-delay", 2*time.Second, "console provider: delay before the simulated delivery receipt")
 	fs.StringVar(&f.undeliverable, "sms-console-undeliverable", "", "console provider: phones whose SMS are never delivered (comma-separated; dev mode adds the demo's)")
@@ -68,6 +71,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if f.dev && !loopback(f.addr) {
 		return fmt.Errorf("--dev refuses a non-loopback --addr (%s): dev mode shows SMS codes to anyone who can connect", f.addr)
 	}
+	if f.lookupsPerMinute < 1 || f.lookupsPerDay < 1 {
+		return errors.New("--lookups-per-minute and --lookups-per-day must be at least 1")
+	}
 	logger := newLogger(stderr, f.logLevel)
 	started := time.Now()
 	master, err := app.MasterKey(f.secretKey, f.dev, app.DataDir(f.database))
@@ -81,6 +87,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		SecureCookie: !(f.dev && strings.HasPrefix(firstOr(origins, "http://"), "http://")),
 		MasterKey:    master, ScansBucket: f.scansBucket, ScanRetention: f.scanRetention,
 		SMSWorkers: f.workers, Logger: logger,
+		LookupsPerMinute: f.lookupsPerMinute, LookupsPerDay: f.lookupsPerDay,
 		SMS: app.SMSOptions{
 			Provider: f.smsProvider, ConsoleDelay: f.consoleDelay,
 			Undeliverable: splitList(f.undeliverable), Failing: splitList(f.failing),

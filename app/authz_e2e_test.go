@@ -290,5 +290,34 @@ func TestAdminScopeTable(t *testing.T) {
 				t.Errorf("officers %q: %+v", search, out.Officers.Edges[0].Node.Account)
 			}
 		}
+
+		// An officer of a Hà Nội desk, found by phone: the Lạng Sơn admin sees
+		// the account masked and not the officer record (read as the system,
+		// the rows' edges are read again with the admin's rights).
+		var units struct {
+			Units struct{ Edges []struct{ Node struct{ ID string } } }
+		}
+		mustDo(t, actors["super"], `{ units(search: "000.01.50.H26", first: 1) { edges { node { id } } } }`, nil, &units)
+		anh := search(actors["super"], "0983000105")[0]
+		var hnOfficer struct{ AddOfficer struct{ ID string } }
+		mustDo(t, actors["super"], `mutation($id: ID!) { addOfficer(accountID: $id) { id } }`, map[string]any{"id": anh.ID}, &hnOfficer)
+		mustDo(t, actors["super"], `mutation($o: ID!, $u: ID!) { assignOfficerUnit(officerID: $o, unitID: $u) { id } }`,
+			map[string]any{"o": hnOfficer.AddOfficer.ID, "u": units.Units.Edges[0].Node.ID}, nil)
+		for _, order := range []string{"", `, orderBy: [{field: CREATED_AT, direction: DESC}]`} {
+			var out struct {
+				Accounts struct {
+					Edges []struct {
+						Node struct {
+							FullName, Visibility string
+							Officer              *struct{ ID string }
+						}
+					}
+				}
+			}
+			mustDo(t, actors["admin"], `{ accounts(search: "0983000105"`+order+`) { edges { node { fullName visibility officer { id unit { name } } } } } }`, nil, &out)
+			if len(out.Accounts.Edges) != 1 || out.Accounts.Edges[0].Node.Visibility != "MASKED" || out.Accounts.Edges[0].Node.Officer != nil {
+				t.Errorf("Hà Nội officer by phone%s: %+v", order, out.Accounts.Edges)
+			}
+		}
 	})
 }

@@ -169,6 +169,20 @@ var errWhereWithExact = refusal.New(refusal.Validation,
 	"Khi tìm theo số định danh, số điện thoại hoặc mã số thuế, không dùng thêm bộ lọc (where) hay sắp xếp theo họ tên: tài khoản ngoài phạm vi quản trị của bạn chỉ hiển thị dạng che.",
 	"A search by ID number, phone or tax code takes no where filter and no ordering by name: accounts outside the units you administer are shown masked.").OnField("where")
 
+// exactSearchOnly refuses, for a search that may find accounts outside the
+// admin's scope, a where filter and any order but the time of creation.
+func exactSearchOnly(where bool, orderBy []*ent.AccountOrder) error {
+	if where {
+		return errWhereWithExact
+	}
+	for _, o := range orderBy {
+		if o == nil || o.Field == nil || o.Field.String() != ent.AccountOrderFieldCreatedAt.String() {
+			return errWhereWithExact.OnField("orderBy")
+		}
+	}
+	return nil
+}
+
 // AccountSearch is the list of every portal account, where an admin finds
 // an account to bring into user management ("Add new account").
 type AccountSearch struct {
@@ -200,25 +214,16 @@ func (s *Service) SearchAccounts(ctx context.Context, q AccountSearch) (*ent.Acc
 	if err != nil {
 		return nil, err
 	}
-	// readCtx reads with the viewer's privacy filter, or as the system for an
-	// exact search by a level-1 admin: the one place where accounts outside
-	// its scope are read for it, decided here.
-	readCtx := ctx
+	// An exact search by a level-1 admin reads as the system: the one place
+	// where accounts outside its scope are read for it, decided here.
 	full, limited := accounts.FullView(v)
-	switch {
-	case !limited:
-	case accounts.IsExact(q.Search):
-		if q.Where != nil {
-			return nil, errWhereWithExact
+	asSystem := limited && accounts.IsExact(q.Search)
+	readCtx := ctx
+	if asSystem {
+		if err := exactSearchOnly(q.Where != nil, q.OrderBy); err != nil {
+			return nil, err
 		}
-		for _, o := range q.OrderBy {
-			// Only the time of creation, which tells nothing masked.
-			if o == nil || o.Field == nil || o.Field.String() != ent.AccountOrderFieldCreatedAt.String() {
-				return nil, errWhereWithExact.OnField("orderBy")
-			}
-		}
-		readCtx = viewer.System(ctx)
-		limited = false
+		readCtx, limited = viewer.System(ctx), false
 	}
 	filter := func(aq *ent.AccountQuery) (*ent.AccountQuery, error) {
 		if limited {
@@ -245,7 +250,7 @@ func (s *Service) SearchAccounts(ctx context.Context, q AccountSearch) (*ent.Acc
 	if err != nil {
 		return nil, fmt.Errorf("officers: search accounts: %w", err)
 	}
-	if readCtx != ctx {
+	if asSystem {
 		// Only the rows were the system's to read: their edges (officer,
 		// createdBy) are read again, lazily, with the viewer's rights.
 		for _, e := range conn.Edges {

@@ -6,10 +6,9 @@ import (
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
-	"github.com/motcua/motcua/ent/officer"
 	"github.com/motcua/motcua/ent/predicate"
+	"github.com/motcua/motcua/ent/schema"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/unit"
 	"github.com/motcua/motcua/policy"
 	"github.com/motcua/motcua/viewer"
 	"github.com/motcua/motcua/vn"
@@ -40,25 +39,14 @@ const (
 )
 
 // InScope is the predicate of the accounts inside scope: officers whose unit
-// lies in one of its subtrees, and accounts created at a unit in one. The
-// whole tree for a scope of all; nothing for an empty scope.
+// lies in one of its subtrees, and accounts created at a unit in one
+// (schema.AccountsInScope, which the privacy policy uses too). The whole
+// tree for a scope of all; nothing for an empty scope.
 func InScope(s policy.Scope) predicate.Account {
 	if s.All {
 		return account.IDNEQ("")
 	}
-	if len(s.Paths) == 0 {
-		return account.IDIn() // IN () is FALSE
-	}
-	var byOfficer []predicate.Officer
-	var byUnit []predicate.Unit
-	for _, p := range s.Paths {
-		byOfficer = append(byOfficer, officer.UnitPathHasPrefix(p))
-		byUnit = append(byUnit, unit.PathHasPrefix(p))
-	}
-	return account.Or(
-		account.HasOfficerWith(officer.Or(byOfficer...)),
-		account.HasCreatedAtUnitWith(unit.Or(byUnit...)),
-	)
+	return predicate.Account(schema.AccountsInScope(s.Paths))
 }
 
 // FullView is the predicate of the accounts v sees in full: its own, those

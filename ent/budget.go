@@ -22,7 +22,7 @@ type Budget struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// "<action>:<subject>:<window>", e.g. "lookup:OF…:1m0s"
+	// "<action>:<subject>:<limit>", e.g. "lookup:OF…:minute"
 	Key string `json:"key,omitempty"`
 	// Used holds the value of the "used" field.
 	Used int `json:"used,omitempty"`

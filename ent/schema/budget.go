@@ -25,7 +25,7 @@ func (Budget) Mixin() []ent.Mixin {
 func (Budget) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("key").Unique().NotEmpty().MaxLen(200).
-			Comment("\"<action>:<subject>:<window>\", e.g. \"lookup:OF…:1m0s\""),
+			Comment("\"<action>:<subject>:<limit>\", e.g. \"lookup:OF…:minute\""),
 		field.Int("used").Default(0).NonNegative(),
 		field.Time("window_start"),
 	}

@@ -295,7 +295,9 @@ func TestAdminScopeTable(t *testing.T) {
 		// the account masked and not the officer record (read as the system,
 		// the rows' edges are read again with the admin's rights).
 		var units struct {
-			Units struct{ Edges []struct{ Node struct{ ID string } } }
+			Units struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		mustDo(t, actors["super"], `{ units(search: "000.01.50.H26", first: 1) { edges { node { id } } } }`, nil, &units)
 		anh := search(actors["super"], "0983000105")[0]

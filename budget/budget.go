@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/motcua/motcua/ent"
 	entbudget "github.com/motcua/motcua/ent/budget"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/viewer"
@@ -54,6 +55,27 @@ func Take(ctx context.Context, tx *store.Tx, now time.Time, key string, limits .
 		left[i] = n
 	}
 	return left, nil
+}
+
+// Spent returns the first of limits spent under key at now, without writing
+// (nil when none is, or when a window has ended). It lets a caller refuse a
+// flood of calls past the budget before opening a write transaction; Take
+// stays the one that decides.
+func Spent(ctx context.Context, client *ent.Client, now time.Time, key string, limits ...Limit) (*Exceeded, error) {
+	now = now.UTC()
+	for _, l := range limits {
+		row, err := client.Budget.Query().Where(entbudget.Key(key + ":" + l.Name)).Only(viewer.System(ctx))
+		switch {
+		case ent.IsNotFound(err):
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("budget: read %s: %w", l.Name, err)
+		}
+		if end := row.WindowStart.Add(l.Window); row.Used >= l.Max && now.Before(end) {
+			return &Exceeded{Limit: l, At: end}, nil
+		}
+	}
+	return nil, nil
 }
 
 func take(ctx context.Context, tx *store.Tx, now time.Time, key string, l Limit) (int, error) {

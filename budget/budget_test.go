@@ -125,3 +125,32 @@ func TestRefusalGivesBack(t *testing.T) {
 		}
 	})
 }
+
+// TestSpentReadsWithoutWriting: Spent sees a spent budget until its window
+// ends, and nothing where no use was made.
+func TestSpentReadsWithoutWriting(t *testing.T) {
+	testenv.Databases(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if ex, err := Spent(ctx, db.Client, t0, "k", perMinute, perDay); ex != nil || err != nil {
+			t.Fatalf("unused key: %v %v", ex, err)
+		}
+		for range perMinute.Max - 1 {
+			if _, err := use(db, t0, "k"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ex, err := Spent(ctx, db.Client, t0, "k", perMinute, perDay); ex != nil || err != nil {
+			t.Fatalf("one use left: %v %v", ex, err)
+		}
+		if _, err := use(db, t0, "k"); err != nil {
+			t.Fatal(err)
+		}
+		ex, err := Spent(ctx, db.Client, t0.Add(59*time.Second), "k", perMinute, perDay)
+		if err != nil || ex == nil || ex.Limit.Name != "minute" || !ex.At.Equal(t0.Add(time.Minute)) {
+			t.Fatalf("spent minute: %+v %v", ex, err)
+		}
+		if ex, err := Spent(ctx, db.Client, t0.Add(time.Minute), "k", perMinute, perDay); ex != nil || err != nil {
+			t.Fatalf("after the window: %v %v", ex, err)
+		}
+	})
+}

@@ -80,8 +80,16 @@ func (s *Service) Lookup(ctx context.Context, idNumber string) (*Lookup, error) 
 		out.Warnings = append(out.Warnings, pick(en, w.VI, w.EN))
 	}
 	now := s.now()
+	key := "lookup:" + string(v.OfficerID)
+	// A flood past the budget is turned away before it takes the write lock.
+	if spent, err := budget.Spent(ctx, s.db.Client, now, key, s.lookupLimits...); err != nil || spent != nil {
+		if err != nil {
+			return nil, fmt.Errorf("enrol: lookup: %w", err)
+		}
+		return nil, errLookupsSpent(spent, now)
+	}
 	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		left, err := budget.Take(ctx, tx, now, "lookup:"+string(v.OfficerID), s.lookupLimits...)
+		left, err := budget.Take(ctx, tx, now, key, s.lookupLimits...)
 		var spent *budget.Exceeded
 		if errors.As(err, &spent) {
 			return errLookupsSpent(spent, now)

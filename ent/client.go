@@ -18,6 +18,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
+	"github.com/motcua/motcua/ent/budget"
 	"github.com/motcua/motcua/ent/officer"
 	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/oidcclient"
@@ -45,6 +46,8 @@ type Client struct {
 	Account *AccountClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// Budget is the client for interacting with the Budget builders.
+	Budget *BudgetClient
 	// OIDCBackchannelDelivery is the client for interacting with the OIDCBackchannelDelivery builders.
 	OIDCBackchannelDelivery *OIDCBackchannelDeliveryClient
 	// OIDCClient is the client for interacting with the OIDCClient builders.
@@ -86,6 +89,7 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Account = NewAccountClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
+	c.Budget = NewBudgetClient(c.config)
 	c.OIDCBackchannelDelivery = NewOIDCBackchannelDeliveryClient(c.config)
 	c.OIDCClient = NewOIDCClientClient(c.config)
 	c.OIDCGrant = NewOIDCGrantClient(c.config)
@@ -194,6 +198,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:                  cfg,
 		Account:                 NewAccountClient(cfg),
 		AuditEvent:              NewAuditEventClient(cfg),
+		Budget:                  NewBudgetClient(cfg),
 		OIDCBackchannelDelivery: NewOIDCBackchannelDeliveryClient(cfg),
 		OIDCClient:              NewOIDCClientClient(cfg),
 		OIDCGrant:               NewOIDCGrantClient(cfg),
@@ -229,6 +234,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:                  cfg,
 		Account:                 NewAccountClient(cfg),
 		AuditEvent:              NewAuditEventClient(cfg),
+		Budget:                  NewBudgetClient(cfg),
 		OIDCBackchannelDelivery: NewOIDCBackchannelDeliveryClient(cfg),
 		OIDCClient:              NewOIDCClientClient(cfg),
 		OIDCGrant:               NewOIDCGrantClient(cfg),
@@ -272,9 +278,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Account, c.AuditEvent, c.OIDCBackchannelDelivery, c.OIDCClient, c.OIDCGrant,
-		c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge, c.Officer,
-		c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle, c.Unit,
+		c.Account, c.AuditEvent, c.Budget, c.OIDCBackchannelDelivery, c.OIDCClient,
+		c.OIDCGrant, c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge,
+		c.Officer, c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle,
+		c.Unit,
 	} {
 		n.Use(hooks...)
 	}
@@ -284,9 +291,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Account, c.AuditEvent, c.OIDCBackchannelDelivery, c.OIDCClient, c.OIDCGrant,
-		c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge, c.Officer,
-		c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle, c.Unit,
+		c.Account, c.AuditEvent, c.Budget, c.OIDCBackchannelDelivery, c.OIDCClient,
+		c.OIDCGrant, c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge,
+		c.Officer, c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle,
+		c.Unit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -299,6 +307,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Account.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
+	case *BudgetMutation:
+		return c.Budget.mutate(ctx, m)
 	case *OIDCBackchannelDeliveryMutation:
 		return c.OIDCBackchannelDelivery.mutate(ctx, m)
 	case *OIDCClientMutation:
@@ -661,6 +671,140 @@ func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (V
 		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
+	}
+}
+
+// BudgetClient is a client for the Budget schema.
+type BudgetClient struct {
+	config
+}
+
+// NewBudgetClient returns a client for the Budget from the given config.
+func NewBudgetClient(c config) *BudgetClient {
+	return &BudgetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `budget.Hooks(f(g(h())))`.
+func (c *BudgetClient) Use(hooks ...Hook) {
+	c.hooks.Budget = append(c.hooks.Budget, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `budget.Intercept(f(g(h())))`.
+func (c *BudgetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Budget = append(c.inters.Budget, interceptors...)
+}
+
+// Create returns a builder for creating a Budget entity.
+func (c *BudgetClient) Create() *BudgetCreate {
+	mutation := newBudgetMutation(c.config, OpCreate)
+	return &BudgetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Budget entities.
+func (c *BudgetClient) CreateBulk(builders ...*BudgetCreate) *BudgetCreateBulk {
+	return &BudgetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BudgetClient) MapCreateBulk(slice any, setFunc func(*BudgetCreate, int)) *BudgetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BudgetCreateBulk{err: fmt.Errorf("calling to BudgetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BudgetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BudgetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Budget.
+func (c *BudgetClient) Update() *BudgetUpdate {
+	mutation := newBudgetMutation(c.config, OpUpdate)
+	return &BudgetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BudgetClient) UpdateOne(_m *Budget) *BudgetUpdateOne {
+	mutation := newBudgetMutation(c.config, OpUpdateOne, withBudget(_m))
+	return &BudgetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BudgetClient) UpdateOneID(id pulid.ID) *BudgetUpdateOne {
+	mutation := newBudgetMutation(c.config, OpUpdateOne, withBudgetID(id))
+	return &BudgetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Budget.
+func (c *BudgetClient) Delete() *BudgetDelete {
+	mutation := newBudgetMutation(c.config, OpDelete)
+	return &BudgetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BudgetClient) DeleteOne(_m *Budget) *BudgetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BudgetClient) DeleteOneID(id pulid.ID) *BudgetDeleteOne {
+	builder := c.Delete().Where(budget.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BudgetDeleteOne{builder}
+}
+
+// Query returns a query builder for Budget.
+func (c *BudgetClient) Query() *BudgetQuery {
+	return &BudgetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBudget},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Budget entity by its id.
+func (c *BudgetClient) Get(ctx context.Context, id pulid.ID) (*Budget, error) {
+	return c.Query().Where(budget.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BudgetClient) GetX(ctx context.Context, id pulid.ID) *Budget {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *BudgetClient) Hooks() []Hook {
+	hooks := c.hooks.Budget
+	return append(hooks[:len(hooks):len(hooks)], budget.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *BudgetClient) Interceptors() []Interceptor {
+	return c.inters.Budget
+}
+
+func (c *BudgetClient) mutate(ctx context.Context, m *BudgetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BudgetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BudgetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BudgetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BudgetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Budget mutation op: %q", m.Op())
 	}
 }
 
@@ -2863,12 +3007,12 @@ func (c *UnitClient) mutate(ctx context.Context, m *UnitMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, AuditEvent, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
+		Account, AuditEvent, Budget, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
 		OIDCRequest, OIDCSigningKey, OIDCToken, OTPChallenge, Officer, Registration,
 		SMSMessage, Scan, Session, SignInThrottle, Unit []ent.Hook
 	}
 	inters struct {
-		Account, AuditEvent, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
+		Account, AuditEvent, Budget, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
 		OIDCRequest, OIDCSigningKey, OIDCToken, OTPChallenge, Officer, Registration,
 		SMSMessage, Scan, Session, SignInThrottle, Unit []ent.Interceptor
 	}

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
+	"github.com/motcua/motcua/ent/budget"
 	"github.com/motcua/motcua/ent/officer"
 	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/oidcclient"
@@ -90,6 +91,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			account.Table:                 account.ValidColumn,
 			auditevent.Table:              auditevent.ValidColumn,
+			budget.Table:                  budget.ValidColumn,
 			oidcbackchanneldelivery.Table: oidcbackchanneldelivery.ValidColumn,
 			oidcclient.Table:              oidcclient.ValidColumn,
 			oidcgrant.Table:               oidcgrant.ValidColumn,

@@ -5,6 +5,7 @@ package ent
 import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
+	"github.com/motcua/motcua/ent/budget"
 	"github.com/motcua/motcua/ent/officer"
 	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/oidcclient"
@@ -29,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -88,6 +89,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   budget.Table,
+			Columns: budget.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: budget.FieldID,
+			},
+		},
+		Type: "Budget",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			budget.FieldCreatedAt:   {Type: field.TypeTime, Column: budget.FieldCreatedAt},
+			budget.FieldUpdatedAt:   {Type: field.TypeTime, Column: budget.FieldUpdatedAt},
+			budget.FieldKey:         {Type: field.TypeString, Column: budget.FieldKey},
+			budget.FieldUsed:        {Type: field.TypeInt, Column: budget.FieldUsed},
+			budget.FieldWindowStart: {Type: field.TypeTime, Column: budget.FieldWindowStart},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oidcbackchanneldelivery.Table,
 			Columns: oidcbackchanneldelivery.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -111,7 +130,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oidcbackchanneldelivery.FieldUnitPath:       {Type: field.TypeString, Column: oidcbackchanneldelivery.FieldUnitPath},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oidcclient.Table,
 			Columns: oidcclient.Columns,
@@ -140,7 +159,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oidcclient.FieldDevDemo:                 {Type: field.TypeBool, Column: oidcclient.FieldDevDemo},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oidcgrant.Table,
 			Columns: oidcgrant.Columns,
@@ -161,7 +180,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oidcgrant.FieldRevokedAt:  {Type: field.TypeTime, Column: oidcgrant.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oidcrequest.Table,
 			Columns: oidcrequest.Columns,
@@ -199,7 +218,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oidcrequest.FieldCodeUsedAt:    {Type: field.TypeTime, Column: oidcrequest.FieldCodeUsedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oidcsigningkey.Table,
 			Columns: oidcsigningkey.Columns,
@@ -218,7 +237,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oidcsigningkey.FieldPublishedUntil: {Type: field.TypeTime, Column: oidcsigningkey.FieldPublishedUntil},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   oidctoken.Table,
 			Columns: oidctoken.Columns,
@@ -245,7 +264,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			oidctoken.FieldRevokedAt: {Type: field.TypeTime, Column: oidctoken.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   otpchallenge.Table,
 			Columns: otpchallenge.Columns,
@@ -269,7 +288,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			otpchallenge.FieldRegistrationID: {Type: field.TypeString, Column: otpchallenge.FieldRegistrationID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   officer.Table,
 			Columns: officer.Columns,
@@ -290,7 +309,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			officer.FieldUnitPath:                 {Type: field.TypeString, Column: officer.FieldUnitPath},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -322,7 +341,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldCompletedAt:       {Type: field.TypeTime, Column: registration.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   smsmessage.Table,
 			Columns: smsmessage.Columns,
@@ -352,7 +371,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			smsmessage.FieldUnitPath:          {Type: field.TypeString, Column: smsmessage.FieldUnitPath},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scan.Table,
 			Columns: scan.Columns,
@@ -373,7 +392,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scan.FieldRegistrationID: {Type: field.TypeString, Column: scan.FieldRegistrationID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -397,7 +416,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:          {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   signinthrottle.Table,
 			Columns: signinthrottle.Columns,
@@ -416,7 +435,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			signinthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: signinthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   unit.Table,
 			Columns: unit.Columns,
@@ -1022,6 +1041,71 @@ func (f *AuditEventFilter) WhereHash(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *BudgetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BudgetQuery builder.
+func (_q *BudgetQuery) Filter() *BudgetFilter {
+	return &BudgetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BudgetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BudgetMutation builder.
+func (m *BudgetMutation) Filter() *BudgetFilter {
+	return &BudgetFilter{config: m.config, predicateAdder: m}
+}
+
+// BudgetFilter provides a generic filtering capability at runtime for BudgetQuery.
+type BudgetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BudgetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *BudgetFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(budget.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *BudgetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(budget.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *BudgetFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(budget.FieldUpdatedAt))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *BudgetFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(budget.FieldKey))
+}
+
+// WhereUsed applies the entql int predicate on the used field.
+func (f *BudgetFilter) WhereUsed(p entql.IntP) {
+	f.Where(p.Field(budget.FieldUsed))
+}
+
+// WhereWindowStart applies the entql time.Time predicate on the window_start field.
+func (f *BudgetFilter) WhereWindowStart(p entql.TimeP) {
+	f.Where(p.Field(budget.FieldWindowStart))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OIDCBackchannelDeliveryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1050,7 +1134,7 @@ type OIDCBackchannelDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OIDCBackchannelDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1164,7 +1248,7 @@ type OIDCClientFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OIDCClientFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1312,7 +1396,7 @@ type OIDCGrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OIDCGrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1392,7 +1476,7 @@ type OIDCRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OIDCRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1557,7 +1641,7 @@ type OIDCSigningKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OIDCSigningKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1627,7 +1711,7 @@ type OIDCTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OIDCTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1737,7 +1821,7 @@ type OTPChallengeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OTPChallengeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1846,7 +1930,7 @@ type OfficerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfficerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1982,7 +2066,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2201,7 +2285,7 @@ type SMSMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SMSMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2340,7 +2424,7 @@ type ScanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2434,7 +2518,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2543,7 +2627,7 @@ type SignInThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SignInThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2613,7 +2697,7 @@ type UnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -104,11 +104,6 @@ func (_q *AccountQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, account.FieldFullName)
 				fieldSeen[account.FieldFullName] = struct{}{}
 			}
-		case "dateOfBirth":
-			if _, ok := fieldSeen[account.FieldDateOfBirth]; !ok {
-				selectedFields = append(selectedFields, account.FieldDateOfBirth)
-				fieldSeen[account.FieldDateOfBirth] = struct{}{}
-			}
 		case "email":
 			if _, ok := fieldSeen[account.FieldEmail]; !ok {
 				selectedFields = append(selectedFields, account.FieldEmail)

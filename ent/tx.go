@@ -18,6 +18,8 @@ type Tx struct {
 	Account *AccountClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// Budget is the client for interacting with the Budget builders.
+	Budget *BudgetClient
 	// OIDCBackchannelDelivery is the client for interacting with the OIDCBackchannelDelivery builders.
 	OIDCBackchannelDelivery *OIDCBackchannelDeliveryClient
 	// OIDCClient is the client for interacting with the OIDCClient builders.
@@ -179,6 +181,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.Account = NewAccountClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.Budget = NewBudgetClient(tx.config)
 	tx.OIDCBackchannelDelivery = NewOIDCBackchannelDeliveryClient(tx.config)
 	tx.OIDCClient = NewOIDCClientClient(tx.config)
 	tx.OIDCGrant = NewOIDCGrantClient(tx.config)

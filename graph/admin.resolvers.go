@@ -7,12 +7,14 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/internal/domain/accounts"
 	"github.com/motcua/motcua/internal/domain/officers"
 	"github.com/motcua/motcua/internal/domain/units"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
@@ -27,6 +29,20 @@ func (r *accountResolver) IDNumberMasked(ctx context.Context, obj *ent.Account) 
 // PhoneMasked is the resolver for the phoneMasked field.
 func (r *accountResolver) PhoneMasked(ctx context.Context, obj *ent.Account) (string, error) {
 	return vn.MaskPhone(obj.Phone), nil
+}
+
+// Visibility is the resolver for the visibility field.
+func (r *accountResolver) Visibility(ctx context.Context, obj *ent.Account) (model.AccountVisibility, error) {
+	vis, err := accounts.Visible(ctx, r.DB.Client, obj.ID)
+	return model.AccountVisibility(vis), err
+}
+
+// DateOfBirth is the resolver for the dateOfBirth field.
+func (r *accountResolver) DateOfBirth(ctx context.Context, obj *ent.Account) (*time.Time, error) {
+	if vis, err := accounts.Visible(ctx, r.DB.Client, obj.ID); vis != accounts.Full {
+		return nil, err
+	}
+	return &obj.DateOfBirth, nil
 }
 
 // AddOfficer is the resolver for the addOfficer field.

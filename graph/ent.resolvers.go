@@ -11,7 +11,40 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/generated"
+	"github.com/motcua/motcua/internal/domain/accounts"
+	"github.com/motcua/motcua/internal/rules/vn"
 )
+
+// FullName is the resolver for the fullName field.
+func (r *accountResolver) FullName(ctx context.Context, obj *ent.Account) (string, error) {
+	vis, err := accounts.Visible(ctx, r.DB.Client, obj.ID)
+	switch {
+	case err != nil:
+		return "", err
+	case vis != accounts.Full:
+		return vn.MaskName(obj.FullName), nil
+	}
+	return obj.FullName, nil
+}
+
+// Email is the resolver for the email field.
+func (r *accountResolver) Email(ctx context.Context, obj *ent.Account) (*string, error) {
+	if vis, err := accounts.Visible(ctx, r.DB.Client, obj.ID); vis != accounts.Full {
+		return nil, err
+	}
+	return &obj.Email, nil
+}
+
+// CreatedAtUnit is the resolver for the createdAtUnit field.
+func (r *accountResolver) CreatedAtUnit(ctx context.Context, obj *ent.Account) (*ent.Unit, error) {
+	if obj.CreatedAtUnitID == nil {
+		return nil, nil
+	}
+	if vis, err := accounts.Visible(ctx, r.DB.Client, obj.ID); vis != accounts.Full {
+		return nil, err
+	}
+	return obj.CreatedAtUnit(ctx)
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id pulid.ID) (ent.Noder, error) {

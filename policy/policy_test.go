@@ -98,6 +98,19 @@ func TestScope(t *testing.T) {
 		t.Errorf("Covers: desk in LS %v, desk in HN %v, prefix look-alike %v",
 			s.Covers(deskLS), s.Covers(deskHN), s.Covers("/UNlsx/"))
 	}
+	// Reading accounts: the super admin everywhere, a level-1 admin in its
+	// subtree (outside it only masked, by exact identifier: accounts.Visible),
+	// an officer nowhere (its own and those it created, by the privacy rule).
+	for _, c := range []struct {
+		subject string
+		all     bool
+		paths   int
+	}{{"ACsuper", true, 0}, {"ACadminLS", false, 1}, {"ACregistrar", false, 0}, {"ACofficer", false, 0}, {"ACcitizen", false, 0}} {
+		s := a.Scope(c.subject, ObjAccount, ActRead)
+		if s.All != c.all || len(s.Paths) != c.paths || (c.paths == 1 && (!s.Covers(deskLS) || s.Covers(deskHN))) {
+			t.Errorf("%s reads accounts in %+v", c.subject, s)
+		}
+	}
 	if s := a.Scope("ACregistrar", ObjOfficer, ActManage); !s.Empty() {
 		t.Errorf("registrar manages officers in %+v", s)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/app"
+	"github.com/motcua/motcua/internal/domain/registrations"
 	"github.com/motcua/motcua/internal/domain/seed"
 	"github.com/motcua/motcua/internal/domain/sso"
 	"github.com/motcua/motcua/internal/platform/sms"
@@ -31,7 +32,7 @@ type serveFlags struct {
 	deadlineOTP, deadlinePassword, deadlineNotice                        time.Duration
 	smsProvider, smsHTTPURL, smsHTTPAuthHeader, smsHTTPAuthValue         string
 	smsHTTPSender, smsReceiptSecret, undeliverable, failing              string
-	workers                                                              int
+	workers, lookupsPerMinute, lookupsPerDay                             int
 	maxBody                                                              int64
 	oidcIDTTL, oidcAccessTTL, oidcRefreshTTL, oidcKeyRotation            time.Duration
 	oidcSecretOverlap                                                    time.Duration
@@ -55,6 +56,8 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&f.workers, "sms-workers", 4, "SMS sending workers per replica")
 	fs.Int64Var(&f.maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in bytes, uploads excepted (they have their own cap); a larger one is answered 413")
+	fs.IntVar(&f.lookupsPerMinute, "lookups-per-minute", registrations.DefaultLookupsPerMinute, "citizen lookups (lookupCitizen) an officer may make per minute")
+	fs.IntVar(&f.lookupsPerDay, "lookups-per-day", registrations.DefaultLookupsPerDay, "citizen lookups an officer may make per day")
 	fs.StringVar(&f.smsProvider, "sms", "console", "SMS provider: console (simulated) or http (a gateway)")
 	fs.DurationVar(&f.consoleDelay, "sms-console-delay", 2*time.Second, "console provider: delay before the simulated delivery receipt")
 	fs.StringVar(&f.undeliverable, "sms-console-undeliverable", "", "console provider: phones whose SMS are never delivered (comma-separated; dev mode adds the demo's)")
@@ -87,6 +90,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if f.dev && !loopback(f.addr) {
 		return fmt.Errorf("--dev refuses a non-loopback --addr (%s): dev mode shows SMS codes to anyone who can connect", f.addr)
 	}
+	if f.lookupsPerMinute < 1 || f.lookupsPerDay < 1 {
+		return errors.New("--lookups-per-minute and --lookups-per-day must be at least 1")
+	}
 	logger := newLogger(stderr, f.logLevel)
 	started := time.Now()
 	master, err := app.MasterKey(f.secretKey, f.dev, app.DataDir(f.database))
@@ -116,6 +122,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MasterKey:    master, ScansBucket: f.scansBucket, ScanRetention: f.scanRetention,
 		SMSWorkers: f.workers, MaxBodyBytes: f.maxBody, Logger: logger,
 		Clamd: f.clamd, ClamdAcceptWhenDown: f.clamdAccept,
+		LookupsPerMinute: f.lookupsPerMinute, LookupsPerDay: f.lookupsPerDay,
 		SMS: app.SMSOptions{
 			Provider: f.smsProvider, ConsoleDelay: f.consoleDelay,
 			Undeliverable: splitList(f.undeliverable), Failing: splitList(f.failing),

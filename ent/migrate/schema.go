@@ -81,6 +81,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AccountsColumns[19], AccountsColumns[1]},
 			},
+			{
+				Name:    "account_created_at_unit_id",
+				Unique:  false,
+				Columns: []*schema.Column{AccountsColumns[18]},
+			},
 		},
 	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.
@@ -115,6 +120,21 @@ var (
 				Columns: []*schema.Column{AuditEventsColumns[6]},
 			},
 		},
+	}
+	// BudgetsColumns holds the columns for the "budgets" table.
+	BudgetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "key", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "used", Type: field.TypeInt, Default: 0},
+		{Name: "window_start", Type: field.TypeTime},
+	}
+	// BudgetsTable holds the schema information for the "budgets" table.
+	BudgetsTable = &schema.Table{
+		Name:       "budgets",
+		Columns:    BudgetsColumns,
+		PrimaryKey: []*schema.Column{BudgetsColumns[0]},
 	}
 	// OidcBackchannelDeliveriesColumns holds the columns for the "oidc_backchannel_deliveries" table.
 	OidcBackchannelDeliveriesColumns = []*schema.Column{
@@ -663,6 +683,7 @@ var (
 	Tables = []*schema.Table{
 		AccountsTable,
 		AuditEventsTable,
+		BudgetsTable,
 		OidcBackchannelDeliveriesTable,
 		OidcClientsTable,
 		OidcGrantsTable,

@@ -12,6 +12,9 @@ type Account func(*sql.Selector)
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
+// Budget is the predicate function for budget builders.
+type Budget func(*sql.Selector)
+
 // OIDCBackchannelDelivery is the predicate function for oidcbackchanneldelivery builders.
 type OIDCBackchannelDelivery func(*sql.Selector)
 

@@ -159,6 +159,30 @@ func (f AuditEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditEventMutation", m)
 }
 
+// The BudgetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type BudgetQueryRuleFunc func(context.Context, *ent.BudgetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f BudgetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BudgetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.BudgetQuery", q)
+}
+
+// The BudgetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type BudgetMutationRuleFunc func(context.Context, *ent.BudgetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f BudgetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.BudgetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BudgetMutation", m)
+}
+
 // The OIDCBackchannelDeliveryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OIDCBackchannelDeliveryQueryRuleFunc func(context.Context, *ent.OIDCBackchannelDeliveryQuery) error
@@ -534,6 +558,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
+	case *ent.BudgetQuery:
+		return q.Filter(), nil
 	case *ent.OIDCBackchannelDeliveryQuery:
 		return q.Filter(), nil
 	case *ent.OIDCClientQuery:
@@ -572,6 +598,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AccountMutation:
 		return m.Filter(), nil
 	case *ent.AuditEventMutation:
+		return m.Filter(), nil
+	case *ent.BudgetMutation:
 		return m.Filter(), nil
 	case *ent.OIDCBackchannelDeliveryMutation:
 		return m.Filter(), nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
+	"github.com/motcua/motcua/ent/budget"
 	"github.com/motcua/motcua/ent/officer"
 	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/oidcclient"
@@ -149,6 +150,60 @@ func init() {
 	auditeventDescID := auditeventMixinFields0[0].Descriptor()
 	// auditevent.DefaultID holds the default value on creation for the id field.
 	auditevent.DefaultID = auditeventDescID.Default.(func() pulid.ID)
+	budgetMixin := schema.Budget{}.Mixin()
+	budget.Policy = privacy.NewPolicies(schema.Budget{})
+	budget.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := budget.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	budgetMixinFields0 := budgetMixin[0].Fields()
+	_ = budgetMixinFields0
+	budgetMixinFields1 := budgetMixin[1].Fields()
+	_ = budgetMixinFields1
+	budgetFields := schema.Budget{}.Fields()
+	_ = budgetFields
+	// budgetDescCreatedAt is the schema descriptor for created_at field.
+	budgetDescCreatedAt := budgetMixinFields1[0].Descriptor()
+	// budget.DefaultCreatedAt holds the default value on creation for the created_at field.
+	budget.DefaultCreatedAt = budgetDescCreatedAt.Default.(func() time.Time)
+	// budgetDescUpdatedAt is the schema descriptor for updated_at field.
+	budgetDescUpdatedAt := budgetMixinFields1[1].Descriptor()
+	// budget.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	budget.DefaultUpdatedAt = budgetDescUpdatedAt.Default.(func() time.Time)
+	// budget.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	budget.UpdateDefaultUpdatedAt = budgetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// budgetDescKey is the schema descriptor for key field.
+	budgetDescKey := budgetFields[0].Descriptor()
+	// budget.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	budget.KeyValidator = func() func(string) error {
+		validators := budgetDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// budgetDescUsed is the schema descriptor for used field.
+	budgetDescUsed := budgetFields[1].Descriptor()
+	// budget.DefaultUsed holds the default value on creation for the used field.
+	budget.DefaultUsed = budgetDescUsed.Default.(int)
+	// budget.UsedValidator is a validator for the "used" field. It is called by the builders before save.
+	budget.UsedValidator = budgetDescUsed.Validators[0].(func(int) error)
+	// budgetDescID is the schema descriptor for id field.
+	budgetDescID := budgetMixinFields0[0].Descriptor()
+	// budget.DefaultID holds the default value on creation for the id field.
+	budget.DefaultID = budgetDescID.Default.(func() pulid.ID)
 	oidcbackchanneldeliveryMixin := schema.OIDCBackchannelDelivery{}.Mixin()
 	oidcbackchanneldelivery.Policy = privacy.NewPolicies(schema.OIDCBackchannelDelivery{})
 	oidcbackchanneldelivery.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -38,9 +38,11 @@ func (Account) Fields() []ent.Field {
 		field.String("name_folded").Validate(maxRunes(100)).
 			Comment("vn.Fold(full_name): the search column").
 			Annotations(entgql.Skip()),
+		// In GraphQL as Account.dateOfBirth (graph/admin.graphql), nullable: an
+		// account an admin sees only masked shows no date of birth.
 		field.Time("date_of_birth").
 			SchemaType(map[string]string{dialect.Postgres: "date"}).
-			Annotations(entgql.Type("Date"), entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
 		field.String("phone").MaxLen(16).
 			Comment("E.164").
 			Annotations(entgql.Skip()),
@@ -89,6 +91,8 @@ func (Account) Indexes() []ent.Index {
 		index.Fields("name_folded"),
 		index.Fields("status"),
 		index.Fields("created_by_officer_id", "created_at"),
+		// a level-1 admin's scope includes the accounts created at its desks
+		index.Fields("created_at_unit_id"),
 	}
 }
 

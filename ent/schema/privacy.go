@@ -4,8 +4,10 @@ import (
 	"context"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/entql"
 
+	gen "github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/privacy"
 	"github.com/motcua/motcua/policy"
 	"github.com/motcua/motcua/policy/viewer"
@@ -73,21 +75,69 @@ func readPolicy(query ...privacy.QueryRule) ent.Policy {
 // Units are public names: every signed-in account may read them.
 func unitPolicy() ent.Policy { return readPolicy(privacy.AlwaysAllowRule()) }
 
-// Accounts: admins read all portal accounts (an officer to be added has no
-// unit yet); an officer reads the accounts they created; anyone their own.
+// Accounts (data minimisation; accounts.Visible decides what is shown):
+// the super admin reads every account; a level-1 admin the accounts of its
+// scope (AccountsInScope) and the accounts of officers who have no unit yet,
+// which it sees masked; an officer reads the accounts they created; anyone
+// their own. The searches find other accounts by exact identifier as the
+// system, and those too are shown masked.
 func accountPolicy() ent.Policy {
-	return readPolicy(privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+	return readPolicy(privacy.AccountQueryRuleFunc(func(ctx context.Context, q *gen.AccountQuery) error {
 		v := viewer.FromContext(ctx)
-		if !v.Scope(policy.ObjAccount, policy.ActRead).Empty() {
+		scope := v.Scope(policy.ObjAccount, policy.ActRead)
+		if scope.All {
 			return privacy.Allow
 		}
-		preds := []entql.P{entql.FieldEQ("id", string(v.AccountID))}
-		if v.OfficerID != "" {
-			preds = append(preds, entql.FieldEQ("created_by_officer_id", string(v.OfficerID)))
-		}
-		f.Where(anyOf(preds))
+		q.Where(func(s *sql.Selector) {
+			ors := []*sql.Predicate{sql.EQ(s.C("id"), string(v.AccountID))}
+			if v.OfficerID != "" {
+				ors = append(ors, sql.EQ(s.C("created_by_officer_id"), string(v.OfficerID)))
+			}
+			if !scope.Empty() {
+				// Just added to user management: the admin who added the
+				// officer attaches the unit next (source §2 step 2).
+				ors = append(ors, inScope(s, scope.Paths), ofOfficersWithoutUnit(s))
+			}
+			s.Where(sql.Or(ors...))
+		})
 		return privacy.Allow
 	}))
+}
+
+// AccountsInScope is the condition, on the accounts table, of the accounts
+// inside the unit subtrees at paths: officers whose unit lies in one, and
+// accounts created at a unit in one. The privacy policy and the admin
+// searches (accounts.InScope) share it. The subqueries are uncorrelated, so
+// that each runs once per query (PostgreSQL: a hashed subplan), not once
+// per account.
+func AccountsInScope(paths []string) func(*sql.Selector) {
+	return func(s *sql.Selector) { s.Where(inScope(s, paths)) }
+}
+
+func inScope(s *sql.Selector, paths []string) *sql.Predicate {
+	if len(paths) == 0 {
+		return sql.False()
+	}
+	b := sql.Dialect(s.Dialect())
+	officers, units := b.Table("officers"), b.Table("units")
+	var byOfficer, byUnit []*sql.Predicate
+	for _, p := range paths {
+		byOfficer = append(byOfficer, sql.HasPrefix(officers.C("unit_path"), p))
+		byUnit = append(byUnit, sql.HasPrefix(units.C("path"), p))
+	}
+	return sql.Or(
+		sql.In(s.C("id"), b.Select(officers.C("account_id")).From(officers).Where(sql.Or(byOfficer...))),
+		sql.In(s.C("created_at_unit_id"), b.Select(units.C("id")).From(units).Where(sql.Or(byUnit...))),
+	)
+}
+
+// ofOfficersWithoutUnit is the condition of the accounts of officers who
+// have no unit yet.
+func ofOfficersWithoutUnit(s *sql.Selector) *sql.Predicate {
+	b := sql.Dialect(s.Dialect())
+	officers := b.Table("officers")
+	return sql.In(s.C("id"), b.Select(officers.C("account_id")).From(officers).
+		Where(sql.Or(sql.IsNull(officers.C("unit_path")), sql.EQ(officers.C("unit_path"), ""))))
 }
 
 // Officers: admins in scope, plus officers with no unit yet (just added);

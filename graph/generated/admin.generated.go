@@ -36,6 +36,16 @@ import (
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAccountVisibility2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐAccountVisibility(ctx context.Context, v any) (model.AccountVisibility, error) {
+	var res model.AccountVisibility
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccountVisibility2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐAccountVisibility(ctx context.Context, sel ast.SelectionSet, v model.AccountVisibility) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNOfficerBlocker2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐOfficerBlocker(ctx context.Context, v any) (model.OfficerBlocker, error) {
 	var res model.OfficerBlocker
 	err := res.UnmarshalGQL(v)

@@ -28,8 +28,14 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type AccountResolver interface {
+	FullName(ctx context.Context, obj *ent.Account) (string, error)
+	Email(ctx context.Context, obj *ent.Account) (*string, error)
+
+	CreatedAtUnit(ctx context.Context, obj *ent.Account) (*ent.Unit, error)
 	IDNumberMasked(ctx context.Context, obj *ent.Account) (string, error)
 	PhoneMasked(ctx context.Context, obj *ent.Account) (string, error)
+	Visibility(ctx context.Context, obj *ent.Account) (model.AccountVisibility, error)
+	DateOfBirth(ctx context.Context, obj *ent.Account) (*time.Time, error)
 	SignInLockedUntil(ctx context.Context, obj *ent.Account) (*time.Time, error)
 }
 type OIDCClientResolver interface {
@@ -746,7 +752,7 @@ func (ec *executionContext) _Account_fullName(ctx context.Context, field graphql
 			return ec.fieldContext_Account_fullName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.FullName, nil
+			return ec.Resolvers.Account().FullName(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -757,30 +763,7 @@ func (ec *executionContext) _Account_fullName(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
-}
-
-func (ec *executionContext) _Account_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_dateOfBirth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DateOfBirth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Account_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("Account", field, true, true, "String")
 }
 
 func (ec *executionContext) _Account_email(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -792,18 +775,18 @@ func (ec *executionContext) _Account_email(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Account_email(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
+			return ec.Resolvers.Account().Email(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Account_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Account", field, true, true, "String")
 }
 
 func (ec *executionContext) _Account_status(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -948,7 +931,7 @@ func (ec *executionContext) _Account_createdAtUnit(ctx context.Context, field gr
 			return ec.fieldContext_Account_createdAtUnit(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CreatedAtUnit(ctx)
+			return ec.Resolvers.Account().CreatedAtUnit(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Unit) graphql.Marshaler {
@@ -963,7 +946,7 @@ func (ec *executionContext) fieldContext_Account_createdAtUnit(_ context.Context
 		Object:     "Account",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Unit(ctx, field)
 		},
@@ -1015,6 +998,52 @@ func (ec *executionContext) _Account_phoneMasked(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Account_phoneMasked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, true, true, "String")
+}
+
+func (ec *executionContext) _Account_visibility(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_visibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().Visibility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AccountVisibility) graphql.Marshaler {
+			return ec.marshalNAccountVisibility2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐAccountVisibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_visibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, true, true, "AccountVisibility")
+}
+
+func (ec *executionContext) _Account_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_dateOfBirth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().DateOfBirth(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Account_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, true, true, "Date")
 }
 
 func (ec *executionContext) _Account_signInLockedUntil(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
@@ -9273,20 +9302,17 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fullName":
-			out.Values[i] = ec._Account_fullName(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "dateOfBirth":
-			out.Values[i] = ec._Account_dateOfBirth(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_fullName(ctx, field, obj)
+				})
 		case "email":
-			out.Values[i] = ec._Account_email(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_email(ctx, field, obj)
+				})
 		case "status":
 			out.Values[i] = ec._Account_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9331,6 +9357,18 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Account_phoneMasked(ctx, field, obj)
+				})
+		case "visibility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_visibility(ctx, field, obj)
+				})
+		case "dateOfBirth":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_dateOfBirth(ctx, field, obj)
 				})
 		case "signInLockedUntil":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

@@ -58,6 +58,7 @@ type ComplexityRoot struct {
 		SignInLockedUntil  func(childComplexity int) int
 		Status             func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
+		Visibility         func(childComplexity int) int
 	}
 
 	AccountConnection struct {
@@ -479,6 +480,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.UpdatedAt(childComplexity), true
+	case "Account.visibility":
+		if e.ComplexityRoot.Account.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.Visibility(childComplexity), true
 
 	case "AccountConnection.edges":
 		if e.ComplexityRoot.AccountConnection.Edges == nil {
@@ -2064,11 +2071,20 @@ var sources = []*ast.Source{
 	{Name: "../admin.graphql", Input: `# Admins: officers, units, grants, audit (source §2, §4.1).
 
 extend type Query {
-  "Admins: officers in scope. search folds case and diacritics and also matches phone, ID number and tax code."
+  """
+  Admins: officers in scope. search folds case and diacritics and also matches phone, ID
+  number and tax code. Officers with no unit yet are outside every level-1 admin's scope:
+  only an exact ID number, phone or tax code finds them (shown MASKED), without where.
+  """
   officers(search: String, status: AccountStatus, unitID: ID,
            first: Int, after: Cursor, last: Int, before: Cursor,
            orderBy: [OfficerOrder!], where: OfficerWhereInput): OfficerConnection!
-  "Admins: every portal account. search as for officers."
+  """
+  Admins: portal accounts. search as for officers. A level-1 admin's name search finds
+  the accounts of its scope; an exact ID number, phone or tax code also finds accounts
+  outside it, MASKED (see AccountVisibility), and then takes no where filter nor
+  FULL_NAME order.
+  """
   accounts(search: String, status: AccountStatus,
            first: Int, after: Cursor, last: Int, before: Cursor,
            orderBy: [AccountOrder!], where: AccountWhereInput): AccountConnection!
@@ -2095,9 +2111,21 @@ enum Permission { CREATE_CITIZEN_ACCOUNTS }
 "Why an officer cannot create citizen accounts (source §4.1)."
 enum OfficerBlocker { NO_UNIT UNIT_NOT_SERVICE_DESK PERMISSION_NOT_GRANTED VNPOST_ACCOUNT }
 
+"""
+How much of an account the viewer sees. A level-1 admin sees in full the
+accounts of its scope (officers of units in its subtree, accounts created at
+its desks); outside it an account is found only by an exact ID number, phone
+or tax code and is MASKED: fullName is the masked name, dateOfBirth, email
+and createdAtUnit are null. Enough to add the account into user management.
+"""
+enum AccountVisibility { FULL MASKED }
+
 extend type Account {
   idNumberMasked: String!
   phoneMasked: String!
+  visibility: AccountVisibility!
+  "null when visibility is MASKED"
+  dateOfBirth: Date
 }
 
 extend type Officer {
@@ -2210,7 +2238,6 @@ type Account implements Node {
   updatedAt: Time!
   idKind: AccountIDKind!
   fullName: String!
-  dateOfBirth: Date!
   email: String
   status: AccountStatus!
   origin: AccountOrigin!
@@ -3773,8 +3800,6 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_idKind(ctx, field)
 	case "fullName":
 		return ec.fieldContext_Account_fullName(ctx, field)
-	case "dateOfBirth":
-		return ec.fieldContext_Account_dateOfBirth(ctx, field)
 	case "email":
 		return ec.fieldContext_Account_email(ctx, field)
 	case "status":
@@ -3793,6 +3818,10 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_idNumberMasked(ctx, field)
 	case "phoneMasked":
 		return ec.fieldContext_Account_phoneMasked(ctx, field)
+	case "visibility":
+		return ec.fieldContext_Account_visibility(ctx, field)
+	case "dateOfBirth":
+		return ec.fieldContext_Account_dateOfBirth(ctx, field)
 	case "signInLockedUntil":
 		return ec.fieldContext_Account_signInLockedUntil(ctx, field)
 	}

@@ -133,6 +133,66 @@ type Viewer struct {
 	CurrentSessionID *pulid.ID `json:"currentSessionID,omitempty"`
 }
 
+// How much of an account the viewer sees. A level-1 admin sees in full the
+// accounts of its scope (officers of units in its subtree, accounts created at
+// its desks); outside it an account is found only by an exact ID number, phone
+// or tax code and is MASKED: fullName is the masked name, dateOfBirth, email
+// and createdAtUnit are null. Enough to add the account into user management.
+type AccountVisibility string
+
+const (
+	AccountVisibilityFull   AccountVisibility = "FULL"
+	AccountVisibilityMasked AccountVisibility = "MASKED"
+)
+
+var AllAccountVisibility = []AccountVisibility{
+	AccountVisibilityFull,
+	AccountVisibilityMasked,
+}
+
+func (e AccountVisibility) IsValid() bool {
+	switch e {
+	case AccountVisibilityFull, AccountVisibilityMasked:
+		return true
+	}
+	return false
+}
+
+func (e AccountVisibility) String() string {
+	return string(e)
+}
+
+func (e *AccountVisibility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AccountVisibility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AccountVisibility", str)
+	}
+	return nil
+}
+
+func (e AccountVisibility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AccountVisibility) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AccountVisibility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type OIDCNextStep string
 
 const (

@@ -65,6 +65,9 @@ type Options struct {
 	// uploads unscanned when it cannot answer, instead of holding them.
 	Clamd               string
 	ClamdAcceptWhenDown bool
+	// LookupsPerMinute and LookupsPerDay bound each officer's citizen
+	// lookups (0: the registrations defaults).
+	LookupsPerMinute, LookupsPerDay int
 }
 
 // SMSOptions choose and configure the SMS provider.
@@ -212,6 +215,7 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	a.Enrol = registrations.New(registrations.Config{
 		DB: a.DB, Scans: scanStore, Antivirus: antivirus, Outbox: a.Queue, OTP: otpHasher, OTPPolicy: otp.DefaultPolicy(),
 		Hasher: hasher, Bus: a.Bus, Now: o.Now, ScanRetention: o.ScanRetention,
+		LookupKey: keys.Lookup, LookupsPerMinute: o.LookupsPerMinute, LookupsPerDay: o.LookupsPerDay,
 	})
 	resolver := &graph.Resolver{
 		DB: a.DB, Auth: a.Auth, Officers: officers.New(a.DB, a.Authz, a.Bus, o.Now), Units: a.Units,

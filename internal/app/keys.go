@@ -22,6 +22,9 @@ type keys struct {
 	// OIDCKeys seals the OpenID Provider's private signing keys;
 	// OIDCTokens encrypts its opaque access tokens and codes.
 	OIDCKeys, OIDCTokens []byte
+	// Lookup is the HMAC key of the ID-number hashes in the audit trail of
+	// citizen lookups.
+	Lookup []byte
 }
 
 func deriveKeys(master []byte) (keys, error) {
@@ -42,7 +45,10 @@ func deriveKeys(master []byte) (keys, error) {
 	if k.OIDCKeys, err = derive("oidc signing keys"); err != nil {
 		return k, err
 	}
-	k.OIDCTokens, err = derive("oidc tokens")
+	if k.OIDCTokens, err = derive("oidc tokens"); err != nil {
+		return k, err
+	}
+	k.Lookup, err = derive("lookup")
 	return k, err
 }
 

@@ -96,11 +96,11 @@ export type UnitKind =
   | 'MINISTRY'
   | 'PROVINCE';
 
-export type AccountFieldsFragment = { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string };
+export type AccountFieldsFragment = { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string };
 
 export type UnitFieldsFragment = { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null };
 
-export type OfficerFieldsFragment = { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null };
+export type OfficerFieldsFragment = { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null };
 
 export type SmsFieldsFragment = { id: string, kind: SmsKind, status: SmsStatus, phoneMasked: string, attempts: number, lastError: string | null, createdAt: string, updatedAt: string };
 
@@ -109,7 +109,7 @@ export type RegistrationFieldsFragment = { id: string, code: string, state: Regi
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { viewer: { roles: Array<string>, permissions: Array<Permission>, currentSessionID: string | null, sessions: Array<{ id: string, createdAt: string, lastSeenAt: string, expiresAt: string, userAgent: string | null }>, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, officer: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } | null } | null };
+export type ViewerQuery = { viewer: { roles: Array<string>, permissions: Array<Permission>, currentSessionID: string | null, sessions: Array<{ id: string, createdAt: string, lastSeenAt: string, expiresAt: string, userAgent: string | null }>, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, officer: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } | null } | null };
 
 export type SignInMutationVariables = Exact<{
   input: SignInInput;
@@ -155,7 +155,7 @@ export type OfficersQueryVariables = Exact<{
 }>;
 
 
-export type OfficersQuery = { officers: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } | null } | null> | null } };
+export type OfficersQuery = { officers: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } | null } | null> | null } };
 
 export type AccountsQueryVariables = Exact<{
   search?: string | null | undefined;
@@ -167,7 +167,7 @@ export type AccountsQueryVariables = Exact<{
 }>;
 
 
-export type AccountsQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string } | null } | null> | null } };
+export type AccountsQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string } | null } | null> | null } };
 
 export type UnitsQueryVariables = Exact<{
   search?: string | null | undefined;
@@ -218,7 +218,7 @@ export type OfficerQuery = { node:
     | { __typename: 'AuditEvent' }
     | { __typename: 'OIDCBackchannelDelivery' }
     | { __typename: 'OIDCClient' }
-    | { __typename: 'Officer', id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null }
+    | { __typename: 'Officer', id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null }
     | { __typename: 'Registration' }
     | { __typename: 'SMSMessage' }
     | { __typename: 'Session' }
@@ -230,7 +230,7 @@ export type AddOfficerMutationVariables = Exact<{
 }>;
 
 
-export type AddOfficerMutation = { addOfficer: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } };
+export type AddOfficerMutation = { addOfficer: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } };
 
 export type AssignOfficerUnitMutationVariables = Exact<{
   officerID: string | number;
@@ -238,7 +238,7 @@ export type AssignOfficerUnitMutationVariables = Exact<{
 }>;
 
 
-export type AssignOfficerUnitMutation = { assignOfficerUnit: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } };
+export type AssignOfficerUnitMutation = { assignOfficerUnit: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } };
 
 export type SetOfficerPermissionsMutationVariables = Exact<{
   officerID: string | number;
@@ -246,7 +246,7 @@ export type SetOfficerPermissionsMutationVariables = Exact<{
 }>;
 
 
-export type SetOfficerPermissionsMutation = { setOfficerPermissions: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } };
+export type SetOfficerPermissionsMutation = { setOfficerPermissions: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } };
 
 export type GrantAdminMutationVariables = Exact<{
   accountID: string | number;
@@ -254,7 +254,7 @@ export type GrantAdminMutationVariables = Exact<{
 }>;
 
 
-export type GrantAdminMutation = { grantAdmin: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } };
+export type GrantAdminMutation = { grantAdmin: { id: string, permissions: Array<Permission>, isAdmin: boolean, isSuperAdmin: boolean, canCreateCitizenAccounts: boolean, blockers: Array<OfficerBlocker>, manageable: boolean, notice: string | null, adminUnit: { id: string, code: string, name: string } | null, account: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string }, unit: { id: string, code: string, name: string, kind: UnitKind, isServiceDesk: boolean, parent: { id: string, code: string, name: string } | null } | null } };
 
 export type SmsMessagesQueryVariables = Exact<{
   status?: SmsStatus | null | undefined;
@@ -299,7 +299,7 @@ export type CitizenAccountsCreatedByMeQueryVariables = Exact<{
 }>;
 
 
-export type CitizenAccountsCreatedByMeQuery = { citizenAccountsCreatedByMe: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string } | null } | null> | null } };
+export type CitizenAccountsCreatedByMeQuery = { citizenAccountsCreatedByMe: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, idNumberMasked: string, fullName: string, dateOfBirth: string | null, phoneMasked: string, email: string | null, status: AccountStatus, origin: AccountOrigin, mustChangePassword: boolean, createdAt: string } | null } | null> | null } };
 
 export type MyRegistrationsQueryVariables = Exact<{
   first?: number | null | undefined;

@@ -6,9 +6,12 @@ import (
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/internal/domain/accounts"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit/testenv"
+	"github.com/motcua/motcua/policy"
+	"github.com/motcua/motcua/policy/viewer"
 )
 
 // TestAuthorisationTable: every role against every query and mutation of
@@ -21,6 +24,7 @@ func TestAuthorisationTable(t *testing.T) {
 		unauth     = refusal.Unauthenticated
 		forbidden  = refusal.Forbidden
 		outOfScope = refusal.OutOfScope
+		validation = refusal.Validation
 	)
 	type op struct {
 		name string
@@ -68,11 +72,33 @@ func TestAuthorisationTable(t *testing.T) {
 			}
 			return err
 		}},
-		{"accounts", func(t *testing.T, w *world, ctx context.Context) error {
-			conn, err := w.svc.SearchAccounts(ctx, AccountSearch{Search: "Ngô Thị Dân"})
+		// A citizen who registered online is in no level-1 admin's scope:
+		// any admin finds the account by its exact phone (shown masked but
+		// to the super admin), only the super admin by name.
+		{"accounts by exact phone", func(t *testing.T, w *world, ctx context.Context) error {
+			conn, err := w.svc.SearchAccounts(ctx, AccountSearch{Search: w.citizen.Phone})
 			if err == nil && (len(conn.Edges) != 1 || conn.Edges[0].Node.ID != w.citizen.ID) {
 				t.Errorf("accounts search: %d results", len(conn.Edges))
 			}
+			if err == nil {
+				vis, verr := accounts.Visible(ctx, w.db.Client, w.citizen.ID)
+				super := viewer.FromContext(ctx).Scope(policy.ObjAccount, policy.ActRead).All
+				if verr != nil || (vis == accounts.Full) != super {
+					t.Errorf("visibility %s (%v), super admin %v", vis, verr, super)
+				}
+			}
+			return err
+		}},
+		{"accounts by name", func(t *testing.T, w *world, ctx context.Context) error {
+			conn, err := w.svc.SearchAccounts(ctx, AccountSearch{Search: "Ngô Thị Dân"})
+			super := viewer.FromContext(ctx).Scope(policy.ObjAccount, policy.ActRead).All
+			if err == nil && len(conn.Edges) != map[bool]int{true: 1, false: 0}[super] {
+				t.Errorf("accounts search by name out of scope: %d results", len(conn.Edges))
+			}
+			return err
+		}},
+		{"accounts by exact phone with where", func(t *testing.T, w *world, ctx context.Context) error {
+			_, err := w.svc.SearchAccounts(ctx, AccountSearch{Search: w.citizen.Phone, Where: &ent.AccountWhereInput{}})
 			return err
 		}},
 		{"auditEvents", func(t *testing.T, w *world, ctx context.Context) error {
@@ -82,13 +108,15 @@ func TestAuthorisationTable(t *testing.T) {
 	}
 	roles := []string{"super admin", "level-1 admin in scope", "level-1 admin out of scope", "officer", "citizen", "anonymous"}
 	want := map[string][]refusal.Code{
-		"addOfficer":            {ok, ok, ok, forbidden, forbidden, unauth},
-		"assignOfficerUnit":     {ok, ok, outOfScope, forbidden, forbidden, unauth},
-		"setOfficerPermissions": {ok, ok, outOfScope, forbidden, forbidden, unauth},
-		"grantAdmin":            {ok, forbidden, forbidden, forbidden, forbidden, unauth},
-		"officers":              {ok, ok, outOfScope, forbidden, forbidden, unauth},
-		"accounts":              {ok, ok, ok, forbidden, forbidden, unauth},
-		"auditEvents":           {ok, ok, ok, forbidden, forbidden, unauth},
+		"addOfficer":                         {ok, ok, ok, forbidden, forbidden, unauth},
+		"assignOfficerUnit":                  {ok, ok, outOfScope, forbidden, forbidden, unauth},
+		"setOfficerPermissions":              {ok, ok, outOfScope, forbidden, forbidden, unauth},
+		"grantAdmin":                         {ok, forbidden, forbidden, forbidden, forbidden, unauth},
+		"officers":                           {ok, ok, outOfScope, forbidden, forbidden, unauth},
+		"accounts by exact phone":            {ok, ok, ok, forbidden, forbidden, unauth},
+		"accounts by name":                   {ok, ok, ok, forbidden, forbidden, unauth},
+		"accounts by exact phone with where": {ok, validation, validation, forbidden, forbidden, unauth},
+		"auditEvents":                        {ok, ok, ok, forbidden, forbidden, unauth},
 	}
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)

@@ -180,6 +180,15 @@ func (w *world) officerOf(a *ent.Account) *ent.Officer {
 	return o
 }
 
+func (w *world) accountOf(o *ent.Officer) *ent.Account {
+	w.t.Helper()
+	a, err := w.db.Client.Account.Get(system(), o.AccountID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return a
+}
+
 func (w *world) auditCount() int {
 	w.t.Helper()
 	n, err := w.db.Client.AuditEvent.Query().Count(system())

@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/officer"
+	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/internal/domain/accounts"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -65,9 +66,12 @@ type OfficerSearch struct {
 }
 
 // Search lists the officers the viewer administers, newest first unless
-// ordered otherwise. A level-1 admin sees the officers of their subtree and
-// the officers with no unit yet (just added); the ent privacy policy applies
-// that scope, so it holds for every other path to officers too.
+// ordered otherwise. A level-1 admin sees the officers of their subtree; the
+// ent privacy policy applies that scope, so it holds for every other path to
+// officers too. Officers with no unit yet (just added) are in no level-1
+// admin's subtree: the privacy policy lets every admin read them, so that the
+// one who added an officer can attach its unit, but the list shows them only
+// to an exact identifier (accounts.IsExact), with their account masked.
 //
 // The unit filter is the exact unit, not its subtree: the screen picks the
 // one-stop unit whose officers to manage, and a province admin listing
@@ -110,6 +114,18 @@ func (s *Service) Search(ctx context.Context, q OfficerSearch) (*ent.OfficerConn
 	if ok {
 		where = append(where, func(oq *ent.OfficerQuery) *ent.OfficerQuery { return oq.Where(officer.HasAccountWith(match)) })
 	}
+	if scope := v.Scope(policy.ObjOfficer, policy.ActRead); !scope.All {
+		if accounts.IsExact(q.Search) {
+			if q.Where != nil {
+				return nil, errWhereWithExact
+			}
+		} else {
+			own := officer.AccountID(v.AccountID)
+			where = append(where, func(oq *ent.OfficerQuery) *ent.OfficerQuery {
+				return oq.Where(officer.Or(own, officerInScope(scope)))
+			})
+		}
+	}
 	if q.Status != nil {
 		st := *q.Status
 		where = append(where, func(oq *ent.OfficerQuery) *ent.OfficerQuery {
@@ -137,6 +153,36 @@ func (s *Service) Search(ctx context.Context, q OfficerSearch) (*ent.OfficerConn
 	return conn, nil
 }
 
+// officerInScope: officers whose unit lies in one of the scope's subtrees.
+func officerInScope(scope policy.Scope) predicate.Officer {
+	ps := []predicate.Officer{officer.IDIn()} // IN () is FALSE: an empty scope has none
+	for _, p := range scope.Paths {
+		ps = append(ps, officer.UnitPathHasPrefix(p))
+	}
+	return officer.Or(ps...)
+}
+
+// errWhereWithExact: outside a level-1 admin's scope an exact identifier
+// finds an account, shown masked; a where filter on it (by name, say) would
+// tell what the mask hides.
+var errWhereWithExact = refusal.New(refusal.Validation,
+	"Khi tìm theo số định danh, số điện thoại hoặc mã số thuế, không dùng thêm bộ lọc (where) hay sắp xếp theo họ tên: tài khoản ngoài phạm vi quản trị của bạn chỉ hiển thị dạng che.",
+	"A search by ID number, phone or tax code takes no where filter and no ordering by name: accounts outside the units you administer are shown masked.").OnField("where")
+
+// exactSearchOnly refuses, for a search that may find accounts outside the
+// admin's scope, a where filter and any order but the time of creation.
+func exactSearchOnly(where bool, orderBy []*ent.AccountOrder) error {
+	if where {
+		return errWhereWithExact
+	}
+	for _, o := range orderBy {
+		if o == nil || o.Field == nil || o.Field.String() != ent.AccountOrderFieldCreatedAt.String() {
+			return errWhereWithExact.OnField("orderBy")
+		}
+	}
+	return nil
+}
+
 // AccountSearch is the list of every portal account, where an admin finds
 // an account to bring into user management ("Add new account").
 type AccountSearch struct {
@@ -147,11 +193,17 @@ type AccountSearch struct {
 	Page
 }
 
-// SearchAccounts lists portal accounts for admins (any scope: an account
-// has no unit until it is an officer's), newest first unless ordered
-// otherwise.
+// SearchAccounts lists portal accounts for admins, newest first unless
+// ordered otherwise. The super admin finds every account. A level-1 admin
+// finds the accounts it sees in full (accounts.FullView: its scope), and with
+// an exact identifier (accounts.IsExact) also the accounts outside it, which
+// the GraphQL fields then show masked (accounts.Visible); such a search takes
+// no where filter and no ordering by name, which would tell what the mask
+// hides. An account outside every scope (a citizen who registered online)
+// is found by its ID number, phone or tax code, as source §2 step 1 needs.
 func (s *Service) SearchAccounts(ctx context.Context, q AccountSearch) (*ent.AccountConnection, error) {
-	if _, err := admin(ctx, policy.ObjAccount, policy.ActRead); err != nil {
+	v, err := admin(ctx, policy.ObjAccount, policy.ActRead)
+	if err != nil {
 		return nil, err
 	}
 	page, err := q.Page.check()
@@ -162,7 +214,21 @@ func (s *Service) SearchAccounts(ctx context.Context, q AccountSearch) (*ent.Acc
 	if err != nil {
 		return nil, err
 	}
+	// An exact search by a level-1 admin reads as the system: the one place
+	// where accounts outside its scope are read for it, decided here.
+	full, limited := accounts.FullView(v)
+	asSystem := limited && accounts.IsExact(q.Search)
+	readCtx := ctx
+	if asSystem {
+		if err := exactSearchOnly(q.Where != nil, q.OrderBy); err != nil {
+			return nil, err
+		}
+		readCtx, limited = viewer.System(ctx), false
+	}
 	filter := func(aq *ent.AccountQuery) (*ent.AccountQuery, error) {
+		if limited {
+			aq = aq.Where(full)
+		}
 		if ok {
 			aq = aq.Where(match)
 		}
@@ -176,13 +242,20 @@ func (s *Service) SearchAccounts(ctx context.Context, q AccountSearch) (*ent.Acc
 	}
 	var conn *ent.AccountConnection
 	if len(q.OrderBy) == 0 {
-		conn, err = newestAccounts(ctx, s.db.Client.Account.Query(), filter, page)
+		conn, err = newestAccounts(readCtx, s.db.Client.Account.Query(), filter, page)
 	} else {
-		conn, err = s.db.Client.Account.Query().Paginate(ctx, page.After, page.First, page.Before, page.Last,
+		conn, err = s.db.Client.Account.Query().Paginate(readCtx, page.After, page.First, page.Before, page.Last,
 			ent.WithAccountOrder(q.OrderBy), ent.WithAccountFilter(filter))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("officers: search accounts: %w", err)
+	}
+	if asSystem {
+		// Only the rows were the system's to read: their edges (officer,
+		// createdBy) are read again, lazily, with the viewer's rights.
+		for _, e := range conn.Edges {
+			e.Node.Edges = ent.AccountEdges{}
+		}
 	}
 	return conn, nil
 }

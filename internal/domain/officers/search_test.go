@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/internal/domain/accounts"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit/testenv"
@@ -79,16 +80,29 @@ func TestSearchSpellings(t *testing.T) {
 			w.newOfficer(people[name], w.hanoiDesk, false)
 		}
 		for _, c := range cases {
-			conn, err := w.svc.SearchAccounts(w.as(w.adminHN), AccountSearch{Search: c.search})
-			if err != nil {
-				t.Fatalf("%q: %v", c.search, err)
+			// The super admin finds every account; the Hà Nội admin by name
+			// only the officers of its desk, by an exact identifier everyone.
+			var wantHN []string
+			for _, n := range c.want {
+				if accounts.IsExact(c.search) || (n != duong && n != cmnd) {
+					wantHN = append(wantHN, n)
+				}
 			}
-			var got []string
-			for _, e := range conn.Edges {
-				got = append(got, nameOf[e.Node.ID])
-			}
-			if !sameSet(got, c.want) {
-				t.Errorf("accounts %q: got %v, want %v", c.search, got, c.want)
+			for _, who := range []struct {
+				admin *ent.Account
+				want  []string
+			}{{w.super, c.want}, {w.adminHN, wantHN}} {
+				conn, err := w.svc.SearchAccounts(w.as(who.admin), AccountSearch{Search: c.search})
+				if err != nil {
+					t.Fatalf("%q: %v", c.search, err)
+				}
+				var got []string
+				for _, e := range conn.Edges {
+					got = append(got, nameOf[e.Node.ID])
+				}
+				if !sameSet(got, who.want) {
+					t.Errorf("accounts %q as %s: got %v, want %v", c.search, who.admin.FullName, got, who.want)
+				}
 			}
 
 			oconn, err := w.svc.Search(w.as(w.adminHN), OfficerSearch{Search: c.search})
@@ -170,8 +184,33 @@ func TestOfficersScope(t *testing.T) {
 			return out
 		}
 		hueSees := ids(w.adminHue)
-		if !slices.Contains(hueSees, hue.ID) || !slices.Contains(hueSees, loose.ID) || slices.Contains(hueSees, w.officerOf(w.officer).ID) {
+		if !slices.Contains(hueSees, hue.ID) || slices.Contains(hueSees, loose.ID) || slices.Contains(hueSees, w.officerOf(w.officer).ID) {
 			t.Errorf("Huế admin sees %v", hueSees)
+		}
+		// An officer with no unit yet is in no level-1 admin's scope: only
+		// an exact identifier finds it, for any admin (to attach its unit).
+		for _, a := range []*ent.Account{w.adminHue, w.adminHN, w.super} {
+			conn, err := w.svc.Search(w.as(a), OfficerSearch{Search: "Chưa Gắn Đơn Vị"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if found := len(conn.Edges) == 1; found != (a == w.super) {
+				t.Errorf("%s: name search of an officer with no unit found %d", a.FullName, len(conn.Edges))
+			}
+			phone := w.accountOf(loose).Phone
+			conn, err = w.svc.Search(w.as(a), OfficerSearch{Search: phone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(conn.Edges) != 1 || conn.Edges[0].Node.ID != loose.ID {
+				t.Errorf("%s: exact search of an officer with no unit found %d", a.FullName, len(conn.Edges))
+			}
+			_, err = w.svc.Search(w.as(a), OfficerSearch{Search: phone, Where: &ent.OfficerWhereInput{}})
+			if a == w.super {
+				wantCode(t, err, "")
+			} else {
+				wantCode(t, err, refusal.Validation)
+			}
 		}
 		hnSees := ids(w.adminHN)
 		if slices.Contains(hnSees, hue.ID) || !slices.Contains(hnSees, w.officerOf(w.officer).ID) {
@@ -191,7 +230,7 @@ func TestPaginationStableUnderInserts(t *testing.T) {
 		for i := 0; i < 7; i++ {
 			w.account("Trang Thị Sách", account.OriginSELF_REGISTERED)
 		}
-		ctx := w.as(w.adminHN)
+		ctx := w.as(w.super)
 		all, err := w.svc.SearchAccounts(ctx, AccountSearch{Page: Page{First: ptr(100)}})
 		if err != nil {
 			t.Fatal(err)

@@ -23,6 +23,7 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/internal/platform/budget"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/scans"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
@@ -62,6 +63,12 @@ type Config struct {
 	Now           func() time.Time
 	BaseURL       string // prefixed to requestFormURL and scanURL; "" for relative links
 	ScanRetention time.Duration
+	// LookupKey is the HMAC key of the number hashes in the audit trail of
+	// lookups (required for Lookup; derived from the master key).
+	LookupKey []byte
+	// LookupsPerMinute and LookupsPerDay bound each officer's lookups;
+	// zero means DefaultLookupsPerMinute, DefaultLookupsPerDay.
+	LookupsPerMinute, LookupsPerDay int
 }
 
 // codeHasher is what the service uses of *otp.Hasher; tests wrap it to
@@ -84,6 +91,8 @@ type Service struct {
 	now           func() time.Time
 	baseURL       string
 	scanRetention time.Duration
+	lookupKey     []byte
+	lookupLimits  []budget.Limit // per minute, per day
 
 	// newCode makes OTP codes; otp.Generate outside tests, which swap it to
 	// know the code in advance.
@@ -95,7 +104,11 @@ func New(cfg Config) *Service {
 	s := &Service{
 		db: cfg.DB, scans: cfg.Scans, antivirus: cfg.Antivirus, outbox: cfg.Outbox, otp: cfg.OTP, policy: cfg.OTPPolicy,
 		hasher: cfg.Hasher, bus: cfg.Bus, now: cfg.Now, baseURL: cfg.BaseURL,
-		scanRetention: cfg.ScanRetention, newCode: otp.Generate,
+		scanRetention: cfg.ScanRetention, newCode: otp.Generate, lookupKey: cfg.LookupKey,
+		lookupLimits: []budget.Limit{
+			{Name: "minute", Max: orDefault(cfg.LookupsPerMinute, DefaultLookupsPerMinute), Window: time.Minute},
+			{Name: "day", Max: orDefault(cfg.LookupsPerDay, DefaultLookupsPerDay), Window: 24 * time.Hour},
+		},
 	}
 	if s.policy == (otp.Policy{}) {
 		s.policy = otp.DefaultPolicy()
@@ -107,6 +120,13 @@ func New(cfg Config) *Service {
 		s.scanRetention = DefaultScanRetention
 	}
 	return s
+}
+
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 // Inside store.InTx, updates go through Update().Where(ID(...)), not

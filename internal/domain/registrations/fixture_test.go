@@ -130,6 +130,7 @@ type fixture struct {
 	db       *store.DB
 	authz    *policy.Authorizer
 	svc      *Service
+	cfg      Config // svc's
 	clock    *clock
 	outbox   *outbox
 	bus      *events.Local
@@ -160,7 +161,7 @@ const (
 	adminB     = "adminB"
 )
 
-func newFixture(t *testing.T, db *store.DB) *fixture {
+func newFixture(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	sys := viewer.System(ctx)
@@ -213,14 +214,15 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	f.svc = New(Config{
+	f.cfg = Config{
 		DB: db, Scans: store, Outbox: f.outbox, OTP: otp.NewHasher(f.otpKey), Hasher: f.hasher,
-		Bus: f.bus, Now: f.clock.Now, BaseURL: "https://dvc.example.vn",
-	})
+		Bus: f.bus, Now: f.clock.Now, BaseURL: "https://dvc.example.vn", LookupKey: bytes.Repeat([]byte{5}, 32),
+	}
+	f.svc = New(f.cfg)
 	return f
 }
 
-func (f *fixture) unit(t *testing.T, parent *ent.Unit, code, name string, kind unit.Kind) *ent.Unit {
+func (f *fixture) unit(t testing.TB, parent *ent.Unit, code, name string, kind unit.Kind) *ent.Unit {
 	t.Helper()
 	id := pulid.New("UN")
 	path := "/" + string(id) + "/"
@@ -234,7 +236,7 @@ func (f *fixture) unit(t *testing.T, parent *ent.Unit, code, name string, kind u
 }
 
 // person creates a self-registered account with a unique ID number and phone.
-func (f *fixture) person(t *testing.T, actor, name string) *ent.Account {
+func (f *fixture) person(t testing.TB, actor, name string) *ent.Account {
 	t.Helper()
 	n := len(f.accounts) + 1
 	acc := f.db.Client.Account.Create().
@@ -250,7 +252,7 @@ func pad5(n int) string { return fmt.Sprintf("%05d", n) }
 func pad4(n int) string { return fmt.Sprintf("%04d", n) }
 
 // as is a request context of the named actor, in Vietnamese.
-func (f *fixture) as(t *testing.T, actor string) context.Context {
+func (f *fixture) as(t testing.TB, actor string) context.Context {
 	t.Helper()
 	ctx := requestinfo.NewContext(context.Background(), requestinfo.Info{Lang: "vi", ClientIP: "192.0.2.1"})
 	if actor == anonymous {

@@ -287,7 +287,8 @@ func TestPurgeScans(t *testing.T) {
 
 func TestNewDefaults(t *testing.T) {
 	s := New(Config{})
-	if s.scanRetention != DefaultScanRetention || s.policy != otp.DefaultPolicy() || s.now == nil || s.newCode == nil {
+	if s.scanRetention != DefaultScanRetention || s.policy != otp.DefaultPolicy() || s.now == nil || s.newCode == nil ||
+		s.lookupLimits[0].Max != DefaultLookupsPerMinute || s.lookupLimits[1].Max != DefaultLookupsPerDay {
 		t.Errorf("defaults: %+v", s)
 	}
 	p := otp.DefaultPolicy()

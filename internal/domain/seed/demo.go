@@ -97,7 +97,7 @@ func demoAccounts() []demoAccount {
 			name: "Lương Thị Mai", born: date(1988, 11, 30), idNumber: "020188900004", phone: "+84912000104",
 			password: "CanBoTuPhap@2026", status: account.StatusACTIVE, origin: account.OriginSELF_REGISTERED,
 			officer: &officerSpec{unit: CodeLangSonJustice}, signIn: true},
-		{role: "Tài khoản chưa thuộc quản lý người dùng", note: "registered portal account; the admin finds her with \"dang thi anh\", adds her and grants",
+		{role: "Tài khoản chưa thuộc quản lý người dùng", note: "registered portal account; the super admin finds her with \"dang thi anh\", a province admin by her phone or ID number (masked), adds her and grants",
 			name: "Đặng Thị Ánh", born: date(1996, 7, 8), idNumber: "034196900005", phone: "+84983000105",
 			password: "NguoiDungMoi@2026", status: account.StatusACTIVE, origin: account.OriginSELF_REGISTERED, signIn: true},
 		{role: "Công dân", note: "citizen, self-registered, active",

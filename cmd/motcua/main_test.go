@@ -97,3 +97,18 @@ func TestEnvironmentVariables(t *testing.T) {
 		t.Fatalf("MOTCUA_DATABASE was not used: %v", err)
 	}
 }
+
+// An OTP's receipt deadline must end within the code's life, by flag or by
+// environment variable.
+func TestServeRefusesAnOTPReceiptDeadlineBeyondTheCode(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "m.db")
+	_, _, err := cli(t, "", "serve", "--dev", "--addr", "127.0.0.1:0", "--database", db, "--sms-receipt-deadline-otp", "5m")
+	if err == nil || !strings.Contains(err.Error(), "receipt deadline") {
+		t.Fatalf("serve with a 5m OTP deadline: %v", err)
+	}
+	t.Setenv("MOTCUA_SMS_RECEIPT_DEADLINE_OTP", "6m")
+	_, _, err = cli(t, "", "serve", "--dev", "--addr", "127.0.0.1:0", "--database", db)
+	if err == nil || !strings.Contains(err.Error(), "receipt deadline") {
+		t.Fatalf("serve with MOTCUA_SMS_RECEIPT_DEADLINE_OTP=6m: %v", err)
+	}
+}

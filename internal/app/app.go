@@ -126,6 +126,9 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := o.SMS.ReceiptDeadlines.Check(otp.DefaultPolicy().TTL); err != nil {
+		return nil, err
+	}
 	if a.DB, err = store.Open(ctx, o.DatabaseURL); err != nil {
 		return nil, err
 	}
@@ -161,9 +164,6 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	if err := sms.ReceiptDeadlines.Check(otp.DefaultPolicy().TTL); err != nil {
-		return nil, err
-	}
 	if a.Queue, err = smsqueue.New(smsqueue.Config{
 		DB: a.DB, Bus: a.Bus, SealKey: keys.SMS, Logger: o.Logger, Now: o.Now, Registerer: reg, Workers: o.SMSWorkers,
 		ReceiptDeadlines: sms.ReceiptDeadlines,

@@ -8,8 +8,10 @@ FRONTEND  := frontend
 GO_TEST_FLAGS ?= -count=1
 
 # The fuzz targets of the parsers of untrusted input, as package:target.
-FUZZ_TARGETS := ./vn:FuzzParseIDNumber ./vn:FuzzNormalizePhone ./vn:FuzzValidTaxCode ./vn:FuzzNormalizeLogin ./vn:FuzzFold \
-	./units:FuzzReadUnitCSV ./accounts:FuzzImportRows ./scans:FuzzCheck ./scans:FuzzCheckPDF ./sms:FuzzReceipts
+FUZZ_TARGETS := ./internal/rules/vn:FuzzParseIDNumber ./internal/rules/vn:FuzzNormalizePhone \
+	./internal/rules/vn:FuzzValidTaxCode ./internal/rules/vn:FuzzNormalizeLogin ./internal/rules/vn:FuzzFold \
+	./internal/domain/units:FuzzReadUnitCSV ./internal/domain/accounts:FuzzImportRows \
+	./internal/platform/scans:FuzzCheck ./internal/platform/scans:FuzzCheckPDF ./internal/platform/sms:FuzzReceipts
 FUZZ_SMOKE_TIME ?= 3s
 FUZZTIME ?= 5m
 

@@ -73,7 +73,7 @@ export async function startServer(name, extraArgs = []) {
     await waitReady(base, child);
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`${e.message}\n--- server output ---\n${output.slice(-4000)}`);
+    throw new Error(`${e.message}\n--- server output ---\n${output.slice(-4000)}`, { cause: e });
   }
   return {
     base,

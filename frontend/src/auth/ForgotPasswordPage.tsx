@@ -2,11 +2,24 @@ import { useState } from 'react';
 import { Alert, Button, Form, Input, Result, Steps } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
-import { RequestPasswordResetMutation, ResetPasswordMutation } from '../graphql/operations';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PublicLayout } from '../layout/PublicLayout';
 import { useT } from '../i18n';
 import { confirmRules, newPasswordRules } from './passwordRules';
+import { graphql } from '../gql';
+
+const RequestPasswordResetMutation = graphql(`
+  mutation RequestPasswordReset($login: String!) {
+    requestPasswordReset(login: $login)
+  }
+`);
+
+const ResetPasswordMutation = graphql(`
+  mutation ResetPassword($input: ResetPasswordInput!) {
+    resetPassword(input: $input)
+  }
+`);
+
 
 /** Forgot password: ask for a code by SMS, then set a new password with it (source §4.3). */
 export function ForgotPasswordPage() {

@@ -1,12 +1,24 @@
 import { Button, Form, Input, Typography } from 'antd';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
-import { SignInMutation } from '../graphql/operations';
 import { useResetClient } from '../graphql/client';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PublicLayout } from '../layout/PublicLayout';
 import { useT } from '../i18n';
 import { homePath, useViewer } from './viewer';
+import { graphql } from '../gql';
+
+const SignInMutation = graphql(`
+  mutation SignIn($input: SignInInput!) {
+    signIn(input: $input) {
+      mustChangePassword
+      viewer {
+        roles
+      }
+    }
+  }
+`);
+
 
 interface Fields {
   login: string;

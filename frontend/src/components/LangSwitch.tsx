@@ -1,8 +1,12 @@
 import { Segmented } from 'antd';
 import { useLang, type Lang } from '../i18n';
 
-/** Switches the UI between Vietnamese and English; the choice is kept in this browser. */
-export function LangSwitch() {
+/**
+ * Switches the UI between Vietnamese and English; the choice is kept in this
+ * browser. Compact (for a phone's header) shows "VI"/"EN", with the full names
+ * for screen readers.
+ */
+export function LangSwitch({ compact = false }: { compact?: boolean }) {
   const { lang, setLang, t } = useLang();
   return (
     <Segmented<Lang>
@@ -12,8 +16,8 @@ export function LangSwitch() {
       value={lang}
       onChange={setLang}
       options={[
-        { label: 'Tiếng Việt', value: 'vi' },
-        { label: 'English', value: 'en' },
+        { label: compact ? <span aria-label="Tiếng Việt">VI</span> : 'Tiếng Việt', value: 'vi' },
+        { label: compact ? <span aria-label="English">EN</span> : 'English', value: 'en' },
       ]}
     />
   );

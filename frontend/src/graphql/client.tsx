@@ -3,7 +3,7 @@
 // cookie, so nothing secret is kept in JavaScript; after sign-in or sign-out the
 // client is rebuilt so the WebSocket reconnects with the new cookie and no cached
 // data of the previous user survives.
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
 import { Client, Provider, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
 import { createClient as createWSClient } from 'graphql-ws';
 import { storedLang } from '../i18n';
@@ -58,11 +58,10 @@ const ResetContext = createContext<() => void>(() => {});
 
 /** Provides the urql client; useResetClient() rebuilds it. */
 export function GraphQLProvider({ children }: { children: ReactNode }) {
-  const [epoch, setEpoch] = useState(0);
-  const made = useMemo(() => makeClient(), [epoch]);
+  const [made, setMade] = useState(makeClient);
   const reset = useCallback(() => {
     made.dispose();
-    setEpoch((e) => e + 1);
+    setMade(makeClient());
   }, [made]);
   return (
     <ResetContext.Provider value={reset}>

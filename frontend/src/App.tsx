@@ -1,8 +1,7 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
-import { App as AntApp, Spin } from 'antd';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { homePath, isAdmin, isOfficer, useViewer, type Viewer } from './auth/viewer';
-import { useT } from './i18n';
+import { Loading } from './components/Loading';
 
 // Each screen is its own chunk, loaded when first opened: a citizen signing in on a
 // phone downloads neither the admin console nor the desk wizard. The admin console
@@ -16,6 +15,7 @@ const ForcedChangePasswordPage = lazy(() => import('./auth/ChangePasswordPage').
 const MePage = lazy(() => import('./auth/MePage').then((m) => ({ default: m.MePage })));
 const DevInboxPage = lazy(() => import('./dev/DevInboxPage').then((m) => ({ default: m.DevInboxPage })));
 const AppLayout = lazy(() => import('./layout/AppLayout').then((m) => ({ default: m.AppLayout })));
+const CitizenLayout = lazy(() => import('./layout/CitizenLayout').then((m) => ({ default: m.CitizenLayout })));
 const NotFoundPage = lazy(() => import('./layout/NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 const OfficersPage = lazy(() => admin().then((m) => ({ default: m.OfficersPage })));
 const OfficerDetailPage = lazy(() => admin().then((m) => ({ default: m.OfficerDetailPage })));
@@ -26,15 +26,24 @@ const CitizenAccountsPage = lazy(() => officer().then((m) => ({ default: m.Citiz
 const NewRegistrationPage = lazy(() => officer().then((m) => ({ default: m.NewRegistrationPage })));
 const RegistrationPage = lazy(() => officer().then((m) => ({ default: m.RegistrationPage })));
 
-function Loading() {
-  const t = useT();
-  return <Spin fullscreen tip={t('state.loading')} />;
-}
-
 function Home() {
   const { viewer, fetching } = useViewer();
-  if (fetching) return <Loading />;
+  if (fetching) return <Loading fullscreen />;
   return <Navigate to={homePath(viewer)} replace />;
+}
+
+/**
+ * The frame of the signed-in screens: the staff's, with its menu, or the citizen's,
+ * a plain header (a citizen has one screen, and a phone on a slow network should
+ * not download a menu it never shows).
+ */
+function SignedIn() {
+  const { viewer, fetching } = useViewer();
+  const location = useLocation();
+  if (fetching) return <Loading fullscreen />;
+  if (!viewer) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
+  if (viewer.account.mustChangePassword) return <Navigate to="/change-password" replace />;
+  return viewer.officer ? <AppLayout /> : <CitizenLayout />;
 }
 
 function Only({ when, children }: { when: (v: Viewer | null) => boolean; children: ReactNode }) {
@@ -44,16 +53,15 @@ function Only({ when, children }: { when: (v: Viewer | null) => boolean; childre
 }
 
 /**
- * What a new screen starts with: at the top of the page, with no toast of the
- * screen before it ("saved" must not follow the user to the sign-in page).
+ * A new screen starts at the top of the page ("create another account" must not
+ * open the wizard scrolled down). Confirmations are shown beside what they
+ * confirm, never as toasts, so none follows the user to the next screen.
  */
 function NewScreen() {
   const { pathname } = useLocation();
-  const { message } = AntApp.useApp();
   useEffect(() => {
     window.scrollTo(0, 0);
-    message.destroy();
-  }, [pathname, message]);
+  }, [pathname]);
   return null;
 }
 
@@ -62,7 +70,7 @@ export function App() {
   return (
     <BrowserRouter>
       <NewScreen />
-      <Suspense fallback={<Loading />}>
+      <Suspense fallback={<Loading fullscreen />}>
         <Routes>
           <Route path="/" element={<Home />} />
           <Route path="/signin" element={<SignInPage />} />
@@ -70,7 +78,7 @@ export function App() {
           <Route path="/change-password" element={<ForcedChangePasswordPage />} />
           {/* Public on purpose: in a demo the citizen reads their SMS here without signing in. The server serves it in dev mode only. */}
           <Route path="/inbox" element={<DevInboxPage />} />
-          <Route element={<AppLayout />}>
+          <Route element={<SignedIn />}>
             <Route path="/me" element={<MePage />} />
             <Route path="/admin/officers" element={<Only when={isAdmin}><OfficersPage /></Only>} />
             <Route path="/admin/officers/:id" element={<Only when={isAdmin}><OfficerDetailPage /></Only>} />

@@ -1,25 +1,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App as AntApp, ConfigProvider } from 'antd';
-import viVN from 'antd/locale/vi_VN';
-import enUS from 'antd/locale/en_US';
-import dayjs from 'dayjs';
-import customParseFormat from 'dayjs/plugin/customParseFormat';
-import 'dayjs/locale/vi';
+import { ConfigProvider } from 'antd';
+import viVN from 'antd/es/locale/vi_VN';
 import { LangProvider, useLang } from './i18n';
 import { GraphQLProvider } from './graphql/client';
 import { ViewerProvider } from './auth/viewer';
 import { App } from './App';
 import './index.css';
 
-dayjs.extend(customParseFormat);
-
 function Localized() {
-  const { lang } = useLang();
-  dayjs.locale(lang === 'en' ? 'en' : 'vi');
+  const { antdLocale } = useLang();
   return (
     <ConfigProvider
-      locale={lang === 'en' ? enUS : viVN}
+      locale={antdLocale ?? viVN}
       theme={{
         token: {
           colorPrimary: '#0b5cab',
@@ -33,13 +26,13 @@ function Localized() {
         },
       }}
     >
-      <AntApp>
+      <>
         <GraphQLProvider>
           <ViewerProvider>
             <App />
           </ViewerProvider>
         </GraphQLProvider>
-      </AntApp>
+      </>
     </ConfigProvider>
   );
 }

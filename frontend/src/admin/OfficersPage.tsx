@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Flex, Input, Select, Space, Tag, Typography } from 'antd';
+import { Button, Flex, Input, Select, Space, Tag as ClosableTag, Typography } from 'antd';
 import { PlusOutlined, CloseCircleFilled } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
@@ -8,7 +8,7 @@ import { useT } from '../i18n';
 import { useCursorPaging } from '../lib/paging';
 import { DataTable } from '../components/DataTable';
 import { Page } from '../components/Page';
-import { AccountStatusTag, ServiceDeskTag } from '../components/Tags';
+import { AccountStatusTag, ServiceDeskTag, Tag } from '../components/Tags';
 import { UnitPicker } from '../components/UnitPicker';
 import { AddOfficerModal } from './AddOfficerModal';
 import { graphql } from '../gql';
@@ -89,7 +89,7 @@ export function OfficersPage() {
           ]}
         />
         {unit ? (
-          <Tag
+          <ClosableTag
             closable
             closeIcon={<CloseCircleFilled aria-label={t('officers.clearUnit')} />}
             onClose={() => {
@@ -99,7 +99,7 @@ export function OfficersPage() {
             style={{ display: 'flex', alignItems: 'center', padding: '0 8px' }}
           >
             {t('field.unit')}: {unit.name}
-          </Tag>
+          </ClosableTag>
         ) : (
           <Button onClick={() => setPicking(true)}>{t('officers.filterUnit')}</Button>
         )}
@@ -145,11 +145,11 @@ export function OfficersPage() {
             width: 190,
             render: (_: unknown, o) => (
               <Space size={4} wrap>
-                {o.permissions.includes('CREATE_CITIZEN_ACCOUNTS') ? <Tag color="green">{t('officers.canCreate')}</Tag> : null}
+                {o.permissions.includes('CREATE_CITIZEN_ACCOUNTS') ? <Tag tone="green">{t('officers.canCreate')}</Tag> : null}
                 {o.isSuperAdmin ? (
-                  <Tag color="magenta">{t('officers.superAdmin')}</Tag>
+                  <Tag tone="magenta">{t('officers.superAdmin')}</Tag>
                 ) : o.isAdmin ? (
-                  <Tag color="purple">{t('officers.admin')}</Tag>
+                  <Tag tone="purple">{t('officers.admin')}</Tag>
                 ) : null}
               </Space>
             ),

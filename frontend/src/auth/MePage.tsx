@@ -1,9 +1,9 @@
-import { Alert, Col, Descriptions, Row } from 'antd';
+import { Alert, Col, Row } from 'antd';
+import { Facts } from '../components/Facts';
 import { useLocation } from 'react-router';
 import { useViewer } from './viewer';
 import { useT } from '../i18n';
 import { formatDate } from '../lib/format';
-import { useIsPhone } from '../lib/useScreen';
 import { AccountStatusTag } from '../components/Tags';
 import { Page, Section } from '../components/Page';
 import { ChangePasswordForm } from './ChangePasswordPage';
@@ -12,7 +12,6 @@ import { SessionsCard } from './SessionsCard';
 /** One's own account: details, password change and the list of sessions. */
 export function MePage() {
   const t = useT();
-  const phone = useIsPhone();
   const { viewer } = useViewer();
   const location = useLocation();
   if (!viewer) return null;
@@ -35,17 +34,17 @@ export function MePage() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Section title={t('me.details')} testId="account-details">
-            <Descriptions column={1} bordered={!phone} size="small" layout={phone ? 'vertical' : 'horizontal'}>
-              <Descriptions.Item label={t('field.fullName')}>{a.fullName}</Descriptions.Item>
-              <Descriptions.Item label={t('field.idNumber')}>{a.idNumberMasked}</Descriptions.Item>
-              <Descriptions.Item label={t('field.dateOfBirth')}>{formatDate(a.dateOfBirth)}</Descriptions.Item>
-              <Descriptions.Item label={t('field.phone')}>{a.phoneMasked}</Descriptions.Item>
-              <Descriptions.Item label={t('field.email')}>{a.email || '—'}</Descriptions.Item>
-              <Descriptions.Item label={t('field.status')}>
-                <AccountStatusTag status={a.status} />
-              </Descriptions.Item>
-              {viewer.officer?.unit ? <Descriptions.Item label={t('field.unit')}>{viewer.officer.unit.name}</Descriptions.Item> : null}
-            </Descriptions>
+            <Facts
+              items={[
+                [t('field.fullName'), a.fullName],
+                [t('field.idNumber'), a.idNumberMasked],
+                [t('field.dateOfBirth'), formatDate(a.dateOfBirth)],
+                [t('field.phone'), a.phoneMasked],
+                [t('field.email'), a.email || '—'],
+                [t('field.status'), <AccountStatusTag key="s" status={a.status} />],
+                ...(viewer.officer?.unit ? [[t('field.unit'), viewer.officer.unit.name] as const] : []),
+              ]}
+            />
           </Section>
           <SessionsCard style={{ marginTop: 16 }} />
         </Col>

@@ -1,5 +1,6 @@
 import type { CSSProperties } from 'react';
-import { App, Button, Flex, List, Popconfirm, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Alert, Button, Flex } from 'antd';
 import { Section } from '../components/Page';
 import { useMutation } from 'urql';
 import { useResetClient } from '../graphql/client';
@@ -30,43 +31,40 @@ function browserName(ua: string | null | undefined): string {
   return m ? `${m[0].split('/')[0].replace('Edg', 'Edge').replace('OPR', 'Opera')}${os ? ` · ${os}` : ''}` : ua.slice(0, 60);
 }
 
-/** The viewer's sessions, with sign-out of one or of all. */
+/** The viewer's sessions, with sign-out of one or of all (asked twice: it signs this device out too). */
 export function SessionsCard({ style }: { style?: CSSProperties }) {
   const t = useT();
-  const { message } = App.useApp();
   const { viewer, refetch } = useViewer();
   const resetClient = useResetClient();
   const [revokeState, revoke] = useMutation(RevokeSessionMutation);
   const [allState, signOutAll] = useMutation(SignOutEverywhereMutation);
+  const [revoked, setRevoked] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const sessions = viewer?.sessions ?? [];
   return (
     <Section title={t('sessions.title')} style={style}>
       <ErrorAlert error={revokeState.error ?? allState.error} />
-      <List
-        dataSource={sessions}
-        locale={{ emptyText: t('sessions.empty') }}
-        renderItem={(s) => {
+      {revoked ? <Alert type="success" showIcon role="status" style={{ marginBottom: 8 }} title={t('sessions.revoked')} /> : null}
+      {sessions.length === 0 ? <p className="muted">{t('sessions.empty')}</p> : null}
+      <ul className="plain-list" data-testid="sessions">
+        {sessions.map((s) => {
           const current = s.id === viewer?.currentSessionID;
           return (
-            <List.Item style={{ display: 'block', paddingInline: 0 }}>
+            <li key={s.id}>
               <Flex wrap justify="space-between" align="center" gap={8}>
                 <div style={{ minWidth: 0, flex: '1 1 220px' }}>
-                  <Typography.Text strong style={{ overflowWrap: 'anywhere' }}>{browserName(s.userAgent)}</Typography.Text>
-                  <div>
-                    <Typography.Text type="secondary">
-                      {t('sessions.since', { start: formatTime(s.createdAt), seen: formatTime(s.lastSeenAt) })}
-                    </Typography.Text>
-                  </div>
+                  <strong style={{ overflowWrap: 'anywhere' }}>{browserName(s.userAgent)}</strong>
+                  <div className="muted">{t('sessions.since', { start: formatTime(s.createdAt), seen: formatTime(s.lastSeenAt) })}</div>
                 </div>
                 {current ? (
-                  <Tag color="green">{t('sessions.current')}</Tag>
+                  <span className="badge-current">{t('sessions.current')}</span>
                 ) : (
                   <Button
                     size="small"
                     onClick={async () => {
                       const r = await revoke({ sessionID: s.id });
                       if (!r.error) {
-                        message.success(t('sessions.revoked'));
+                        setRevoked(true);
                         refetch();
                       }
                     }}
@@ -75,23 +73,33 @@ export function SessionsCard({ style }: { style?: CSSProperties }) {
                   </Button>
                 )}
               </Flex>
-            </List.Item>
+            </li>
           );
-        }}
-      />
-      <Popconfirm
-        title={t('sessions.everywhereConfirm')}
-        okText={t('sessions.everywhere')}
-        cancelText={t('action.no')}
-        onConfirm={async () => {
-          const r = await signOutAll({});
-          if (!r.error) resetClient();
-        }}
-      >
-        <Button danger loading={allState.fetching} style={{ marginTop: 8 }}>
+        })}
+      </ul>
+      {confirming ? (
+        <div role="group" aria-label={t('sessions.everywhere')} style={{ marginTop: 12 }}>
+          <p style={{ marginBottom: 8 }}>{t('sessions.everywhereConfirm')}</p>
+          <Flex wrap gap={8}>
+            <Button
+              danger
+              type="primary"
+              loading={allState.fetching}
+              onClick={async () => {
+                const r = await signOutAll({});
+                if (!r.error) resetClient();
+              }}
+            >
+              {t('sessions.everywhere')}
+            </Button>
+            <Button onClick={() => setConfirming(false)}>{t('action.no')}</Button>
+          </Flex>
+        </div>
+      ) : (
+        <Button danger style={{ marginTop: 12 }} onClick={() => setConfirming(true)}>
           {t('sessions.everywhere')}
         </Button>
-      </Popconfirm>
+      )}
     </Section>
   );
 }

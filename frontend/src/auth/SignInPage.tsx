@@ -1,4 +1,4 @@
-import { Button, Form, Input, Typography } from 'antd';
+import { Button, Form, Input } from 'antd';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import { useResetClient } from '../graphql/client';
@@ -61,9 +61,9 @@ export function SignInPage() {
           {t('signIn.submit')}
         </Button>
       </Form>
-      <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
+      <p style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
         <Link to="/forgot-password">{t('signIn.forgot')}</Link>
-      </Typography.Paragraph>
+      </p>
     </PublicLayout>
   );
 }

@@ -1,5 +1,5 @@
 import type { Key, ReactNode } from 'react';
-import { Card, Flex, List, Table, type TableColumnsType } from 'antd';
+import { Flex, List, Table, type TableColumnsType } from 'antd';
 import type { CombinedError } from 'urql';
 import { ErrorAlert } from './ErrorAlert';
 import { CursorPager } from './CursorPager';
@@ -64,11 +64,9 @@ export function DataTable<T extends object>({ connection, paging, fetching, erro
           locale={{ emptyText: empty }}
           renderItem={(row) => (
             <List.Item style={{ padding: '4px 0', border: 0 }}>
-              <Card size="small" style={{ width: '100%' }}>
-                <Flex vertical gap={4}>
-                  {phoneRow(row)}
-                </Flex>
-              </Card>
+              <Flex vertical gap={4} className="panel panel-small" style={{ width: '100%' }}>
+                {phoneRow(row)}
+              </Flex>
             </List.Item>
           )}
         />

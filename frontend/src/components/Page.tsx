@@ -1,42 +1,35 @@
 import type { CSSProperties, ReactNode } from 'react';
-import { Card, Flex, Typography } from 'antd';
-import { useIsPhone } from '../lib/useScreen';
+import { Flex } from 'antd';
 
 /**
  * A screen: its title as the page's heading with its actions beside it (below
- * it on a phone, never cut off), and the content in a card.
+ * it on a phone, never cut off), and the content in a panel.
  */
 export function Page({ title, extra, children, bare = false }: { title: ReactNode; extra?: ReactNode; children: ReactNode; bare?: boolean }) {
-  const phone = useIsPhone();
   return (
     <section>
-      <Flex wrap justify="space-between" align="center" gap={8} style={{ marginBottom: phone ? 8 : 16 }}>
-        <Typography.Title level={1} style={{ margin: 0, fontSize: phone ? 20 : 24 }}>
-          {title}
-        </Typography.Title>
+      <Flex wrap justify="space-between" align="center" gap={8} style={{ marginBottom: 12 }}>
+        <h1 className="page-title">{title}</h1>
         {extra ? (
           <Flex wrap gap={8} align="center">
             {extra}
           </Flex>
         ) : null}
       </Flex>
-      {bare ? children : <Card styles={{ body: { padding: phone ? 12 : 24 } }}>{children}</Card>}
+      {bare ? children : <div className="panel">{children}</div>}
     </section>
   );
 }
 
-/** A titled part of a screen, in a card; the title wraps instead of being cut. */
+/** A titled part of a screen, in a panel; the title wraps instead of being cut. */
 export function Section({ title, extra, children, style, testId }: { title: ReactNode; extra?: ReactNode; children: ReactNode; style?: CSSProperties; testId?: string }) {
-  const phone = useIsPhone();
   return (
-    <Card style={style} styles={{ body: { padding: phone ? 12 : 20 } }} data-testid={testId}>
+    <section className="panel" style={style} data-testid={testId}>
       <Flex wrap justify="space-between" align="center" gap={8} style={{ marginBottom: 12 }}>
-        <Typography.Title level={2} style={{ margin: 0, fontSize: 18 }}>
-          {title}
-        </Typography.Title>
+        <h2 className="section-title">{title}</h2>
         {extra}
       </Flex>
       {children}
-    </Card>
+    </section>
   );
 }

@@ -1,9 +1,10 @@
 import { Suspense, useEffect, useState } from 'react';
-import { Button, Drawer, Dropdown, Flex, Layout, Menu, Spin, Typography } from 'antd';
+import { Button, Drawer, Dropdown, Flex, Layout, Menu, Typography } from 'antd';
+import { Loading } from '../components/Loading';
 import {
   AuditOutlined, ApartmentOutlined, MessageOutlined, TeamOutlined, UserAddOutlined, UserOutlined, InboxOutlined, DownOutlined, MenuOutlined,
 } from '@ant-design/icons';
-import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Outlet, useLocation, useNavigate } from 'react-router';
 import { isAdmin, isOfficer, useViewer, type Viewer } from '../auth/viewer';
 import { useSignOut } from '../auth/SignOutButton';
 import { LangSwitch } from '../components/LangSwitch';
@@ -48,12 +49,12 @@ function menuItems(viewer: Viewer, dev: boolean, t: T) {
 }
 
 /**
- * The frame of the signed-in screens: a menu by role (beside the content on a
+ * The frame of the staff's screens (admins, officers): a menu by role (beside the content on a
  * wide screen, behind a button on a phone), the language switch and the user menu.
  */
 export function AppLayout() {
   const t = useT();
-  const { viewer, fetching } = useViewer();
+  const { viewer } = useViewer();
   const location = useLocation();
   const navigate = useNavigate();
   const [, signOut] = useSignOut();
@@ -65,9 +66,7 @@ export function AppLayout() {
     document.title = t('app.title');
   }, [t]);
 
-  if (fetching) return <Spin fullscreen tip={t('state.loading')} />;
-  if (!viewer) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
-  if (viewer.account.mustChangePassword) return <Navigate to="/change-password" replace />;
+  if (!viewer) return null; // SignedIn (App.tsx) lets only a signed-in viewer through
 
   const items = menuItems(viewer, dev, t);
   const selected = items
@@ -141,7 +140,7 @@ export function AppLayout() {
         </Layout.Header>
         <Layout.Content style={{ padding: wide ? 24 : 8 }}>
           <main>
-            <Suspense fallback={<Spin style={{ display: 'block', margin: '48px auto' }} />}>
+            <Suspense fallback={<Loading />}>
               <Outlet />
             </Suspense>
           </main>

@@ -3,7 +3,8 @@ import { Alert, Button, Col, DatePicker, Form, Input, Row, Select, Space, Typogr
 import { Page } from '../components/Page';
 import { ActionBar } from './ActionBar';
 import { InboxOutlined, SearchOutlined } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import { dayjs, useDayjsLocale, type Dayjs } from '../lib/dates';
+import { useLang } from '../i18n';
 import { Link, useNavigate } from 'react-router';
 import { useClient, useMutation, type CombinedError } from 'urql';
 import type { LookupCitizenQuery as LookupResult } from '../gql/graphql';
@@ -54,6 +55,7 @@ const formFields = ['idNumber', 'fullName', 'dateOfBirth', 'phone', 'email', 'un
 /** Step 1 of source §3: look the ID number up, then enter the citizen's data and the scan. */
 export function NewRegistrationPage() {
   const t = useT();
+  useDayjsLocale(useLang().lang);
   const navigate = useNavigate();
   const client = useClient();
   const { viewer } = useViewer();

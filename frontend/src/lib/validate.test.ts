@@ -87,6 +87,8 @@ describe('fileKind', () => {
     ['a JPEG', bytes(0xff, 0xd8, 0xff, 0xe0, 0, 0x10), 'image'],
     ['a PNG', bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), 'image'],
     ['Vietnamese text', text('Nguyễn Văn A, số định danh cá nhân 001099012345\r\n'), 'text'],
+    ['text ending in a Vietnamese letter', text('bản quét'), 'text'],
+    ['text cut inside a letter', text('quét').slice(0, 4), 'text'],
     ['a Windows program', bytes(0x4d, 0x5a, 0x90, 0, 3, 0), 'program'],
     ['a RAR archive', text('Rar!\x1a\x07\x00'), 'archive'],
     ['binary noise', bytes(0, 1, 2, 3, 0xfe, 0xff, 0x10, 0x80, 0x81, 0x82), 'unknown'],

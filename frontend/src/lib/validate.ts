@@ -131,8 +131,8 @@ export function fileKind(head: Uint8Array): FileKind {
 function looksLikeText(head: Uint8Array): boolean {
   let text: string;
   try {
-    // A multi-byte character cut at the end of the sample is not an error.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(head.slice(0, head.length - 3));
+    // stream: a multi-byte character cut at the end of the sample is not an error.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
   } catch {
     return false;
   }

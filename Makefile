@@ -46,10 +46,11 @@ generate: frontend-deps
 check-generated: frontend-deps
 	./scripts/check-generated.sh
 
-## lint: formatting and vet
-lint:
+## lint: formatting and vet (Go), ESLint (the SPA)
+lint: frontend-deps
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	cd $(FRONTEND) && npm run lint
 
 ## test: everything CI runs — lint, generated-code drift, Go tests on SQLite and PostgreSQL, each fuzz target briefly, SPA unit and browser tests
 test: lint check-generated test-go fuzz-smoke test-frontend e2e

@@ -80,6 +80,27 @@ func TestCommands(t *testing.T) {
 	}
 }
 
+func TestHelpIsNotAFailure(t *testing.T) {
+	for _, args := range [][]string{
+		{"help"}, {"--help"}, {"serve", "--help"}, {"serve", "-h"}, {"migrate", "-help"}, {"units", "import", "--help"},
+	} {
+		stdout, stderr, err := cli(t, "", args...)
+		if err != nil {
+			t.Errorf("motcua %s: %v", strings.Join(args, " "), err)
+		}
+		if !strings.Contains(stdout+stderr, "Usage") {
+			t.Errorf("motcua %s printed no usage: %q %q", strings.Join(args, " "), stdout, stderr)
+		}
+	}
+	stdout, stderr, _ := cli(t, "", "serve", "--help")
+	if !strings.Contains(stdout+stderr, "-database") || !strings.Contains(stdout+stderr, "-sms-workers") {
+		t.Errorf("serve --help does not list the flags: %q", stdout+stderr)
+	}
+	if _, _, err := cli(t, "", "serve", "--no-such-flag"); err == nil {
+		t.Error("an unknown flag is accepted")
+	}
+}
+
 func TestServeRefusesDevOnPublicAddress(t *testing.T) {
 	_, _, err := cli(t, "", "serve", "--dev", "--addr", "0.0.0.0:0", "--database", "sqlite://"+filepath.Join(t.TempDir(), "m.db"))
 	if err == nil || !strings.Contains(err.Error(), "non-loopback") {

@@ -1,29 +1,33 @@
 // Steps several browser tests share, written as a person would do them on screen.
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { tempFiles } from './harness.mjs';
 
 /** Signs in through the sign-in screen and waits to leave it. */
 export async function signIn(page, base, login, password) {
   await page.goto(`${base}/signin`);
-  await page.getByLabel(/Số CMND\/CCCD hoặc số điện thoại|ID number or phone number/).fill(login);
+  await page.getByLabel(/^(Số định danh cá nhân hoặc số điện thoại|ID number or phone number)$/).fill(login);
   await page.getByLabel(/^(Mật khẩu|Password)$/).fill(password);
   await page.getByRole('button', { name: /^(Đăng nhập|Sign in)$/ }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
 }
 
-/** Signs out through the user menu. */
+/** Signs out: through the user menu (staff), or the header's button (citizens). */
 export async function signOut(page) {
-  await page.getByTestId('user-menu').hover();
-  await page.getByRole('menuitem', { name: /Đăng xuất|Sign out/ }).click();
+  const menu = page.getByTestId('user-menu');
+  if (await menu.count()) {
+    await menu.hover();
+    await page.getByRole('menuitem', { name: /Đăng xuất|Sign out/ }).click();
+  } else {
+    await page.getByRole('button', { name: /^(Đăng xuất|Sign out)$/ }).click();
+  }
   await page.waitForURL(/\/signin/);
 }
 
 /** Writes a small PDF that stands for the scan of both sides of an ID card. */
 export function scanFile() {
-  const dir = mkdtempSync(join(tmpdir(), 'motcua-e2e-scan-'));
-  const path = join(dir, 'cccd-hai-mat.pdf');
+  const path = join(tempFiles(), 'cccd-hai-mat.pdf');
   const pdf = `%PDF-1.4
 1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
 2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
@@ -48,7 +52,7 @@ export function cccdFor(year) {
  */
 export async function fillStepOne(page, base, citizen, shot) {
   await openNewRegistration(page, base);
-  await page.getByLabel(/Số CMND\/CCCD|ID number/).first().fill(citizen.idNumber);
+  await page.getByLabel(/^(Số định danh cá nhân|ID number)$/).fill(citizen.idNumber);
   await page.getByTestId('lookup-button').click();
   await page.getByTestId('lookup-clear').waitFor();
   await page.getByLabel(/^(Họ và tên|Full name)$/).fill(citizen.fullName);
@@ -83,7 +87,7 @@ export async function readInboxInTab(context, base, phone, kind, shot) {
     await tab.getByLabel(/Số điện thoại|Phone number/).fill(phone);
     await tab.getByRole('button', { name: /Xem tin nhắn|Show messages/ }).click();
     const kindText = { REGISTRATION_OTP: /Mã OTP tạo tài khoản|Account creation OTP/, INITIAL_PASSWORD: /Mật khẩu đăng nhập|Sign-in password/, RESET_OTP: /Mã OTP đặt lại|Password reset OTP/ }[kind];
-    const row = tab.locator('[data-testid=dev-inbox] tbody tr', { hasText: kindText }).first();
+    const row = tab.locator('[data-testid=dev-inbox] tbody tr, [data-testid=dev-sms]', { hasText: kindText }).first();
     await row.waitFor();
     if (shot) await shot(tab);
     return (await row.getByTestId('dev-sms-body').textContent()) ?? '';

@@ -3,14 +3,32 @@
 // Debian's Chromium through playwright-core. It builds nothing: the binary must
 // already embed the built SPA (make build).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, createWriteStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * A temporary folder for this test process's files (scans to upload), removed when
+ * the process exits, as the servers' and browsers' folders are when they stop:
+ * the suite leaves no motcua-e2e-* folder behind.
+ */
+let filesDir;
+export function tempFiles() {
+  if (!filesDir) {
+    filesDir = mkdtempSync(join(tmpdir(), 'motcua-e2e-files-'));
+    process.once('exit', () => {
+      if (!process.env.E2E_KEEP) rmSync(filesDir, { recursive: true, force: true });
+    });
+  }
+  return filesDir;
+}
 
 /** Where screenshots go (git-ignored). */
 export const screenshotDir = join(here, 'screenshots');
@@ -73,7 +91,7 @@ export async function startServer(name, extraArgs = []) {
     await waitReady(base, child);
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`${e.message}\n--- server output ---\n${output.slice(-4000)}`);
+    throw new Error(`${e.message}\n--- server output ---\n${output.slice(-4000)}`, { cause: e });
   }
   return {
     base,
@@ -166,7 +184,9 @@ export async function withApp(name, body, { serverArgs = [] } = {}) {
   try {
     browser = await launchBrowser(name);
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const errors = watchConsole(browser.context);
     await body({ base: server.base, server, browser, page });
+    assert.deepEqual(errors, [], 'the browser console shows no errors');
   } catch (e) {
     if (page) await shot(page, `${name}-FAILED`).catch(() => {});
     e.message += `\n--- server output (tail) ---\n${server.output().slice(-3000)}`;
@@ -175,4 +195,71 @@ export async function withApp(name, body, { serverArgs = [] } = {}) {
     await browser?.close();
     await server.stop();
   }
+}
+
+/**
+ * Collects console errors and uncaught exceptions of every tab of context, now and
+ * later. A refused request (a 4xx answer the page expects and shows) is not an
+ * error of the page; anything else is.
+ */
+export function watchConsole(context) {
+  const errors = [];
+  const watch = (page) => {
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const text = m.text();
+      if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+      errors.push(`${new URL(page.url()).pathname}: ${text.slice(0, 300)}`);
+    });
+    page.on('pageerror', (e) => errors.push(`${new URL(page.url()).pathname}: uncaught ${e.message}`));
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return errors;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the page as it is now; returns the serious and critical
+ * violations as readable lines (rule, impact, the first elements).
+ */
+export async function axeViolations(page) {
+  // Evaluated through the DevTools protocol: the app's Content-Security-Policy (no inline scripts) stays on.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${axeSource}\n;void 0`);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + (n.failureSummary ?? '').split('\n').slice(1, 2).join('')) }));
+  });
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.join(' | ')}`);
+}
+
+/** How much wider than the window the page is (0 when it does not scroll sideways). */
+export async function horizontalOverflow(page) {
+  return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth);
+}
+
+/** Fails when the page scrolls sideways or axe finds a serious or critical problem. */
+export async function checkPage(page, label) {
+  const overflow = await horizontalOverflow(page);
+  assert.ok(overflow <= 0, `${label}: the page is ${overflow} px wider than the ${page.viewportSize()?.width} px window`);
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${label}: accessibility violations`);
+}
+
+/** The two screens every page must work on: a cheap phone and a typical desk PC. */
+export const viewports = {
+  phone: { width: 390, height: 844 },
+  desk: { width: 1366, height: 768 },
+};
+
+/** Whether the element's box lies inside the window as it is (no scrolling needed). */
+export async function inViewport(locator) {
+  const box = await locator.boundingBox();
+  if (!box) return false;
+  const vp = locator.page().viewportSize();
+  return box.y >= 0 && box.x >= 0 && box.y + box.height <= vp.height && box.x + box.width <= vp.width;
 }

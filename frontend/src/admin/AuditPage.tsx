@@ -1,12 +1,51 @@
-import { Card, Table, Typography } from 'antd';
+import { Typography } from 'antd';
 import { useQuery } from 'urql';
-import { AuditActorsQuery, AuditEventsQuery } from '../graphql/operations';
 import type { AuditEventsQuery as Result } from '../gql/graphql';
 import { useT } from '../i18n';
 import { formatTime } from '../lib/format';
 import { useCursorPaging } from '../lib/paging';
-import { CursorPager } from '../components/CursorPager';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { DataTable, nodesOf } from '../components/DataTable';
+import { Page } from '../components/Page';
+import { graphql } from '../gql';
+
+const AuditEventsQuery = graphql(`
+  query AuditEvents($first: Int, $after: Cursor, $last: Int, $before: Cursor) {
+    auditEvents(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      edges {
+        node {
+          id
+          at
+          action
+          targetType
+          targetID
+          detail
+          actor
+          clientIP
+        }
+      }
+    }
+  }
+`);
+
+const AuditActorsQuery = graphql(`
+  query AuditActors($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      __typename
+      ... on Account {
+        id
+        fullName
+      }
+    }
+  }
+`);
+
 
 type Row = NonNullable<NonNullable<NonNullable<Result['auditEvents']['edges']>[number]>['node']>;
 
@@ -23,7 +62,7 @@ export function AuditPage() {
   const paging = useCursorPaging(25);
   const [{ data, fetching, error }] = useQuery({ query: AuditEventsQuery, variables: paging.variables });
   const conn = data?.auditEvents;
-  const rows = (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  const rows = nodesOf(conn);
   // The actor is an account id (or "system"); fetch the names of this page's actors at once.
   const actorIDs = [...new Set(rows.map((r) => r.actor).filter((a) => a !== 'system'))];
   const [{ data: actors }] = useQuery({ query: AuditActorsQuery, variables: { ids: actorIDs }, pause: actorIDs.length === 0 });
@@ -31,15 +70,15 @@ export function AuditPage() {
   for (const n of actors?.nodes ?? []) if (n && n.__typename === 'Account') names.set(n.id, n.fullName);
 
   return (
-    <Card title={t('audit.title')}>
-      <ErrorAlert error={error} />
-      <Table<Row>
-        rowKey="id"
+    <Page title={t('audit.title')}>
+      <DataTable<Row>
         size="small"
-        loading={fetching}
-        dataSource={rows}
-        pagination={false}
-        locale={{ emptyText: t('audit.empty') }}
+        connection={conn}
+        paging={paging}
+        fetching={fetching}
+        error={error}
+        rowKey={(e) => e.id}
+        empty={t('audit.empty')}
         columns={[
           { title: t('field.time'), dataIndex: 'at', width: 160, render: (v: string) => formatTime(v) },
           {
@@ -54,14 +93,6 @@ export function AuditPage() {
           { title: t('audit.ip'), dataIndex: 'clientIP', width: 110, render: (v: string | null) => v ?? '' },
         ]}
       />
-      <CursorPager
-        page={paging.page}
-        pageSize={paging.pageSize}
-        totalCount={conn?.totalCount}
-        hasNextPage={conn?.pageInfo.hasNextPage}
-        onPrev={paging.prev}
-        onNext={() => paging.next(conn?.pageInfo.endCursor)}
-      />
-    </Card>
+    </Page>
   );
 }

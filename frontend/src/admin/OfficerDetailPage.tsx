@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Result, Row, Skeleton, Space, Typography } from 'antd';
-import { ArrowLeftOutlined, ApartmentOutlined } from '@ant-design/icons';
+import { useState } from 'react';
+import { Alert, Button, Checkbox, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Typography } from 'antd';
+import { Section } from '../components/Page';
+import { useIsPhone } from '../lib/useScreen';
+import { ArrowLeftOutlined, ApartmentOutlined, CheckCircleOutlined } from '@ant-design/icons';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
-import {
-  AssignOfficerUnitMutation, GrantAdminMutation, OfficerQuery, SetOfficerPermissionsMutation,
-} from '../graphql/operations';
 import { useT } from '../i18n';
 import { formatDate } from '../lib/format';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -13,11 +12,47 @@ import { AccountStatusTag, OriginTag, ServiceDeskTag } from '../components/Tags'
 import { UnitPicker } from '../components/UnitPicker';
 import { isSuperAdmin, useViewer } from '../auth/viewer';
 import { grantBlocked } from './grant';
+import { graphql } from '../gql';
+
+const OfficerQuery = graphql(`
+  query Officer($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Officer {
+        ...OfficerFields
+      }
+    }
+  }
+`);
+
+const AssignOfficerUnitMutation = graphql(`
+  mutation AssignOfficerUnit($officerID: ID!, $unitID: ID!) {
+    assignOfficerUnit(officerID: $officerID, unitID: $unitID) {
+      ...OfficerFields
+    }
+  }
+`);
+
+const SetOfficerPermissionsMutation = graphql(`
+  mutation SetOfficerPermissions($officerID: ID!, $permissions: [Permission!]!) {
+    setOfficerPermissions(officerID: $officerID, permissions: $permissions) {
+      ...OfficerFields
+    }
+  }
+`);
+
+const GrantAdminMutation = graphql(`
+  mutation GrantAdmin($accountID: ID!, $unitID: ID!) {
+    grantAdmin(accountID: $accountID, unitID: $unitID) {
+      ...OfficerFields
+    }
+  }
+`);
+
 
 /** One officer: attach a unit (§2 step 2) and grant the right to create citizen accounts (§2 step 3). */
 export function OfficerDetailPage() {
   const t = useT();
-  const { message } = App.useApp();
   const { id = '' } = useParams();
   const { viewer } = useViewer();
   const [{ data, fetching, error }] = useQuery({ query: OfficerQuery, variables: { id } });
@@ -26,14 +61,22 @@ export function OfficerDetailPage() {
   const [adminState, grantAdmin] = useMutation(GrantAdminMutation);
   const [pickingUnit, setPickingUnit] = useState(false);
   const [pickingAdminUnit, setPickingAdminUnit] = useState(false);
-  const [checked, setChecked] = useState(false);
+  // The admin's choice for this officer; until they touch the box it shows what is granted.
+  const [choice, setChoice] = useState<{ id: string; checked: boolean } | null>(null);
+  // What was just saved, said beside its button (a toast would follow the admin to the next screen).
+  const [saved, setSaved] = useState<'unit' | 'rights' | 'admin' | null>(null);
+  const phone = useIsPhone();
 
   const node = data?.node;
   const officer = node && node.__typename === 'Officer' ? node : null;
   const granted = !!officer?.permissions.includes('CREATE_CITIZEN_ACCOUNTS');
-  useEffect(() => setChecked(granted), [granted, officer?.id]);
+  const checked = choice && choice.id === officer?.id ? choice.checked : granted;
+  const setChecked = (v: boolean) => {
+    setSaved(null);
+    setChoice(officer ? { id: officer.id, checked: v } : null);
+  };
 
-  if (fetching && !data) return <Card><Skeleton active /></Card>;
+  if (fetching && !data) return <Skeleton active />;
   if (error && !data) return <ErrorAlert error={error} />;
   if (!officer) return <Result status="404" title={t('officer.notFound')} extra={<Link to="/admin/officers">{t('action.back')}</Link>} />;
 
@@ -55,8 +98,8 @@ export function OfficerDetailPage() {
       {officer.notice ? <Alert type="info" showIcon title={officer.notice} data-testid="officer-notice" /> : null}
       <Row gutter={[24, 24]}>
         <Col xs={24} xl={12}>
-          <Card title={t('officer.account')}>
-            <Descriptions column={1} bordered size="small">
+          <Section title={t('officer.account')}>
+            <Descriptions column={1} bordered={!phone} size="small" layout={phone ? 'vertical' : 'horizontal'}>
               <Descriptions.Item label={t('field.fullName')}>
                 <Typography.Text strong data-testid="officer-name">{a.fullName}</Typography.Text>
               </Descriptions.Item>
@@ -67,11 +110,11 @@ export function OfficerDetailPage() {
               <Descriptions.Item label={t('field.status')}><AccountStatusTag status={a.status} /></Descriptions.Item>
               <Descriptions.Item label={t('field.origin')}><OriginTag origin={a.origin} /></Descriptions.Item>
             </Descriptions>
-          </Card>
+          </Section>
         </Col>
         <Col xs={24} xl={12}>
-          <Space orientation="vertical" size={24} style={{ width: '100%' }}>
-            <Card
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            <Section
               title={t('officer.unitTitle')}
               extra={
                 <Button icon={<ApartmentOutlined />} onClick={() => setPickingUnit(true)}>
@@ -93,8 +136,9 @@ export function OfficerDetailPage() {
               ) : (
                 <Typography.Text type="secondary">{t('officers.noUnit')}</Typography.Text>
               )}
-            </Card>
-            <Card title={t('officer.rightsTitle')}>
+              {saved === 'unit' ? <Saved text={t('officer.unitSaved')} /> : null}
+            </Section>
+            <Section title={t('officer.rightsTitle')}>
               <ErrorAlert error={permState.error} />
               <Typography.Text type="secondary" style={{ display: 'block', marginBottom: 8 }}>
                 {t('officer.rightsGroup')}
@@ -119,28 +163,33 @@ export function OfficerDetailPage() {
                   description={t(blocked.key, blocked.vars)}
                 />
               ) : null}
-              <div style={{ marginTop: 16 }}>
+              <Flex wrap gap={12} align="center" style={{ marginTop: 16 }}>
                 <Button
                   type="primary"
                   disabled={checked === granted}
                   loading={permState.fetching}
                   onClick={async () => {
                     const r = await setPermissions({ officerID: officer.id, permissions: checked ? ['CREATE_CITIZEN_ACCOUNTS'] : [] });
-                    if (r.data) message.success(t('officer.saved'));
+                    if (r.data) {
+                      setChoice(null);
+                      setSaved('rights');
+                    }
                   }}
                 >
                   {t('action.save')}
                 </Button>
-              </div>
-            </Card>
+                {saved === 'rights' ? <Saved text={t('officer.saved')} /> : null}
+              </Flex>
+            </Section>
             {isSuperAdmin(viewer) ? (
-              <Card title={t('officer.adminTitle')}>
+              <Section title={t('officer.adminTitle')}>
                 <Typography.Paragraph type="secondary">{t('officer.adminIntro')}</Typography.Paragraph>
                 <ErrorAlert error={adminState.error} />
                 <Button onClick={() => setPickingAdminUnit(true)} disabled={a.origin === 'VNPOST'}>
                   {t('officer.grantAdmin')}
                 </Button>
-              </Card>
+                {saved === 'admin' ? <Saved text={t('officer.adminSaved')} /> : null}
+              </Section>
             ) : null}
           </Space>
         </Col>
@@ -153,7 +202,7 @@ export function OfficerDetailPage() {
         onPick={async (u) => {
           const r = await assignUnit({ officerID: officer.id, unitID: u.id });
           setPickingUnit(false);
-          if (r.data) message.success(t('officer.unitSaved'));
+          if (r.data) setSaved('unit');
         }}
       />
       <UnitPicker
@@ -164,9 +213,18 @@ export function OfficerDetailPage() {
         onPick={async (u) => {
           const r = await grantAdmin({ accountID: a.id, unitID: u.id });
           setPickingAdminUnit(false);
-          if (r.data) message.success(t('officer.saved'));
+          if (r.data) setSaved('admin');
         }}
       />
     </Space>
+  );
+}
+
+/** A short confirmation beside what was saved, read out by screen readers. */
+function Saved({ text }: { text: string }) {
+  return (
+    <Typography.Text role="status" style={{ display: 'inline-block', marginTop: 8, color: '#237804' }}>
+      <CheckCircleOutlined /> {text}
+    </Typography.Text>
   );
 }

@@ -1,17 +1,37 @@
 import { useState } from 'react';
-import { Button, Card, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Flex, Input, Select, Space, Tag as ClosableTag, Typography } from 'antd';
 import { PlusOutlined, CloseCircleFilled } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
-import { OfficersQuery } from '../graphql/operations';
 import type { AccountStatus, OfficerFieldsFragment, UnitFieldsFragment } from '../gql/graphql';
 import { useT } from '../i18n';
 import { useCursorPaging } from '../lib/paging';
-import { CursorPager } from '../components/CursorPager';
-import { ErrorAlert } from '../components/ErrorAlert';
-import { AccountStatusTag, ServiceDeskTag } from '../components/Tags';
+import { DataTable } from '../components/DataTable';
+import { Page } from '../components/Page';
+import { AccountStatusTag, ServiceDeskTag, Tag } from '../components/Tags';
 import { UnitPicker } from '../components/UnitPicker';
 import { AddOfficerModal } from './AddOfficerModal';
+import { graphql } from '../gql';
+
+const OfficersQuery = graphql(`
+  query Officers($search: String, $status: AccountStatus, $unitID: ID, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {
+    officers(search: $search, status: $status, unitID: $unitID, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      edges {
+        node {
+          ...OfficerFields
+        }
+      }
+    }
+  }
+`);
+
 
 /** User management (source §2 step 1): find officers by one search box, status and unit. */
 export function OfficersPage() {
@@ -27,15 +47,13 @@ export function OfficersPage() {
     query: OfficersQuery,
     variables: { search: search || null, status: status || null, unitID: unit?.id ?? null, ...paging.variables },
   });
-  const conn = data?.officers;
-  const rows = (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const runSearch = () => {
     setSearch(typed.trim());
     paging.reset();
   };
 
   return (
-    <Card
+    <Page
       title={t('officers.title')}
       extra={
         <Button icon={<PlusOutlined />} onClick={() => setAdding(true)}>
@@ -52,7 +70,7 @@ export function OfficersPage() {
           onSearch={runSearch}
           enterButton={t('action.search')}
           allowClear
-          style={{ width: 520 }}
+          style={{ width: 520, maxWidth: '100%' }}
           data-testid="officer-search"
         />
         <Select<AccountStatus | ''>
@@ -71,7 +89,7 @@ export function OfficersPage() {
           ]}
         />
         {unit ? (
-          <Tag
+          <ClosableTag
             closable
             closeIcon={<CloseCircleFilled aria-label={t('officers.clearUnit')} />}
             onClose={() => {
@@ -81,21 +99,19 @@ export function OfficersPage() {
             style={{ display: 'flex', alignItems: 'center', padding: '0 8px' }}
           >
             {t('field.unit')}: {unit.name}
-          </Tag>
+          </ClosableTag>
         ) : (
           <Button onClick={() => setPicking(true)}>{t('officers.filterUnit')}</Button>
         )}
       </Flex>
-      <ErrorAlert error={error} />
-      <Table<OfficerFieldsFragment>
-        rowKey="id"
-        size="middle"
-        loading={fetching}
-        dataSource={rows}
-        pagination={false}
-        data-testid="officer-table"
-        locale={{
-          emptyText: (
+      <DataTable<OfficerFieldsFragment>
+        connection={data?.officers}
+        paging={paging}
+        fetching={fetching}
+        error={error}
+        rowKey={(o) => o.id}
+        testId="officer-table"
+        empty={
             <Space orientation="vertical" style={{ padding: 16 }}>
               <Typography.Text>{t('officers.empty')}</Typography.Text>
               <Typography.Text type="secondary">{t('officers.emptyHint')}</Typography.Text>
@@ -103,8 +119,7 @@ export function OfficersPage() {
                 {t('officers.add')}
               </Button>
             </Space>
-          ),
-        }}
+        }
         columns={[
           {
             title: t('field.fullName'),
@@ -130,17 +145,17 @@ export function OfficersPage() {
             width: 190,
             render: (_: unknown, o) => (
               <Space size={4} wrap>
-                {o.permissions.includes('CREATE_CITIZEN_ACCOUNTS') ? <Tag color="green">{t('officers.canCreate')}</Tag> : null}
+                {o.permissions.includes('CREATE_CITIZEN_ACCOUNTS') ? <Tag tone="green">{t('officers.canCreate')}</Tag> : null}
                 {o.isSuperAdmin ? (
-                  <Tag color="magenta">{t('officers.superAdmin')}</Tag>
+                  <Tag tone="magenta">{t('officers.superAdmin')}</Tag>
                 ) : o.isAdmin ? (
-                  <Tag color="purple">{t('officers.admin')}</Tag>
+                  <Tag tone="purple">{t('officers.admin')}</Tag>
                 ) : null}
               </Space>
             ),
           },
           {
-            title: '',
+            title: t('field.actions'),
             width: 90,
             render: (_: unknown, o) => (
               <Link to={`/admin/officers/${o.id}`} aria-label={t('officers.openNamed', { name: o.account.fullName })}>
@@ -149,14 +164,18 @@ export function OfficersPage() {
             ),
           },
         ]}
-      />
-      <CursorPager
-        page={paging.page}
-        pageSize={paging.pageSize}
-        totalCount={conn?.totalCount}
-        hasNextPage={conn?.pageInfo.hasNextPage}
-        onPrev={paging.prev}
-        onNext={() => paging.next(conn?.pageInfo.endCursor)}
+        phoneRow={(o) => (
+          <>
+            <Flex wrap justify="space-between" gap={8}>
+              <Link to={`/admin/officers/${o.id}`}>{o.account.fullName}</Link>
+              <AccountStatusTag status={o.account.status} />
+            </Flex>
+            <Typography.Text type="secondary">
+              {o.account.idNumberMasked} · {o.account.phoneMasked}
+            </Typography.Text>
+            <Typography.Text>{o.unit ? o.unit.name : t('officers.noUnit')}</Typography.Text>
+          </>
+        )}
       />
       <UnitPicker
         open={picking}
@@ -169,6 +188,6 @@ export function OfficersPage() {
         }}
       />
       <AddOfficerModal open={adding} onClose={() => setAdding(false)} />
-    </Card>
+    </Page>
   );
 }

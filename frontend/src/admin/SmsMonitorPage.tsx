@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Badge, Button, Card, Col, Flex, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { useQuery, useSubscription } from 'urql';
-import { SMSActivitySubscription, SMSMessagesQuery } from '../graphql/operations';
 import type { SmsActivitySubscription, SmsFieldsFragment, SmsStatus } from '../gql/graphql';
 import { useT } from '../i18n';
 import { formatTime } from '../lib/format';
@@ -10,6 +9,29 @@ import { SmsStatusTag } from '../components/Tags';
 import { UnitPicker } from '../components/UnitPicker';
 import { countByStatus, foldActivity, mergeHistory, type Activity } from './smsActivity';
 import type { MessageKey } from '../i18n/messages';
+import { graphql } from '../gql';
+
+const SMSMessagesQuery = graphql(`
+  query SMSMessages($status: SMSStatus, $first: Int, $after: Cursor) {
+    smsMessages(status: $status, first: $first, after: $after) {
+      totalCount
+      edges {
+        node {
+          ...SMSFields
+        }
+      }
+    }
+  }
+`);
+
+const SMSActivitySubscription = graphql(`
+  subscription SMSActivity($unitID: ID) {
+    smsActivity(unitID: $unitID) {
+      ...SMSFields
+    }
+  }
+`);
+
 
 const statuses: SmsStatus[] = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED', 'EXPIRED', 'NO_REPORT'];
 const statColor: Partial<Record<SmsStatus, string>> = { DELIVERED: '#389e0d', UNDELIVERED: '#cf1322', FAILED: '#cf1322', EXPIRED: '#d48806', NO_REPORT: '#d48806' };

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { Card, Checkbox, Flex, Input, Table, Typography } from 'antd';
+import { Checkbox, Flex, Input, Typography } from 'antd';
 import { useQuery } from 'urql';
-import { UnitsQuery } from '../graphql/operations';
+import { UnitsQuery } from '../components/UnitPicker';
 import type { UnitFieldsFragment } from '../gql/graphql';
 import { useT } from '../i18n';
 import { useCursorPaging } from '../lib/paging';
-import { CursorPager } from '../components/CursorPager';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { DataTable } from '../components/DataTable';
+import { Page } from '../components/Page';
 import { ServiceDeskTag } from '../components/Tags';
 import type { MessageKey } from '../i18n/messages';
 
@@ -21,10 +21,8 @@ export function UnitsPage() {
     query: UnitsQuery,
     variables: { search: search || null, serviceDesksOnly: desksOnly || null, ...paging.variables },
   });
-  const conn = data?.units;
-  const rows = (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   return (
-    <Card title={t('units.title')}>
+    <Page title={t('units.title')}>
       <Flex gap={16} align="center" wrap style={{ marginBottom: 16 }} role="search">
         <Input.Search
           aria-label={t('unitPicker.search')}
@@ -37,7 +35,7 @@ export function UnitsPage() {
           }}
           enterButton={t('action.search')}
           allowClear
-          style={{ width: 440 }}
+          style={{ width: 440, maxWidth: '100%' }}
         />
         <Checkbox
           checked={desksOnly}
@@ -50,14 +48,13 @@ export function UnitsPage() {
         </Checkbox>
       </Flex>
       <Typography.Paragraph type="secondary">{t('units.rule')}</Typography.Paragraph>
-      <ErrorAlert error={error} />
-      <Table<UnitFieldsFragment>
-        rowKey="id"
-        size="middle"
-        loading={fetching}
-        dataSource={rows}
-        pagination={false}
-        locale={{ emptyText: t('empty.units') }}
+      <DataTable<UnitFieldsFragment>
+        connection={data?.units}
+        paging={paging}
+        fetching={fetching}
+        error={error}
+        rowKey={(u) => u.id}
+        empty={t('empty.units')}
         columns={[
           { title: t('unit.code'), dataIndex: 'code', width: 180, render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
           { title: t('unit.name'), render: (_: unknown, u) => <span>{u.name} <ServiceDeskTag isServiceDesk={u.isServiceDesk} /></span> },
@@ -65,14 +62,6 @@ export function UnitsPage() {
           { title: t('unit.parent'), render: (_: unknown, u) => u.parent?.name ?? '—' },
         ]}
       />
-      <CursorPager
-        page={paging.page}
-        pageSize={paging.pageSize}
-        totalCount={conn?.totalCount}
-        hasNextPage={conn?.pageInfo.hasNextPage}
-        onPrev={paging.prev}
-        onNext={() => paging.next(conn?.pageInfo.endCursor)}
-      />
-    </Card>
+    </Page>
   );
 }

@@ -3,7 +3,7 @@ import { countByStatus, foldActivity, mergeHistory } from './smsActivity';
 import type { SmsFieldsFragment, SmsStatus } from '../gql/graphql';
 
 function sms(id: string, status: SmsStatus): SmsFieldsFragment {
-  return { id, status, kind: 'REGISTRATION_OTP', phoneMasked: '+84 91* *** 678', attempts: 1, lastError: null, createdAt: '', updatedAt: '' };
+  return { id, status, kind: 'REGISTRATION_OTP', phoneMasked: '+84 91* *** 678', attempts: 1, lastError: null, sentAt: null, finalAt: null, createdAt: '', updatedAt: '' };
 }
 
 describe('foldActivity', () => {

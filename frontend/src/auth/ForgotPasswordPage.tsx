@@ -1,12 +1,25 @@
 import { useState } from 'react';
-import { Alert, Button, Form, Input, Result, Steps } from 'antd';
+import { Alert, Button, Form, Input } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
-import { RequestPasswordResetMutation, ResetPasswordMutation } from '../graphql/operations';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PublicLayout } from '../layout/PublicLayout';
 import { useT } from '../i18n';
 import { confirmRules, newPasswordRules } from './passwordRules';
+import { graphql } from '../gql';
+
+const RequestPasswordResetMutation = graphql(`
+  mutation RequestPasswordReset($login: String!) {
+    requestPasswordReset(login: $login)
+  }
+`);
+
+const ResetPasswordMutation = graphql(`
+  mutation ResetPassword($input: ResetPasswordInput!) {
+    resetPassword(input: $input)
+  }
+`);
+
 
 /** Forgot password: ask for a code by SMS, then set a new password with it (source §4.3). */
 export function ForgotPasswordPage() {
@@ -19,12 +32,9 @@ export function ForgotPasswordPage() {
 
   return (
     <PublicLayout title={t('forgot.title')} width={480}>
-      <Steps
-        size="small"
-        current={step}
-        style={{ marginBottom: 24 }}
-        items={[{ title: t('forgot.step1') }, { title: t('forgot.step2') }, { title: t('forgot.step3') }]}
-      />
+      <p className="muted" data-testid="forgot-step" aria-live="polite" style={{ marginTop: -8 }}>
+        {t('forgot.stepOf', { n: step + 1, title: [t('forgot.step1'), t('forgot.step2'), t('forgot.step3')][step] })}
+      </p>
       {step === 0 && (
         <>
           <ErrorAlert error={reqState.error} />
@@ -83,15 +93,12 @@ export function ForgotPasswordPage() {
         </>
       )}
       {step === 2 && (
-        <Result
-          status="success"
-          title={t('forgot.done')}
-          extra={
-            <Button type="primary" onClick={() => navigate('/signin')}>
-              {t('signIn.submit')}
-            </Button>
-          }
-        />
+        <>
+          <Alert type="success" showIcon role="status" style={{ marginBottom: 16 }} title={t('forgot.done')} />
+          <Button type="primary" block onClick={() => navigate('/signin')}>
+            {t('signIn.submit')}
+          </Button>
+        </>
       )}
       {step !== 2 && (
         <div style={{ textAlign: 'center', marginTop: 12 }}>

@@ -1,12 +1,24 @@
-import { Button, Form, Input, Typography } from 'antd';
+import { Button, Form, Input } from 'antd';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
-import { SignInMutation } from '../graphql/operations';
 import { useResetClient } from '../graphql/client';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PublicLayout } from '../layout/PublicLayout';
 import { useT } from '../i18n';
 import { homePath, useViewer } from './viewer';
+import { graphql } from '../gql';
+
+const SignInMutation = graphql(`
+  mutation SignIn($input: SignInInput!) {
+    signIn(input: $input) {
+      mustChangePassword
+      viewer {
+        roles
+      }
+    }
+  }
+`);
+
 
 interface Fields {
   login: string;
@@ -49,9 +61,9 @@ export function SignInPage() {
           {t('signIn.submit')}
         </Button>
       </Form>
-      <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
+      <p style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
         <Link to="/forgot-password">{t('signIn.forgot')}</Link>
-      </Typography.Paragraph>
+      </p>
     </PublicLayout>
   );
 }

@@ -2,9 +2,16 @@ import { Button, type ButtonProps } from 'antd';
 import { LogoutOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router';
 import { useMutation } from 'urql';
-import { SignOutMutation } from '../graphql/operations';
 import { useResetClient } from '../graphql/client';
 import { useT } from '../i18n';
+import { graphql } from '../gql';
+
+const SignOutMutation = graphql(`
+  mutation SignOut {
+    signOut
+  }
+`);
+
 
 /** Ends the session, drops every cached answer and goes to the sign-in screen. */
 export function useSignOut(): [boolean, () => Promise<void>] {

@@ -2,8 +2,32 @@
 // reads the viewer from this context instead of asking again.
 import { createContext, useContext, type ReactNode } from 'react';
 import { useQuery, type CombinedError } from 'urql';
-import { ViewerQuery } from '../graphql/operations';
 import type { ViewerQuery as ViewerQueryResult } from '../gql/graphql';
+import { graphql } from '../gql';
+
+const ViewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      roles
+      permissions
+      currentSessionID
+      sessions {
+        id
+        createdAt
+        lastSeenAt
+        expiresAt
+        userAgent
+      }
+      account {
+        ...AccountFields
+      }
+      officer {
+        ...OfficerFields
+      }
+    }
+  }
+`);
+
 
 export type Viewer = NonNullable<ViewerQueryResult['viewer']>;
 

@@ -1,4 +1,4 @@
-import { Button, Space, Typography } from 'antd';
+import { Button, Flex, Typography } from 'antd';
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { useT } from '../i18n';
 
@@ -16,18 +16,18 @@ export function CursorPager({ page, pageSize, totalCount, hasNextPage, onPrev, o
   const t = useT();
   const pages = totalCount !== undefined ? Math.max(1, Math.ceil(totalCount / pageSize)) : undefined;
   return (
-    <Space style={{ marginTop: 12, justifyContent: 'flex-end', width: '100%' }}>
-      <Typography.Text type="secondary">
-        {pages !== undefined
-          ? t('pager.pageOfTotal', { page, pages, total: totalCount ?? 0 })
-          : t('pager.page', { page })}
+    <Flex wrap gap={8} align="center" justify="flex-end" style={{ marginTop: 12 }} role="navigation" aria-label={t('pager.label')}>
+      <Typography.Text type="secondary" aria-live="polite">
+        {pages !== undefined ? t('pager.pageOfTotal', { page, pages, total: totalCount ?? 0 }) : t('pager.page', { page })}
       </Typography.Text>
-      <Button icon={<LeftOutlined />} disabled={page <= 1} onClick={onPrev} aria-label={t('pager.prev')}>
-        {t('pager.prev')}
-      </Button>
-      <Button disabled={!hasNextPage} onClick={onNext} aria-label={t('pager.next')}>
-        {t('pager.next')} <RightOutlined />
-      </Button>
-    </Space>
+      <Flex gap={8}>
+        <Button icon={<LeftOutlined />} disabled={page <= 1} onClick={onPrev}>
+          {t('pager.prev')}
+        </Button>
+        <Button disabled={!hasNextPage} onClick={onNext}>
+          {t('pager.next')} <RightOutlined />
+        </Button>
+      </Flex>
+    </Flex>
   );
 }

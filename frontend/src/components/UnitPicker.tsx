@@ -1,13 +1,32 @@
 import { useState } from 'react';
-import { Button, Checkbox, Input, Modal, Space, Table, Typography } from 'antd';
+import { Button, Checkbox, Input, Modal, Space, Typography } from 'antd';
 import { useQuery } from 'urql';
-import { UnitsQuery } from '../graphql/operations';
 import type { UnitFieldsFragment } from '../gql/graphql';
 import { useT } from '../i18n';
 import { useCursorPaging } from '../lib/paging';
-import { CursorPager } from './CursorPager';
-import { ErrorAlert } from './ErrorAlert';
+import { DataTable } from './DataTable';
 import { ServiceDeskTag } from './Tags';
+import { graphql } from '../gql';
+
+export const UnitsQuery = graphql(`
+  query Units($search: String, $serviceDesksOnly: Boolean, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {
+    units(search: $search, serviceDesksOnly: $serviceDesksOnly, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      edges {
+        node {
+          ...UnitFields
+        }
+      }
+    }
+  }
+`);
+
 
 interface Props {
   open: boolean;
@@ -29,8 +48,6 @@ export function UnitPicker({ open, title, onCancel, onPick, busy }: Props) {
     variables: { search: search || null, serviceDesksOnly: desksOnly || null, ...paging.variables },
     pause: !open,
   });
-  const conn = data?.units;
-  const rows = (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   return (
     <Modal open={open} title={title} onCancel={onCancel} footer={null} width={820} style={{ top: 32 }} destroyOnHidden>
       <Space orientation="vertical" style={{ width: '100%' }}>
@@ -65,14 +82,14 @@ export function UnitPicker({ open, title, onCancel, onPick, busy }: Props) {
         >
           {t('unitPicker.desksOnly')}
         </Checkbox>
-        <ErrorAlert error={error} />
-        <Table<UnitFieldsFragment>
+        <DataTable<UnitFieldsFragment>
           size="small"
-          rowKey="id"
-          loading={fetching}
-          dataSource={rows}
-          pagination={false}
-          locale={{ emptyText: t('empty.units') }}
+          connection={data?.units}
+          paging={paging}
+          fetching={fetching}
+          error={error}
+          rowKey={(u) => u.id}
+          empty={t('empty.units')}
           columns={[
             { title: t('unit.code'), dataIndex: 'code', width: 160, render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
             {
@@ -86,7 +103,7 @@ export function UnitPicker({ open, title, onCancel, onPick, busy }: Props) {
               ),
             },
             {
-              title: '',
+              title: t('field.actions'),
               width: 100,
               render: (_: unknown, u) => (
                 <Button size="small" loading={busy} onClick={() => onPick(u)} aria-label={t('unitPicker.pickNamed', { name: u.name })}>
@@ -95,14 +112,6 @@ export function UnitPicker({ open, title, onCancel, onPick, busy }: Props) {
               ),
             },
           ]}
-        />
-        <CursorPager
-          page={paging.page}
-          pageSize={paging.pageSize}
-          totalCount={conn?.totalCount}
-          hasNextPage={conn?.pageInfo.hasNextPage}
-          onPrev={paging.prev}
-          onNext={() => paging.next(conn?.pageInfo.endCursor)}
         />
       </Space>
     </Modal>

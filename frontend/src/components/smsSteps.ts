@@ -34,3 +34,27 @@ export function smsSteps(status: SmsStatus, seen: readonly SmsStatus[] = []): Sm
   const reached = Math.max(implied, ...seen.map((s) => path.indexOf(s)).filter((i) => i >= 0 && i < 3));
   return [...path.slice(0, reached + 1).map((s) => ({ status: s, state: 'done' as const })), { status, state: 'failed' }];
 }
+
+/** The parts of an SMS that date its steps. */
+export interface SmsTimes {
+  status: SmsStatus;
+  createdAt: string;
+  updatedAt: string;
+  sentAt?: string | null;
+  finalAt?: string | null;
+}
+
+/**
+ * When an SMS reached step: the time it was seen live if it was, else what the
+ * server recorded. Queued is its creation; sent to the network (SENDING, once
+ * passed) and accepted (SENT) are sentAt, when the gateway took it; a final
+ * status is finalAt. A step passed too quickly to be seen still gets a time.
+ */
+export function stepTime(step: SmsStatus, sms: SmsTimes, seenAt?: Partial<Record<SmsStatus, string>>): string | undefined {
+  const seen = seenAt?.[step];
+  if (step === 'QUEUED') return seen ?? sms.createdAt;
+  if (step === 'SENDING') return sms.status === 'SENDING' ? (seen ?? sms.updatedAt) : (sms.sentAt ?? seen ?? undefined);
+  if (step === 'SENT') return sms.sentAt ?? seen ?? (sms.status === 'SENT' ? sms.updatedAt : undefined);
+  if (step === sms.status) return sms.finalAt ?? seen ?? sms.updatedAt;
+  return seen;
+}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Input, Space, Switch, Table, Typography } from 'antd';
+import { Alert, Button, Flex, Input, List, Switch, Table, Typography } from 'antd';
+import { useIsPhone } from '../lib/useScreen';
 import { Link } from 'react-router';
 import { PublicLayout } from '../layout/PublicLayout';
 import { ReloadOutlined } from '@ant-design/icons';
@@ -30,6 +31,7 @@ export function DevInboxPage() {
   const [problem, setProblem] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [auto, setAuto] = useState(true);
+  const narrow = useIsPhone();
 
   const load = useCallback(
     async (p: string) => {
@@ -67,20 +69,50 @@ export function DevInboxPage() {
     void load(p);
   };
 
+  const body = (b: string) => (
+    <span data-testid="dev-sms-body" style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 13, overflowWrap: 'anywhere' }}>
+      {b}
+    </span>
+  );
+  const kind = (k: string) => t(`smsKind.${k}` as MessageKey);
+
   return (
     <PublicLayout title={t('dev.title')} width={1100}>
       <Typography.Paragraph type="secondary">{t('dev.intro')}</Typography.Paragraph>
-      <Space wrap style={{ marginBottom: 16 }}>
+      <Flex wrap gap={8} align="center" style={{ marginBottom: 16 }}>
         <label htmlFor="dev-phone">{t('field.phone')}</label>
-        <Input id="dev-phone" placeholder={t('dev.allPhones')} value={phone} onChange={(e) => setPhone(e.target.value)} onPressEnter={show} style={{ width: 220 }} inputMode="tel" />
+        <Input id="dev-phone" placeholder={t('dev.allPhones')} value={phone} onChange={(e) => setPhone(e.target.value)} onPressEnter={show} style={{ width: 200, maxWidth: '100%' }} inputMode="tel" />
         <Button type="primary" onClick={show}>
           {t('dev.show')}
         </Button>
         <Button icon={<ReloadOutlined />} onClick={() => shown && void load(shown === '*' ? '' : shown)} disabled={!shown} aria-label={t('action.reload')} />
-        <Switch checked={auto} onChange={setAuto} aria-label={t('dev.auto')} /> {t('dev.auto')}
-      </Space>
+        <Flex gap={6} align="center">
+          <Switch id="dev-auto" checked={auto} onChange={setAuto} />
+          <label htmlFor="dev-auto">{t('dev.auto')}</label>
+        </Flex>
+      </Flex>
       {problem ? <Alert type="error" showIcon title={problem} style={{ marginBottom: 16 }} /> : null}
-      {rows !== null && (
+      {rows !== null && narrow ? (
+        <List<InboxMessage>
+          data-testid="dev-inbox"
+          loading={loading && rows.length === 0}
+          dataSource={rows}
+          rowKey={(m) => `${m.createdAt}-${m.kind}-${m.body}`}
+          locale={{ emptyText: t('dev.empty') }}
+          renderItem={(m) => (
+            <List.Item style={{ display: 'block', paddingInline: 0 }} data-testid="dev-sms">
+              <Flex wrap justify="space-between" gap={8}>
+                <Typography.Text strong>{kind(m.kind)}</Typography.Text>
+                <SmsStatusTag status={m.status} />
+              </Flex>
+              <Typography.Text type="secondary">
+                {formatTime(m.createdAt)} · {m.phone}
+              </Typography.Text>
+              <div style={{ marginTop: 4 }}>{body(m.body)}</div>
+            </List.Item>
+          )}
+        />
+      ) : rows !== null ? (
         <Table<InboxMessage>
           data-testid="dev-inbox"
           size="small"
@@ -90,19 +122,14 @@ export function DevInboxPage() {
           pagination={false}
           locale={{ emptyText: t('dev.empty') }}
           columns={[
-            { title: t('field.time'), dataIndex: 'createdAt', width: 180, render: (v: string) => formatTime(v) },
-            { title: t('field.phone'), dataIndex: 'phone', width: 140 },
-            { title: t('dev.kind'), dataIndex: 'kind', width: 190, render: (k: string) => t(`smsKind.${k}` as MessageKey) },
-            { title: t('dev.status'), dataIndex: 'status', width: 140, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
-            { title: t('dev.body'), dataIndex: 'body', render: (b: string) => (
-                <span data-testid="dev-sms-body" style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 13 }}>
-                  {b}
-                </span>
-              ),
-            },
+            { title: t('field.time'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatTime(v) },
+            { title: t('field.phone'), dataIndex: 'phone', width: 130 },
+            { title: t('dev.kind'), dataIndex: 'kind', width: 180, render: kind },
+            { title: t('dev.status'), dataIndex: 'status', width: 130, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
+            { title: t('dev.body'), dataIndex: 'body', render: body },
           ]}
         />
-      )}
+      ) : null}
       <div style={{ marginTop: 16 }}>
         <Link to="/">{t('action.home')}</Link>
       </div>

@@ -14,36 +14,36 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  fragment AccountFields on Account {\n    id\n    idNumberMasked\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    status\n    origin\n    mustChangePassword\n    createdAt\n  }\n": typeof types.AccountFieldsFragmentDoc,
-    "\n  fragment UnitFields on Unit {\n    id\n    code\n    name\n    kind\n    isServiceDesk\n    parent {\n      id\n      code\n      name\n    }\n  }\n": typeof types.UnitFieldsFragmentDoc,
-    "\n  fragment OfficerFields on Officer {\n    id\n    permissions\n    isAdmin\n    isSuperAdmin\n    canCreateCitizenAccounts\n    blockers\n    manageable\n    notice\n    adminUnit {\n      id\n      code\n      name\n    }\n    account {\n      ...AccountFields\n    }\n    unit {\n      ...UnitFields\n    }\n  }\n": typeof types.OfficerFieldsFragmentDoc,
-    "\n  fragment SMSFields on SMSMessage {\n    id\n    kind\n    status\n    phoneMasked\n    attempts\n    lastError\n    createdAt\n    updatedAt\n  }\n": typeof types.SmsFieldsFragmentDoc,
-    "\n  fragment RegistrationFields on Registration {\n    id\n    code\n    state\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    otpSentAt\n    otpExpiresAt\n    otpAttemptsLeft\n    resendAvailableAt\n    requestFormURL\n    scanURL\n    createdAt\n    unit {\n      id\n      code\n      name\n    }\n    account {\n      id\n      fullName\n      status\n      mustChangePassword\n    }\n    sms {\n      ...SMSFields\n    }\n  }\n": typeof types.RegistrationFieldsFragmentDoc,
-    "\n  query Viewer {\n    viewer {\n      roles\n      permissions\n      currentSessionID\n      sessions {\n        id\n        createdAt\n        lastSeenAt\n        expiresAt\n        userAgent\n      }\n      account {\n        ...AccountFields\n      }\n      officer {\n        ...OfficerFields\n      }\n    }\n  }\n": typeof types.ViewerDocument,
-    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n      viewer {\n        roles\n      }\n    }\n  }\n": typeof types.SignInDocument,
-    "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
-    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n": typeof types.ChangePasswordDocument,
-    "\n  mutation RequestPasswordReset($login: String!) {\n    requestPasswordReset(login: $login)\n  }\n": typeof types.RequestPasswordResetDocument,
-    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": typeof types.ResetPasswordDocument,
-    "\n  query Officers($search: String, $status: AccountStatus, $unitID: ID, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    officers(search: $search, status: $status, unitID: $unitID, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OfficerFields\n        }\n      }\n    }\n  }\n": typeof types.OfficersDocument,
     "\n  query Accounts($search: String, $status: AccountStatus, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    accounts(search: $search, status: $status, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...AccountFields\n        }\n      }\n    }\n  }\n": typeof types.AccountsDocument,
-    "\n  query Units($search: String, $serviceDesksOnly: Boolean, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    units(search: $search, serviceDesksOnly: $serviceDesksOnly, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...UnitFields\n        }\n      }\n    }\n  }\n": typeof types.UnitsDocument,
+    "\n  mutation AddOfficer($accountID: ID!) {\n    addOfficer(accountID: $accountID) {\n      ...OfficerFields\n    }\n  }\n": typeof types.AddOfficerDocument,
     "\n  query AuditEvents($first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    auditEvents(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          id\n          at\n          action\n          targetType\n          targetID\n          detail\n          actor\n          clientIP\n        }\n      }\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  query AuditActors($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      ... on Account {\n        id\n        fullName\n      }\n    }\n  }\n": typeof types.AuditActorsDocument,
     "\n  query Officer($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Officer {\n        ...OfficerFields\n      }\n    }\n  }\n": typeof types.OfficerDocument,
-    "\n  mutation AddOfficer($accountID: ID!) {\n    addOfficer(accountID: $accountID) {\n      ...OfficerFields\n    }\n  }\n": typeof types.AddOfficerDocument,
     "\n  mutation AssignOfficerUnit($officerID: ID!, $unitID: ID!) {\n    assignOfficerUnit(officerID: $officerID, unitID: $unitID) {\n      ...OfficerFields\n    }\n  }\n": typeof types.AssignOfficerUnitDocument,
     "\n  mutation SetOfficerPermissions($officerID: ID!, $permissions: [Permission!]!) {\n    setOfficerPermissions(officerID: $officerID, permissions: $permissions) {\n      ...OfficerFields\n    }\n  }\n": typeof types.SetOfficerPermissionsDocument,
     "\n  mutation GrantAdmin($accountID: ID!, $unitID: ID!) {\n    grantAdmin(accountID: $accountID, unitID: $unitID) {\n      ...OfficerFields\n    }\n  }\n": typeof types.GrantAdminDocument,
+    "\n  query Officers($search: String, $status: AccountStatus, $unitID: ID, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    officers(search: $search, status: $status, unitID: $unitID, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OfficerFields\n        }\n      }\n    }\n  }\n": typeof types.OfficersDocument,
     "\n  query SMSMessages($status: SMSStatus, $first: Int, $after: Cursor) {\n    smsMessages(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...SMSFields\n        }\n      }\n    }\n  }\n": typeof types.SmsMessagesDocument,
+    "\n  subscription SMSActivity($unitID: ID) {\n    smsActivity(unitID: $unitID) {\n      ...SMSFields\n    }\n  }\n": typeof types.SmsActivityDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation RequestPasswordReset($login: String!) {\n    requestPasswordReset(login: $login)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": typeof types.ResetPasswordDocument,
     "\n  mutation RevokeSession($sessionID: ID!) {\n    revokeSession(sessionID: $sessionID)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n": typeof types.SignOutEverywhereDocument,
-    "\n  subscription SMSActivity($unitID: ID) {\n    smsActivity(unitID: $unitID) {\n      ...SMSFields\n    }\n  }\n": typeof types.SmsActivityDocument,
-    "\n  query LookupCitizen($idNumber: String!) {\n    lookupCitizen(idNumber: $idNumber) {\n      exists\n      maskedName\n      warnings\n      idKind\n      province\n    }\n  }\n": typeof types.LookupCitizenDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n      viewer {\n        roles\n      }\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
+    "\n  query Viewer {\n    viewer {\n      roles\n      permissions\n      currentSessionID\n      sessions {\n        id\n        createdAt\n        lastSeenAt\n        expiresAt\n        userAgent\n      }\n      account {\n        ...AccountFields\n      }\n      officer {\n        ...OfficerFields\n      }\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query Units($search: String, $serviceDesksOnly: Boolean, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    units(search: $search, serviceDesksOnly: $serviceDesksOnly, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...UnitFields\n        }\n      }\n    }\n  }\n": typeof types.UnitsDocument,
+    "\n  fragment AccountFields on Account {\n    id\n    idNumberMasked\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    status\n    origin\n    mustChangePassword\n    createdAt\n  }\n": typeof types.AccountFieldsFragmentDoc,
+    "\n  fragment UnitFields on Unit {\n    id\n    code\n    name\n    kind\n    isServiceDesk\n    parent {\n      id\n      code\n      name\n    }\n  }\n": typeof types.UnitFieldsFragmentDoc,
+    "\n  fragment OfficerFields on Officer {\n    id\n    permissions\n    isAdmin\n    isSuperAdmin\n    canCreateCitizenAccounts\n    blockers\n    manageable\n    notice\n    adminUnit {\n      id\n      code\n      name\n    }\n    account {\n      ...AccountFields\n    }\n    unit {\n      ...UnitFields\n    }\n  }\n": typeof types.OfficerFieldsFragmentDoc,
+    "\n  fragment SMSFields on SMSMessage {\n    id\n    kind\n    status\n    phoneMasked\n    attempts\n    lastError\n    createdAt\n    updatedAt\n    sentAt\n    finalAt\n  }\n": typeof types.SmsFieldsFragmentDoc,
+    "\n  fragment RegistrationFields on Registration {\n    id\n    code\n    state\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    otpSentAt\n    otpExpiresAt\n    otpAttemptsLeft\n    resendAvailableAt\n    requestFormURL\n    scanURL\n    createdAt\n    updatedAt\n    unit {\n      id\n      code\n      name\n    }\n    account {\n      id\n      fullName\n      status\n      mustChangePassword\n    }\n    sms {\n      ...SMSFields\n    }\n  }\n": typeof types.RegistrationFieldsFragmentDoc,
     "\n  query CitizenAccountsCreatedByMe($first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    citizenAccountsCreatedByMe(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...AccountFields\n        }\n      }\n    }\n  }\n": typeof types.CitizenAccountsCreatedByMeDocument,
     "\n  query MyRegistrations($first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    registrations(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          id\n          state\n          fullName\n          phoneMasked\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.MyRegistrationsDocument,
-    "\n  query Registration($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Registration {\n        ...RegistrationFields\n      }\n    }\n  }\n": typeof types.RegistrationDocument,
+    "\n  query LookupCitizen($idNumber: String!) {\n    lookupCitizen(idNumber: $idNumber) {\n      exists\n      maskedName\n      warnings\n      idKind\n      province\n    }\n  }\n": typeof types.LookupCitizenDocument,
     "\n  mutation StartRegistration($input: StartRegistrationInput!) {\n    startRegistration(input: $input) {\n      ...RegistrationFields\n    }\n  }\n": typeof types.StartRegistrationDocument,
+    "\n  query Registration($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Registration {\n        ...RegistrationFields\n      }\n    }\n  }\n": typeof types.RegistrationDocument,
     "\n  mutation SendRegistrationOTP($registrationID: ID!) {\n    sendRegistrationOTP(registrationID: $registrationID) {\n      ...RegistrationFields\n    }\n  }\n": typeof types.SendRegistrationOtpDocument,
     "\n  mutation CompleteRegistration($registrationID: ID!, $code: String!) {\n    completeRegistration(registrationID: $registrationID, code: $code) {\n      ...RegistrationFields\n    }\n  }\n": typeof types.CompleteRegistrationDocument,
     "\n  mutation CancelRegistration($registrationID: ID!) {\n    cancelRegistration(registrationID: $registrationID) {\n      ...RegistrationFields\n    }\n  }\n": typeof types.CancelRegistrationDocument,
@@ -51,36 +51,36 @@ type Documents = {
     "\n  subscription RegistrationEvents($registrationID: ID!) {\n    registrationEvents(registrationID: $registrationID) {\n      kind\n      at\n      sms {\n        ...SMSFields\n      }\n      registration {\n        ...RegistrationFields\n      }\n    }\n  }\n": typeof types.RegistrationEventsDocument,
 };
 const documents: Documents = {
-    "\n  fragment AccountFields on Account {\n    id\n    idNumberMasked\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    status\n    origin\n    mustChangePassword\n    createdAt\n  }\n": types.AccountFieldsFragmentDoc,
-    "\n  fragment UnitFields on Unit {\n    id\n    code\n    name\n    kind\n    isServiceDesk\n    parent {\n      id\n      code\n      name\n    }\n  }\n": types.UnitFieldsFragmentDoc,
-    "\n  fragment OfficerFields on Officer {\n    id\n    permissions\n    isAdmin\n    isSuperAdmin\n    canCreateCitizenAccounts\n    blockers\n    manageable\n    notice\n    adminUnit {\n      id\n      code\n      name\n    }\n    account {\n      ...AccountFields\n    }\n    unit {\n      ...UnitFields\n    }\n  }\n": types.OfficerFieldsFragmentDoc,
-    "\n  fragment SMSFields on SMSMessage {\n    id\n    kind\n    status\n    phoneMasked\n    attempts\n    lastError\n    createdAt\n    updatedAt\n  }\n": types.SmsFieldsFragmentDoc,
-    "\n  fragment RegistrationFields on Registration {\n    id\n    code\n    state\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    otpSentAt\n    otpExpiresAt\n    otpAttemptsLeft\n    resendAvailableAt\n    requestFormURL\n    scanURL\n    createdAt\n    unit {\n      id\n      code\n      name\n    }\n    account {\n      id\n      fullName\n      status\n      mustChangePassword\n    }\n    sms {\n      ...SMSFields\n    }\n  }\n": types.RegistrationFieldsFragmentDoc,
-    "\n  query Viewer {\n    viewer {\n      roles\n      permissions\n      currentSessionID\n      sessions {\n        id\n        createdAt\n        lastSeenAt\n        expiresAt\n        userAgent\n      }\n      account {\n        ...AccountFields\n      }\n      officer {\n        ...OfficerFields\n      }\n    }\n  }\n": types.ViewerDocument,
-    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n      viewer {\n        roles\n      }\n    }\n  }\n": types.SignInDocument,
-    "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
-    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n": types.ChangePasswordDocument,
-    "\n  mutation RequestPasswordReset($login: String!) {\n    requestPasswordReset(login: $login)\n  }\n": types.RequestPasswordResetDocument,
-    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": types.ResetPasswordDocument,
-    "\n  query Officers($search: String, $status: AccountStatus, $unitID: ID, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    officers(search: $search, status: $status, unitID: $unitID, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OfficerFields\n        }\n      }\n    }\n  }\n": types.OfficersDocument,
     "\n  query Accounts($search: String, $status: AccountStatus, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    accounts(search: $search, status: $status, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...AccountFields\n        }\n      }\n    }\n  }\n": types.AccountsDocument,
-    "\n  query Units($search: String, $serviceDesksOnly: Boolean, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    units(search: $search, serviceDesksOnly: $serviceDesksOnly, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...UnitFields\n        }\n      }\n    }\n  }\n": types.UnitsDocument,
+    "\n  mutation AddOfficer($accountID: ID!) {\n    addOfficer(accountID: $accountID) {\n      ...OfficerFields\n    }\n  }\n": types.AddOfficerDocument,
     "\n  query AuditEvents($first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    auditEvents(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          id\n          at\n          action\n          targetType\n          targetID\n          detail\n          actor\n          clientIP\n        }\n      }\n    }\n  }\n": types.AuditEventsDocument,
     "\n  query AuditActors($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      ... on Account {\n        id\n        fullName\n      }\n    }\n  }\n": types.AuditActorsDocument,
     "\n  query Officer($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Officer {\n        ...OfficerFields\n      }\n    }\n  }\n": types.OfficerDocument,
-    "\n  mutation AddOfficer($accountID: ID!) {\n    addOfficer(accountID: $accountID) {\n      ...OfficerFields\n    }\n  }\n": types.AddOfficerDocument,
     "\n  mutation AssignOfficerUnit($officerID: ID!, $unitID: ID!) {\n    assignOfficerUnit(officerID: $officerID, unitID: $unitID) {\n      ...OfficerFields\n    }\n  }\n": types.AssignOfficerUnitDocument,
     "\n  mutation SetOfficerPermissions($officerID: ID!, $permissions: [Permission!]!) {\n    setOfficerPermissions(officerID: $officerID, permissions: $permissions) {\n      ...OfficerFields\n    }\n  }\n": types.SetOfficerPermissionsDocument,
     "\n  mutation GrantAdmin($accountID: ID!, $unitID: ID!) {\n    grantAdmin(accountID: $accountID, unitID: $unitID) {\n      ...OfficerFields\n    }\n  }\n": types.GrantAdminDocument,
+    "\n  query Officers($search: String, $status: AccountStatus, $unitID: ID, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    officers(search: $search, status: $status, unitID: $unitID, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OfficerFields\n        }\n      }\n    }\n  }\n": types.OfficersDocument,
     "\n  query SMSMessages($status: SMSStatus, $first: Int, $after: Cursor) {\n    smsMessages(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...SMSFields\n        }\n      }\n    }\n  }\n": types.SmsMessagesDocument,
+    "\n  subscription SMSActivity($unitID: ID) {\n    smsActivity(unitID: $unitID) {\n      ...SMSFields\n    }\n  }\n": types.SmsActivityDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation RequestPasswordReset($login: String!) {\n    requestPasswordReset(login: $login)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n": types.ResetPasswordDocument,
     "\n  mutation RevokeSession($sessionID: ID!) {\n    revokeSession(sessionID: $sessionID)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation SignOutEverywhere {\n    signOutEverywhere\n  }\n": types.SignOutEverywhereDocument,
-    "\n  subscription SMSActivity($unitID: ID) {\n    smsActivity(unitID: $unitID) {\n      ...SMSFields\n    }\n  }\n": types.SmsActivityDocument,
-    "\n  query LookupCitizen($idNumber: String!) {\n    lookupCitizen(idNumber: $idNumber) {\n      exists\n      maskedName\n      warnings\n      idKind\n      province\n    }\n  }\n": types.LookupCitizenDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n      viewer {\n        roles\n      }\n    }\n  }\n": types.SignInDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
+    "\n  query Viewer {\n    viewer {\n      roles\n      permissions\n      currentSessionID\n      sessions {\n        id\n        createdAt\n        lastSeenAt\n        expiresAt\n        userAgent\n      }\n      account {\n        ...AccountFields\n      }\n      officer {\n        ...OfficerFields\n      }\n    }\n  }\n": types.ViewerDocument,
+    "\n  query Units($search: String, $serviceDesksOnly: Boolean, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    units(search: $search, serviceDesksOnly: $serviceDesksOnly, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...UnitFields\n        }\n      }\n    }\n  }\n": types.UnitsDocument,
+    "\n  fragment AccountFields on Account {\n    id\n    idNumberMasked\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    status\n    origin\n    mustChangePassword\n    createdAt\n  }\n": types.AccountFieldsFragmentDoc,
+    "\n  fragment UnitFields on Unit {\n    id\n    code\n    name\n    kind\n    isServiceDesk\n    parent {\n      id\n      code\n      name\n    }\n  }\n": types.UnitFieldsFragmentDoc,
+    "\n  fragment OfficerFields on Officer {\n    id\n    permissions\n    isAdmin\n    isSuperAdmin\n    canCreateCitizenAccounts\n    blockers\n    manageable\n    notice\n    adminUnit {\n      id\n      code\n      name\n    }\n    account {\n      ...AccountFields\n    }\n    unit {\n      ...UnitFields\n    }\n  }\n": types.OfficerFieldsFragmentDoc,
+    "\n  fragment SMSFields on SMSMessage {\n    id\n    kind\n    status\n    phoneMasked\n    attempts\n    lastError\n    createdAt\n    updatedAt\n    sentAt\n    finalAt\n  }\n": types.SmsFieldsFragmentDoc,
+    "\n  fragment RegistrationFields on Registration {\n    id\n    code\n    state\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    otpSentAt\n    otpExpiresAt\n    otpAttemptsLeft\n    resendAvailableAt\n    requestFormURL\n    scanURL\n    createdAt\n    updatedAt\n    unit {\n      id\n      code\n      name\n    }\n    account {\n      id\n      fullName\n      status\n      mustChangePassword\n    }\n    sms {\n      ...SMSFields\n    }\n  }\n": types.RegistrationFieldsFragmentDoc,
     "\n  query CitizenAccountsCreatedByMe($first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    citizenAccountsCreatedByMe(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...AccountFields\n        }\n      }\n    }\n  }\n": types.CitizenAccountsCreatedByMeDocument,
     "\n  query MyRegistrations($first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    registrations(first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          id\n          state\n          fullName\n          phoneMasked\n          createdAt\n        }\n      }\n    }\n  }\n": types.MyRegistrationsDocument,
-    "\n  query Registration($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Registration {\n        ...RegistrationFields\n      }\n    }\n  }\n": types.RegistrationDocument,
+    "\n  query LookupCitizen($idNumber: String!) {\n    lookupCitizen(idNumber: $idNumber) {\n      exists\n      maskedName\n      warnings\n      idKind\n      province\n    }\n  }\n": types.LookupCitizenDocument,
     "\n  mutation StartRegistration($input: StartRegistrationInput!) {\n    startRegistration(input: $input) {\n      ...RegistrationFields\n    }\n  }\n": types.StartRegistrationDocument,
+    "\n  query Registration($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Registration {\n        ...RegistrationFields\n      }\n    }\n  }\n": types.RegistrationDocument,
     "\n  mutation SendRegistrationOTP($registrationID: ID!) {\n    sendRegistrationOTP(registrationID: $registrationID) {\n      ...RegistrationFields\n    }\n  }\n": types.SendRegistrationOtpDocument,
     "\n  mutation CompleteRegistration($registrationID: ID!, $code: String!) {\n    completeRegistration(registrationID: $registrationID, code: $code) {\n      ...RegistrationFields\n    }\n  }\n": types.CompleteRegistrationDocument,
     "\n  mutation CancelRegistration($registrationID: ID!) {\n    cancelRegistration(registrationID: $registrationID) {\n      ...RegistrationFields\n    }\n  }\n": types.CancelRegistrationDocument,
@@ -105,59 +105,11 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AccountFields on Account {\n    id\n    idNumberMasked\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    status\n    origin\n    mustChangePassword\n    createdAt\n  }\n"): (typeof documents)["\n  fragment AccountFields on Account {\n    id\n    idNumberMasked\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    status\n    origin\n    mustChangePassword\n    createdAt\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment UnitFields on Unit {\n    id\n    code\n    name\n    kind\n    isServiceDesk\n    parent {\n      id\n      code\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment UnitFields on Unit {\n    id\n    code\n    name\n    kind\n    isServiceDesk\n    parent {\n      id\n      code\n      name\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment OfficerFields on Officer {\n    id\n    permissions\n    isAdmin\n    isSuperAdmin\n    canCreateCitizenAccounts\n    blockers\n    manageable\n    notice\n    adminUnit {\n      id\n      code\n      name\n    }\n    account {\n      ...AccountFields\n    }\n    unit {\n      ...UnitFields\n    }\n  }\n"): (typeof documents)["\n  fragment OfficerFields on Officer {\n    id\n    permissions\n    isAdmin\n    isSuperAdmin\n    canCreateCitizenAccounts\n    blockers\n    manageable\n    notice\n    adminUnit {\n      id\n      code\n      name\n    }\n    account {\n      ...AccountFields\n    }\n    unit {\n      ...UnitFields\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment SMSFields on SMSMessage {\n    id\n    kind\n    status\n    phoneMasked\n    attempts\n    lastError\n    createdAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment SMSFields on SMSMessage {\n    id\n    kind\n    status\n    phoneMasked\n    attempts\n    lastError\n    createdAt\n    updatedAt\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment RegistrationFields on Registration {\n    id\n    code\n    state\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    otpSentAt\n    otpExpiresAt\n    otpAttemptsLeft\n    resendAvailableAt\n    requestFormURL\n    scanURL\n    createdAt\n    unit {\n      id\n      code\n      name\n    }\n    account {\n      id\n      fullName\n      status\n      mustChangePassword\n    }\n    sms {\n      ...SMSFields\n    }\n  }\n"): (typeof documents)["\n  fragment RegistrationFields on Registration {\n    id\n    code\n    state\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    otpSentAt\n    otpExpiresAt\n    otpAttemptsLeft\n    resendAvailableAt\n    requestFormURL\n    scanURL\n    createdAt\n    unit {\n      id\n      code\n      name\n    }\n    account {\n      id\n      fullName\n      status\n      mustChangePassword\n    }\n    sms {\n      ...SMSFields\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Viewer {\n    viewer {\n      roles\n      permissions\n      currentSessionID\n      sessions {\n        id\n        createdAt\n        lastSeenAt\n        expiresAt\n        userAgent\n      }\n      account {\n        ...AccountFields\n      }\n      officer {\n        ...OfficerFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      roles\n      permissions\n      currentSessionID\n      sessions {\n        id\n        createdAt\n        lastSeenAt\n        expiresAt\n        userAgent\n      }\n      account {\n        ...AccountFields\n      }\n      officer {\n        ...OfficerFields\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n      viewer {\n        roles\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n      viewer {\n        roles\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RequestPasswordReset($login: String!) {\n    requestPasswordReset(login: $login)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($login: String!) {\n    requestPasswordReset(login: $login)\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n"): (typeof documents)["\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Officers($search: String, $status: AccountStatus, $unitID: ID, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    officers(search: $search, status: $status, unitID: $unitID, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OfficerFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Officers($search: String, $status: AccountStatus, $unitID: ID, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    officers(search: $search, status: $status, unitID: $unitID, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OfficerFields\n        }\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  query Accounts($search: String, $status: AccountStatus, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    accounts(search: $search, status: $status, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...AccountFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Accounts($search: String, $status: AccountStatus, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    accounts(search: $search, status: $status, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...AccountFields\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Units($search: String, $serviceDesksOnly: Boolean, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    units(search: $search, serviceDesksOnly: $serviceDesksOnly, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...UnitFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Units($search: String, $serviceDesksOnly: Boolean, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    units(search: $search, serviceDesksOnly: $serviceDesksOnly, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...UnitFields\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation AddOfficer($accountID: ID!) {\n    addOfficer(accountID: $accountID) {\n      ...OfficerFields\n    }\n  }\n"): (typeof documents)["\n  mutation AddOfficer($accountID: ID!) {\n    addOfficer(accountID: $accountID) {\n      ...OfficerFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -173,10 +125,6 @@ export function graphql(source: "\n  query Officer($id: ID!) {\n    node(id: $id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AddOfficer($accountID: ID!) {\n    addOfficer(accountID: $accountID) {\n      ...OfficerFields\n    }\n  }\n"): (typeof documents)["\n  mutation AddOfficer($accountID: ID!) {\n    addOfficer(accountID: $accountID) {\n      ...OfficerFields\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  mutation AssignOfficerUnit($officerID: ID!, $unitID: ID!) {\n    assignOfficerUnit(officerID: $officerID, unitID: $unitID) {\n      ...OfficerFields\n    }\n  }\n"): (typeof documents)["\n  mutation AssignOfficerUnit($officerID: ID!, $unitID: ID!) {\n    assignOfficerUnit(officerID: $officerID, unitID: $unitID) {\n      ...OfficerFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -189,7 +137,27 @@ export function graphql(source: "\n  mutation GrantAdmin($accountID: ID!, $unitI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Officers($search: String, $status: AccountStatus, $unitID: ID, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    officers(search: $search, status: $status, unitID: $unitID, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OfficerFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Officers($search: String, $status: AccountStatus, $unitID: ID, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    officers(search: $search, status: $status, unitID: $unitID, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OfficerFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query SMSMessages($status: SMSStatus, $first: Int, $after: Cursor) {\n    smsMessages(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...SMSFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SMSMessages($status: SMSStatus, $first: Int, $after: Cursor) {\n    smsMessages(status: $status, first: $first, after: $after) {\n      totalCount\n      edges {\n        node {\n          ...SMSFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SMSActivity($unitID: ID) {\n    smsActivity(unitID: $unitID) {\n      ...SMSFields\n    }\n  }\n"): (typeof documents)["\n  subscription SMSActivity($unitID: ID) {\n    smsActivity(unitID: $unitID) {\n      ...SMSFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($login: String!) {\n    requestPasswordReset(login: $login)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($login: String!) {\n    requestPasswordReset(login: $login)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n"): (typeof documents)["\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -201,11 +169,39 @@ export function graphql(source: "\n  mutation SignOutEverywhere {\n    signOutEv
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription SMSActivity($unitID: ID) {\n    smsActivity(unitID: $unitID) {\n      ...SMSFields\n    }\n  }\n"): (typeof documents)["\n  subscription SMSActivity($unitID: ID) {\n    smsActivity(unitID: $unitID) {\n      ...SMSFields\n    }\n  }\n"];
+export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n      viewer {\n        roles\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n      viewer {\n        roles\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query LookupCitizen($idNumber: String!) {\n    lookupCitizen(idNumber: $idNumber) {\n      exists\n      maskedName\n      warnings\n      idKind\n      province\n    }\n  }\n"): (typeof documents)["\n  query LookupCitizen($idNumber: String!) {\n    lookupCitizen(idNumber: $idNumber) {\n      exists\n      maskedName\n      warnings\n      idKind\n      province\n    }\n  }\n"];
+export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      roles\n      permissions\n      currentSessionID\n      sessions {\n        id\n        createdAt\n        lastSeenAt\n        expiresAt\n        userAgent\n      }\n      account {\n        ...AccountFields\n      }\n      officer {\n        ...OfficerFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      roles\n      permissions\n      currentSessionID\n      sessions {\n        id\n        createdAt\n        lastSeenAt\n        expiresAt\n        userAgent\n      }\n      account {\n        ...AccountFields\n      }\n      officer {\n        ...OfficerFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Units($search: String, $serviceDesksOnly: Boolean, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    units(search: $search, serviceDesksOnly: $serviceDesksOnly, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...UnitFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Units($search: String, $serviceDesksOnly: Boolean, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    units(search: $search, serviceDesksOnly: $serviceDesksOnly, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...UnitFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AccountFields on Account {\n    id\n    idNumberMasked\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    status\n    origin\n    mustChangePassword\n    createdAt\n  }\n"): (typeof documents)["\n  fragment AccountFields on Account {\n    id\n    idNumberMasked\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    status\n    origin\n    mustChangePassword\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UnitFields on Unit {\n    id\n    code\n    name\n    kind\n    isServiceDesk\n    parent {\n      id\n      code\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment UnitFields on Unit {\n    id\n    code\n    name\n    kind\n    isServiceDesk\n    parent {\n      id\n      code\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment OfficerFields on Officer {\n    id\n    permissions\n    isAdmin\n    isSuperAdmin\n    canCreateCitizenAccounts\n    blockers\n    manageable\n    notice\n    adminUnit {\n      id\n      code\n      name\n    }\n    account {\n      ...AccountFields\n    }\n    unit {\n      ...UnitFields\n    }\n  }\n"): (typeof documents)["\n  fragment OfficerFields on Officer {\n    id\n    permissions\n    isAdmin\n    isSuperAdmin\n    canCreateCitizenAccounts\n    blockers\n    manageable\n    notice\n    adminUnit {\n      id\n      code\n      name\n    }\n    account {\n      ...AccountFields\n    }\n    unit {\n      ...UnitFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SMSFields on SMSMessage {\n    id\n    kind\n    status\n    phoneMasked\n    attempts\n    lastError\n    createdAt\n    updatedAt\n    sentAt\n    finalAt\n  }\n"): (typeof documents)["\n  fragment SMSFields on SMSMessage {\n    id\n    kind\n    status\n    phoneMasked\n    attempts\n    lastError\n    createdAt\n    updatedAt\n    sentAt\n    finalAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RegistrationFields on Registration {\n    id\n    code\n    state\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    otpSentAt\n    otpExpiresAt\n    otpAttemptsLeft\n    resendAvailableAt\n    requestFormURL\n    scanURL\n    createdAt\n    updatedAt\n    unit {\n      id\n      code\n      name\n    }\n    account {\n      id\n      fullName\n      status\n      mustChangePassword\n    }\n    sms {\n      ...SMSFields\n    }\n  }\n"): (typeof documents)["\n  fragment RegistrationFields on Registration {\n    id\n    code\n    state\n    fullName\n    dateOfBirth\n    phoneMasked\n    email\n    otpSentAt\n    otpExpiresAt\n    otpAttemptsLeft\n    resendAvailableAt\n    requestFormURL\n    scanURL\n    createdAt\n    updatedAt\n    unit {\n      id\n      code\n      name\n    }\n    account {\n      id\n      fullName\n      status\n      mustChangePassword\n    }\n    sms {\n      ...SMSFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -217,11 +213,15 @@ export function graphql(source: "\n  query MyRegistrations($first: Int, $after: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Registration($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Registration {\n        ...RegistrationFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Registration($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Registration {\n        ...RegistrationFields\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query LookupCitizen($idNumber: String!) {\n    lookupCitizen(idNumber: $idNumber) {\n      exists\n      maskedName\n      warnings\n      idKind\n      province\n    }\n  }\n"): (typeof documents)["\n  query LookupCitizen($idNumber: String!) {\n    lookupCitizen(idNumber: $idNumber) {\n      exists\n      maskedName\n      warnings\n      idKind\n      province\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation StartRegistration($input: StartRegistrationInput!) {\n    startRegistration(input: $input) {\n      ...RegistrationFields\n    }\n  }\n"): (typeof documents)["\n  mutation StartRegistration($input: StartRegistrationInput!) {\n    startRegistration(input: $input) {\n      ...RegistrationFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Registration($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Registration {\n        ...RegistrationFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Registration($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Registration {\n        ...RegistrationFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,9 +3,9 @@
 // cookie, so nothing secret is kept in JavaScript; after sign-in or sign-out the
 // client is rebuilt so the WebSocket reconnects with the new cookie and no cached
 // data of the previous user survives.
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
 import { Client, Provider, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
-import { createClient as createWSClient } from 'graphql-ws';
+import type { Client as WSClient } from 'graphql-ws';
 import { storedLang } from '../i18n';
 
 function wsURL(): string {
@@ -14,14 +14,19 @@ function wsURL(): string {
 }
 
 function makeClient(): { client: Client; dispose: () => void } {
-  const ws = createWSClient({
-    url: wsURL(),
-    lazy: true,
-    retryAttempts: Infinity,
-    // The server reads the cookie; the language lets it localize subscription errors.
-    connectionParams: () => ({ acceptLanguage: storedLang() }),
-    shouldRetry: () => true,
-  });
+  // The WebSocket client is loaded on the first subscription: the sign-in page has none.
+  let ws: Promise<WSClient> | undefined;
+  const socket = () =>
+    (ws ??= import('graphql-ws').then(({ createClient }) =>
+      createClient({
+        url: wsURL(),
+        lazy: true,
+        retryAttempts: Infinity,
+        // The server reads the cookie; the language lets it localize subscription errors.
+        connectionParams: () => ({ acceptLanguage: storedLang() }),
+        shouldRetry: () => true,
+      }),
+    ));
   const client = new Client({
     url: '/graphql',
     requestPolicy: 'cache-and-network',
@@ -43,26 +48,37 @@ function makeClient(): { client: Client; dispose: () => void } {
           const input = { ...request, query: request.query || '' };
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
-              return { unsubscribe };
+              let stop: (() => void) | null = null;
+              let stopped = false;
+              socket().then(
+                (c) => {
+                  if (!stopped) stop = c.subscribe(input, sink);
+                },
+                (err: unknown) => sink.error(err),
+              );
+              return {
+                unsubscribe: () => {
+                  stopped = true;
+                  stop?.();
+                },
+              };
             },
           };
         },
       }),
     ],
   });
-  return { client, dispose: () => void ws.dispose() };
+  return { client, dispose: () => void ws?.then((c) => c.dispose()) };
 }
 
 const ResetContext = createContext<() => void>(() => {});
 
 /** Provides the urql client; useResetClient() rebuilds it. */
 export function GraphQLProvider({ children }: { children: ReactNode }) {
-  const [epoch, setEpoch] = useState(0);
-  const made = useMemo(() => makeClient(), [epoch]);
+  const [made, setMade] = useState(makeClient);
   const reset = useCallback(() => {
     made.dispose();
-    setEpoch((e) => e + 1);
+    setMade(makeClient());
   }, [made]);
   return (
     <ResetContext.Provider value={reset}>

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from './index';
-import { en, vi } from './messages';
+import { vi } from './messages';
+import { en } from './messages.en';
 
 describe('translate', () => {
   it('fills placeholders and leaves unknown ones', () => {
-    expect(translate('vi', 'reg.resendIn', { time: '0:42' })).toBe('Gửi lại OTP sau 0:42');
-    expect(translate('en', 'reg.resendIn', { time: '0:42' })).toBe('Resend OTP in 0:42');
-    expect(translate('en', 'reg.resendIn')).toBe('Resend OTP in {time}');
+    expect(translate(vi, 'reg.resendIn', { time: '0:42' })).toBe('Gửi lại OTP sau 0:42');
+    expect(translate(en, 'reg.resendIn', { time: '0:42' })).toBe('Resend OTP in 0:42');
+    expect(translate(en, 'reg.resendIn')).toBe('Resend OTP in {time}');
   });
 
   it('has the same placeholders in both languages', () => {

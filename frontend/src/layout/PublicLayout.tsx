@@ -1,28 +1,34 @@
 import type { ReactNode } from 'react';
-import { Card, Flex, Typography } from 'antd';
+import { Flex } from 'antd';
 import { LangSwitch } from '../components/LangSwitch';
 import { useT } from '../i18n';
+import { useIsPhone } from '../lib/useScreen';
 
-/** The frame of the signed-out screens: a centred card under the portal's name. */
-export function PublicLayout({ title, children, width = 420 }: { title: string; children: ReactNode; width?: number }) {
+/** The frame of the signed-out screens: a centred panel under the portal's name. */
+export function PublicLayout({ title, children, width = 440 }: { title: string; children: ReactNode; width?: number }) {
   const t = useT();
+  const phone = useIsPhone();
   return (
-    <Flex vertical align="center" style={{ minHeight: '100vh', background: '#f0f4f8', padding: '48px 16px' }}>
-      <Flex justify="space-between" align="center" gap={16} style={{ width: Math.max(width, 560), maxWidth: '100%', marginBottom: 16 }}>
-        <div>
-          <Typography.Title level={4} style={{ margin: 0, color: '#a8071a' }}>
-            {t('app.name')}
-          </Typography.Title>
-          <Typography.Text type="secondary">{t('app.tagline')}</Typography.Text>
+    <Flex vertical align="center" style={{ minHeight: '100vh', background: '#f0f4f8', padding: phone ? '12px 8px' : '48px 16px' }}>
+      <header style={{ width: Math.max(width, 560), maxWidth: '100%', marginBottom: phone ? 8 : 16 }}>
+        <Flex justify="space-between" align="flex-start" gap={12}>
+          <div style={{ minWidth: 0 }}>
+            <div className="brand" style={{ fontSize: phone ? 16 : 20 }}>
+              {t('app.name')}
+            </div>
+            <div className="muted">{t('app.tagline')}</div>
+          </div>
+          <LangSwitch compact={phone} />
+        </Flex>
+      </header>
+      <main style={{ width, maxWidth: '100%' }}>
+        <div className="panel">
+          <h1 className="page-title" style={{ marginBottom: 16 }}>
+            {title}
+          </h1>
+          {children}
         </div>
-        <LangSwitch />
-      </Flex>
-      <Card style={{ width, maxWidth: '100%' }}>
-        <Typography.Title level={3} style={{ marginTop: 0 }}>
-          {title}
-        </Typography.Title>
-        {children}
-      </Card>
+      </main>
     </Flex>
   );
 }

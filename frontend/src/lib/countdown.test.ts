@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, secondsUntil } from './countdown';
+import { formatCountdown, secondsLeft, secondsUntil } from './countdown';
 
 describe('secondsUntil', () => {
   const now = Date.parse('2025-07-01T08:00:00Z');
@@ -25,5 +25,16 @@ describe('formatCountdown', () => {
     [-3, '0:00'],
   ])('%i → %s', (s, want) => {
     expect(formatCountdown(s)).toBe(want);
+  });
+});
+
+describe('secondsLeft', () => {
+  it('rounds down, so a 5-minute code never shows more than 5:00', () => {
+    const now = Date.parse('2025-07-01T08:00:00.000Z');
+    expect(secondsLeft('2025-07-01T08:05:00.400Z', now)).toBe(300);
+    expect(secondsLeft('2025-07-01T08:04:59.900Z', now)).toBe(299);
+    expect(secondsUntil('2025-07-01T08:04:59.900Z', now)).toBe(300);
+    expect(secondsLeft('2025-07-01T07:59:00Z', now)).toBe(0);
+    expect(secondsLeft(null, now)).toBe(0);
   });
 });

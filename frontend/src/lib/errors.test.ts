@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { appErrors, errorCodes, errorMessageKey, firstAppError, hasCode } from './errors';
-import { en, vi } from '../i18n/messages';
+import { vi } from '../i18n/messages';
+import { en } from '../i18n/messages.en';
 import { translate } from '../i18n';
 
-const tVi = (k: Parameters<typeof translate>[1]) => translate('vi', k);
+const tVi = (k: Parameters<typeof translate>[1]) => translate(vi, k);
 
 describe('appErrors', () => {
   it('shows the server message and keeps code and field', () => {

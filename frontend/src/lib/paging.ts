@@ -11,3 +11,6 @@ export function useCursorPaging(pageSize = 20) {
   const reset = useCallback(() => setAfters([null]), []);
   return { page, pageSize, variables: { first: pageSize, after: afters[afters.length - 1] }, next, prev, reset };
 }
+
+/** The paging state of one list. */
+export type CursorPaging = ReturnType<typeof useCursorPaging>;

@@ -5,7 +5,6 @@ export function useNow(intervalMs = 1000, active = true): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
-    setNow(Date.now());
     const h = setInterval(() => setNow(Date.now()), intervalMs);
     return () => clearInterval(h);
   }, [intervalMs, active]);

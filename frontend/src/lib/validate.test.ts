@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEmail, checkIdMatchesBirthYear, checkIdNumber, checkNewPassword, checkPhone, checkScanFile, nationalPhone } from './validate';
+import { checkEmail, checkIdMatchesBirthYear, checkIdNumber, checkNewPassword, checkPhone, checkScanFile, checkScanKind, fileKind, nationalPhone } from './validate';
 
 describe('checkIdNumber', () => {
   it.each([
@@ -71,11 +71,36 @@ describe('checkScanFile', () => {
     [{ name: 'scan.docx', size: 10 }, null],
     [{ name: 'scan.doc', size: 10 }, null],
     [{ name: 'scan.pdf', size: 5_242_881 }, 'validate.scan.size'],
-    [{ name: 'scan.jpg', size: 10 }, 'validate.scan.type'],
-    [{ name: 'pdf', size: 10 }, 'validate.scan.type'],
     [{ name: 'scan.pdf', size: 0 }, 'validate.scan.empty'],
   ])('%o → %s', (file, want) => {
     expect(checkScanFile(file)?.key ?? null).toBe(want);
+  });
+});
+
+describe('fileKind', () => {
+  const bytes = (...b: number[]) => new Uint8Array(b);
+  const text = (s: string) => new TextEncoder().encode(s);
+  it.each([
+    ['a PDF', text('%PDF-1.4\n1 0 obj'), 'pdf'],
+    ['a DOC', bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0), 'word'],
+    ['a DOCX', bytes(0x50, 0x4b, 0x03, 0x04, 0x14, 0), 'word'],
+    ['a JPEG', bytes(0xff, 0xd8, 0xff, 0xe0, 0, 0x10), 'image'],
+    ['a PNG', bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), 'image'],
+    ['Vietnamese text', text('Nguyễn Văn A, số định danh cá nhân 001099012345\r\n'), 'text'],
+    ['text ending in a Vietnamese letter', text('bản quét'), 'text'],
+    ['text cut inside a letter', text('quét').slice(0, 4), 'text'],
+    ['a Windows program', bytes(0x4d, 0x5a, 0x90, 0, 3, 0), 'program'],
+    ['a RAR archive', text('Rar!\x1a\x07\x00'), 'archive'],
+    ['binary noise', bytes(0, 1, 2, 3, 0xfe, 0xff, 0x10, 0x80, 0x81, 0x82), 'unknown'],
+    ['nothing', bytes(), 'unknown'],
+  ] as const)('%s', (_, head, want) => {
+    expect(fileKind(head)).toBe(want);
+  });
+
+  it('refuses anything but PDF and Word, naming the kind', () => {
+    expect(checkScanKind('pdf')).toBeNull();
+    expect(checkScanKind('word')).toBeNull();
+    expect(checkScanKind('text')).toEqual({ key: 'validate.scan.kind', vars: { kind: 'text' } });
   });
 });
 

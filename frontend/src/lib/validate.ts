@@ -11,7 +11,7 @@ export interface InputProblem {
 
 /** Strips the spaces and dots people type inside ID numbers and phones. */
 export function stripSeparators(s: string): string {
-  return s.replace(/[\s.\-]/g, '');
+  return s.replace(/[\s.-]/g, '');
 }
 
 /**
@@ -86,16 +86,67 @@ export function checkEmail(raw: string): InputProblem | null {
 /** The largest scan the server accepts: 5 MB (source §3), 5 × 1024 × 1024 bytes. */
 export const maxScanBytes = 5_242_880;
 
-const scanExtensions = ['pdf', 'doc', 'docx'];
-
-/** Checks the scanned ID file before it is uploaded: pdf, doc or docx, not empty, at most 5 MB. */
-export function checkScanFile(file: { name: string; size: number }): InputProblem | null {
-  const dot = file.name.lastIndexOf('.');
-  const ext = dot >= 0 ? file.name.slice(dot + 1).toLowerCase() : '';
-  if (!scanExtensions.includes(ext)) return { key: 'validate.scan.type' };
+/** Checks the scanned ID file's size before anything is read: not empty, at most 5 MB. */
+export function checkScanFile(file: { size: number }): InputProblem | null {
   if (file.size === 0) return { key: 'validate.scan.empty' };
   if (file.size > maxScanBytes) return { key: 'validate.scan.size' };
   return null;
+}
+
+/** What a file is, from its first bytes, in the words the desk uses. */
+export type FileKind = 'pdf' | 'word' | 'text' | 'image' | 'archive' | 'program' | 'unknown';
+
+function startsWith(head: Uint8Array, ...bytes: number[]): boolean {
+  return bytes.every((b, i) => head[i] === b);
+}
+
+/**
+ * Decides a file's kind from its first bytes, as the server does from the whole
+ * content (scans.Check): a PDF, a Word file (a compound file or a zip package;
+ * the server looks inside), or something else said in words. The name does not
+ * count: a PDF named .jpg is a PDF.
+ */
+export function fileKind(head: Uint8Array): FileKind {
+  if (startsWith(head, 0x25, 0x50, 0x44, 0x46, 0x2d)) return 'pdf'; // %PDF-
+  if (startsWith(head, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) return 'word'; // DOC (compound file)
+  if (startsWith(head, 0x50, 0x4b, 0x03, 0x04)) return 'word'; // DOCX (zip package)
+  if (
+    startsWith(head, 0xff, 0xd8, 0xff) || // JPEG
+    startsWith(head, 0x89, 0x50, 0x4e, 0x47) || // PNG
+    startsWith(head, 0x47, 0x49, 0x46, 0x38) || // GIF
+    startsWith(head, 0x42, 0x4d) || // BMP
+    startsWith(head, 0x49, 0x49, 0x2a, 0x00) || // TIFF
+    startsWith(head, 0x4d, 0x4d, 0x00, 0x2a) ||
+    (startsWith(head, 0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...head.slice(8, 12)) === 'WEBP') ||
+    String.fromCharCode(...head.slice(4, 12)).startsWith('ftypheic')
+  )
+    return 'image';
+  if (startsWith(head, 0x52, 0x61, 0x72, 0x21) || startsWith(head, 0x37, 0x7a, 0xbc, 0xaf) || startsWith(head, 0x1f, 0x8b)) return 'archive';
+  if (startsWith(head, 0x4d, 0x5a) || startsWith(head, 0x7f, 0x45, 0x4c, 0x46)) return 'program'; // MZ, ELF
+  if (head.length > 0 && looksLikeText(head)) return 'text';
+  return 'unknown';
+}
+
+// Text: valid UTF-8 without control characters other than tab and line breaks.
+function looksLikeText(head: Uint8Array): boolean {
+  let text: string;
+  try {
+    // stream: a multi-byte character cut at the end of the sample is not an error.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+  } catch {
+    return false;
+  }
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || c === 0x7f) return false;
+  }
+  return true;
+}
+
+/** Refuses a scan whose content is not a PDF or Word file, saying what it is. */
+export function checkScanKind(kind: FileKind): InputProblem | null {
+  if (kind === 'pdf' || kind === 'word') return null;
+  return { key: 'validate.scan.kind', vars: { kind: kind } };
 }
 
 /** Checks a new password's length: 8 to 128 characters, counted in code points. */

@@ -1,19 +1,44 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, Typography, Upload } from 'antd';
+import { Alert, Button, Col, DatePicker, Form, Input, Row, Select, Space, Typography, Upload } from 'antd';
+import { Page } from '../components/Page';
+import { ActionBar } from './ActionBar';
 import { InboxOutlined, SearchOutlined } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import { dayjs, useDayjsLocale, type Dayjs } from '../lib/dates';
+import { useLang } from '../i18n';
 import { Link, useNavigate } from 'react-router';
 import { useClient, useMutation, type CombinedError } from 'urql';
-import { LookupCitizenQuery, StartRegistrationMutation } from '../graphql/operations';
 import type { LookupCitizenQuery as LookupResult } from '../gql/graphql';
 import { useT } from '../i18n';
 import { appErrors, type AppError } from '../lib/errors';
-import { checkEmail, checkIdMatchesBirthYear, checkIdNumber, checkPhone, checkScanFile, maxScanBytes, stripSeparators } from '../lib/validate';
+import { checkEmail, checkIdMatchesBirthYear, checkIdNumber, checkPhone, checkScanFile, checkScanKind, fileKind, maxScanBytes, stripSeparators } from '../lib/validate';
+import type { MessageKey } from '../i18n/messages';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ServiceDeskTag } from '../components/Tags';
 import { useViewer } from '../auth/viewer';
 import { DeskReadiness, deskProblem } from './DeskReadiness';
 import { WizardSteps } from './WizardSteps';
+import { graphql } from '../gql';
+
+const LookupCitizenQuery = graphql(`
+  query LookupCitizen($idNumber: String!) {
+    lookupCitizen(idNumber: $idNumber) {
+      exists
+      maskedName
+      warnings
+      idKind
+      province
+    }
+  }
+`);
+
+const StartRegistrationMutation = graphql(`
+  mutation StartRegistration($input: StartRegistrationInput!) {
+    startRegistration(input: $input) {
+      ...RegistrationFields
+    }
+  }
+`);
+
 
 interface Fields {
   idNumber: string;
@@ -30,6 +55,7 @@ const formFields = ['idNumber', 'fullName', 'dateOfBirth', 'phone', 'email', 'un
 /** Step 1 of source §3: look the ID number up, then enter the citizen's data and the scan. */
 export function NewRegistrationPage() {
   const t = useT();
+  useDayjsLocale(useLang().lang);
   const navigate = useNavigate();
   const client = useClient();
   const { viewer } = useViewer();
@@ -61,6 +87,20 @@ export function NewRegistrationPage() {
     setLooking(false);
     setLookupError(r.error ?? null);
     setLookup(r.data ? { idNumber, result: r.data.lookupCitizen } : null);
+  };
+
+  // The scan is checked when it is picked: its size, then what its first bytes say it is.
+  const pickScan = async (file: File) => {
+    const size = checkScanFile(file);
+    const kind = size ? null : fileKind(new Uint8Array(await file.slice(0, 4096).arrayBuffer()));
+    const p = size ?? (kind ? checkScanKind(kind) : null);
+    if (p) {
+      setScan(null);
+      setScanProblem(t(p.key, p.key === 'validate.scan.kind' ? { kind: t(`fileKind.${kind}` as MessageKey) } : p.vars));
+      return;
+    }
+    setScanProblem(null);
+    setScan(file);
   };
 
   const onFinish = async (f: Fields) => {
@@ -97,7 +137,7 @@ export function NewRegistrationPage() {
   };
 
   return (
-    <Card title={t('wizard.title')} extra={<Link to="/officer/accounts">{t('wizard.backToList')}</Link>}>
+    <Page title={t('wizard.title')} extra={<Link to="/officer/accounts">{t('wizard.backToList')}</Link>}>
       <WizardSteps current={0} />
       <DeskReadiness viewer={viewer} />
       <Form<Fields>
@@ -114,7 +154,7 @@ export function NewRegistrationPage() {
       >
         <Row gutter={24}>
           <Col xs={24} lg={12}>
-            <Form.Item label={t('field.idNumber')} required extra={t('wizard.idHelp')}>
+            <Form.Item label={t('field.idNumber')} htmlFor="idNumber" required extra={t('wizard.idHelp')}>
               <Space.Compact style={{ width: '100%' }}>
                 <Form.Item
                   name="idNumber"
@@ -124,7 +164,6 @@ export function NewRegistrationPage() {
                 >
                   <Input
                     id="idNumber"
-                    aria-label={t('field.idNumber')}
                     autoFocus
                     inputMode="numeric"
                     autoComplete="off"
@@ -235,13 +274,7 @@ export function NewRegistrationPage() {
                   disabled={!cleared}
                   fileList={scan ? [{ uid: 'scan', name: scan.name, size: scan.size, status: 'done' }] : []}
                   beforeUpload={(file) => {
-                    const p = checkScanFile(file);
-                    if (p) {
-                      setScanProblem(t(p.key, p.vars));
-                      return Upload.LIST_IGNORE;
-                    }
-                    setScanProblem(null);
-                    setScan(file);
+                    void pickScan(file);
                     return false; // uploaded with the form, not on its own
                   }}
                   onRemove={() => {
@@ -249,11 +282,11 @@ export function NewRegistrationPage() {
                     return true;
                   }}
                 >
-                  <p className="ant-upload-drag-icon">
-                    <InboxOutlined />
+                  <p className="ant-upload-text" style={{ margin: 0 }}>
+                    <InboxOutlined style={{ color: '#0b5cab', fontSize: 24, marginInlineEnd: 8, verticalAlign: 'middle' }} />
+                    {t('wizard.scanDrop')}
                   </p>
-                  <p className="ant-upload-text">{t('wizard.scanDrop')}</p>
-                  <p className="ant-upload-hint">{t('wizard.scanHint')}</p>
+                  <p className="ant-upload-hint" style={{ margin: 0 }}>{t('wizard.scanHint')}</p>
                 </Upload.Dragger>
               </Form.Item>
             </Col>
@@ -270,15 +303,15 @@ export function NewRegistrationPage() {
             title={<Link to={`/officer/registrations/${openCase}`}>{t('wizard.resumeOpen')}</Link>}
           />
         ) : null}
-        <Space>
+        <ActionBar>
           <Button type="primary" htmlType="submit" disabled={!cleared || !ready} loading={startState.fetching} data-testid="start-button">
             {t('wizard.continue')}
           </Button>
           <Button onClick={() => navigate('/officer/accounts')} disabled={false}>
             {t('action.cancel')}
           </Button>
-        </Space>
+        </ActionBar>
       </Form>
-    </Card>
+    </Page>
   );
 }

@@ -1,25 +1,80 @@
-import { useEffect, useMemo, useState } from 'react';
-import {
-  Alert, App, Button, Card, Col, Descriptions, Divider, Form, Input, Popconfirm, Result, Row, Skeleton, Space, Typography,
-} from 'antd';
+import { useMemo, useState } from 'react';
+import { Alert, Button, Col, Descriptions, Flex, Form, Input, Popconfirm, Result, Row, Skeleton, Typography } from 'antd';
 import { DownloadOutlined, PrinterOutlined, SendOutlined, UserAddOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
-import {
-  CancelRegistrationMutation, CompleteRegistrationMutation, RegistrationEventsSubscription, RegistrationQuery,
-  ResendInitialPasswordMutation, SendRegistrationOTPMutation,
-} from '../graphql/operations';
 import type { RegistrationEventsSubscription as EventData, RegistrationFieldsFragment, SmsFieldsFragment } from '../gql/graphql';
+import { graphql } from '../gql';
 import { useT } from '../i18n';
-import { formatCountdown, secondsUntil } from '../lib/countdown';
-import { hasCode } from '../lib/errors';
-import { formatDate } from '../lib/format';
+import { formatCountdown, secondsLeft, secondsUntil } from '../lib/countdown';
+import { appErrors, hasCode } from '../lib/errors';
+import { formatClock, formatDate } from '../lib/format';
 import { useNow } from '../lib/useNow';
+import { useIsPhone } from '../lib/useScreen';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { Page, Section } from '../components/Page';
 import { RegistrationStateTag } from '../components/Tags';
 import { SmsTimeline, smsFailed } from '../components/SmsTimeline';
 import { WizardSteps } from './WizardSteps';
-import { messagesOfKind, noteSeen, stepOf, type SeenTimes } from './registrationView';
+import { currentRegistration, messagesOfKind, seenInEvents, stepOf, type SeenTimes } from './registrationView';
+
+const RegistrationQuery = graphql(`
+  query Registration($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Registration {
+        ...RegistrationFields
+      }
+    }
+  }
+`);
+
+const SendRegistrationOTPMutation = graphql(`
+  mutation SendRegistrationOTP($registrationID: ID!) {
+    sendRegistrationOTP(registrationID: $registrationID) {
+      ...RegistrationFields
+    }
+  }
+`);
+
+const CompleteRegistrationMutation = graphql(`
+  mutation CompleteRegistration($registrationID: ID!, $code: String!) {
+    completeRegistration(registrationID: $registrationID, code: $code) {
+      ...RegistrationFields
+    }
+  }
+`);
+
+const CancelRegistrationMutation = graphql(`
+  mutation CancelRegistration($registrationID: ID!) {
+    cancelRegistration(registrationID: $registrationID) {
+      ...RegistrationFields
+    }
+  }
+`);
+
+const ResendInitialPasswordMutation = graphql(`
+  mutation ResendInitialPassword($accountID: ID!) {
+    resendInitialPassword(accountID: $accountID) {
+      ...SMSFields
+    }
+  }
+`);
+
+const RegistrationEventsSubscription = graphql(`
+  subscription RegistrationEvents($registrationID: ID!) {
+    registrationEvents(registrationID: $registrationID) {
+      kind
+      at
+      sms {
+        ...SMSFields
+      }
+      registration {
+        ...RegistrationFields
+      }
+    }
+  }
+`);
 
 type Event = EventData['registrationEvents'];
 
@@ -36,35 +91,15 @@ export function RegistrationPage() {
     { query: RegistrationEventsSubscription, variables: { registrationID: id } },
     (prev, ev) => [...(prev ?? []), ev.registrationEvents].slice(-100),
   );
-  const [reg, setReg] = useState<RegistrationFieldsFragment | null>(null);
-  const [seen, setSeen] = useState<SeenTimes>({});
-  const [extraSms, setExtraSms] = useState<SmsFieldsFragment[]>([]);
+  // What the mutations answered; with the query and the live events, the screen derives what to show.
+  const [answers, setAnswers] = useState<RegistrationFieldsFragment[]>([]);
+  const [resentSms, setResentSms] = useState<SmsFieldsFragment[]>([]);
 
   const fromQuery = data?.node?.__typename === 'Registration' ? data.node : null;
-  useEffect(() => {
-    if (fromQuery) setReg(fromQuery);
-  }, [fromQuery]);
+  const reg = currentRegistration([fromQuery, ...answers, ...(events.data ?? []).map((e) => e.registration)], resentSms);
+  const seen = useMemo(() => seenInEvents(events.data ?? []), [events.data]);
 
-  useEffect(() => {
-    if (!events.data || events.data.length === 0) return;
-    setReg(events.data[events.data.length - 1].registration);
-    setSeen((s) => {
-      let out = s;
-      for (const ev of events.data ?? []) {
-        for (const m of ev.registration.sms) out = noteSeen(out, m, m.updatedAt);
-        if (ev.sms) out = noteSeen(out, ev.sms, ev.at);
-      }
-      return out;
-    });
-  }, [events.data]);
-
-  const sms = useMemo(() => {
-    const all = [...(reg?.sms ?? [])];
-    for (const m of extraSms) if (!all.some((x) => x.id === m.id)) all.push(m);
-    return all;
-  }, [reg, extraSms]);
-
-  if (fetching && !reg) return <Card><Skeleton active /></Card>;
+  if (fetching && !reg) return <Skeleton active />;
   if (!reg) {
     if (error) return <ErrorAlert error={error} />;
     return <Result status="404" title={t('reg.notFound')} extra={<Link to="/officer/accounts">{t('wizard.backToList')}</Link>} />;
@@ -72,11 +107,11 @@ export function RegistrationPage() {
 
   const live = !events.error;
   return (
-    <Card
+    <Page
       title={
-        <Space>
+        <Flex wrap gap={8} align="center" component="span">
           {t('wizard.title')} <RegistrationStateTag state={reg.state} />
-        </Space>
+        </Flex>
       }
       extra={<Link to="/officer/accounts">{t('wizard.backToList')}</Link>}
     >
@@ -89,18 +124,19 @@ export function RegistrationPage() {
           extra={<Link to="/officer/registrations/new">{t('reg.startNew')}</Link>}
         />
       ) : reg.state === 'CREATED' ? (
-        <Created reg={reg} sms={sms} seen={seen} onResent={(m) => setExtraSms((x) => [...x, m])} />
+        <Created reg={reg} seen={seen} onResent={(m) => setResentSms((x) => [...x, m])} />
       ) : (
-        <Confirm reg={reg} sms={sms} seen={seen} onChange={setReg} />
+        <Confirm reg={reg} seen={seen} onChange={(r) => setAnswers((x) => [...x, r])} />
       )}
-    </Card>
+    </Page>
   );
 }
 
 function Summary({ reg }: { reg: RegistrationFieldsFragment }) {
   const t = useT();
+  const phone = useIsPhone();
   return (
-    <Descriptions column={1} size="small" bordered style={{ marginBottom: 16 }}>
+    <Descriptions column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 1, xxl: 2 }} size="small" bordered={!phone} layout={phone ? 'vertical' : 'horizontal'} style={{ marginBottom: 12 }}>
       <Descriptions.Item label={t('field.fullName')}>{reg.fullName}</Descriptions.Item>
       <Descriptions.Item label={t('field.dateOfBirth')}>{formatDate(reg.dateOfBirth)}</Descriptions.Item>
       <Descriptions.Item label={t('field.phone')}>{reg.phoneMasked}</Descriptions.Item>
@@ -112,37 +148,30 @@ function Summary({ reg }: { reg: RegistrationFieldsFragment }) {
 
 interface ConfirmProps {
   reg: RegistrationFieldsFragment;
-  sms: SmsFieldsFragment[];
   seen: SeenTimes;
   onChange: (r: RegistrationFieldsFragment) => void;
 }
 
-/** Step 2 (request form, OTP, its delivery) beside step 3 (enter the latest code, create). */
-function Confirm({ reg, sms, seen, onChange }: ConfirmProps) {
+/**
+ * Step 2 (request form; send the OTP and watch it arrive) beside step 3 (enter the
+ * latest code, create the account): on a desk screen the send button, the live
+ * delivery and the code field sit in one column, all in sight at once.
+ */
+function Confirm({ reg, seen, onChange }: ConfirmProps) {
   const t = useT();
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const now = useNow(1000);
   const [sendState, send] = useMutation(SendRegistrationOTPMutation);
-  const [completeState, complete] = useMutation(CompleteRegistrationMutation);
   const [cancelState, cancel] = useMutation(CancelRegistrationMutation);
-  const [form] = Form.useForm<{ code: string }>();
 
-  const otps = messagesOfKind(sms, 'REGISTRATION_OTP');
+  const otps = messagesOfKind(reg.sms, 'REGISTRATION_OTP');
   const latest = otps[0];
   const wait = secondsUntil(reg.resendAvailableAt, now);
-  const expiresIn = secondsUntil(reg.otpExpiresAt, now);
   const sent = reg.state === 'OTP_SENT';
-  const expired = sent && !!reg.otpExpiresAt && expiresIn === 0;
-  const needNewCode = expired || hasCode(completeState.error, 'OTP_EXPIRED', 'OTP_TOO_MANY_ATTEMPTS', 'OTP_SUPERSEDED');
 
   const onSend = async () => {
     const r = await send({ registrationID: reg.id });
-    if (r.data) {
-      onChange(r.data.sendRegistrationOTP);
-      form.resetFields();
-      message.success(t('reg.otpQueued'));
-    }
+    if (r.data) onChange(r.data.sendRegistrationOTP);
   };
 
   const printForm = () => {
@@ -151,24 +180,41 @@ function Confirm({ reg, sms, seen, onChange }: ConfirmProps) {
   };
 
   return (
-    <>
-      <Row gutter={[24, 24]}>
-        <Col xs={24} xl={13}>
-          <Card type="inner" title={t('wizard.step2')}>
-            <Summary reg={reg} />
-            <Space wrap style={{ marginBottom: 8 }}>
-              <Button icon={<DownloadOutlined />} href={reg.requestFormURL} download data-testid="download-form">
-                {t('reg.downloadForm')}
-              </Button>
-              <Button icon={<PrinterOutlined />} onClick={printForm}>
-                {t('reg.printForm')}
-              </Button>
-            </Space>
-            <Typography.Paragraph type="secondary">{t('reg.formHint')}</Typography.Paragraph>
-            <Divider titlePlacement="start" plain>
-              {t('reg.confirmPhone')}
-            </Divider>
-            <ErrorAlert error={sendState.error} />
+    <Row gutter={[16, 16]}>
+      <Col xs={24} xl={11}>
+        <Section title={t('wizard.step2')}>
+          <Summary reg={reg} />
+          <Flex wrap gap={8} style={{ marginBottom: 8 }}>
+            <Button icon={<DownloadOutlined />} href={reg.requestFormURL} download data-testid="download-form">
+              {t('reg.downloadForm')}
+            </Button>
+            <Button icon={<PrinterOutlined />} onClick={printForm}>
+              {t('reg.printForm')}
+            </Button>
+          </Flex>
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
+            {t('reg.formHint')}
+          </Typography.Paragraph>
+          <ErrorAlert error={cancelState.error} />
+          <Popconfirm
+            title={t('reg.cancelConfirm')}
+            okText={t('reg.cancel')}
+            cancelText={t('action.no')}
+            onConfirm={async () => {
+              const r = await cancel({ registrationID: reg.id });
+              if (r.data) navigate('/officer/accounts');
+            }}
+          >
+            <Button danger loading={cancelState.fetching}>
+              {t('reg.cancel')}
+            </Button>
+          </Popconfirm>
+        </Section>
+      </Col>
+      <Col xs={24} xl={13}>
+        <Section title={t('reg.confirmPhone')} testId="otp-section">
+          <ErrorAlert error={sendState.error} />
+          <Flex wrap gap={12} align="center" style={{ marginBottom: 12 }}>
             <Button
               type={!sent || smsFailed(latest) ? 'primary' : 'default'}
               icon={<SendOutlined />}
@@ -179,98 +225,124 @@ function Confirm({ reg, sms, seen, onChange }: ConfirmProps) {
             >
               {sent ? (wait > 0 ? t('reg.resendIn', { time: formatCountdown(wait) }) : t('reg.resendOtp')) : t('reg.sendOtp')}
             </Button>
-            {latest ? (
-              <div style={{ marginTop: 16 }}>
-                <SmsTimeline sms={latest} purpose="otp" seenAt={seen[latest.id]} testId="otp-sms" />
-                {otps.length > 1 ? (
-                  <Typography.Text type="secondary">{t('reg.olderCodes', { n: otps.length - 1 })}</Typography.Text>
-                ) : null}
-              </div>
-            ) : (
-              <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
-                {t('reg.otpExplain')}
-              </Typography.Paragraph>
-            )}
-          </Card>
-        </Col>
-        <Col xs={24} xl={11}>
-          <Card type="inner" title={t('wizard.step3')}>
+            {otps.length > 1 ? <Typography.Text type="secondary">{t('reg.olderCodes', { n: otps.length - 1 })}</Typography.Text> : null}
+          </Flex>
+          {latest ? (
+            <SmsTimeline sms={latest} purpose="otp" seenAt={seen[latest.id]} testId="otp-sms" />
+          ) : (
+            <Typography.Paragraph type="secondary">{t('reg.otpExplain')}</Typography.Paragraph>
+          )}
+          <div style={{ borderTop: '1px solid #f0f0f0', marginTop: 12, paddingTop: 12 }}>
+            <Typography.Title level={3} style={{ fontSize: 16, marginTop: 0 }}>
+              {t('wizard.step3')}
+            </Typography.Title>
             {!sent ? (
-              <Typography.Paragraph type="secondary">{t('reg.sendFirst')}</Typography.Paragraph>
+              <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+                {t('reg.sendFirst')}
+              </Typography.Paragraph>
             ) : (
-              <Form
-                form={form}
-                layout="vertical"
-                requiredMark={false}
-                onFinish={async (f) => {
-                  const r = await complete({ registrationID: reg.id, code: f.code.trim() });
-                  if (r.data) onChange(r.data.completeRegistration);
-                }}
-              >
-                <Form.Item
-                  label={t('reg.otpLabel')}
-                  name="code"
-                  rules={[{ required: true, pattern: /^\s*\d{6}\s*$/, message: t('validate.otp') }]}
-                  extra={
-                    expired
-                      ? t('reg.otpExpired')
-                      : reg.otpExpiresAt
-                        ? t('reg.otpExpiresIn', { time: formatCountdown(expiresIn), n: reg.otpAttemptsLeft ?? 0 })
-                        : undefined
-                  }
-                >
-                  <Input
-                    inputMode="numeric"
-                    autoComplete="one-time-code"
-                    maxLength={6}
-                    size="large"
-                    style={{ letterSpacing: 8, maxWidth: 220, fontFamily: 'monospace' }}
-                    data-testid="otp-input"
-                  />
-                </Form.Item>
-                <ErrorAlert error={completeState.error} />
-                {needNewCode ? <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('reg.needNewCode')} /> : null}
-                <Button type="primary" htmlType="submit" icon={<UserAddOutlined />} size="large" loading={completeState.fetching} data-testid="create-account">
-                  {t('reg.create')}
-                </Button>
-              </Form>
+              // A new code starts a fresh entry: no error of the old code stays beside the empty field.
+              <CodeEntry key={latest?.id ?? 'none'} reg={reg} latest={latest} wait={wait} now={now} onCreated={onChange} />
             )}
-          </Card>
-        </Col>
-      </Row>
-      <Divider />
-      <ErrorAlert error={cancelState.error} />
-      <Popconfirm
-        title={t('reg.cancelConfirm')}
-        okText={t('reg.cancel')}
-        cancelText={t('action.no')}
-        onConfirm={async () => {
-          const r = await cancel({ registrationID: reg.id });
-          if (r.data) navigate('/officer/accounts');
-        }}
+          </div>
+        </Section>
+      </Col>
+    </Row>
+  );
+}
+
+interface CodeEntryProps {
+  reg: RegistrationFieldsFragment;
+  latest: SmsFieldsFragment | undefined;
+  wait: number;
+  now: number;
+  onCreated: (r: RegistrationFieldsFragment) => void;
+}
+
+/** Step 3: the latest code from the citizen's phone, its time and tries left, and "create account". */
+function CodeEntry({ reg, latest, wait, now, onCreated }: CodeEntryProps) {
+  const t = useT();
+  const [state, complete] = useMutation(CompleteRegistrationMutation);
+  const [form] = Form.useForm<{ code: string }>();
+  const errs = appErrors(state.error, t);
+  // A wrong code's refusal counts the try the registration shown may not have seen yet.
+  const triesFromError = errs.map((e) => e.extensions.attemptsLeft).find((n): n is number => typeof n === 'number');
+  const triesLeft = Math.min(reg.otpAttemptsLeft ?? Infinity, triesFromError ?? Infinity);
+  const expiresIn = secondsLeft(reg.otpExpiresAt, now);
+  const expired = !!reg.otpExpiresAt && expiresIn === 0;
+  const needNewCode = expired || hasCode(state.error, 'OTP_EXPIRED', 'OTP_TOO_MANY_ATTEMPTS') || triesLeft === 0;
+  const superseded = hasCode(state.error, 'OTP_SUPERSEDED');
+
+  const hint = expired
+    ? t('reg.otpExpired')
+    : reg.otpExpiresAt && Number.isFinite(triesLeft)
+      ? t('reg.otpExpiresIn', { time: formatCountdown(expiresIn), n: triesLeft })
+      : undefined;
+
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      requiredMark={false}
+      onFinish={async (f) => {
+        const r = await complete({ registrationID: reg.id, code: f.code.trim() });
+        if (r.data) {
+          onCreated(r.data.completeRegistration);
+          return;
+        }
+        // Refusals about the code go beside the code field.
+        const onCode = appErrors(r.error, t).filter((e) => e.field === 'code');
+        if (onCode.length > 0) form.setFields([{ name: 'code', errors: onCode.map((e) => e.message) }]);
+      }}
+    >
+      <Form.Item
+        label={t('reg.otpLabel')}
+        name="code"
+        rules={[{ required: true, pattern: /^\s*\d{6}\s*$/, message: t('validate.otp') }]}
+        extra={<span data-testid="otp-hint">{hint}</span>}
+        style={{ marginBottom: 12 }}
       >
-        <Button danger loading={cancelState.fetching}>
-          {t('reg.cancel')}
-        </Button>
-      </Popconfirm>
-    </>
+        <Input
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={6}
+          size="large"
+          style={{ letterSpacing: 8, maxWidth: 220, fontFamily: 'monospace' }}
+          data-testid="otp-input"
+        />
+      </Form.Item>
+      <ErrorAlert error={errs.some((e) => e.field !== 'code') ? state.error : null} />
+      {superseded && latest ? (
+        <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="otp-advice" title={t('reg.useLatestCode', { time: formatClock(latest.createdAt) })} />
+      ) : needNewCode ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="otp-advice"
+          title={wait > 0 ? t('reg.newCodeIn', { time: formatCountdown(wait) }) : t('reg.needNewCode')}
+        />
+      ) : null}
+      <Button type="primary" htmlType="submit" icon={<UserAddOutlined />} size="large" loading={state.fetching} data-testid="create-account">
+        {t('reg.create')}
+      </Button>
+    </Form>
   );
 }
 
 interface CreatedProps {
   reg: RegistrationFieldsFragment;
-  sms: SmsFieldsFragment[];
   seen: SeenTimes;
   onResent: (m: SmsFieldsFragment) => void;
 }
 
 /** After step 3: the account exists; watch the password SMS and resend it if it failed. */
-function Created({ reg, sms, seen, onResent }: CreatedProps) {
+function Created({ reg, seen, onResent }: CreatedProps) {
   const t = useT();
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const [resendState, resend] = useMutation(ResendInitialPasswordMutation);
-  const passwords = messagesOfKind(sms, 'INITIAL_PASSWORD');
+  const [resent, setResent] = useState(false);
+  const passwords = messagesOfKind(reg.sms, 'INITIAL_PASSWORD');
   const latest = passwords[0];
   return (
     <>
@@ -278,22 +350,21 @@ function Created({ reg, sms, seen, onResent }: CreatedProps) {
         status="success"
         title={<span data-testid="created-title">{t('reg.created', { name: reg.fullName })}</span>}
         subTitle={t('reg.createdSub', { phone: reg.phoneMasked })}
-        style={{ paddingBottom: 8 }}
+        style={{ padding: '8px 0' }}
       />
       <Row justify="center">
-        <Col xs={24} lg={16} xl={12}>
-          <Card type="inner" title={t('reg.passwordCard')}>
+        <Col xs={24} lg={20} xl={16}>
+          <Section title={t('reg.passwordCard')}>
             {latest ? (
               <>
                 <SmsTimeline sms={latest} purpose="password" seenAt={seen[latest.id]} testId="password-sms" />
-                {passwords.length > 1 ? (
-                  <Typography.Text type="secondary">{t('reg.olderPasswords', { n: passwords.length - 1 })}</Typography.Text>
-                ) : null}
+                {passwords.length > 1 ? <Typography.Text type="secondary">{t('reg.olderPasswords', { n: passwords.length - 1 })}</Typography.Text> : null}
               </>
             ) : (
               <Typography.Text type="secondary">{t('reg.passwordPending')}</Typography.Text>
             )}
             <ErrorAlert error={resendState.error} style={{ marginTop: 16 }} />
+            {resent ? <Alert type="success" showIcon role="status" style={{ marginTop: 12 }} title={t('reg.passwordResent')} /> : null}
             {reg.account && (smsFailed(latest) || !latest) ? (
               <Button
                 type="primary"
@@ -305,22 +376,22 @@ function Created({ reg, sms, seen, onResent }: CreatedProps) {
                   const r = await resend({ accountID: reg.account!.id });
                   if (r.data) {
                     onResent(r.data.resendInitialPassword);
-                    message.success(t('reg.passwordResent'));
+                    setResent(true);
                   }
                 }}
               >
                 {t('reg.resendPassword')}
               </Button>
             ) : null}
-          </Card>
+          </Section>
         </Col>
       </Row>
-      <Space style={{ marginTop: 24, width: '100%', justifyContent: 'center' }}>
+      <Flex wrap gap={8} justify="center" style={{ marginTop: 16 }}>
         <Button type="primary" onClick={() => navigate('/officer/registrations/new')}>
           {t('reg.another')}
         </Button>
         <Button onClick={() => navigate('/officer/accounts')}>{t('wizard.backToList')}</Button>
-      </Space>
+      </Flex>
     </>
   );
 }

@@ -20,7 +20,7 @@ import (
 
 func errScanMissing() *refusal.Error {
 	return refusal.New(refusal.Validation,
-		"Vui lòng đính kèm tệp quét hai mặt CMND/CCCD (pdf, doc hoặc docx, tối đa 5 MB).",
+		"Vui lòng đính kèm tệp quét hai mặt thẻ căn cước (PDF, DOC hoặc DOCX, tối đa 5 MB).",
 		"Attach the scan of both sides of the ID card (pdf, doc or docx, at most 5 MB).").OnField("scan")
 }
 

@@ -222,7 +222,7 @@ func fieldTable(pdf *fpdf.Fpdf, f RequestForm) {
 	rows := []row{
 		{"Họ và tên", dashIfEmpty(f.FullName), serif, "B"},
 		{"Ngày sinh", birthDate(f.DateOfBirth), serif, ""},
-		{"Số định danh cá nhân/CCCD", dashIfEmpty(f.IDNumber), serif, ""},
+		{"Số định danh cá nhân", dashIfEmpty(f.IDNumber), serif, ""},
 		{"Số điện thoại", dashIfEmpty(f.Phone), serif, ""},
 		{"Thư điện tử", dashIfEmpty(f.Email), serif, ""},
 		{"Đơn vị tiếp nhận", unit, serif, ""},

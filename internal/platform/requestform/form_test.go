@@ -221,6 +221,8 @@ func TestRenderText(t *testing.T) {
 				"ngày 27 tháng 11 năm 2026",
 				norm.NFC.String(f.FullName), f.OfficerName, f.IDNumber, f.Phone, f.UnitCode,
 				f.RegistrationCode, "Mã hồ sơ: " + f.RegistrationCode,
+				// The glossary's name for the number (docs/GLOSSARY.md).
+				"Số định danh cá nhân " + f.IDNumber,
 			}
 			if f.Email == "" {
 				want = append(want, "Thư điện tử —")

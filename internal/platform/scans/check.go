@@ -82,7 +82,7 @@ func Check(r io.Reader) (Checked, error) {
 	}
 	if len(data) == 0 {
 		return Checked{}, refusal.New(refusal.Validation,
-			"Tệp quét CMND/CCCD trống (0 byte).",
+			"Tệp quét thẻ căn cước trống (0 byte).",
 			"The ID-card scan is empty (0 bytes).").OnField(field)
 	}
 	if len(data) > MaxBytes {
@@ -150,17 +150,46 @@ func classify(data []byte) (Kind, string) {
 	return "", m.String()
 }
 
-// typeNotAllowed names the detected type by its media type only: it says what
-// kind of file came, never anything read from inside it.
+// typeNotAllowed says in words what kind of file came (a text file, an
+// image…), never anything read from inside it; the media type goes in the
+// refusal's details for programs and logs, not in the sentence a desk
+// officer reads.
 func typeNotAllowed(detected string) *refusal.Error {
 	media, _, err := mime.ParseMediaType(detected)
 	if err != nil {
 		media = "application/octet-stream"
 	}
+	vi, en := describeType(media)
 	return refusal.New(refusal.FileTypeNotAllowed,
-		"Tệp quét phải là PDF, DOC hoặc DOCX; tệp đã gửi có định dạng "+media+".",
-		"The scan must be a PDF, DOC or DOCX file; the file sent is "+media+".").
+		"Tệp quét phải là PDF hoặc Word (DOC, DOCX); tệp đã chọn là "+vi+", không phải PDF/Word.",
+		"The scan must be a PDF or Word file (DOC, DOCX); the file chosen is "+en+", not a PDF or Word file.").
 		OnField(field).With("detectedType", media)
+}
+
+// describeType names a refused media type the way a person would.
+func describeType(media string) (vi, en string) {
+	top, sub, _ := strings.Cut(media, "/")
+	switch {
+	case top == "text" || strings.HasSuffix(sub, "+xml") || sub == "xml" || sub == "json" || sub == "rtf":
+		return "tệp văn bản", "a text file"
+	case top == "image":
+		return "tệp ảnh", "an image"
+	case top == "audio":
+		return "tệp âm thanh", "an audio file"
+	case top == "video":
+		return "tệp video", "a video"
+	case strings.Contains(sub, "spreadsheet") || strings.Contains(sub, "excel"):
+		return "bảng tính", "a spreadsheet"
+	case strings.Contains(sub, "presentation") || strings.Contains(sub, "powerpoint"):
+		return "bản trình chiếu", "a presentation"
+	case strings.Contains(sub, "openxmlformats") || sub == "x-ole-storage":
+		return "tệp Office không phải văn bản Word", "an Office file that is not a Word document"
+	case sub == "zip" || sub == "x-7z-compressed" || sub == "x-rar-compressed" || sub == "gzip" || sub == "x-tar" || sub == "x-bzip2" || sub == "x-xz":
+		return "tệp nén", "a compressed archive"
+	case strings.Contains(sub, "executable") || sub == "x-msdownload" || sub == "x-elf" || strings.HasPrefix(sub, "x-mach") || sub == "x-sharedlib":
+		return "chương trình máy tính", "a program"
+	}
+	return "tệp không rõ định dạng", "a file of an unknown kind"
 }
 
 // macros refuses a Word file that carries macros or active content: a .docm

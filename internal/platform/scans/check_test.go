@@ -339,8 +339,8 @@ func TestCheckRefuses(t *testing.T) {
 				if s, isString := got.(string); isString && !strings.HasPrefix(s, tt.extra) {
 					t.Errorf("%s = %q, want prefix %q", tt.extraKey, s, tt.extra)
 				}
-				if s, isString := got.(string); isString && tt.extraKey == "detectedType" && !strings.Contains(r.VI, s) {
-					t.Errorf("message %q does not name the detected type %q", r.VI, s)
+				if s, isString := got.(string); isString && tt.extraKey == "detectedType" && (strings.Contains(r.VI, s) || strings.Contains(r.EN, s)) {
+					t.Errorf("message %q shows the media type %q instead of saying what the file is", r.VI, s)
 				}
 			}
 		})
@@ -463,5 +463,28 @@ func TestClassifyBeyondMimetypeWindow(t *testing.T) {
 				t.Fatalf("want FILE_TYPE_NOT_ALLOWED naming %s, got %v", tt.refusedAs, err)
 			}
 		})
+	}
+}
+
+func TestRefusedTypeIsSaidInWords(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		data   []byte
+		vi, en string
+	}{
+		{"plain text", []byte("Nguyễn Văn A 001099012345"), "tệp văn bản, không phải PDF/Word", "a text file"},
+		{"png image", pngImage(t), "tệp ảnh, không phải PDF/Word", "an image"},
+		{"plain zip", buildZip(t, []zipEntry{{name: "a.txt", data: []byte("hello")}}), "tệp nén", "a compressed archive"},
+		{"xlsx", xlsx(t), "bảng tính", "a spreadsheet"},
+		{"program", renamedExecutable(t), "chương trình máy tính", "a program"},
+	} {
+		_, err := Check(bytes.NewReader(c.data))
+		var r *refusal.Error
+		if !errors.As(err, &r) || r.Code != refusal.FileTypeNotAllowed {
+			t.Fatalf("%s: %v, want FILE_TYPE_NOT_ALLOWED", c.name, err)
+		}
+		if !strings.Contains(r.VI, c.vi) || !strings.Contains(r.EN, c.en) {
+			t.Errorf("%s: %q / %q, want %q / %q", c.name, r.VI, r.EN, c.vi, c.en)
+		}
 	}
 }

@@ -1,0 +1,89 @@
+import type { Key, ReactNode } from 'react';
+import { Flex, List, Table, type TableColumnsType } from 'antd';
+import type { CombinedError } from 'urql';
+import { ErrorAlert } from './ErrorAlert';
+import { CursorPager } from './CursorPager';
+import type { CursorPaging } from '../lib/paging';
+import { useIsPhone } from '../lib/useScreen';
+
+/** The part of a Relay connection a list shows. */
+export interface Connection<T> {
+  edges?: ReadonlyArray<{ node?: T | null } | null> | null;
+  totalCount?: number;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
+/** The nodes of a connection, without the empty edges GraphQL allows. */
+export function nodesOf<T>(conn: Connection<T> | null | undefined): T[] {
+  return (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+}
+
+interface Props<T> {
+  /** The page of the connection on screen (undefined while the first page loads). */
+  connection: Connection<T> | null | undefined;
+  /** Paging state from useCursorPaging; omit for a list without pages. */
+  paging?: CursorPaging;
+  fetching: boolean;
+  error?: CombinedError | null;
+  columns: TableColumnsType<T>;
+  rowKey: (row: T) => Key;
+  empty: ReactNode;
+  testId?: string;
+  size?: 'small' | 'middle';
+  /** A phone shows each row as a small card with this content instead of a wide table. */
+  phoneRow?: (row: T) => ReactNode;
+}
+
+/**
+ * One page of a list with its pager: a table on a wide screen; on a phone a
+ * list of cards when phoneRow is given, else the table scrolling sideways
+ * inside its box (the page itself never does).
+ */
+export function DataTable<T extends object>({ connection, paging, fetching, error, columns, rowKey, empty, testId, size = 'middle', phoneRow }: Props<T>) {
+  const phone = useIsPhone();
+  const rows = nodesOf(connection);
+  const pager = paging ? (
+    <CursorPager
+      page={paging.page}
+      pageSize={paging.pageSize}
+      totalCount={connection?.totalCount}
+      hasNextPage={connection?.pageInfo.hasNextPage}
+      onPrev={paging.prev}
+      onNext={() => paging.next(connection?.pageInfo.endCursor)}
+    />
+  ) : null;
+  return (
+    <>
+      <ErrorAlert error={error} />
+      {phone && phoneRow ? (
+        <List<T>
+          data-testid={testId}
+          loading={fetching}
+          dataSource={rows}
+          rowKey={rowKey}
+          locale={{ emptyText: empty }}
+          renderItem={(row) => (
+            <List.Item style={{ padding: '4px 0', border: 0 }}>
+              <Flex vertical gap={4} className="panel panel-small" style={{ width: '100%' }}>
+                {phoneRow(row)}
+              </Flex>
+            </List.Item>
+          )}
+        />
+      ) : (
+        <Table<T>
+          rowKey={rowKey}
+          size={size}
+          loading={fetching}
+          dataSource={rows}
+          pagination={false}
+          data-testid={testId}
+          locale={{ emptyText: empty }}
+          columns={columns}
+          scroll={{ x: 'max-content' }}
+        />
+      )}
+      {pager}
+    </>
+  );
+}

@@ -15,6 +15,9 @@ import { CitizenAccountsPage } from './officer/CitizenAccountsPage';
 import { NewRegistrationPage } from './officer/NewRegistrationPage';
 import { RegistrationPage } from './officer/RegistrationPage';
 import { DevInboxPage } from './dev/DevInboxPage';
+import { SsoPage } from './sso/SsoPage';
+import { OidcClientsPage } from './sso/OidcClientsPage';
+import { OidcClientDetailPage } from './sso/OidcClientDetailPage';
 import { NotFoundPage, ForbiddenPage } from './layout/NotFoundPage';
 import { useT } from './i18n';
 import type { ReactNode } from 'react';
@@ -40,6 +43,7 @@ export function App() {
         <Route path="/signin" element={<SignInPage />} />
         <Route path="/forgot-password" element={<ForgotPasswordPage />} />
         <Route path="/change-password" element={<ForcedChangePasswordPage />} />
+        <Route path="/sso/:id" element={<SsoPage />} />
         {/* Public on purpose: in a demo the citizen reads their SMS here without signing in. The server serves it in dev mode only. */}
         <Route path="/inbox" element={<DevInboxPage />} />
         <Route element={<AppLayout />}>
@@ -49,6 +53,8 @@ export function App() {
           <Route path="/admin/units" element={<Only when={isAdmin}><UnitsPage /></Only>} />
           <Route path="/admin/audit" element={<Only when={isAdmin}><AuditPage /></Only>} />
           <Route path="/admin/sms" element={<Only when={isAdmin}><SmsMonitorPage /></Only>} />
+          <Route path="/admin/oidc-clients" element={<Only when={isAdmin}><OidcClientsPage /></Only>} />
+          <Route path="/admin/oidc-clients/:id" element={<Only when={isAdmin}><OidcClientDetailPage /></Only>} />
           <Route path="/officer/accounts" element={<Only when={isOfficer}><CitizenAccountsPage /></Only>} />
           <Route path="/officer/registrations/new" element={<Only when={isOfficer}><NewRegistrationPage /></Only>} />
           <Route path="/officer/registrations/:id" element={<Only when={isOfficer}><RegistrationPage /></Only>} />

@@ -1,17 +1,21 @@
 import { useState } from 'react';
 import { Alert, Button, Form, Input, Result, Steps } from 'antd';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import { RequestPasswordResetMutation, ResetPasswordMutation } from '../graphql/operations';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PublicLayout } from '../layout/PublicLayout';
 import { useT } from '../i18n';
 import { confirmRules, newPasswordRules } from './passwordRules';
+import { isSsoReturnPath } from '../sso/step';
 
 /** Forgot password: ask for a code by SMS, then set a new password with it (source §4.3). */
 export function ForgotPasswordPage() {
   const t = useT();
   const navigate = useNavigate();
+  // Opened from a single sign-on page: go back there afterwards (only such a path).
+  const returnTo: unknown = (useLocation().state as { returnTo?: unknown } | null)?.returnTo;
+  const back = isSsoReturnPath(returnTo) ? returnTo : '/signin';
   const [login, setLogin] = useState('');
   const [step, setStep] = useState<0 | 1 | 2>(0);
   const [reqState, request] = useMutation(RequestPasswordResetMutation);
@@ -87,7 +91,7 @@ export function ForgotPasswordPage() {
           status="success"
           title={t('forgot.done')}
           extra={
-            <Button type="primary" onClick={() => navigate('/signin')}>
+            <Button type="primary" onClick={() => navigate(back)}>
               {t('signIn.submit')}
             </Button>
           }
@@ -95,7 +99,7 @@ export function ForgotPasswordPage() {
       )}
       {step !== 2 && (
         <div style={{ textAlign: 'center', marginTop: 12 }}>
-          <Link to="/signin">{t('forgot.back')}</Link>
+          <Link to={back}>{t('forgot.back')}</Link>
         </div>
       )}
     </PublicLayout>

@@ -5,6 +5,7 @@ import { formatDate } from '../lib/format';
 import { AccountStatusTag } from '../components/Tags';
 import { ChangePasswordForm } from './ChangePasswordPage';
 import { SessionsCard } from './SessionsCard';
+import { ConnectedAppsCard } from '../sso/ConnectedAppsCard';
 
 /** One's own account: details, password change and the list of sessions. */
 export function MePage() {
@@ -30,6 +31,8 @@ export function MePage() {
         </Card>
         <div style={{ height: 24 }} />
         <SessionsCard />
+        <div style={{ height: 24 }} />
+        <ConnectedAppsCard />
       </Col>
       <Col xs={24} xl={10}>
         <Card title={t('changePassword.title')}>

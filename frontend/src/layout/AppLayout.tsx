@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, Dropdown, Flex, Layout, Menu, Spin, Typography } from 'antd';
 import {
   AuditOutlined, ApartmentOutlined, MessageOutlined, TeamOutlined, UserAddOutlined, UserOutlined, InboxOutlined, DownOutlined,
+  ApiOutlined,
 } from '@ant-design/icons';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { isAdmin, isOfficer, useViewer } from '../auth/viewer';
@@ -9,10 +10,12 @@ import { useSignOut } from '../auth/SignOutButton';
 import { LangSwitch } from '../components/LangSwitch';
 import { useT } from '../i18n';
 import { useDevMode } from '../dev/devMode';
+import { useSsoT } from '../sso/i18n';
 
 /** The frame of the signed-in screens: a menu by role, the language switch and the user menu. */
 export function AppLayout() {
   const t = useT();
+  const st = useSsoT();
   const { viewer, fetching } = useViewer();
   const location = useLocation();
   const navigate = useNavigate();
@@ -38,6 +41,7 @@ export function AppLayout() {
               { key: '/admin/units', icon: <ApartmentOutlined />, label: t('menu.units') },
               { key: '/admin/audit', icon: <AuditOutlined />, label: t('menu.audit') },
               { key: '/admin/sms', icon: <MessageOutlined />, label: t('menu.sms') },
+              { key: '/admin/oidc-clients', icon: <ApiOutlined />, label: st('menu.oidcClients') },
             ],
           },
         ]

@@ -16,7 +16,7 @@ export function CursorPager({ page, pageSize, totalCount, hasNextPage, onPrev, o
   const t = useT();
   const pages = totalCount !== undefined ? Math.max(1, Math.ceil(totalCount / pageSize)) : undefined;
   return (
-    <Space style={{ marginTop: 12, justifyContent: 'flex-end', width: '100%' }}>
+    <Space wrap style={{ marginTop: 12, justifyContent: 'flex-end', width: '100%' }}>
       <Typography.Text type="secondary">
         {pages !== undefined
           ? t('pager.pageOfTotal', { page, pages, total: totalCount ?? 0 })

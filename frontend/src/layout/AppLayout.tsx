@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Dropdown, Flex, Layout, Menu, Spin, Typography } from 'antd';
+import { Button, Dropdown, Flex, Grid, Layout, Menu, Spin, Typography } from 'antd';
 import {
   AuditOutlined, ApartmentOutlined, MessageOutlined, TeamOutlined, UserAddOutlined, UserOutlined, InboxOutlined, DownOutlined,
   ApiOutlined,
@@ -22,6 +22,7 @@ export function AppLayout() {
   const [, signOut] = useSignOut();
   const dev = useDevMode();
   const [collapsed, setCollapsed] = useState(false);
+  const narrow = !Grid.useBreakpoint().sm; // a phone: no horizontal scroll at 390 px
   useEffect(() => {
     document.title = t('app.title');
   }, [t]);
@@ -83,9 +84,9 @@ export function AppLayout() {
         </nav>
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', padding: '0 24px', borderBottom: '1px solid #f0f0f0', height: 56, lineHeight: '56px' }}>
+        <Layout.Header style={{ background: '#fff', padding: narrow ? '0 12px' : '0 24px', borderBottom: '1px solid #f0f0f0', height: 56, lineHeight: '56px' }}>
           <Flex justify="space-between" align="center" style={{ height: '100%' }}>
-            <Typography.Text type="secondary">{viewer.officer?.unit?.name ?? t('app.tagline')}</Typography.Text>
+            <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>{narrow ? null : viewer.officer?.unit?.name ?? t('app.tagline')}</Typography.Text>
             <Flex gap={16} align="center">
               <LangSwitch />
               <Dropdown
@@ -96,14 +97,14 @@ export function AppLayout() {
                   ],
                 }}
               >
-                <Button type="text" data-testid="user-menu">
-                  <UserOutlined /> {viewer.account.fullName} <DownOutlined />
+                <Button type="text" data-testid="user-menu" aria-label={viewer.account.fullName}>
+                  <UserOutlined /> {narrow ? null : viewer.account.fullName} <DownOutlined />
                 </Button>
               </Dropdown>
             </Flex>
           </Flex>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
+        <Layout.Content style={{ padding: narrow ? 12 : 24 }}>
           <main>
             <Outlet />
           </main>

@@ -32,13 +32,14 @@ function UnitField({ id, value, onChange }: { id?: string; value?: PickedUnit | 
   const [picking, setPicking] = useState(false);
   return (
     <>
-      <Flex gap={12} align="center" wrap>
+      {/* The id (the label's target) stays off the button so that it reads "Chọn đơn vị". */}
+      <Flex id={id} gap={12} align="center" wrap>
         {value ? (
           <Typography.Text strong data-testid="client-unit">{value.name}</Typography.Text>
         ) : (
           <Typography.Text type="secondary">{t('clientForm.noUnit')}</Typography.Text>
         )}
-        <Button id={id} icon={<ApartmentOutlined />} onClick={() => setPicking(true)}>
+        <Button icon={<ApartmentOutlined />} onClick={() => setPicking(true)}>
           {value ? t('clientForm.changeUnit') : t('clientForm.pickUnit')}
         </Button>
       </Flex>

@@ -1,4 +1,4 @@
-import { App, Button, Card, List, Popconfirm, Space, Typography } from 'antd';
+import { App, Button, Card, Grid, List, Popconfirm, Space, Typography } from 'antd';
 import { useMutation, useQuery } from 'urql';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { formatTime } from '../lib/format';
@@ -17,11 +17,14 @@ export function ConnectedAppsCard() {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: ConnectedAppsQuery, requestPolicy: 'cache-and-network' });
   const [revokeState, revoke] = useMutation(RevokeConnectedAppMutation);
   const apps = data?.connectedApps ?? [];
+  // On a phone the revoke button goes under the text instead of beside it.
+  const narrow = !Grid.useBreakpoint().sm;
   return (
     <Card title={t('apps.title')} data-testid="connected-apps">
       <Typography.Paragraph type="secondary">{t('apps.intro')}</Typography.Paragraph>
       <ErrorAlert error={error ?? revokeState.error} />
       <List
+        itemLayout={narrow ? 'vertical' : 'horizontal'}
         loading={fetching && !data}
         dataSource={apps}
         locale={{ emptyText: t('apps.empty') }}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Flex, Popconfirm, Result, Skeleton, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Flex, Grid, Popconfirm, Result, Skeleton, Space, Table, Typography } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, KeyOutlined, PoweroffOutlined } from '@ant-design/icons';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -40,6 +40,8 @@ export function OidcClientDetailPage() {
   const [editing, setEditing] = useState(false);
   const [issued, setIssued] = useState<IssuedSecret | null>(null);
   const reload = () => reexecute({ requestPolicy: 'network-only' });
+  // On a phone the deliveries show time and result, the reason under the result.
+  const narrow = !Grid.useBreakpoint().sm;
 
   const node = data?.node;
   const client = node && node.__typename === 'OIDCClient' ? node : null;
@@ -143,7 +145,7 @@ export function OidcClientDetailPage() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
-      <Card title={t('client.deliveries')}>
+      <Card title={<span style={{ whiteSpace: 'normal' }}>{t('client.deliveries')}</span>}>
         {client.backchannelLogoutURI ? null : <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('client.noBackchannel')} />}
         <Table<Delivery>
           rowKey="id"
@@ -153,9 +155,18 @@ export function OidcClientDetailPage() {
           data-testid="delivery-table"
           locale={{ emptyText: t('client.deliveriesEmpty') }}
           columns={[
-            { title: t('client.delivery.at'), width: 170, render: (_: unknown, d) => formatTime(d.createdAt) },
-            { title: t('client.delivery.reason'), render: (_: unknown, d) => t(`logoutReason.${d.reason}`) },
-            { title: t('client.delivery.status'), width: 140, render: (_: unknown, d) => <DeliveryStatusTag status={d.status} /> },
+            { title: t('client.delivery.at'), width: narrow ? undefined : 170, render: (_: unknown, d) => formatTime(d.createdAt) },
+            { title: t('client.delivery.reason'), responsive: ['sm'], render: (_: unknown, d) => t(`logoutReason.${d.reason}`) },
+            {
+              title: t('client.delivery.status'),
+              width: narrow ? undefined : 140,
+              render: (_: unknown, d) => (
+                <>
+                  <DeliveryStatusTag status={d.status} />
+                  {narrow ? <div>{t(`logoutReason.${d.reason}`)}</div> : null}
+                </>
+              ),
+            },
             { title: t('client.delivery.attempts'), width: 100, responsive: ['md'], dataIndex: 'attempts' },
             { title: t('client.delivery.http'), width: 100, responsive: ['md'], render: (_: unknown, d) => d.lastHTTPStatus ?? '—' },
             {

@@ -24,6 +24,11 @@ export function OidcClientsPage() {
   const [issued, setIssued] = useState<IssuedSecret | null>(null);
   const paging = useCursorPaging(20);
   const screens = Grid.useBreakpoint();
+  const add = (
+    <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} block={!screens.sm}>
+      {t('clients.add')}
+    </Button>
+  );
   const [{ data, fetching, error }, reexecute] = useQuery({
     query: OidcClientsQuery,
     variables: { search: search || null, ...paging.variables },
@@ -34,12 +39,10 @@ export function OidcClientsPage() {
   return (
     <Card
       title={t('clients.title')}
-      extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)}>
-          {t('clients.add')}
-        </Button>
-      }
+      // On a phone the button would squeeze the title: it goes into the body.
+      extra={screens.sm ? add : null}
     >
+      {screens.sm ? null : <div style={{ marginBottom: 12 }}>{add}</div>}
       <Typography.Paragraph type="secondary">{t('clients.intro')}</Typography.Paragraph>
       <Flex gap={12} wrap style={{ marginBottom: 16 }} role="search">
         <Input.Search
@@ -96,7 +99,7 @@ export function OidcClientsPage() {
           { title: t('clients.unit'), responsive: ['md'], render: (_: unknown, c) => c.unit.name },
           { title: t('clients.kind'), width: 120, responsive: ['lg'], render: (_: unknown, c) => <ClientKindTag isPublic={c.public} /> },
           { title: t('clients.scopes'), width: 240, responsive: ['xl'], render: (_: unknown, c) => <ScopeTags scopes={c.scopes} /> },
-          { title: t('clients.status'), width: 140, render: (_: unknown, c) => <ClientStatusTag disabled={c.disabled} /> },
+          { title: t('clients.status'), width: screens.sm ? 140 : undefined, render: (_: unknown, c) => <ClientStatusTag disabled={c.disabled} /> },
           { title: t('clients.createdAt'), width: 130, responsive: ['lg'], render: (_: unknown, c) => formatDay(c.createdAt) },
         ]}
       />

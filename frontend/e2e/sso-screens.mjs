@@ -53,6 +53,7 @@ const scenes = {
       { __typename: 'ConnectedApp', clientID: 'c2', clientName: 'Hệ thống thông tin giải quyết TTHC tỉnh Lạng Sơn', scopes: ['openid', 'vn_identity'], grantedAt: '2026-02-20T03:00:00Z', lastUsedAt: null },
     ] },
   },
+  'me-revoke': { viewer: citizen, ConnectedApps: null, RevokeConnectedApp: { revokeConnectedApp: true } },
   'me-empty': { viewer: citizen, ConnectedApps: { connectedApps: [] } },
   'clients': {
     viewer: admin,
@@ -86,14 +87,27 @@ async function mock(page, scene) {
   });
 }
 
+scenes['me-revoke'].ConnectedApps = scenes.me.ConnectedApps;
+
+// The selectors below are the ones e2e/6-sso.test.mjs uses, so they are checked here too.
 const shots = [
-  ['signin', '/sso/req1', null],
+  ['signin', '/sso/req1', async (p) => { await p.getByTestId('sso-client-name').waitFor(); await p.getByLabel('Số CMND/CCCD hoặc số điện thoại').waitFor(); await p.getByRole('button', { name: 'Đăng nhập', exact: true }).waitFor(); }],
   ['signin-limited', '/sso/req1', async (p) => { await p.getByLabel('Mật khẩu', { exact: true }).fill('sai-mat-khau'); await p.getByRole('button', { name: 'Đăng nhập' }).click(); await p.getByTestId('retry-at').waitFor(); }],
-  ['change', '/sso/req1', null],
-  ['consent', '/sso/req1', null],
+  ['change', '/sso/req1', async (p) => { await p.getByRole('heading', { name: 'Đặt mật khẩu mới trước khi tiếp tục' }).waitFor(); await p.getByLabel('Mật khẩu hiện tại').waitFor(); await p.getByLabel('Mật khẩu mới', { exact: true }).waitFor(); await p.getByLabel('Nhập lại mật khẩu mới').waitFor(); }],
+  ['consent', '/sso/req1', async (p) => { await p.getByRole('heading', { name: 'Cho phép chia sẻ thông tin' }).waitFor(); await p.getByTestId('consent-scopes').locator('[data-scope=openid]').waitFor(); await p.getByRole('button', { name: 'Đồng ý', exact: true }).waitFor(); }],
   ['consent-en', '/sso/req1', async (p) => { await p.getByRole('button', { name: 'Allow' }).waitFor(); }],
   ['expired', '/sso/req1', null],
   ['me', '/me', async (p) => { await p.getByText('Cổng Dịch vụ công tỉnh Lạng Sơn').first().waitFor(); }],
+  ['me-revoke', '/me', async (p) => {
+    const name = 'Cổng Dịch vụ công tỉnh Lạng Sơn';
+    const app = p.getByTestId('connected-apps').getByTestId('connected-app').filter({ hasText: name });
+    await app.getByRole('button', { name: `Thu hồi quyền của ${name}` }).click();
+    await p.locator('.ant-popconfirm').getByRole('button', { name: 'Thu hồi', exact: true }).waitFor();
+    await p.waitForTimeout(300);
+    await p.screenshot({ path: join(screenshotDir, `sso-me-revoke-confirm-${p.viewportSize().width}.png`) });
+    await p.locator('.ant-popconfirm').getByRole('button', { name: 'Thu hồi', exact: true }).click();
+    await p.getByText(`Đã thu hồi quyền của ${name}.`).waitFor();
+  }],
   ['me-empty', '/me', null],
   ['clients', '/admin/oidc-clients', async (p) => { await p.getByTestId('client-table').getByText('Ứng dụng di động Lạng Sơn Số').first().waitFor(); }],
   ['clients-create', '/admin/oidc-clients', async (p) => {

@@ -22,7 +22,7 @@ test('sso: demo portal → sign-in → forced password change → consent → cl
     await page.getByRole('button', { name: /Đăng nhập bằng tài khoản Cổng Dịch vụ công quốc gia/ }).click();
 
     // The OP hands the browser to the SPA's sign-in page, naming the portal.
-    await page.waitForURL(/\/sso\/[^/?#]+$/);
+    await page.waitForURL(/\/sso\/[^/?#]+/);
     const requester = page.getByTestId('sso-requester');
     await waitOrRefusal(page, requester);
     const clientName = (await page.getByTestId('sso-client-name').textContent())?.trim() ?? '';

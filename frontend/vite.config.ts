@@ -59,6 +59,10 @@ export default defineConfig({
       '/registrations': { target: backend },
       '/scans': { target: backend },
       '/playground': { target: backend },
+      // Single sign-on: the provider's endpoints and the dev-mode demo relying party.
+      '/oidc': { target: backend },
+      '/.well-known': { target: backend },
+      '/dev/rp': { target: backend },
     },
   },
   test: {

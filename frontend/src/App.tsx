@@ -25,6 +25,9 @@ const SmsMonitorPage = lazy(() => admin().then((m) => ({ default: m.SmsMonitorPa
 const CitizenAccountsPage = lazy(() => officer().then((m) => ({ default: m.CitizenAccountsPage })));
 const NewRegistrationPage = lazy(() => officer().then((m) => ({ default: m.NewRegistrationPage })));
 const RegistrationPage = lazy(() => officer().then((m) => ({ default: m.RegistrationPage })));
+const SsoPage = lazy(() => import('./sso/SsoPage').then((m) => ({ default: m.SsoPage })));
+const OidcClientsPage = lazy(() => import('./sso/OidcClientsPage').then((m) => ({ default: m.OidcClientsPage })));
+const OidcClientDetailPage = lazy(() => import('./sso/OidcClientDetailPage').then((m) => ({ default: m.OidcClientDetailPage })));
 
 function Home() {
   const { viewer, fetching } = useViewer();
@@ -76,6 +79,7 @@ export function App() {
           <Route path="/signin" element={<SignInPage />} />
           <Route path="/forgot-password" element={<ForgotPasswordPage />} />
           <Route path="/change-password" element={<ForcedChangePasswordPage />} />
+          <Route path="/sso/:id" element={<SsoPage />} />
           {/* Public on purpose: in a demo the citizen reads their SMS here without signing in. The server serves it in dev mode only. */}
           <Route path="/inbox" element={<DevInboxPage />} />
           <Route element={<SignedIn />}>
@@ -85,6 +89,8 @@ export function App() {
             <Route path="/admin/units" element={<Only when={isAdmin}><UnitsPage /></Only>} />
             <Route path="/admin/audit" element={<Only when={isAdmin}><AuditPage /></Only>} />
             <Route path="/admin/sms" element={<Only when={isAdmin}><SmsMonitorPage /></Only>} />
+            <Route path="/admin/oidc-clients" element={<Only when={isAdmin}><OidcClientsPage /></Only>} />
+            <Route path="/admin/oidc-clients/:id" element={<Only when={isAdmin}><OidcClientDetailPage /></Only>} />
             <Route path="/officer/accounts" element={<Only when={isOfficer}><CitizenAccountsPage /></Only>} />
             <Route path="/officer/registrations/new" element={<Only when={isOfficer}><NewRegistrationPage /></Only>} />
             <Route path="/officer/registrations/:id" element={<Only when={isOfficer}><RegistrationPage /></Only>} />

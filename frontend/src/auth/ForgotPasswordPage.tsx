@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Alert, Button, Form, Input } from 'antd';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PublicLayout } from '../layout/PublicLayout';
 import { useT } from '../i18n';
 import { confirmRules, newPasswordRules } from './passwordRules';
 import { graphql } from '../gql';
+import { isSsoReturnPath } from '../sso/step';
 
 const RequestPasswordResetMutation = graphql(`
   mutation RequestPasswordReset($login: String!) {
@@ -25,6 +26,9 @@ const ResetPasswordMutation = graphql(`
 export function ForgotPasswordPage() {
   const t = useT();
   const navigate = useNavigate();
+  // Opened from a single sign-on page: go back there afterwards (only such a path).
+  const returnTo: unknown = (useLocation().state as { returnTo?: unknown } | null)?.returnTo;
+  const back = isSsoReturnPath(returnTo) ? returnTo : '/signin';
   const [login, setLogin] = useState('');
   const [step, setStep] = useState<0 | 1 | 2>(0);
   const [reqState, request] = useMutation(RequestPasswordResetMutation);
@@ -95,14 +99,14 @@ export function ForgotPasswordPage() {
       {step === 2 && (
         <>
           <Alert type="success" showIcon role="status" style={{ marginBottom: 16 }} title={t('forgot.done')} />
-          <Button type="primary" block onClick={() => navigate('/signin')}>
+          <Button type="primary" block onClick={() => navigate(back)}>
             {t('signIn.submit')}
           </Button>
         </>
       )}
       {step !== 2 && (
         <div style={{ textAlign: 'center', marginTop: 12 }}>
-          <Link to="/signin">{t('forgot.back')}</Link>
+          <Link to={back}>{t('forgot.back')}</Link>
         </div>
       )}
     </PublicLayout>

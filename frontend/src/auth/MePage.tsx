@@ -8,6 +8,7 @@ import { AccountStatusTag } from '../components/Tags';
 import { Page, Section } from '../components/Page';
 import { ChangePasswordForm } from './ChangePasswordPage';
 import { SessionsCard } from './SessionsCard';
+import { ConnectedAppsCard } from '../sso/ConnectedAppsCard';
 
 /** One's own account: details, password change and the list of sessions. */
 export function MePage() {
@@ -47,6 +48,9 @@ export function MePage() {
             />
           </Section>
           <SessionsCard style={{ marginTop: 16 }} />
+          <div style={{ marginTop: 16 }}>
+            <ConnectedAppsCard />
+          </div>
         </Col>
         <Col xs={24} xl={10}>
           <Section title={t('changePassword.title')}>

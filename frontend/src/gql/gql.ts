@@ -49,6 +49,20 @@ type Documents = {
     "\n  mutation CancelRegistration($registrationID: ID!) {\n    cancelRegistration(registrationID: $registrationID) {\n      ...RegistrationFields\n    }\n  }\n": typeof types.CancelRegistrationDocument,
     "\n  mutation ResendInitialPassword($accountID: ID!) {\n    resendInitialPassword(accountID: $accountID) {\n      ...SMSFields\n    }\n  }\n": typeof types.ResendInitialPasswordDocument,
     "\n  subscription RegistrationEvents($registrationID: ID!) {\n    registrationEvents(registrationID: $registrationID) {\n      kind\n      at\n      sms {\n        ...SMSFields\n      }\n      registration {\n        ...RegistrationFields\n      }\n    }\n  }\n": typeof types.RegistrationEventsDocument,
+    "\n  query OidcAuthRequest($id: ID!) {\n    oidcAuthRequest(id: $id) {\n      id\n      clientName\n      clientUnitName\n      scopes\n      loginHint\n      uiLocales\n      prompt\n      maxAge\n      next\n    }\n  }\n": typeof types.OidcAuthRequestDocument,
+    "\n  mutation SsoSignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n    }\n  }\n": typeof types.SsoSignInDocument,
+    "\n  mutation SsoSignOut {\n    signOut\n  }\n": typeof types.SsoSignOutDocument,
+    "\n  mutation ApproveOidcAuthRequest($id: ID!) {\n    approveOIDCAuthRequest(id: $id) {\n      url\n    }\n  }\n": typeof types.ApproveOidcAuthRequestDocument,
+    "\n  mutation DenyOidcAuthRequest($id: ID!) {\n    denyOIDCAuthRequest(id: $id) {\n      url\n    }\n  }\n": typeof types.DenyOidcAuthRequestDocument,
+    "\n  query ConnectedApps {\n    connectedApps {\n      clientID\n      clientName\n      scopes\n      grantedAt\n      lastUsedAt\n    }\n  }\n": typeof types.ConnectedAppsDocument,
+    "\n  mutation RevokeConnectedApp($clientID: ID!) {\n    revokeConnectedApp(clientID: $clientID)\n  }\n": typeof types.RevokeConnectedAppDocument,
+    "\n  fragment OidcClientFields on OIDCClient {\n    id\n    name\n    scopes\n    public\n    disabled\n    createdAt\n    updatedAt\n    redirectURIs\n    postLogoutRedirectURIs\n    backchannelLogoutURI\n    previousSecretValidUntil\n    unit {\n      id\n      code\n      name\n    }\n  }\n": typeof types.OidcClientFieldsFragmentDoc,
+    "\n  query OidcClients($search: String, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    oidcClients(search: $search, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OidcClientFields\n        }\n      }\n    }\n  }\n": typeof types.OidcClientsDocument,
+    "\n  query OidcClient($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on OIDCClient {\n        ...OidcClientFields\n        recentBackchannelDeliveries {\n          id\n          createdAt\n          updatedAt\n          reason\n          status\n          attempts\n          lastHTTPStatus\n          lastError\n          deliveredAt\n        }\n      }\n    }\n  }\n": typeof types.OidcClientDocument,
+    "\n  mutation CreateOidcClient($input: CreateOIDCClientInput!) {\n    createOIDCClient(input: $input) {\n      clientSecret\n      client {\n        ...OidcClientFields\n      }\n    }\n  }\n": typeof types.CreateOidcClientDocument,
+    "\n  mutation UpdateOidcClient($id: ID!, $input: UpdateOIDCClientInput!) {\n    updateOIDCClient(id: $id, input: $input) {\n      ...OidcClientFields\n    }\n  }\n": typeof types.UpdateOidcClientDocument,
+    "\n  mutation SetOidcClientDisabled($id: ID!, $disabled: Boolean!) {\n    setOIDCClientDisabled(id: $id, disabled: $disabled) {\n      ...OidcClientFields\n    }\n  }\n": typeof types.SetOidcClientDisabledDocument,
+    "\n  mutation RotateOidcClientSecret($id: ID!) {\n    rotateOIDCClientSecret(id: $id) {\n      clientSecret\n      client {\n        ...OidcClientFields\n      }\n    }\n  }\n": typeof types.RotateOidcClientSecretDocument,
 };
 const documents: Documents = {
     "\n  query Accounts($search: String, $status: AccountStatus, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    accounts(search: $search, status: $status, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...AccountFields\n        }\n      }\n    }\n  }\n": types.AccountsDocument,
@@ -86,6 +100,20 @@ const documents: Documents = {
     "\n  mutation CancelRegistration($registrationID: ID!) {\n    cancelRegistration(registrationID: $registrationID) {\n      ...RegistrationFields\n    }\n  }\n": types.CancelRegistrationDocument,
     "\n  mutation ResendInitialPassword($accountID: ID!) {\n    resendInitialPassword(accountID: $accountID) {\n      ...SMSFields\n    }\n  }\n": types.ResendInitialPasswordDocument,
     "\n  subscription RegistrationEvents($registrationID: ID!) {\n    registrationEvents(registrationID: $registrationID) {\n      kind\n      at\n      sms {\n        ...SMSFields\n      }\n      registration {\n        ...RegistrationFields\n      }\n    }\n  }\n": types.RegistrationEventsDocument,
+    "\n  query OidcAuthRequest($id: ID!) {\n    oidcAuthRequest(id: $id) {\n      id\n      clientName\n      clientUnitName\n      scopes\n      loginHint\n      uiLocales\n      prompt\n      maxAge\n      next\n    }\n  }\n": types.OidcAuthRequestDocument,
+    "\n  mutation SsoSignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n    }\n  }\n": types.SsoSignInDocument,
+    "\n  mutation SsoSignOut {\n    signOut\n  }\n": types.SsoSignOutDocument,
+    "\n  mutation ApproveOidcAuthRequest($id: ID!) {\n    approveOIDCAuthRequest(id: $id) {\n      url\n    }\n  }\n": types.ApproveOidcAuthRequestDocument,
+    "\n  mutation DenyOidcAuthRequest($id: ID!) {\n    denyOIDCAuthRequest(id: $id) {\n      url\n    }\n  }\n": types.DenyOidcAuthRequestDocument,
+    "\n  query ConnectedApps {\n    connectedApps {\n      clientID\n      clientName\n      scopes\n      grantedAt\n      lastUsedAt\n    }\n  }\n": types.ConnectedAppsDocument,
+    "\n  mutation RevokeConnectedApp($clientID: ID!) {\n    revokeConnectedApp(clientID: $clientID)\n  }\n": types.RevokeConnectedAppDocument,
+    "\n  fragment OidcClientFields on OIDCClient {\n    id\n    name\n    scopes\n    public\n    disabled\n    createdAt\n    updatedAt\n    redirectURIs\n    postLogoutRedirectURIs\n    backchannelLogoutURI\n    previousSecretValidUntil\n    unit {\n      id\n      code\n      name\n    }\n  }\n": types.OidcClientFieldsFragmentDoc,
+    "\n  query OidcClients($search: String, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    oidcClients(search: $search, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OidcClientFields\n        }\n      }\n    }\n  }\n": types.OidcClientsDocument,
+    "\n  query OidcClient($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on OIDCClient {\n        ...OidcClientFields\n        recentBackchannelDeliveries {\n          id\n          createdAt\n          updatedAt\n          reason\n          status\n          attempts\n          lastHTTPStatus\n          lastError\n          deliveredAt\n        }\n      }\n    }\n  }\n": types.OidcClientDocument,
+    "\n  mutation CreateOidcClient($input: CreateOIDCClientInput!) {\n    createOIDCClient(input: $input) {\n      clientSecret\n      client {\n        ...OidcClientFields\n      }\n    }\n  }\n": types.CreateOidcClientDocument,
+    "\n  mutation UpdateOidcClient($id: ID!, $input: UpdateOIDCClientInput!) {\n    updateOIDCClient(id: $id, input: $input) {\n      ...OidcClientFields\n    }\n  }\n": types.UpdateOidcClientDocument,
+    "\n  mutation SetOidcClientDisabled($id: ID!, $disabled: Boolean!) {\n    setOIDCClientDisabled(id: $id, disabled: $disabled) {\n      ...OidcClientFields\n    }\n  }\n": types.SetOidcClientDisabledDocument,
+    "\n  mutation RotateOidcClientSecret($id: ID!) {\n    rotateOIDCClientSecret(id: $id) {\n      clientSecret\n      client {\n        ...OidcClientFields\n      }\n    }\n  }\n": types.RotateOidcClientSecretDocument,
 };
 
 /**
@@ -242,6 +270,62 @@ export function graphql(source: "\n  mutation ResendInitialPassword($accountID: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription RegistrationEvents($registrationID: ID!) {\n    registrationEvents(registrationID: $registrationID) {\n      kind\n      at\n      sms {\n        ...SMSFields\n      }\n      registration {\n        ...RegistrationFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RegistrationEvents($registrationID: ID!) {\n    registrationEvents(registrationID: $registrationID) {\n      kind\n      at\n      sms {\n        ...SMSFields\n      }\n      registration {\n        ...RegistrationFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OidcAuthRequest($id: ID!) {\n    oidcAuthRequest(id: $id) {\n      id\n      clientName\n      clientUnitName\n      scopes\n      loginHint\n      uiLocales\n      prompt\n      maxAge\n      next\n    }\n  }\n"): (typeof documents)["\n  query OidcAuthRequest($id: ID!) {\n    oidcAuthRequest(id: $id) {\n      id\n      clientName\n      clientUnitName\n      scopes\n      loginHint\n      uiLocales\n      prompt\n      maxAge\n      next\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SsoSignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n    }\n  }\n"): (typeof documents)["\n  mutation SsoSignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      mustChangePassword\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SsoSignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SsoSignOut {\n    signOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveOidcAuthRequest($id: ID!) {\n    approveOIDCAuthRequest(id: $id) {\n      url\n    }\n  }\n"): (typeof documents)["\n  mutation ApproveOidcAuthRequest($id: ID!) {\n    approveOIDCAuthRequest(id: $id) {\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DenyOidcAuthRequest($id: ID!) {\n    denyOIDCAuthRequest(id: $id) {\n      url\n    }\n  }\n"): (typeof documents)["\n  mutation DenyOidcAuthRequest($id: ID!) {\n    denyOIDCAuthRequest(id: $id) {\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConnectedApps {\n    connectedApps {\n      clientID\n      clientName\n      scopes\n      grantedAt\n      lastUsedAt\n    }\n  }\n"): (typeof documents)["\n  query ConnectedApps {\n    connectedApps {\n      clientID\n      clientName\n      scopes\n      grantedAt\n      lastUsedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeConnectedApp($clientID: ID!) {\n    revokeConnectedApp(clientID: $clientID)\n  }\n"): (typeof documents)["\n  mutation RevokeConnectedApp($clientID: ID!) {\n    revokeConnectedApp(clientID: $clientID)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment OidcClientFields on OIDCClient {\n    id\n    name\n    scopes\n    public\n    disabled\n    createdAt\n    updatedAt\n    redirectURIs\n    postLogoutRedirectURIs\n    backchannelLogoutURI\n    previousSecretValidUntil\n    unit {\n      id\n      code\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment OidcClientFields on OIDCClient {\n    id\n    name\n    scopes\n    public\n    disabled\n    createdAt\n    updatedAt\n    redirectURIs\n    postLogoutRedirectURIs\n    backchannelLogoutURI\n    previousSecretValidUntil\n    unit {\n      id\n      code\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OidcClients($search: String, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    oidcClients(search: $search, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OidcClientFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OidcClients($search: String, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {\n    oidcClients(search: $search, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        node {\n          ...OidcClientFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OidcClient($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on OIDCClient {\n        ...OidcClientFields\n        recentBackchannelDeliveries {\n          id\n          createdAt\n          updatedAt\n          reason\n          status\n          attempts\n          lastHTTPStatus\n          lastError\n          deliveredAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OidcClient($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on OIDCClient {\n        ...OidcClientFields\n        recentBackchannelDeliveries {\n          id\n          createdAt\n          updatedAt\n          reason\n          status\n          attempts\n          lastHTTPStatus\n          lastError\n          deliveredAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateOidcClient($input: CreateOIDCClientInput!) {\n    createOIDCClient(input: $input) {\n      clientSecret\n      client {\n        ...OidcClientFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateOidcClient($input: CreateOIDCClientInput!) {\n    createOIDCClient(input: $input) {\n      clientSecret\n      client {\n        ...OidcClientFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateOidcClient($id: ID!, $input: UpdateOIDCClientInput!) {\n    updateOIDCClient(id: $id, input: $input) {\n      ...OidcClientFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateOidcClient($id: ID!, $input: UpdateOIDCClientInput!) {\n    updateOIDCClient(id: $id, input: $input) {\n      ...OidcClientFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetOidcClientDisabled($id: ID!, $disabled: Boolean!) {\n    setOIDCClientDisabled(id: $id, disabled: $disabled) {\n      ...OidcClientFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetOidcClientDisabled($id: ID!, $disabled: Boolean!) {\n    setOIDCClientDisabled(id: $id, disabled: $disabled) {\n      ...OidcClientFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateOidcClientSecret($id: ID!) {\n    rotateOIDCClientSecret(id: $id) {\n      clientSecret\n      client {\n        ...OidcClientFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateOidcClientSecret($id: ID!) {\n    rotateOIDCClientSecret(id: $id) {\n      clientSecret\n      client {\n        ...OidcClientFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -3,6 +3,7 @@ import { Button, Drawer, Dropdown, Flex, Layout, Menu, Typography } from 'antd';
 import { Loading } from '../components/Loading';
 import {
   AuditOutlined, ApartmentOutlined, MessageOutlined, TeamOutlined, UserAddOutlined, UserOutlined, InboxOutlined, DownOutlined, MenuOutlined,
+  ApiOutlined,
 } from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { isAdmin, isOfficer, useViewer, type Viewer } from '../auth/viewer';
@@ -11,8 +12,9 @@ import { LangSwitch } from '../components/LangSwitch';
 import { useT, type T } from '../i18n';
 import { useDevMode } from '../dev/devMode';
 import { useWideScreen } from '../lib/useScreen';
+import { useSsoT, type SsoT } from '../sso/i18n';
 
-function menuItems(viewer: Viewer, dev: boolean, t: T) {
+function menuItems(viewer: Viewer, dev: boolean, t: T, st: SsoT) {
   return [
     ...(isAdmin(viewer)
       ? [
@@ -24,6 +26,7 @@ function menuItems(viewer: Viewer, dev: boolean, t: T) {
               { key: '/admin/units', icon: <ApartmentOutlined />, label: t('menu.units') },
               { key: '/admin/audit', icon: <AuditOutlined />, label: t('menu.audit') },
               { key: '/admin/sms', icon: <MessageOutlined />, label: t('menu.sms') },
+              { key: '/admin/oidc-clients', icon: <ApiOutlined />, label: st('menu.oidcClients') },
             ],
           },
         ]
@@ -54,6 +57,7 @@ function menuItems(viewer: Viewer, dev: boolean, t: T) {
  */
 export function AppLayout() {
   const t = useT();
+  const st = useSsoT();
   const { viewer } = useViewer();
   const location = useLocation();
   const navigate = useNavigate();
@@ -68,7 +72,7 @@ export function AppLayout() {
 
   if (!viewer) return null; // SignedIn (App.tsx) lets only a signed-in viewer through
 
-  const items = menuItems(viewer, dev, t);
+  const items = menuItems(viewer, dev, t, st);
   const selected = items
     .flatMap((g) => g.children)
     .map((i) => i.key)

@@ -19,7 +19,7 @@ test('sso: demo portal → sign-in → forced password change → consent → cl
     const portalTitle = await page.title();
     assert.match(portalTitle, /Cổng Dịch vụ công|Public Service Portal/, 'the demo RP is titled as a province portal');
     await shot(page, '6-rp');
-    await page.getByRole('button', { name: /Đăng nhập bằng tài khoản Cổng Dịch vụ công quốc gia/ }).click();
+    await page.getByRole('link', { name: /Đăng nhập bằng tài khoản Cổng Dịch vụ công quốc gia/ }).click();
 
     // The OP hands the browser to the SPA's sign-in page, naming the portal.
     await page.waitForURL(/\/sso\/[^/?#]+/);
@@ -30,7 +30,7 @@ test('sso: demo portal → sign-in → forced password change → consent → cl
     assert.match((await requester.textContent()) ?? '', /đề nghị đăng nhập bằng tài khoản của bạn/);
     await shot(page, '6-sso-sign-in');
 
-    const login = page.getByLabel('Số CMND/CCCD hoặc số điện thoại');
+    const login = page.getByLabel('Số định danh cá nhân hoặc số điện thoại');
     await login.fill(deskCitizen.login);
     await page.getByLabel('Mật khẩu', { exact: true }).fill(deskCitizen.initialPassword);
     await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();

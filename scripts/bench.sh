@@ -71,6 +71,7 @@ fi
 # bare RS256 and HMAC signing): Go benchmarks through the real app on SQLite.
 if [ -z "${BENCH_SCENARIOS:-}" ] || [[ ",${BENCH_SCENARIOS}," == *,S8,* ]]; then
 	echo "bench: S8 single sign-on (go test -bench SSO|Sign, one CPU)" >&2
+	mkdir -p "${BENCH_DATA_DIR:-/tmp}"
 	"${run[@]}" go test -run='^$' -bench='^Benchmark(SSO|Sign)' -benchtime=3s -cpu=1 ./internal/app | tee "${BENCH_DATA_DIR:-/tmp}/s8.txt"
 fi
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of flags

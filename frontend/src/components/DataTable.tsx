@@ -14,7 +14,7 @@ export interface Connection<T> {
 }
 
 /** The nodes of a connection, without the empty edges GraphQL allows. */
-export function nodesOf<T>(conn: Connection<T> | null | undefined): T[] {
+export function nodesOf<T>(conn: Pick<Connection<T>, 'edges'> | null | undefined): T[] {
   return (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
 }
 

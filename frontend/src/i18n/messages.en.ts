@@ -374,4 +374,5 @@ export const en: Record<MessageKey, string> = {
   'addOfficer.addNamed': 'Add {name}',
   'menu.devInboxShort': 'SMS inbox',
   'forgot.stepOf': 'Step {n} of 3: {title}',
+  'smsMonitor.counts': 'Messages by status',
 };

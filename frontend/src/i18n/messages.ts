@@ -372,6 +372,7 @@ export const vi = {
   'addOfficer.addNamed': 'Thêm {name}',
   'menu.devInboxShort': 'Hộp thư SMS',
   'forgot.stepOf': 'Bước {n}/3: {title}',
+  'smsMonitor.counts': 'Số tin nhắn theo trạng thái',
 } as const;
 
 /** A key of the dictionary. */

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkPage, shot, viewports, waitForSms, withApp } from './harness.mjs';
 import { apiCreateCitizen, apiSignIn, cccdFor, fillStepOne, gql, signIn } from './flows.mjs';
+
 import { demo } from './demo.mjs';
 
 /**
@@ -58,10 +59,13 @@ test('every page works on a phone and at a desk', { timeout: 600_000 }, async ()
     await signIn(page, base, idNumber, initial);
     await page.waitForURL(/\/change-password$/);
     await bothSizes(page, 'change-password', heading('Đặt mật khẩu mới'));
-    const citizenToken = await apiSignIn(base, idNumber, initial);
-    await gql(base, citizenToken, 'mutation($i: ChangePasswordInput!) { changePassword(input: $i) }', {
-      i: { currentPassword: initial, newPassword: 'Sông Hồng chảy mãi 1988' },
-    });
+    // The initial password works once: change it here, as the citizen would.
+    await page.getByLabel('Mật khẩu hiện tại').fill(initial);
+    await page.getByLabel('Mật khẩu mới', { exact: true }).fill('Sông Hồng chảy mãi 1988');
+    await page.getByLabel('Nhập lại mật khẩu mới').fill('Sông Hồng chảy mãi 1988');
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+    await page.waitForURL(/\/me$/);
+    await bothSizes(page, 'citizen-password-changed', () => page.getByTestId('password-changed').waitFor());
     await visit(page, `${base}/me`, 'citizen-account', () => page.getByTestId('account-details').getByText('Phạm Thị Dung').waitFor());
     await visit(page, `${base}/admin/officers`, 'citizen-forbidden', heading('Bạn không có quyền thực hiện chức năng này.'));
     await page.context().clearCookies();
@@ -94,8 +98,8 @@ test('every page works on a phone and at a desk', { timeout: 600_000 }, async ()
     const officer = page.getByTestId('officer-table').getByRole('link', { name: 'Nông Văn Thắng', exact: true }).first();
     await officer.click();
     await bothSizes(page, 'admin-officer', () => page.getByTestId('officer-name').waitFor());
-    await visit(page, `${base}/admin/units`, 'admin-units', () => page.getByText('Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn').first().waitFor());
-    await visit(page, `${base}/admin/audit`, 'admin-audit', () => page.locator('main table tbody tr, main .panel-small').first().waitFor());
+    await visit(page, `${base}/admin/units`, 'admin-units', () => page.getByText('000.00.00.H26').first().waitFor());
+    await visit(page, `${base}/admin/audit`, 'admin-audit', () => page.locator('main table tbody tr.ant-table-row, main .panel-small').first().waitFor());
     await visit(page, `${base}/admin/sms`, 'admin-sms', () => page.getByTestId('sms-monitor').waitFor());
     await main();
   });

@@ -91,7 +91,7 @@ export function SmsMonitorPage() {
             dataSource={messages}
             rowKey={(m) => m.id}
             pagination={{ pageSize: 15, size: 'small', showSizeChanger: false }}
-            locale={{ emptyText: t('smsMonitor.empty') }}
+            locale={{ emptyText: <div className="muted">{t('smsMonitor.empty')}</div> }}
             renderItem={(m) => (
               <List.Item style={{ display: 'block', paddingInline: 0 }} data-testid="sms-row" data-status={m.status}>
                 <Flex wrap justify="space-between" gap={8}>
@@ -111,7 +111,7 @@ export function SmsMonitorPage() {
             size="small"
             dataSource={messages}
             pagination={{ pageSize: 15, showSizeChanger: false }}
-            locale={{ emptyText: t('smsMonitor.empty') }}
+            locale={{ emptyText: <div className="muted">{t('smsMonitor.empty')}</div> }}
             scroll={{ x: 'max-content' }}
             onRow={(m) => ({ 'data-testid': 'sms-row', 'data-status': m.status }) as React.HTMLAttributes<HTMLElement>}
             columns={[

@@ -375,4 +375,5 @@ export const en: Record<MessageKey, string> = {
   'menu.devInboxShort': 'SMS inbox',
   'forgot.stepOf': 'Step {n} of 3: {title}',
   'smsMonitor.counts': 'Messages by status',
+  'table.scroll': 'Data table (scroll sideways for more columns)',
 };

@@ -4,8 +4,8 @@
 // §2: search, "Add account" when not found, attach the unit, tick the right.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shot, withApp } from './harness.mjs';
-import { signIn, waitOrRefusal } from './flows.mjs';
+import { checkPage, shot, withApp } from './harness.mjs';
+import { signIn, signOut, waitOrRefusal } from './flows.mjs';
 import { demo } from './demo.mjs';
 
 const rightName = 'Quyền tạo tài khoản cho công dân';
@@ -44,6 +44,13 @@ test('super admin attaches a service desk and grants the right; refusals say why
     const row = dialog.locator('tbody tr', { hasText: demo.newOfficer.fullName });
     await row.waitFor();
     await row.getByRole('button', { name: 'Thêm' }).click();
+    // Asked first, then confirmed by name with the next step; the details open only when asked.
+    await page.getByRole('tooltip').getByRole('button', { name: 'Thêm' }).click();
+    await dialog.getByTestId('officer-added').getByText(`Đã thêm ${demo.newOfficer.fullName} vào quản lý người dùng.`).waitFor();
+    assert.ok(page.url().endsWith('/admin/officers'), 'still on the list until the admin asks for the details');
+    await checkPage(page, 'officer added');
+    await shot(page, '1-officer-added');
+    await dialog.getByRole('button', { name: 'Gắn đơn vị và phân quyền' }).click();
     await page.waitForURL(/\/admin\/officers\/[^/]+$/);
     const officerURL = page.url();
 
@@ -76,6 +83,9 @@ test('super admin attaches a service desk and grants the right; refusals say why
     await checkbox.check();
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã lưu phân quyền.').waitFor();
+    // The desk right is not an admin right, and the page says which group it belongs to.
+    await page.getByText('Quyền nghiệp vụ tại Bộ phận một cửa').waitFor();
+    await checkPage(page, 'grant saved');
     await page.reload();
     await page.getByRole('checkbox', { name: rightName }).waitFor();
     assert.equal(await page.getByRole('checkbox', { name: rightName }).isChecked(), true);
@@ -90,5 +100,10 @@ test('super admin attaches a service desk and grants the right; refusals say why
     await page.getByTestId('grant-reason').getByText(/Bưu điện Việt Nam/).waitFor();
     assert.equal(await page.getByRole('checkbox', { name: rightName }).isDisabled(), true);
     await shot(page, '1-grant-refused-vnpost');
+
+    // The confirmation stays on its screen: after signing out, the sign-in page shows none.
+    await signOut(page);
+    assert.equal(await page.getByText('Đã lưu phân quyền.').count(), 0);
+    assert.equal(await page.locator('.ant-message-notice').count(), 0);
   });
 });

@@ -19,6 +19,16 @@ test('an undelivered OTP shows live with advice, and resend sends a new code', {
       await page.getByText(/khởi động lại điện thoại/).waitFor();
       await shot(page, '3-otp-undelivered');
 
+      // A wrong code: the refusal beside the field and the hint under it count the same tries.
+      const first = (await inbox(base, citizen.phone)).find((m) => m.kind === 'REGISTRATION_OTP');
+      const firstCode = first.body.match(/\b\d{6}\b/)[0];
+      const wrong = String((Number(firstCode) + 1) % 1_000_000).padStart(6, '0');
+      await page.getByTestId('otp-input').fill(wrong);
+      await page.getByTestId('create-account').click();
+      await page.getByText('Mã OTP không đúng. Bạn còn 4 lần thử.').waitFor();
+      assert.match((await page.getByTestId('otp-hint').textContent()) ?? '', /còn 4 lần thử/);
+      assert.doesNotMatch((await page.getByTestId('otp-hint').textContent()) ?? '', /5:0\d/, 'a 5-minute code never shows more than 5:00');
+
       // Resend after the countdown: a new code supersedes the old one.
       const resend = page.getByTestId('send-otp');
       await page.waitForFunction(() => !document.querySelector('[data-testid=send-otp]')?.hasAttribute('disabled'), null, { timeout: 90_000 });
@@ -29,6 +39,16 @@ test('an undelivered OTP shows live with advice, and resend sends a new code', {
       const sent = (await inbox(base, citizen.phone)).filter((m) => m.kind === 'REGISTRATION_OTP');
       assert.equal(sent.length, 2, 'two OTP messages were sent');
       await shot(page, '3-otp-resent');
+      // The new code starts a fresh entry: empty, no error of the old code, the tries counted anew.
+      assert.equal(await page.getByTestId('otp-input').inputValue(), '');
+      assert.equal(await page.getByText('Mã OTP không đúng').count(), 0, 'the old refusal is gone');
+      assert.match((await page.getByTestId('otp-hint').textContent()) ?? '', /còn 5 lần thử/);
+
+      // The replaced code: the advice is to read the latest message, not to resend (the countdown runs).
+      await page.getByTestId('otp-input').fill(firstCode);
+      await page.getByTestId('create-account').click();
+      await page.getByTestId('otp-advice').getByText(/tin nhắn mới nhất/).waitFor();
+      assert.equal(await page.getByText(/Gửi lại OTP”/).count(), 0, 'no advice to press “Gửi lại OTP”');
 
       // The latest code still creates the account; the password SMS is not delivered either.
       const latest = sent.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];

@@ -35,7 +35,11 @@ test('citizen: SMS password, forced change, sign out, forgot password, sign in a
     await page.getByLabel('Nhập lại mật khẩu mới').fill(first);
     await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
     await page.waitForURL(/\/me$/);
+    // The account page says the change worked, at the top, with no form field focused.
+    await page.getByTestId('password-changed').getByText('Đã đổi mật khẩu thành công.').waitFor();
     await page.getByText('Lê Thị Cúc').first().waitFor();
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'the account page opens at the top');
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'BODY', 'no field takes the focus');
     await shot(page, '4-citizen-home');
 
     await signOut(page);
@@ -46,7 +50,7 @@ test('citizen: SMS password, forced change, sign out, forgot password, sign in a
     // Signing out rebuilds the GraphQL client, which re-renders the page: a
     // value typed in that instant is lost. Type again until the form takes it.
     for (let attempt = 1; ; attempt++) {
-      await page.getByLabel('Số CMND/CCCD hoặc số điện thoại').fill(phone);
+      await page.getByLabel('Số định danh cá nhân hoặc số điện thoại').fill(phone);
       await page.getByRole('button', { name: 'Gửi mã xác nhận' }).click();
       try {
         await page.getByLabel('Mã xác nhận').waitFor({ timeout: 5000 });
@@ -66,7 +70,7 @@ test('citizen: SMS password, forced change, sign out, forgot password, sign in a
 
     // The old password no longer works; the new one does.
     await page.goto(`${base}/signin`);
-    await page.getByLabel('Số CMND/CCCD hoặc số điện thoại').fill(idNumber);
+    await page.getByLabel('Số định danh cá nhân hoặc số điện thoại').fill(idNumber);
     await page.getByLabel('Mật khẩu', { exact: true }).fill(first);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.getByTestId('error-alert').waitFor();

@@ -28,9 +28,9 @@ test('the English switch changes the wizard and the server messages', { timeout:
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
 
     // Client-side validation speaks English.
-    await page.getByLabel('ID number (CMND/CCCD)').fill('12345');
+    await page.getByLabel('ID number', { exact: true }).fill('12345');
     await page.getByRole('button', { name: 'Look up' }).click();
-    await page.getByText('A CCCD number has 12 digits (an old CMND has 9).').waitFor();
+    await page.getByText('An ID number has 12 digits (an old CMND number has 9).').waitFor();
 
     // The server answers in English too (Accept-Language): a refused sign-in.
     await signOut(page);

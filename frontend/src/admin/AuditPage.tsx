@@ -92,6 +92,15 @@ export function AuditPage() {
           { title: t('audit.detail'), render: (_: unknown, e) => <Typography.Text style={{ fontSize: 13 }}>{detailText(e.detail)}</Typography.Text> },
           { title: t('audit.ip'), dataIndex: 'clientIP', width: 110, render: (v: string | null) => v ?? '' },
         ]}
+        phoneRow={(e) => (
+          <>
+            <span className="muted">{formatTime(e.at)}</span>
+            <span>
+              <strong>{e.actor === 'system' ? t('audit.system') : (names.get(e.actor) ?? e.actor)}</strong> · <Typography.Text code>{e.action}</Typography.Text>
+            </span>
+            <span style={{ fontSize: 13, overflowWrap: 'anywhere' }}>{detailText(e.detail)}</span>
+          </>
+        )}
       />
     </Page>
   );

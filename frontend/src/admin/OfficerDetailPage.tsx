@@ -96,7 +96,7 @@ export function OfficerDetailPage() {
         <ArrowLeftOutlined /> {t('officer.backToList')}
       </Link>
       {officer.notice ? <Alert type="info" showIcon title={officer.notice} data-testid="officer-notice" /> : null}
-      <Row gutter={[24, 24]}>
+      <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
           <Section title={t('officer.account')}>
             <Descriptions column={1} bordered={!phone} size="small" layout={phone ? 'vertical' : 'horizontal'}>

@@ -1,5 +1,8 @@
 import { useState } from 'react';
-import { Badge, Button, Card, Col, Flex, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { Badge, Button, Col, Flex, List, Row, Table, Tag as ClosableTag, Typography } from 'antd';
+import { Page } from '../components/Page';
+import { nodesOf } from '../components/DataTable';
+import { useIsPhone } from '../lib/useScreen';
 import { useQuery, useSubscription } from 'urql';
 import type { SmsActivitySubscription, SmsFieldsFragment, SmsStatus } from '../gql/graphql';
 import { useT } from '../i18n';
@@ -34,11 +37,12 @@ const SMSActivitySubscription = graphql(`
 
 
 const statuses: SmsStatus[] = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED', 'EXPIRED', 'NO_REPORT'];
-const statColor: Partial<Record<SmsStatus, string>> = { DELIVERED: '#389e0d', UNDELIVERED: '#cf1322', FAILED: '#cf1322', EXPIRED: '#d48806', NO_REPORT: '#d48806' };
+const statColor: Partial<Record<SmsStatus, string>> = { DELIVERED: '#237804', UNDELIVERED: '#cf1322', FAILED: '#cf1322', EXPIRED: '#ad4e00', NO_REPORT: '#ad4e00' };
 
 /** Live OTP and password SMS delivery within the admin's scope (smsActivity). */
 export function SmsMonitorPage() {
   const t = useT();
+  const phone = useIsPhone();
   const [unit, setUnit] = useState<{ id: string; name: string } | null>(null);
   const [picking, setPicking] = useState(false);
   const [{ data, error }] = useSubscription<SmsActivitySubscription, Activity>(
@@ -47,53 +51,80 @@ export function SmsMonitorPage() {
   );
   // The latest messages in scope as a starting point; live changes go on top.
   const [history] = useQuery({ query: SMSMessagesQuery, variables: { first: 100 } });
-  const past = (history.data?.smsMessages.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+  const past = nodesOf(history.data?.smsMessages);
   const messages = mergeHistory(data?.messages ?? [], past);
   const counts = countByStatus(messages);
+  const kind = (k: string) => t(`smsKind.${k}` as MessageKey);
   return (
-    <Card
-      title={
-        <Flex gap={12} align="center">
-          {t('smsMonitor.title')}
-          <Badge status={error ? 'error' : 'processing'} text={error ? t('smsMonitor.disconnected') : t('smsMonitor.live')} />
-        </Flex>
-      }
+    <Page
+      title={t('smsMonitor.title')}
       extra={
-        unit ? (
-          <Tag closable onClose={() => setUnit(null)}>
-            {t('field.unit')}: {unit.name}
-          </Tag>
-        ) : (
-          <Button onClick={() => setPicking(true)}>{t('officers.filterUnit')}</Button>
-        )
+        <>
+          <Badge status={error ? 'error' : 'processing'} text={error ? t('smsMonitor.disconnected') : t('smsMonitor.live')} data-testid="sms-live" />
+          {unit ? (
+            <ClosableTag closable onClose={() => setUnit(null)}>
+              {t('field.unit')}: {unit.name}
+            </ClosableTag>
+          ) : (
+            <Button onClick={() => setPicking(true)}>{t('officers.filterUnit')}</Button>
+          )}
+        </>
       }
     >
-      <ErrorAlert error={error ?? history.error} />
-      <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
-        {statuses.map((s) => (
-          <Col key={s} flex="1 1 120px">
-            <Card size="small">
-              <Statistic title={t(`smsStatus.${s}` as MessageKey)} value={counts[s]} styles={{ content: { color: statColor[s] } }} />
-            </Card>
-          </Col>
-        ))}
-      </Row>
-      <Typography.Paragraph type="secondary">{t('smsMonitor.since')}</Typography.Paragraph>
-      <Table<SmsFieldsFragment>
-        rowKey="id"
-        size="small"
-        dataSource={messages}
-        pagination={{ pageSize: 15, showSizeChanger: false }}
-        locale={{ emptyText: t('smsMonitor.empty') }}
-        columns={[
-          { title: t('field.time'), dataIndex: 'updatedAt', width: 180, render: (v: string) => formatTime(v) },
-          { title: t('dev.kind'), dataIndex: 'kind', width: 200, render: (k: string) => t(`smsKind.${k}` as MessageKey) },
-          { title: t('field.phone'), dataIndex: 'phoneMasked', width: 170 },
-          { title: t('dev.status'), dataIndex: 'status', width: 150, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
-          { title: t('smsMonitor.attempts'), dataIndex: 'attempts', width: 90 },
-          { title: t('smsMonitor.lastError'), dataIndex: 'lastError', render: (v: string | null) => v ?? '' },
-        ]}
-      />
+      <div data-testid="sms-monitor">
+        <ErrorAlert error={error ?? history.error} />
+        <Row gutter={[8, 8]} style={{ marginBottom: 16 }} role="list" aria-label={t('smsMonitor.counts')}>
+          {statuses.map((s) => (
+            <Col key={s} flex="1 1 110px" role="listitem">
+              <div className="panel panel-small" data-testid={`sms-count-${s}`} data-count={counts[s]}>
+                <div className="muted" style={{ fontSize: 13 }}>
+                  {t(`smsStatus.${s}` as MessageKey)}
+                </div>
+                <div style={{ fontSize: 22, fontWeight: 600, color: statColor[s] }}>{counts[s]}</div>
+              </div>
+            </Col>
+          ))}
+        </Row>
+        <Typography.Paragraph type="secondary">{t('smsMonitor.since')}</Typography.Paragraph>
+        {phone ? (
+          <List<SmsFieldsFragment>
+            dataSource={messages}
+            rowKey={(m) => m.id}
+            pagination={{ pageSize: 15, size: 'small', showSizeChanger: false }}
+            locale={{ emptyText: <div className="muted">{t('smsMonitor.empty')}</div> }}
+            renderItem={(m) => (
+              <List.Item style={{ display: 'block', paddingInline: 0 }} data-testid="sms-row" data-status={m.status}>
+                <Flex wrap justify="space-between" gap={8}>
+                  <strong>{kind(m.kind)}</strong>
+                  <SmsStatusTag status={m.status} />
+                </Flex>
+                <div className="muted">
+                  {formatTime(m.updatedAt)} · {m.phoneMasked}
+                </div>
+                {m.lastError ? <div style={{ overflowWrap: 'anywhere' }}>{m.lastError}</div> : null}
+              </List.Item>
+            )}
+          />
+        ) : (
+          <Table<SmsFieldsFragment>
+            rowKey="id"
+            size="small"
+            dataSource={messages}
+            pagination={{ pageSize: 15, showSizeChanger: false }}
+            locale={{ emptyText: <div className="muted">{t('smsMonitor.empty')}</div> }}
+            scroll={{ x: 'max-content' }}
+            onRow={(m) => ({ 'data-testid': 'sms-row', 'data-status': m.status }) as React.HTMLAttributes<HTMLElement>}
+            columns={[
+              { title: t('field.time'), dataIndex: 'updatedAt', width: 170, render: (v: string) => formatTime(v) },
+              { title: t('dev.kind'), dataIndex: 'kind', width: 190, render: kind },
+              { title: t('field.phone'), dataIndex: 'phoneMasked', width: 160 },
+              { title: t('dev.status'), dataIndex: 'status', width: 140, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
+              { title: t('smsMonitor.attempts'), dataIndex: 'attempts', width: 90 },
+              { title: t('smsMonitor.lastError'), dataIndex: 'lastError', render: (v: string | null) => v ?? '' },
+            ]}
+          />
+        )}
+      </div>
       <UnitPicker
         open={picking}
         title={t('officers.filterUnit')}
@@ -103,6 +134,6 @@ export function SmsMonitorPage() {
           setPicking(false);
         }}
       />
-    </Card>
+    </Page>
   );
 }

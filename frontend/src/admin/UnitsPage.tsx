@@ -61,6 +61,17 @@ export function UnitsPage() {
           { title: t('unit.kind'), dataIndex: 'kind', width: 150, render: (k: string) => t(`unitKind.${k}` as MessageKey) },
           { title: t('unit.parent'), render: (_: unknown, u) => u.parent?.name ?? '—' },
         ]}
+        phoneRow={(u) => (
+          <>
+            <span>
+              <strong>{u.name}</strong> <ServiceDeskTag isServiceDesk={u.isServiceDesk} />
+            </span>
+            <span className="muted">
+              <Typography.Text code>{u.code}</Typography.Text> · {t(`unitKind.${u.kind}` as MessageKey)}
+            </span>
+            {u.parent ? <span className="muted">{u.parent.name}</span> : null}
+          </>
+        )}
       />
     </Page>
   );

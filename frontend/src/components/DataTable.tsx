@@ -1,4 +1,5 @@
-import type { Key, ReactNode } from 'react';
+import { useCallback, type Key, type ReactNode } from 'react';
+import { useT } from '../i18n';
 import { Flex, List, Table, type TableColumnsType } from 'antd';
 import type { CombinedError } from 'urql';
 import { ErrorAlert } from './ErrorAlert';
@@ -14,7 +15,7 @@ export interface Connection<T> {
 }
 
 /** The nodes of a connection, without the empty edges GraphQL allows. */
-export function nodesOf<T>(conn: Connection<T> | null | undefined): T[] {
+export function nodesOf<T>(conn: Pick<Connection<T>, 'edges'> | null | undefined): T[] {
   return (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
 }
 
@@ -40,8 +41,21 @@ interface Props<T> {
  * inside its box (the page itself never does).
  */
 export function DataTable<T extends object>({ connection, paging, fetching, error, columns, rowKey, empty, testId, size = 'middle', phoneRow }: Props<T>) {
+  const t = useT();
   const phone = useIsPhone();
   const rows = nodesOf(connection);
+  // A table wider than its box scrolls sideways inside it; keyboard users must be
+  // able to reach that scroll area too, so it takes the focus (and says what it is).
+  const scrollable = useCallback(
+    (el: HTMLDivElement | null) => {
+      el?.querySelectorAll('.ant-table-content').forEach((c) => {
+        c.setAttribute('tabindex', '0');
+        c.setAttribute('role', 'region');
+        c.setAttribute('aria-label', t('table.scroll'));
+      });
+    },
+    [t],
+  );
   const pager = paging ? (
     <CursorPager
       page={paging.page}
@@ -61,7 +75,7 @@ export function DataTable<T extends object>({ connection, paging, fetching, erro
           loading={fetching}
           dataSource={rows}
           rowKey={rowKey}
-          locale={{ emptyText: empty }}
+          locale={{ emptyText: <div className="muted">{empty}</div> }}
           renderItem={(row) => (
             <List.Item style={{ padding: '4px 0', border: 0 }}>
               <Flex vertical gap={4} className="panel panel-small" style={{ width: '100%' }}>
@@ -71,6 +85,7 @@ export function DataTable<T extends object>({ connection, paging, fetching, erro
           )}
         />
       ) : (
+        <div ref={scrollable}>
         <Table<T>
           rowKey={rowKey}
           size={size}
@@ -78,10 +93,11 @@ export function DataTable<T extends object>({ connection, paging, fetching, erro
           dataSource={rows}
           pagination={false}
           data-testid={testId}
-          locale={{ emptyText: empty }}
+          locale={{ emptyText: <div className="muted">{empty}</div> }}
           columns={columns}
           scroll={{ x: 'max-content' }}
         />
+        </div>
       )}
       {pager}
     </>

@@ -20,7 +20,7 @@ export function LangSwitch({ compact = false }: { compact?: boolean }) {
           type="button"
           lang={c.value}
           aria-pressed={lang === c.value}
-          aria-label={compact ? c.label : undefined}
+          aria-label={compact ? `${c.short} (${c.label})` : undefined}
           onClick={() => setLang(c.value)}
         >
           {compact ? c.short : c.label}

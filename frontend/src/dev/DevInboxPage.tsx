@@ -98,7 +98,7 @@ export function DevInboxPage() {
           loading={loading && rows.length === 0}
           dataSource={rows}
           rowKey={(m) => `${m.createdAt}-${m.kind}-${m.body}`}
-          locale={{ emptyText: t('dev.empty') }}
+          locale={{ emptyText: <div className="muted">{t('dev.empty')}</div> }}
           renderItem={(m) => (
             <List.Item style={{ display: 'block', paddingInline: 0 }} data-testid="dev-sms">
               <Flex wrap justify="space-between" gap={8}>
@@ -120,7 +120,7 @@ export function DevInboxPage() {
           loading={loading && rows.length === 0}
           dataSource={rows}
           pagination={false}
-          locale={{ emptyText: t('dev.empty') }}
+          locale={{ emptyText: <div className="muted">{t('dev.empty')}</div> }}
           columns={[
             { title: t('field.time'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatTime(v) },
             { title: t('field.phone'), dataIndex: 'phone', width: 130 },

@@ -378,4 +378,6 @@ export const en: Record<MessageKey, string> = {
   'addOfficer.addNamed': 'Add {name}',
   'menu.devInboxShort': 'SMS inbox',
   'forgot.stepOf': 'Step {n} of 3: {title}',
+  'smsMonitor.counts': 'Messages by status',
+  'table.scroll': 'Data table (scroll sideways for more columns)',
 };

@@ -376,6 +376,8 @@ export const vi = {
   'addOfficer.addNamed': 'Thêm {name}',
   'menu.devInboxShort': 'Hộp thư SMS',
   'forgot.stepOf': 'Bước {n}/3: {title}',
+  'smsMonitor.counts': 'Số tin nhắn theo trạng thái',
+  'table.scroll': 'Bảng dữ liệu (cuộn ngang để xem thêm cột)',
 } as const;
 
 /** A key of the dictionary. */

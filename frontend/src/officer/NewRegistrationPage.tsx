@@ -199,7 +199,7 @@ export function NewRegistrationPage() {
             {!lookup && !lookupError ? <Typography.Paragraph type="secondary">{t('wizard.lookupFirst')}</Typography.Paragraph> : null}
           </Col>
         </Row>
-        <fieldset disabled={!cleared} style={{ border: 0, padding: 0, margin: 0, opacity: cleared ? 1 : 0.55 }} aria-label={t('wizard.citizenData')}>
+        <fieldset disabled={!cleared} style={{ border: 0, padding: 0, margin: 0, minWidth: 0, opacity: cleared ? 1 : 0.55 }} aria-label={t('wizard.citizenData')}>
           <Row gutter={24}>
             <Col xs={24} lg={12}>
               <Form.Item

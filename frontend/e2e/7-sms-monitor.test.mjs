@@ -1,0 +1,55 @@
+// (7) The admin's SMS monitor: OTP and password messages appear live, without a
+// reload, with their delivery status and counted by status; a message to a number
+// the network never reaches shows as undelivered. Checked on a desk and a phone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkPage, shot, viewports, waitForSms, withApp } from './harness.mjs';
+import { apiCreateCitizen, apiSignIn, cccdFor, gql, signIn } from './flows.mjs';
+import { demo } from './demo.mjs';
+
+const count = async (page, status) => Number(await page.getByTestId(`sms-count-${status}`).getAttribute('data-count'));
+
+test('the SMS monitor shows messages live, counted by status', { timeout: 180_000 }, async () => {
+  await withApp('sms-monitor', async ({ base, page }) => {
+    await signIn(page, base, demo.superAdmin.login, demo.superAdmin.password);
+    await page.goto(`${base}/admin/sms`);
+    await page.getByTestId('sms-monitor').waitFor();
+    await page.getByTestId('sms-live').getByText('Trực tiếp').waitFor();
+    const deliveredBefore = await count(page, 'DELIVERED');
+    const undeliveredBefore = await count(page, 'UNDELIVERED');
+
+    // An officer creates two accounts elsewhere: one phone receives, one never does.
+    const token = await apiSignIn(base, demo.officer.login, demo.officer.password);
+    const unitID = (await gql(base, token, '{ viewer { officer { unit { id } } } }')).viewer.officer.unit.id;
+    const create = async (phone, year, fullName) => {
+      const since = Date.now() - 1000;
+      await apiCreateCitizen(base, token, { idNumber: cccdFor(year), fullName, dateOfBirth: `${year}-01-02`, phone, unitID }, (kind) =>
+        waitForSms(base, phone, (m) => m.kind === kind && Date.parse(m.createdAt) >= since),
+      );
+    };
+    await create('0912 000 111', 1991, 'Lý Văn Giang');
+    await create(demo.undeliverablePhone, 1993, 'Mai Thị Hoa');
+
+    // The page follows without a reload: both messages of each account, at their final status.
+    const rows = page.getByTestId('sms-monitor').locator('[data-testid=sms-row]');
+    await rows.filter({ hasText: '111' }).filter({ hasText: 'Mã OTP tạo tài khoản' }).and(page.locator('[data-status=DELIVERED]')).waitFor({ timeout: 30_000 });
+    await rows.filter({ hasText: '111' }).filter({ hasText: 'Mật khẩu đăng nhập' }).and(page.locator('[data-status=DELIVERED]')).waitFor({ timeout: 30_000 });
+    await rows.filter({ hasText: '404' }).filter({ hasText: 'Mã OTP tạo tài khoản' }).and(page.locator('[data-status=UNDELIVERED]')).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(
+      ([d, u]) =>
+        Number(document.querySelector('[data-testid=sms-count-DELIVERED]')?.getAttribute('data-count')) >= d &&
+        Number(document.querySelector('[data-testid=sms-count-UNDELIVERED]')?.getAttribute('data-count')) >= u,
+      [deliveredBefore + 2, undeliveredBefore + 1],
+      { timeout: 30_000 },
+    );
+    assert.ok((await count(page, 'UNDELIVERED')) >= undeliveredBefore + 1);
+    assert.equal(await page.getByTestId('sms-live').getByText('Mất kết nối').count(), 0);
+    await checkPage(page, 'SMS monitor at 1366×768');
+    await shot(page, '7-sms-monitor-desk');
+
+    await page.setViewportSize(viewports.phone);
+    await rows.first().waitFor();
+    await checkPage(page, 'SMS monitor at 390×844');
+    await shot(page, '7-sms-monitor-phone');
+  });
+});

@@ -29,7 +29,7 @@ test('super admin attaches a service desk and grants the right; refusals say why
   await withApp('admin-grant', async ({ base, page }) => {
     await signIn(page, base, demo.superAdmin.login, demo.superAdmin.password);
     await page.waitForURL(/\/admin\/officers$/);
-    await page.getByTestId('officer-table').locator('tbody tr').first().waitFor();
+    await page.getByTestId('officer-table').locator('tbody tr.ant-table-row').first().waitFor();
 
     // Not in user management yet: the empty result says what to do.
     await searchOfficers(page, demo.newOfficer.search);

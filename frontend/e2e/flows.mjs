@@ -20,7 +20,7 @@ export async function signOut(page) {
     await menu.hover();
     await page.getByRole('menuitem', { name: /Đăng xuất|Sign out/ }).click();
   } else {
-    await page.getByRole('button', { name: /^(Đăng xuất|Sign out)$/ }).click();
+    await page.locator('header').getByRole('button', { name: /Đăng xuất|Sign out/ }).click();
   }
   await page.waitForURL(/\/signin/);
 }

@@ -96,7 +96,7 @@ export function AppLayout() {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       {wide ? (
-        <Layout.Sider theme="light" width={240} collapsible collapsed={collapsed} onCollapse={setCollapsed} style={{ borderRight: '1px solid #f0f0f0' }}>
+        <Layout.Sider theme="light" width={264} collapsible collapsed={collapsed} onCollapse={setCollapsed} style={{ borderRight: '1px solid #f0f0f0' }}>
           <div style={{ padding: collapsed ? '16px 8px' : '16px 20px', borderBottom: '1px solid #f0f0f0' }}>
             <Typography.Text strong style={{ color: '#a8071a', fontSize: collapsed ? 12 : 16 }}>
               {collapsed ? t('app.short') : t('app.name')}

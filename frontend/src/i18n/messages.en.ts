@@ -380,6 +380,4 @@ export const en: Record<MessageKey, string> = {
   'forgot.stepOf': 'Step {n} of 3: {title}',
   'smsMonitor.counts': 'Messages by status',
   'table.scroll': 'Data table (scroll sideways for more columns)',
-  'smsStatus.NO_REPORT': 'No delivery report',
-  'smsStep.NO_REPORT': 'The network sent no delivery report',
 };

@@ -378,8 +378,6 @@ export const vi = {
   'forgot.stepOf': 'Bước {n}/3: {title}',
   'smsMonitor.counts': 'Số tin nhắn theo trạng thái',
   'table.scroll': 'Bảng dữ liệu (cuộn ngang để xem thêm cột)',
-  'smsStatus.NO_REPORT': 'Không có báo cáo gửi',
-  'smsStep.NO_REPORT': 'Nhà mạng không gửi báo cáo nhận tin',
 } as const;
 
 /** A key of the dictionary. */

@@ -25,16 +25,28 @@ export async function signOut(page) {
   await page.waitForURL(/\/signin/);
 }
 
-/** Writes a small PDF that stands for the scan of both sides of an ID card. */
+/**
+ * Writes a small PDF that stands for the scan of both sides of an ID card: a whole
+ * PDF (objects, a cross-reference table with exact offsets, trailer, startxref,
+ * %%EOF), as the server's structural check requires.
+ */
 export function scanFile() {
   const path = join(tempFiles(), 'cccd-hai-mat.pdf');
-  const pdf = `%PDF-1.4
-1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
-2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
-3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj
-trailer << /Root 1 0 R >>
-%%EOF
-`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets = objects.map((body, i) => {
+    const at = pdf.length;
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const at of offsets) pdf += `${String(at).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   writeFileSync(path, pdf);
   return path;
 }

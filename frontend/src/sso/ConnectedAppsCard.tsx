@@ -27,7 +27,7 @@ export function ConnectedAppsCard() {
         itemLayout={narrow ? 'vertical' : 'horizontal'}
         loading={fetching && !data}
         dataSource={apps}
-        locale={{ emptyText: t('apps.empty') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('apps.empty')}</Typography.Text> }}
         renderItem={(a) => (
           <List.Item
             data-testid="connected-app"

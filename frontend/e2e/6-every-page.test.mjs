@@ -4,7 +4,7 @@
 // e2e/screenshots (docs/images holds the ones the README shows).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkPage, shot, viewports, waitForSms, withApp } from './harness.mjs';
+import { checkPage, coldGoto, scriptBytes, shot, viewports, waitForSms, withApp } from './harness.mjs';
 import { apiCreateCitizen, apiSignIn, cccdFor, fillStepOne, gql, signIn } from './flows.mjs';
 
 import { demo } from './demo.mjs';
@@ -33,6 +33,19 @@ test('every page works on a phone and at a desk', { timeout: 600_000 }, async ()
   await withApp('every-page', async ({ base, page }) => {
     const main = () => page.locator('main').first().waitFor();
     const heading = (text) => () => page.getByRole('heading', { name: text, level: 1 }).waitFor();
+
+    // The JavaScript a first visit downloads (a phone on a slow network): at most 200 kB on the wire.
+    const budget = 200 * 1024;
+    const firstVisit = async (url, ready, label) => {
+      await page.setViewportSize(viewports.phone);
+      await coldGoto(page, url);
+      await ready();
+      await page.waitForLoadState('networkidle');
+      const js = await scriptBytes(page);
+      console.log(`${label}: ${(js.wire / 1024).toFixed(1)} kB of JavaScript on the wire (${(js.decoded / 1024).toFixed(1)} kB decoded, ${js.files} files)`);
+      assert.ok(js.wire > 0 && js.wire <= budget, `${label} downloads ${js.wire} bytes of JavaScript, budget ${budget}`);
+    };
+    await firstVisit(`${base}/signin`, heading('Đăng nhập'), 'sign-in page');
 
     // Signed out.
     await visit(page, `${base}/signin`, 'signin', heading('Đăng nhập'));
@@ -67,6 +80,7 @@ test('every page works on a phone and at a desk', { timeout: 600_000 }, async ()
     await page.waitForURL(/\/me$/);
     await bothSizes(page, 'citizen-password-changed', () => page.getByTestId('password-changed').waitFor());
     await visit(page, `${base}/me`, 'citizen-account', () => page.getByTestId('account-details').getByText('Phạm Thị Dung').waitFor());
+    await firstVisit(`${base}/me`, () => page.getByTestId('account-details').getByText('Phạm Thị Dung').waitFor(), "citizen's account page");
     await visit(page, `${base}/admin/officers`, 'citizen-forbidden', heading('Bạn không có quyền thực hiện chức năng này.'));
     await page.context().clearCookies();
 

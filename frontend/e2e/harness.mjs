@@ -23,9 +23,17 @@ let filesDir;
 export function tempFiles() {
   if (!filesDir) {
     filesDir = mkdtempSync(join(tmpdir(), 'motcua-e2e-files-'));
-    process.once('exit', () => {
+    const cleanUp = () => {
       if (!process.env.E2E_KEEP) rmSync(filesDir, { recursive: true, force: true });
-    });
+    };
+    process.once('exit', cleanUp);
+    // A run stopped from outside (Ctrl-C, a CI timeout) cleans up too.
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      process.once(signal, () => {
+        cleanUp();
+        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      });
+    }
   }
   return filesDir;
 }
@@ -262,4 +270,23 @@ export async function inViewport(locator) {
   if (!box) return false;
   const vp = locator.page().viewportSize();
   return box.y >= 0 && box.x >= 0 && box.y + box.height <= vp.height && box.x + box.width <= vp.width;
+}
+
+/**
+ * The JavaScript the page downloaded since it was loaded, from the browser's own
+ * resource timings: bytes on the wire (compressed, as sent) and decoded.
+ */
+export async function scriptBytes(page) {
+  return page.evaluate(() => {
+    const js = performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('.js'));
+    return { wire: js.reduce((n, e) => n + e.encodedBodySize, 0), decoded: js.reduce((n, e) => n + e.decodedBodySize, 0), files: js.length };
+  });
+}
+
+/** Opens url as a first visit would: nothing in the browser's cache. */
+export async function coldGoto(page, url) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.clearBrowserCache');
+  await cdp.detach();
+  await page.goto(url);
 }

@@ -89,7 +89,7 @@ test('sso: demo portal → sign-in → forced password change → consent → cl
     assert.match((await app.textContent()) ?? '', /Liên kết từ ngày \d{2}\/\d{2}\/\d{4}/);
     await shot(page, '6-connected-apps');
     await app.getByRole('button', { name: `Thu hồi quyền của ${clientName}` }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: 'Thu hồi', exact: true }).click();
+    await app.getByRole('button', { name: 'Thu hồi', exact: true }).click();
     await page.getByText(`Đã thu hồi quyền của ${clientName}.`).waitFor();
     await app.waitFor({ state: 'detached' });
     await shot(page, '6-revoked');

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App as AntApp, ConfigProvider } from 'antd';
+import { ConfigProvider } from 'antd';
 import viVN from 'antd/es/locale/vi_VN';
 import { LangProvider, useLang } from './i18n';
 import { GraphQLProvider } from './graphql/client';
@@ -30,15 +30,13 @@ function Localized() {
         },
       }}
     >
-      {/* AntApp: the context of the few short confirmations (message.success) that
-          stay on the screen where they happened: a revoked system, a copied secret. */}
-      <AntApp>
+      <>
         <GraphQLProvider>
           <ViewerProvider>
             <App />
           </ViewerProvider>
         </GraphQLProvider>
-      </AntApp>
+      </>
     </ConfigProvider>
   );
 }

@@ -1,5 +1,5 @@
 import { Suspense, useEffect, useState } from 'react';
-import { Button, Drawer, Dropdown, Flex, Layout, Menu, Typography } from 'antd';
+import { App as AntApp, Button, Drawer, Dropdown, Flex, Layout, Menu, Typography } from 'antd';
 import { Loading } from '../components/Loading';
 import {
   AuditOutlined, ApartmentOutlined, MessageOutlined, TeamOutlined, UserAddOutlined, UserOutlined, InboxOutlined, DownOutlined, MenuOutlined,
@@ -145,7 +145,10 @@ export function AppLayout() {
         <Layout.Content style={{ padding: wide ? 24 : 8 }}>
           <main>
             <Suspense fallback={<Loading />}>
-              <Outlet />
+              {/* The context of the staff screens' short confirmations (a copied client secret). */}
+              <AntApp>
+                <Outlet />
+              </AntApp>
             </Suspense>
           </main>
         </Layout.Content>

@@ -1,6 +1,8 @@
-import { App, Button, Card, Grid, List, Popconfirm, Space, Typography } from 'antd';
+import { useState } from 'react';
+import { Alert, Button, Flex } from 'antd';
 import { useMutation, useQuery } from 'urql';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { Section } from '../components/Page';
 import { formatTime } from '../lib/format';
 import { ConnectedAppsQuery, RevokeConnectedAppMutation } from './operations';
 import { useSsoT } from './i18n';
@@ -10,64 +12,64 @@ import { formatDay } from './format';
 /**
  * "Ứng dụng đã liên kết" on the account page: the systems that hold a grant of
  * the signed-in account, since when, what they receive; revoking one signs it out.
+ * Built from the light components of the citizen's pages (no antd Card/List/Popconfirm),
+ * so that the account page stays within its download budget on a phone.
  */
 export function ConnectedAppsCard() {
   const t = useSsoT();
-  const { message } = App.useApp();
   const [{ data, fetching, error }, reexecute] = useQuery({ query: ConnectedAppsQuery, requestPolicy: 'cache-and-network' });
   const [revokeState, revoke] = useMutation(RevokeConnectedAppMutation);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [revoked, setRevoked] = useState<string | null>(null);
   const apps = data?.connectedApps ?? [];
-  // On a phone the revoke button goes under the text instead of beside it.
-  const narrow = !Grid.useBreakpoint().sm;
   return (
-    <Card title={t('apps.title')} data-testid="connected-apps">
-      <Typography.Paragraph type="secondary">{t('apps.intro')}</Typography.Paragraph>
+    <Section title={t('apps.title')} testId="connected-apps">
+      <p className="muted">{t('apps.intro')}</p>
       <ErrorAlert error={error ?? revokeState.error} />
-      <List
-        itemLayout={narrow ? 'vertical' : 'horizontal'}
-        loading={fetching && !data}
-        dataSource={apps}
-        locale={{ emptyText: <Typography.Text type="secondary">{t('apps.empty')}</Typography.Text> }}
-        renderItem={(a) => (
-          <List.Item
-            data-testid="connected-app"
-            data-client-id={a.clientID}
-            actions={[
-              <Popconfirm
-                key="revoke"
-                title={t('apps.revokeConfirm', { client: a.clientName })}
-                description={<div style={{ maxWidth: 280 }}>{t('apps.revokeWhat')}</div>}
-                okText={t('apps.revoke')}
-                okButtonProps={{ danger: true }}
-                cancelText={t('action.no')}
-                onConfirm={async () => {
-                  const r = await revoke({ clientID: a.clientID });
-                  if (r.error) return;
-                  message.success(t('apps.revoked', { client: a.clientName }));
-                  reexecute({ requestPolicy: 'network-only' });
-                }}
-              >
-                <Button danger size="small" aria-label={t('apps.revokeNamed', { client: a.clientName })}>
-                  {t('apps.revoke')}
-                </Button>
-              </Popconfirm>,
-            ]}
-          >
-            <List.Item.Meta
-              title={<Typography.Text strong>{a.clientName}</Typography.Text>}
-              description={
-                <Space orientation="vertical" size={2}>
-                  <Typography.Text type="secondary">
-                    {t('apps.since', { date: formatDay(a.grantedAt) })} ·{' '}
-                    {a.lastUsedAt ? t('apps.lastUsed', { time: formatTime(a.lastUsedAt) }) : t('apps.neverUsed')}
-                  </Typography.Text>
-                  <Typography.Text>{t('apps.data', { data: scopeWords(a.scopes, t) })}</Typography.Text>
-                </Space>
-              }
-            />
-          </List.Item>
-        )}
-      />
-    </Card>
+      {revoked ? <Alert type="success" showIcon role="status" style={{ marginBottom: 12 }} title={t('apps.revoked', { client: revoked })} /> : null}
+      {fetching && !data ? <p className="muted">…</p> : null}
+      {data && apps.length === 0 ? <p className="muted">{t('apps.empty')}</p> : null}
+      <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+        {apps.map((a) => (
+          <li key={a.clientID} data-testid="connected-app" data-client-id={a.clientID} style={{ padding: '12px 0', borderTop: '1px solid #f0f0f0' }}>
+            <strong>{a.clientName}</strong>
+            <div className="muted">
+              {t('apps.since', { date: formatDay(a.grantedAt) })} ·{' '}
+              {a.lastUsedAt ? t('apps.lastUsed', { time: formatTime(a.lastUsedAt) }) : t('apps.neverUsed')}
+            </div>
+            <div>{t('apps.data', { data: scopeWords(a.scopes, t) })}</div>
+            {confirming === a.clientID ? (
+              <div role="group" aria-label={t('apps.revokeConfirm', { client: a.clientName })} style={{ marginTop: 8 }}>
+                <div>{t('apps.revokeConfirm', { client: a.clientName })}</div>
+                <div className="muted" style={{ marginBottom: 8 }}>{t('apps.revokeWhat')}</div>
+                <Flex gap={8} wrap>
+                  <Button
+                    danger
+                    size="small"
+                    loading={revokeState.fetching}
+                    onClick={async () => {
+                      const r = await revoke({ clientID: a.clientID });
+                      if (r.error) return;
+                      setConfirming(null);
+                      setRevoked(a.clientName);
+                      reexecute({ requestPolicy: 'network-only' });
+                    }}
+                  >
+                    {t('apps.revoke')}
+                  </Button>
+                  <Button size="small" onClick={() => setConfirming(null)}>
+                    {t('action.no')}
+                  </Button>
+                </Flex>
+              </div>
+            ) : (
+              <Button danger size="small" style={{ marginTop: 8 }} aria-label={t('apps.revokeNamed', { client: a.clientName })} onClick={() => setConfirming(a.clientID)}>
+                {t('apps.revoke')}
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Section>
   );
 }

@@ -1,11 +1,13 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Alert, Button, Flex } from 'antd';
 import { useMutation, useQuery } from 'urql';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Section } from '../components/Page';
 import { formatTime } from '../lib/format';
 import { ConnectedAppsQuery, RevokeConnectedAppMutation } from './operations';
-import { useSsoT } from './i18n';
+import { useLang, type Vars } from '../i18n';
+import type { MessageKey } from '../i18n/messages';
+import { appsEn, appsVi, type AppsKey } from './appsMessages';
 import { scopeWords } from './scopes';
 import { formatDay } from './format';
 
@@ -16,7 +18,7 @@ import { formatDay } from './format';
  * so that the account page stays within its download budget on a phone.
  */
 export function ConnectedAppsCard() {
-  const t = useSsoT();
+  const t = useAppsT();
   const [{ data, fetching, error }, reexecute] = useQuery({ query: ConnectedAppsQuery, requestPolicy: 'cache-and-network' });
   const [revokeState, revoke] = useMutation(RevokeConnectedAppMutation);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -37,7 +39,7 @@ export function ConnectedAppsCard() {
               {t('apps.since', { date: formatDay(a.grantedAt) })} ·{' '}
               {a.lastUsedAt ? t('apps.lastUsed', { time: formatTime(a.lastUsedAt) }) : t('apps.neverUsed')}
             </div>
-            <div>{t('apps.data', { data: scopeWords(a.scopes, t) })}</div>
+            <div>{t('apps.data', { data: scopeWords(a.scopes, (k) => t(k as AppsKey)) })}</div>
             {confirming === a.clientID ? (
               <div role="group" aria-label={t('apps.revokeConfirm', { client: a.clientName })} style={{ marginTop: 8 }}>
                 <div>{t('apps.revokeConfirm', { client: a.clientName })}</div>
@@ -71,5 +73,18 @@ export function ConnectedAppsCard() {
         ))}
       </ul>
     </Section>
+  );
+}
+
+/** t() of the card: its own small dictionary, the shared one for common words. */
+function useAppsT(): (key: AppsKey | MessageKey, vars?: Vars) => string {
+  const { lang, t } = useLang();
+  return useCallback(
+    (key: AppsKey | MessageKey, vars?: Vars) => {
+      if (!Object.hasOwn(appsVi, key)) return t(key as MessageKey, vars);
+      const text: string = (lang === 'en' ? appsEn : appsVi)[key as AppsKey];
+      return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
+    },
+    [lang, t],
   );
 }

@@ -1,9 +1,11 @@
 // The texts of the single sign-on screens, in Vietnamese (the default) and English.
 // Kept beside the screens; the English table is typed by the Vietnamese one, so a
 // missing translation fails the type check. Shared words (field names, actions)
-// stay in ../i18n/messages.ts.
+// stay in ../i18n/messages.ts; the words of the account page's card are in ./appsMessages.
+import { appsEn, appsVi } from './appsMessages';
 
 export const ssoVi = {
+  ...appsVi,
   'sso.title': 'Đăng nhập một lần',
   'sso.asks': '{client} đề nghị đăng nhập bằng tài khoản của bạn',
   'sso.unit': 'Đơn vị quản lý: {unit}',
@@ -27,25 +29,7 @@ export const ssoVi = {
   'sso.retryAt': 'Bạn có thể thử lại lúc {time} (còn {left}).',
   'sso.retryNow': 'Bạn có thể thử lại ngay bây giờ.',
 
-  'scope.openid': 'mã định danh tài khoản (không phải số định danh cá nhân)',
-  'scope.profile': 'họ tên, ngày sinh',
-  'scope.phone': 'số điện thoại',
-  'scope.email': 'thư điện tử',
-  'scope.vn_identity': 'số định danh cá nhân (12 số)',
-  'scope.offline_access': 'giữ kết nối khi bạn không trực tiếp sử dụng hệ thống',
 
-  'apps.title': 'Ứng dụng đã liên kết',
-  'apps.intro': 'Các hệ thống bạn đã cho phép đăng nhập bằng tài khoản này và nhận thông tin của bạn.',
-  'apps.empty': 'Bạn chưa cho hệ thống nào đăng nhập bằng tài khoản này.',
-  'apps.since': 'Liên kết từ ngày {date}',
-  'apps.lastUsed': 'Dùng gần nhất: {time}',
-  'apps.neverUsed': 'Chưa dùng lần nào',
-  'apps.data': 'Thông tin được chia sẻ: {data}',
-  'apps.revoke': 'Thu hồi',
-  'apps.revokeNamed': 'Thu hồi quyền của {client}',
-  'apps.revokeConfirm': 'Thu hồi quyền của {client}?',
-  'apps.revokeWhat': 'Hệ thống này bị đăng xuất ngay và phải xin phép lại ở lần đăng nhập sau.',
-  'apps.revoked': 'Đã thu hồi quyền của {client}.',
 
   'menu.oidcClients': 'Hệ thống liên kết (OIDC)',
   'clients.title': 'Hệ thống liên kết (OIDC)',
@@ -147,6 +131,7 @@ export const ssoVi = {
 export type SsoKey = keyof typeof ssoVi;
 
 export const ssoEn: Record<SsoKey, string> = {
+  ...appsEn,
   'sso.title': 'Single sign-on',
   'sso.asks': '{client} asks to sign you in with your account',
   'sso.unit': 'Operated by: {unit}',
@@ -170,25 +155,7 @@ export const ssoEn: Record<SsoKey, string> = {
   'sso.retryAt': 'You can try again at {time} (in {left}).',
   'sso.retryNow': 'You can try again now.',
 
-  'scope.openid': 'your account identifier (not your personal ID number)',
-  'scope.profile': 'your full name and date of birth',
-  'scope.phone': 'your phone number',
-  'scope.email': 'your email address',
-  'scope.vn_identity': 'your personal ID number (12 digits)',
-  'scope.offline_access': 'staying connected while you are not using the system',
 
-  'apps.title': 'Connected systems',
-  'apps.intro': 'The systems you allowed to sign you in with this account and to receive your information.',
-  'apps.empty': 'You have not let any system sign you in with this account.',
-  'apps.since': 'Connected since {date}',
-  'apps.lastUsed': 'Last used: {time}',
-  'apps.neverUsed': 'Not used yet',
-  'apps.data': 'Information shared: {data}',
-  'apps.revoke': 'Revoke',
-  'apps.revokeNamed': 'Revoke the access of {client}',
-  'apps.revokeConfirm': 'Revoke the access of {client}?',
-  'apps.revokeWhat': 'The system is signed out at once and must ask again the next time you sign in.',
-  'apps.revoked': 'The access of {client} was revoked.',
 
   'menu.oidcClients': 'Connected systems (OIDC)',
   'clients.title': 'Connected systems (OIDC)',

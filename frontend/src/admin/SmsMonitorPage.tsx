@@ -106,6 +106,7 @@ export function SmsMonitorPage() {
             )}
           />
         ) : (
+          <div ref={focusableScroll}>
           <Table<SmsFieldsFragment>
             rowKey="id"
             size="small"
@@ -123,6 +124,7 @@ export function SmsMonitorPage() {
               { title: t('smsMonitor.lastError'), dataIndex: 'lastError', render: (v: string | null) => v ?? '' },
             ]}
           />
+          </div>
         )}
       </div>
       <UnitPicker
@@ -136,4 +138,13 @@ export function SmsMonitorPage() {
       />
     </Page>
   );
+}
+
+/** A table wider than its box scrolls sideways; keyboard users must reach that area too. */
+function focusableScroll(el: HTMLDivElement | null) {
+  el?.querySelectorAll('.ant-table-content').forEach((c) => {
+    c.setAttribute('tabindex', '0');
+    c.setAttribute('role', 'region');
+    c.setAttribute('aria-label', 'SMS');
+  });
 }

@@ -19,7 +19,7 @@ import { formatDay } from './format';
  */
 export function ConnectedAppsCard() {
   const t = useAppsT();
-  const [{ data, fetching, error }, reexecute] = useQuery({ query: ConnectedAppsQuery, requestPolicy: 'cache-and-network' });
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: ConnectedAppsQuery, requestPolicy: 'network-only' });
   const [revokeState, revoke] = useMutation(RevokeConnectedAppMutation);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [revoked, setRevoked] = useState<string | null>(null);

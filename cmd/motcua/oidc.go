@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/internal/app"
 	"github.com/motcua/motcua/internal/domain/sso"
+	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -30,7 +31,8 @@ func oidcService(ctx context.Context, database string, dev bool, secretKey strin
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := sso.Config{DB: db, Dev: dev}
+	// A CLI process only inserts jobs (back-channel logouts); the servers work them.
+	cfg := sso.Config{DB: db, Jobs: jobs.New(db, jobs.Config{}), Dev: dev}
 	if withKeys {
 		master, err := app.MasterKey(secretKey, dev, app.DataDir(database))
 		if err != nil {

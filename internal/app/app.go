@@ -27,6 +27,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/sso"
 	"github.com/motcua/motcua/internal/domain/units"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/scans"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
@@ -88,10 +89,13 @@ type SSOOptions struct {
 
 // App is motcua, assembled.
 type App struct {
-	DB      *store.DB
-	Bus     events.Bus
-	Authz   *policy.Authorizer
-	Queue   *smsqueue.Queue
+	DB    *store.DB
+	Bus   events.Bus
+	Authz *policy.Authorizer
+	Queue *smsqueue.Queue
+	// Jobs is the process's one River client, shared by the SMS queue and
+	// the back-channel logouts (River elects one leader per client).
+	Jobs    *jobs.Runner
 	Auth    *auth.Service
 	Enrol   *registrations.Service
 	Units   *units.Service
@@ -164,8 +168,9 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	a.Jobs = jobs.New(a.DB, jobs.Config{Logger: o.Logger})
 	if a.Queue, err = smsqueue.New(smsqueue.Config{
-		DB: a.DB, Bus: a.Bus, SealKey: keys.SMS, Logger: o.Logger, Now: o.Now, Registerer: reg, Workers: o.SMSWorkers,
+		DB: a.DB, Jobs: a.Jobs, Bus: a.Bus, SealKey: keys.SMS, Logger: o.Logger, Now: o.Now, Registerer: reg, Workers: o.SMSWorkers,
 		ReceiptDeadlines: sms.ReceiptDeadlines,
 	}); err != nil {
 		return nil, err
@@ -181,7 +186,7 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	a.closers = append(a.closers, scanStore.Close)
 
 	if a.SSO, err = sso.New(sso.Config{
-		DB: a.DB, Issuer: issuer(o), Dev: o.Dev, SealKey: keys.OIDCKeys, CryptoKey: keys.OIDCTokens,
+		DB: a.DB, Jobs: a.Jobs, Issuer: issuer(o), Dev: o.Dev, SealKey: keys.OIDCKeys, CryptoKey: keys.OIDCTokens,
 		IDTokenLifetime: o.SSO.IDTokenLifetime, AccessTokenLifetime: o.SSO.AccessTokenLifetime,
 		RefreshTokenLifetime: o.SSO.RefreshTokenLifetime, KeyRotation: o.SSO.KeyRotation, SecretOverlap: o.SSO.SecretOverlap,
 		SignOut:    func(ctx context.Context) error { return a.Auth.SignOut(ctx) },
@@ -281,6 +286,9 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.SSO.Start(ctx); err != nil {
 		return err
 	}
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
 	go a.reloadPolicyOnEvents(ctx)
 	go func() {
 		if err := a.Sockets.Watch(ctx, a.Bus); err != nil && ctx.Err() == nil {
@@ -294,12 +302,9 @@ func (a *App) Start(ctx context.Context) error {
 // Close stops the queue and releases everything (safe to call more than once).
 func (a *App) Close() error {
 	var errs []error
-	if a.Queue != nil {
+	if a.Jobs != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		errs = append(errs, a.Queue.Stop(ctx))
-		if a.SSO != nil {
-			errs = append(errs, a.SSO.Stop(ctx))
-		}
+		errs = append(errs, a.Jobs.Stop(ctx))
 		cancel()
 	}
 	if a.console != nil {
@@ -317,7 +322,7 @@ func MigrateAll(ctx context.Context, db *store.DB) error {
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	return smsqueue.Migrate(ctx, db)
+	return jobs.Migrate(ctx, db)
 }
 
 // reloadPolicyOnEvents reloads role assignments when any replica changed a

@@ -2,7 +2,6 @@ package sso
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,9 +13,6 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
@@ -25,6 +21,7 @@ import (
 	"github.com/motcua/motcua/ent/oidctoken"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/internal/platform/audit"
+	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -57,31 +54,13 @@ type logoutArgs struct {
 // Kind implements river.JobArgs.
 func (logoutArgs) Kind() string { return "oidc.backchannel_logout" }
 
-func driverFor(db *store.DB) riverdriver.Driver[*sql.Tx] {
-	if db.IsPostgres() {
-		return riverdatabasesql.New(db.SQL)
+// register adds the back-channel logout worker to the job runner.
+func register(s *Service) error {
+	q := jobs.Queue{Name: logoutQueue, MaxWorkers: 4, Timeout: 30 * time.Second}
+	if err := jobs.Add(s.jobs, q, &logoutWorker{s: s}); err != nil {
+		return fmt.Errorf("sso: %w", err)
 	}
-	return riversqlite.New(db.SQL)
-}
-
-func newRiverClient(s *Service) (*river.Client[*sql.Tx], error) {
-	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &logoutWorker{s: s}); err != nil {
-		return nil, fmt.Errorf("sso: %w", err)
-	}
-	c, err := river.NewClient(driverFor(s.db), &river.Config{
-		Queues:               map[string]river.QueueConfig{logoutQueue: {MaxWorkers: 4}},
-		Workers:              workers,
-		MaxAttempts:          logoutMaxAttempts,
-		JobTimeout:           30 * time.Second,
-		FetchPollInterval:    time.Second,
-		RescueStuckJobsAfter: time.Minute,
-		Logger:               s.log,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sso: river client: %w", err)
-	}
-	return c, nil
+	return nil
 }
 
 type logoutWorker struct {
@@ -140,7 +119,7 @@ func (s *Service) queueLogout(ctx context.Context, tx *store.Tx, now time.Time, 
 	if err != nil {
 		return fmt.Errorf("sso: delivery: %w", err)
 	}
-	if _, err := s.river.InsertTx(ctx, tx.SQL, logoutArgs{DeliveryID: string(d.ID)}, &river.InsertOpts{
+	if err := s.jobs.InsertTx(ctx, tx.SQL, logoutArgs{DeliveryID: string(d.ID)}, &river.InsertOpts{
 		Queue: logoutQueue, MaxAttempts: logoutMaxAttempts,
 	}); err != nil {
 		return fmt.Errorf("sso: queue logout: %w", err)

@@ -209,14 +209,11 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, SPAPath+url.PathEscape(string(req.ID)), http.StatusFound)
 }
 
-// Start runs the back-channel workers, makes the first signing key, and
+// Start makes the first signing key, and
 // rotates keys on schedule and purges spent rows every ten minutes.
 func (s *Service) Start(ctx context.Context) error {
 	if err := s.EnsureKey(ctx); err != nil {
 		return err
-	}
-	if err := s.river.Start(ctx); err != nil {
-		return fmt.Errorf("sso: start: %w", err)
 	}
 	go func() {
 		tick := time.NewTicker(10 * time.Minute)
@@ -237,13 +234,5 @@ func (s *Service) Start(ctx context.Context) error {
 			}
 		}
 	}()
-	return nil
-}
-
-// Stop stops the back-channel workers (waiting for deliveries in progress until ctx ends).
-func (s *Service) Stop(ctx context.Context) error {
-	if err := s.river.Stop(ctx); err != nil && !strings.Contains(err.Error(), "not started") {
-		return fmt.Errorf("sso: stop: %w", err)
-	}
 	return nil
 }

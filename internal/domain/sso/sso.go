@@ -15,7 +15,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -26,9 +25,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
 
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/store"
 )
 
@@ -67,10 +66,13 @@ const (
 	MaxTokenLifetime = 15 * time.Minute
 )
 
-// Config is what the Service needs. DB, Issuer, SealKey and CryptoKey are
-// required.
+// Config is what the Service needs. DB, Jobs, Issuer, SealKey and
+// CryptoKey are required.
 type Config struct {
 	DB *store.DB
+	// Jobs is the process's job runner: New registers the back-channel
+	// logout worker there; whoever owns it starts it.
+	Jobs *jobs.Runner
 	// Issuer is --public-url (dev: the listen URL), without a trailing slash.
 	Issuer string
 	Dev    bool
@@ -115,7 +117,7 @@ type Service struct {
 	log         *slog.Logger
 	now         func() time.Time
 	metrics     *metrics
-	river       *river.Client[*sql.Tx]
+	jobs        *jobs.Runner
 
 	// keys caches parsed private keys by kid. A key row never changes, so
 	// this is only a cache: which key signs is read from the database.
@@ -170,7 +172,11 @@ func New(cfg Config) (*Service, error) {
 	if s.metrics, err = newMetrics(cfg.Registerer); err != nil {
 		return nil, err
 	}
-	if s.river, err = newRiverClient(s); err != nil {
+	if cfg.Jobs == nil {
+		return nil, errors.New("sso: config needs Jobs")
+	}
+	s.jobs = cfg.Jobs
+	if err := register(s); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/unit"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/testkit/dbtest"
@@ -131,6 +132,7 @@ type env struct {
 	db    *store.DB
 	bus   events.Bus
 	q     *Queue
+	jobs  *jobs.Runner
 	prov  *fakeProvider
 	clock *clock
 	logs  *logBuffer
@@ -148,7 +150,7 @@ type options struct {
 func newEnv(t testing.TB, db *store.DB, opt options) *env {
 	t.Helper()
 	ctx := context.Background()
-	if err := Migrate(ctx, db); err != nil {
+	if err := jobs.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	e := &env{db: db, bus: opt.bus, prov: newFakeProvider("fake"), clock: newClock(), logs: &logBuffer{}}
@@ -160,10 +162,11 @@ func newEnv(t testing.TB, db *store.DB, opt options) *env {
 	cfg := Config{
 		DB: db, Bus: e.bus, SealKey: testKey, Now: e.clock.Now,
 		Logger:       slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Provider:     e.prov,
-		Retry:        Backoff{Base: 10 * time.Millisecond, Max: 40 * time.Millisecond},
-		PollInterval: 20 * time.Millisecond,
+		Provider: e.prov,
+		Retry:    Backoff{Base: 10 * time.Millisecond, Max: 40 * time.Millisecond},
 	}
+	e.jobs = jobs.New(db, jobs.Config{PollInterval: 20 * time.Millisecond, Logger: cfg.Logger})
+	cfg.Jobs = e.jobs
 	if opt.cfg != nil {
 		opt.cfg(&cfg)
 	}
@@ -185,10 +188,13 @@ func (e *env) start(t testing.TB) {
 	if err := e.q.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	if err := e.jobs.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), guard)
 		defer cancel()
-		if err := e.q.Stop(ctx); err != nil {
+		if err := e.jobs.Stop(ctx); err != nil {
 			t.Errorf("stop: %v", err)
 		}
 	})

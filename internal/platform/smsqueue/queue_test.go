@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -213,16 +214,18 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	db := testenv.SQLite(t)
 	bus := events.NewLocal()
 	defer bus.Close()
+	runner := jobs.New(db, jobs.Config{})
 	for name, cfg := range map[string]Config{
-		"short key": {DB: db, Bus: bus, SealKey: testKey[:16]},
-		"no bus":    {DB: db, SealKey: testKey},
-		"no db":     {Bus: bus, SealKey: testKey},
+		"short key": {DB: db, Jobs: runner, Bus: bus, SealKey: testKey[:16]},
+		"no bus":    {DB: db, Jobs: runner, SealKey: testKey},
+		"no db":     {Jobs: runner, Bus: bus, SealKey: testKey},
+		"no jobs":   {DB: db, Bus: bus, SealKey: testKey},
 	} {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	q, err := New(Config{DB: db, Bus: bus, SealKey: testKey})
+	q, err := New(Config{DB: db, Jobs: jobs.New(db, jobs.Config{}), Bus: bus, SealKey: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ package smsqueue
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,6 +26,7 @@ import (
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -60,16 +60,18 @@ var (
 
 // Defaults of Config.
 const (
-	DefaultWorkers      = 4
-	DefaultMaxAttempts  = 10
-	DefaultJobTimeout   = 30 * time.Second
-	DefaultPollInterval = 500 * time.Millisecond
+	DefaultWorkers     = 4
+	DefaultMaxAttempts = 10
+	DefaultJobTimeout  = 30 * time.Second
 )
 
-// Config configures a Queue. DB, Bus and SealKey are required.
+// Config configures a Queue. DB, Jobs, Bus and SealKey are required.
 type Config struct {
-	DB  *store.DB
-	Bus events.Bus
+	DB *store.DB
+	// Jobs is the process's job runner: New registers the queue's workers
+	// and its periodic receipt sweep there; whoever owns it starts it.
+	Jobs *jobs.Runner
+	Bus  events.Bus
 	// SealKey is the AES-256 key that seals message bodies at rest (32 bytes).
 	SealKey []byte
 	Logger  *slog.Logger     // nil discards
@@ -94,9 +96,6 @@ type Config struct {
 	// rescued and retried JobTimeout + 15 s after it started, so that an
 	// OTP (valid 5 minutes) still arrives in time after a crash.
 	JobTimeout time.Duration
-	// PollInterval is how often an idle replica looks for due jobs; 0 means
-	// DefaultPollInterval.
-	PollInterval time.Duration
 	// ReceiptDeadlines bound the wait for a delivery receipt; zero fields
 	// mean DefaultReceiptDeadlines'.
 	ReceiptDeadlines ReceiptDeadlines
@@ -117,7 +116,7 @@ type Queue struct {
 	retry       Backoff
 	maxAttempts int
 	deadlines   ReceiptDeadlines
-	river       *river.Client[*sql.Tx]
+	jobs        *jobs.Runner
 	metrics     *metrics
 	reads       *sharedReads
 
@@ -129,8 +128,8 @@ type Queue struct {
 // New builds a queue. It does not start sending: call Start (a process
 // that only enqueues, such as a CLI command, never does).
 func New(cfg Config) (*Queue, error) {
-	if cfg.DB == nil || cfg.Bus == nil {
-		return nil, errors.New("smsqueue: config needs DB and Bus")
+	if cfg.DB == nil || cfg.Bus == nil || cfg.Jobs == nil {
+		return nil, errors.New("smsqueue: config needs DB, Jobs and Bus")
 	}
 	seal, err := newSealer(cfg.SealKey)
 	if err != nil {
@@ -147,6 +146,7 @@ func New(cfg Config) (*Queue, error) {
 		maxAttempts: cfg.MaxAttempts,
 		deadlines:   cfg.ReceiptDeadlines.withDefaults(),
 		provider:    cfg.Provider,
+		jobs:        cfg.Jobs,
 	}
 	if q.log == nil {
 		q.log = slog.New(slog.DiscardHandler)
@@ -160,7 +160,7 @@ func New(cfg Config) (*Queue, error) {
 	if q.metrics, err = newMetrics(cfg.Registerer, cfg.DB); err != nil {
 		return nil, err
 	}
-	if q.river, err = newRiverClient(q, cfg); err != nil {
+	if err := register(cfg.Jobs, q, cfg); err != nil {
 		return nil, err
 	}
 	return q, nil
@@ -191,35 +191,16 @@ func (q *Queue) currentProvider() sms.Provider {
 	return q.provider
 }
 
-// Start starts this replica's workers. Every replica may run them: River
-// hands each job to one worker at a time.
-func (q *Queue) Start(ctx context.Context) error {
+// Start allows this replica's workers to send, once the job runner
+// starts them. Every replica may run them: River hands each job to one
+// worker at a time.
+func (q *Queue) Start(context.Context) error {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	if q.provider == nil {
-		q.mu.Unlock()
 		return errors.New("smsqueue: Start without a provider")
 	}
 	q.started = true
-	q.mu.Unlock()
-	if err := q.river.Start(ctx); err != nil {
-		return fmt.Errorf("smsqueue: start: %w", err)
-	}
-	return nil
-}
-
-// Stop stops fetching jobs and waits for the sends in progress until ctx is
-// done. A send cut short stays SENDING; its job is retried (by this or
-// another replica) and sends again with the same message id.
-func (q *Queue) Stop(ctx context.Context) error {
-	q.mu.Lock()
-	started := q.started
-	q.mu.Unlock()
-	if !started {
-		return nil
-	}
-	if err := q.river.Stop(ctx); err != nil {
-		return fmt.Errorf("smsqueue: stop: %w", err)
-	}
 	return nil
 }
 
@@ -261,7 +242,7 @@ func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, m Outgoing) (*ent.SMS
 	if err != nil {
 		return nil, fmt.Errorf("smsqueue: enqueue: %w", err)
 	}
-	if _, err := q.river.InsertTx(ctx, tx.SQL, sendArgs{MessageID: string(id)}, &river.InsertOpts{
+	if err := q.jobs.InsertTx(ctx, tx.SQL, sendArgs{MessageID: string(id)}, &river.InsertOpts{
 		Queue: queueName, MaxAttempts: q.maxAttempts,
 	}); err != nil {
 		return nil, fmt.Errorf("smsqueue: enqueue job: %w", err)

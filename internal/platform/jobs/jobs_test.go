@@ -1,0 +1,109 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/motcua/motcua/internal/platform/jobs"
+	"github.com/motcua/motcua/internal/platform/store"
+	"github.com/motcua/motcua/internal/testkit/dbtest"
+	"github.com/motcua/motcua/internal/testkit/testenv"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+type tickArgs struct{ Name string }
+
+func (tickArgs) Kind() string { return "test.tick" }
+
+type workArgs struct{ N int }
+
+func (workArgs) Kind() string { return "test.work" }
+
+type tickWorker struct {
+	river.WorkerDefaults[tickArgs]
+	ran chan string
+}
+
+func (w *tickWorker) Work(_ context.Context, j *river.Job[tickArgs]) error {
+	w.ran <- j.Args.Name
+	return nil
+}
+
+type workWorker struct {
+	river.WorkerDefaults[workArgs]
+	ran chan string
+}
+
+func (w *workWorker) Work(context.Context, *river.Job[workArgs]) error {
+	w.ran <- "work"
+	return nil
+}
+
+// TestOneRunnerRunsEveryCapability: two capabilities register on one runner,
+// one of them a periodic job. Both kinds run, and the periodic one runs
+// even though another queue's worker shares the process (with one River
+// client per capability, the client that lost the leader election never
+// inserted its periodic jobs). Registering after first use is refused.
+func TestOneRunnerRunsEveryCapability(t *testing.T) {
+	testenv.Databases(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		if err := jobs.Migrate(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		ran := make(chan string, 16)
+		r := jobs.New(db, jobs.Config{PollInterval: 50 * time.Millisecond})
+		if err := jobs.Add(r, jobs.Queue{Name: "a", MaxWorkers: 1, Timeout: time.Second}, &workWorker{ran: ran}); err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.Add(r, jobs.Queue{Name: "b", MaxWorkers: 1}, &tickWorker{ran: ran}); err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.Add(r, jobs.Queue{Name: "b"}, &tickWorker{ran: ran}); err == nil {
+			t.Error("a second worker of one kind was accepted")
+		}
+		err := r.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(time.Second), func() (river.JobArgs, *river.InsertOpts) {
+			return tickArgs{Name: "tick"}, &river.InsertOpts{Queue: "b"}
+		}, &river.PeriodicJobOpts{RunOnStart: true}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx, err := db.SQL.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.InsertTx(ctx, tx, workArgs{N: 1}, &river.InsertOpts{Queue: "a"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.Add(r, jobs.Queue{Name: "c"}, &workWorker{ran: ran}); !errors.Is(err, jobs.ErrOpened) {
+			t.Errorf("registering after first use: %v, want ErrOpened", err)
+		}
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := r.Stop(stop); err != nil {
+				t.Error(err)
+			}
+		}()
+		seen := map[string]bool{}
+		for !seen["work"] || !seen["tick"] {
+			select {
+			case name := <-ran:
+				seen[name] = true
+			case <-ctx.Done():
+				t.Fatalf("ran %v; want the queued job and the periodic one", seen)
+			}
+		}
+	})
+}

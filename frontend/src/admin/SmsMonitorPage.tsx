@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Badge, Button, Col, Flex, List, Row, Table, Tag as ClosableTag, Typography } from 'antd';
 import { Page } from '../components/Page';
-import { nodesOf } from '../components/DataTable';
+import { nodesOf, useScrollRegion } from '../components/DataTable';
 import { useIsPhone } from '../lib/useScreen';
 import { useQuery, useSubscription } from 'urql';
 import type { SmsActivitySubscription, SmsFieldsFragment, SmsStatus } from '../gql/graphql';
@@ -55,6 +55,7 @@ export function SmsMonitorPage() {
   const messages = mergeHistory(data?.messages ?? [], past);
   const counts = countByStatus(messages);
   const kind = (k: string) => t(`smsKind.${k}` as MessageKey);
+  const scrollable = useScrollRegion();
   return (
     <Page
       title={t('smsMonitor.title')}
@@ -106,6 +107,7 @@ export function SmsMonitorPage() {
             )}
           />
         ) : (
+          <div ref={scrollable}>
           <Table<SmsFieldsFragment>
             rowKey="id"
             size="small"
@@ -123,6 +125,7 @@ export function SmsMonitorPage() {
               { title: t('smsMonitor.lastError'), dataIndex: 'lastError', render: (v: string | null) => v ?? '' },
             ]}
           />
+          </div>
         )}
       </div>
       <UnitPicker

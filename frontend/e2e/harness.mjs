@@ -23,19 +23,38 @@ let filesDir;
 export function tempFiles() {
   if (!filesDir) {
     filesDir = mkdtempSync(join(tmpdir(), 'motcua-e2e-files-'));
-    const cleanUp = () => {
-      if (!process.env.E2E_KEEP) rmSync(filesDir, { recursive: true, force: true });
-    };
-    process.once('exit', cleanUp);
-    // A run stopped from outside (Ctrl-C, a CI timeout) cleans up too.
-    for (const signal of ['SIGINT', 'SIGTERM']) {
-      process.once(signal, () => {
-        cleanUp();
-        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-      });
-    }
+    onStop(() => rmSync(filesDir, { recursive: true, force: true }));
   }
   return filesDir;
+}
+
+// What to undo when the process ends, even when it is stopped from outside
+// (Ctrl-C, a CI timeout): a test's own finally does not run then.
+const undo = new Set();
+let handlers = false;
+function onStop(fn) {
+  undo.add(fn);
+  if (handlers) return () => undo.delete(fn);
+  handlers = true;
+  const runAll = () => {
+    if (process.env.E2E_KEEP) return;
+    for (const f of undo) {
+      try {
+        f();
+      } catch {
+        // best effort: the others still run
+      }
+    }
+    undo.clear();
+  };
+  process.once('exit', runAll);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    process.once(signal, () => {
+      runAll();
+      process.exit(code);
+    });
+  }
+  return () => undo.delete(fn);
 }
 
 /** Where screenshots go (git-ignored). */
@@ -89,6 +108,10 @@ export async function startServer(name, extraArgs = []) {
   const log = createWriteStream(logPath);
   let output = '';
   const child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOTCUA_DATABASE: '' } });
+  const forget = onStop(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
   for (const s of [child.stdout, child.stderr]) {
     s.on('data', (b) => {
       output += b.toString();
@@ -112,6 +135,7 @@ export async function startServer(name, extraArgs = []) {
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       log.end();
+      forget();
       if (!process.env.E2E_KEEP) rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -141,10 +165,12 @@ export async function launchBrowser(name) {
     acceptDownloads: true,
   });
   context.setDefaultTimeout(15_000);
+  const forget = onStop(() => rmSync(profile, { recursive: true, force: true }));
   return {
     context,
     async close() {
       await context.close();
+      forget();
       rmSync(profile, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Badge, Button, Col, Flex, List, Row, Table, Tag as ClosableTag, Typography } from 'antd';
 import { Page } from '../components/Page';
-import { nodesOf } from '../components/DataTable';
+import { nodesOf, useScrollRegion } from '../components/DataTable';
 import { useIsPhone } from '../lib/useScreen';
 import { useQuery, useSubscription } from 'urql';
 import type { SmsActivitySubscription, SmsFieldsFragment, SmsStatus } from '../gql/graphql';
@@ -36,8 +36,8 @@ const SMSActivitySubscription = graphql(`
 `);
 
 
-const statuses: SmsStatus[] = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED', 'EXPIRED', 'NO_REPORT'];
-const statColor: Partial<Record<SmsStatus, string>> = { DELIVERED: '#237804', UNDELIVERED: '#cf1322', FAILED: '#cf1322', EXPIRED: '#ad4e00', NO_REPORT: '#ad4e00' };
+const statuses: SmsStatus[] = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED', 'EXPIRED'];
+const statColor: Partial<Record<SmsStatus, string>> = { DELIVERED: '#237804', UNDELIVERED: '#cf1322', FAILED: '#cf1322', EXPIRED: '#ad4e00' };
 
 /** Live OTP and password SMS delivery within the admin's scope (smsActivity). */
 export function SmsMonitorPage() {
@@ -55,6 +55,7 @@ export function SmsMonitorPage() {
   const messages = mergeHistory(data?.messages ?? [], past);
   const counts = countByStatus(messages);
   const kind = (k: string) => t(`smsKind.${k}` as MessageKey);
+  const scrollable = useScrollRegion();
   return (
     <Page
       title={t('smsMonitor.title')}
@@ -106,7 +107,7 @@ export function SmsMonitorPage() {
             )}
           />
         ) : (
-          <div ref={focusableScroll}>
+          <div ref={scrollable}>
           <Table<SmsFieldsFragment>
             rowKey="id"
             size="small"
@@ -138,13 +139,4 @@ export function SmsMonitorPage() {
       />
     </Page>
   );
-}
-
-/** A table wider than its box scrolls sideways; keyboard users must reach that area too. */
-function focusableScroll(el: HTMLDivElement | null) {
-  el?.querySelectorAll('.ant-table-content').forEach((c) => {
-    c.setAttribute('tabindex', '0');
-    c.setAttribute('role', 'region');
-    c.setAttribute('aria-label', 'SMS');
-  });
 }

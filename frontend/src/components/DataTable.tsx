@@ -19,6 +19,25 @@ export function nodesOf<T>(conn: Pick<Connection<T>, 'edges'> | null | undefined
   return (conn?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
 }
 
+/**
+ * A ref for the box around a table: a table wider than its box scrolls sideways
+ * inside it, and keyboard users must be able to reach that scroll area too, so it
+ * takes the focus (and says what it is).
+ */
+export function useScrollRegion() {
+  const t = useT();
+  return useCallback(
+    (el: HTMLDivElement | null) => {
+      el?.querySelectorAll('.ant-table-content').forEach((c) => {
+        c.setAttribute('tabindex', '0');
+        c.setAttribute('role', 'region');
+        c.setAttribute('aria-label', t('table.scroll'));
+      });
+    },
+    [t],
+  );
+}
+
 interface Props<T> {
   /** The page of the connection on screen (undefined while the first page loads). */
   connection: Connection<T> | null | undefined;
@@ -41,21 +60,9 @@ interface Props<T> {
  * inside its box (the page itself never does).
  */
 export function DataTable<T extends object>({ connection, paging, fetching, error, columns, rowKey, empty, testId, size = 'middle', phoneRow }: Props<T>) {
-  const t = useT();
   const phone = useIsPhone();
   const rows = nodesOf(connection);
-  // A table wider than its box scrolls sideways inside it; keyboard users must be
-  // able to reach that scroll area too, so it takes the focus (and says what it is).
-  const scrollable = useCallback(
-    (el: HTMLDivElement | null) => {
-      el?.querySelectorAll('.ant-table-content').forEach((c) => {
-        c.setAttribute('tabindex', '0');
-        c.setAttribute('role', 'region');
-        c.setAttribute('aria-label', t('table.scroll'));
-      });
-    },
-    [t],
-  );
+  const scrollable = useScrollRegion();
   const pager = paging ? (
     <CursorPager
       page={paging.page}

@@ -161,7 +161,7 @@ func newEnv(t testing.TB, db *store.DB, opt options) *env {
 	}
 	cfg := Config{
 		DB: db, Bus: e.bus, SealKey: testKey, Now: e.clock.Now,
-		Logger:       slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:   slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Provider: e.prov,
 		Retry:    Backoff{Base: 10 * time.Millisecond, Max: 40 * time.Millisecond},
 	}

@@ -55,6 +55,7 @@ const (
 	ActCreate  = "create"
 	ActLookup  = "lookup"
 	ActUse     = "use"
+	ActUnlock  = "unlock" // clear an account's sign-in lock (admins; see internal/domain/auth)
 )
 
 // RootPath is the domain of the whole tree.

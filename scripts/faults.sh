@@ -8,4 +8,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
-exec go run ./cmd/motcua-faults -bin bin/motcua -scan internal/platform/scans/testdata/sample.docx "$@"
+exec go run ./cmd/motcua-faults -bin bin/motcua -scan internal/testkit/fixtures/files/sample.docx "$@"

@@ -79,7 +79,7 @@ func preparePostgres(ctx context.Context, cfg *config, c *pgCluster, n int) (*da
 		if err := c.exec(ctx, base, "CREATE EXTENSION pg_trgm", "CREATE EXTENSION unaccent", "CREATE EXTENSION pg_stat_statements"); err != nil {
 			return nil, err
 		}
-		st, err := load(ctx, cfg, c.url("motcua", base), "postgres", n, func() error {
+		st, err := load(ctx, cfg, c.URL("motcua", base), "postgres", n, func() error {
 			var stmts []string
 			for _, ix := range accountSearchIndexes {
 				stmts = append(stmts, "DROP INDEX IF EXISTS "+ix)
@@ -124,7 +124,7 @@ func preparePostgres(ctx context.Context, cfg *config, c *pgCluster, n int) (*da
 		"GRANT SELECT ON ALL TABLES IN SCHEMA public TO postgraphile"); err != nil {
 		return nil, err
 	}
-	ds.url = c.url("motcua", ds.db)
+	ds.url = c.URL("motcua", ds.db)
 	return ds, nil
 }
 

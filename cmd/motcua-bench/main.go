@@ -201,7 +201,7 @@ func runSuite(ctx context.Context, args []string) (err error) {
 			return err
 		}
 		b.results.Machine.Postgres = b.pg.version
-		boost(b.pg.postmasterPID()) // pg_ctl started it in a session of its own
+		boost(b.pg.PostmasterPID()) // pg_ctl started it in a session of its own
 		if b.pgData, err = preparePostgres(ctx, cfg, b.pg, cfg.pgAccounts); err != nil {
 			return fmt.Errorf("PostgreSQL data: %w", err)
 		}
@@ -222,7 +222,7 @@ func runSuite(ctx context.Context, args []string) (err error) {
 		runtime.GOMAXPROCS(n)
 	}
 	if b.pg != nil {
-		if err := repinTree(b.pg.postmasterPID(), cfg.loadCPUs); err != nil {
+		if err := repinTree(b.pg.PostmasterPID(), cfg.loadCPUs); err != nil {
 			return err
 		}
 		logf("PostgreSQL and the load generator pinned to CPU %s, servers to CPU %s", cfg.loadCPUs, cfg.serverCPUs)

@@ -43,7 +43,7 @@ func (b *bench) meter(server *server) *cpuMeter {
 		m.add("server", server.pid(), false)
 	}
 	if b.pg != nil {
-		m.add("postgres", b.pg.postmasterPID(), true)
+		m.add("postgres", b.pg.PostmasterPID(), true)
 	}
 	return m.add("load", os.Getpid(), false)
 }
@@ -223,7 +223,7 @@ func (b *bench) s2Peer(ctx context.Context, r *s2Result, ids []string, admin *sq
 		return err
 	}
 	argv := pinned(b.cfg.serverCPUs, "node", b.cfg.postgraphile,
-		"-c", b.pg.url("postgraphile", b.pgData.db), "--schema", "public",
+		"-c", b.pg.URL("postgraphile", b.pgData.db), "--schema", "public",
 		"--host", "127.0.0.1", "--port", fmt.Sprint(port), "--disable-query-log")
 	p, err := startProcess("postgraphile", b.cfg.work, filepath.Join(b.cfg.work, "postgraphile.log"), nil, argv)
 	if err != nil {

@@ -56,7 +56,7 @@ var faults = []fault{
 
 func main() {
 	bin := flag.String("bin", "bin/motcua", "the motcua binary")
-	scan := flag.String("scan", "internal/platform/scans/testdata/sample.docx", "a valid ID scan (.docx)")
+	scan := flag.String("scan", "internal/testkit/fixtures/files/sample.docx", "a valid ID scan (.docx)")
 	only := flag.String("run", "", "comma-separated faults to run (default all): "+names())
 	seed := flag.Int64("seed", time.Now().UnixNano()%1_000_000, "random seed of the failing gateway")
 	logDir := flag.String("logs", "", "folder for the servers' logs (default: a new temporary folder)")

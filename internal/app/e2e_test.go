@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -260,15 +259,6 @@ func devInbox(t *testing.T, s *testServer, phone string) []struct{ Phone, Kind, 
 		t.Fatal(err)
 	}
 	return msgs
-}
-
-func scanFile(t *testing.T) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../platform/scans/testdata/sample.docx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 var _ = seed.UndeliverablePhone

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/testkit/dbtest"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 	"github.com/motcua/motcua/internal/testkit/gqlclient"
 )
 
@@ -56,7 +57,7 @@ func TestOfficerCreatesCitizenAccount(t *testing.T) {
 		startQ := `mutation($in: StartRegistrationInput!){ startRegistration(input:$in){ id state requestFormURL } }`
 		in := map[string]any{"idNumber": idNumber, "fullName": "Trịnh Thị Mai", "dateOfBirth": "1995-03-04",
 			"phone": phone, "email": "mai@example.vn", "unitID": unitID, "scan": nil}
-		r, err := off.Upload(ctx, startQ, map[string]any{"in": in}, "in.scan", "cccd.docx", scanFile(t))
+		r, err := off.Upload(ctx, startQ, map[string]any{"in": in}, "in.scan", "cccd.docx", fixtures.File(t, "sample.docx"))
 		if err != nil || len(r.Errors) > 0 {
 			t.Fatalf("startRegistration: %v %+v", err, r)
 		}
@@ -116,7 +117,7 @@ func TestOfficerCreatesCitizenAccount(t *testing.T) {
 		waitSMS(t, sub, "INITIAL_PASSWORD", "DELIVERED")
 
 		// The same ID number again: refused.
-		r, err = off.Upload(ctx, startQ, map[string]any{"in": in}, "in.scan", "cccd.docx", scanFile(t))
+		r, err = off.Upload(ctx, startQ, map[string]any{"in": in}, "in.scan", "cccd.docx", fixtures.File(t, "sample.docx"))
 		if err != nil || r.FirstCode() != "ACCOUNT_EXISTS" {
 			t.Fatalf("second start with the same ID number: %v %+v", err, r)
 		}

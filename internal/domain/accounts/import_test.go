@@ -15,9 +15,9 @@ import (
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/vn"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/dbtest"
 	"github.com/motcua/motcua/internal/testkit/testenv"
-	"github.com/motcua/motcua/policy/viewer"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -26,11 +26,9 @@ var testNow = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func clock() time.Time { return testNow }
 
-func system() context.Context { return viewer.System(context.Background()) }
-
 func countAccounts(t *testing.T, db *store.DB) int {
 	t.Helper()
-	n, err := db.Client.Account.Query().Count(system())
+	n, err := db.Client.Account.Query().Count(testkit.System())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +40,7 @@ func existing(t *testing.T, db *store.DB) {
 	t.Helper()
 	err := db.Client.Account.Create().SetIDNumber("001090000099").SetCmndNumber("111222333").
 		SetFullName("Có Sẵn").SetNameFolded("co san").SetDateOfBirth(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)).
-		SetPhone("+84911111111").SetOrigin(account.OriginSELF_REGISTERED).Exec(system())
+		SetPhone("+84911111111").SetOrigin(account.OriginSELF_REGISTERED).Exec(testkit.System())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +64,7 @@ func TestImportGoodFile(t *testing.T) {
 			t.Errorf("report %+v", rep)
 		}
 		get := func(id string) *ent.Account {
-			a, err := db.Client.Account.Query().Where(account.IDNumber(id)).Only(system())
+			a, err := db.Client.Account.Query().Where(account.IDNumber(id)).Only(testkit.System())
 			if err != nil {
 				t.Fatalf("account %s: %v", id, err)
 			}
@@ -88,7 +86,7 @@ func TestImportGoodFile(t *testing.T) {
 			hoa.Origin != account.OriginIMPORTED || hoa.Phone != "+84903111222" || hoa.NameFolded != vn.Fold("Lê Thị Hoa") {
 			t.Errorf("third account (CMND, NFD name): %+v", hoa)
 		}
-		evs, err := db.Client.AuditEvent.Query().Where(auditevent.Action("accounts.import")).All(system())
+		evs, err := db.Client.AuditEvent.Query().Where(auditevent.Action("accounts.import")).All(testkit.System())
 		if err != nil || len(evs) != 1 || evs[0].Actor != "system" {
 			t.Errorf("audit: %v %v", evs, err)
 		}
@@ -176,7 +174,7 @@ func TestImportReportsEveryBadRowAndWritesNothing(t *testing.T) {
 		if rep.Problems[6].EN != "The ID number repeats line 2 of the file." {
 			t.Errorf("duplicate message: %s", rep.Problems[6].EN)
 		}
-		if evs := db.Client.AuditEvent.Query().CountX(system()); evs != 0 {
+		if evs := db.Client.AuditEvent.Query().CountX(testkit.System()); evs != 0 {
 			t.Errorf("%d audit events after rejected imports", evs)
 		}
 	})

@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/ent/account"
+	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 )
 
@@ -131,7 +133,7 @@ func TestConcurrentSignInsOneAccount(t *testing.T) {
 			t.Errorf("%d wrong passwords checked, answers %v; want %d checked, %d UNAUTHENTICATED, the rest RATE_LIMITED",
 				checked, got, capN, capN)
 		}
-		r := wantRefusal(t, rightErr, refusal.RateLimited)
+		r := testkit.Refused(t, rightErr, refusal.RateLimited)
 		if r.Extra["availableAt"] != start.Add(e.svc.accountLimit.lock).Format("2006-01-02T15:04:05Z07:00") {
 			t.Errorf("availableAt %v", r.Extra["availableAt"])
 		}
@@ -193,7 +195,7 @@ func TestConcurrentPasswordChanges(t *testing.T) {
 		if checked != capN || got[refusal.Validation] != capN || got[refusal.RateLimited] != 99-capN {
 			t.Errorf("%d wrong passwords checked, answers %v; want %d checked", checked, got, capN)
 		}
-		wantRefusal(t, rightErr, refusal.RateLimited)
+		testkit.Refused(t, rightErr, refusal.RateLimited)
 		if e.reload(t, a).PasswordHash != a.PasswordHash {
 			t.Error("the password changed past the cap")
 		}
@@ -208,7 +210,7 @@ func TestConcurrentResetCodesOneCode(t *testing.T) {
 		e := newEnv(t, db)
 		a := e.account(t, hung)
 		e.request(t, hung.id)
-		code := e.outbox.lastCode(t)
+		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
 		g := newGate(100)
 		e.svc.otp = heldCodes{codeHasher: e.svc.otp, right: code, gate: g}
 		finish := g.burst(99, func(i int) error {
@@ -224,7 +226,7 @@ func TestConcurrentResetCodesOneCode(t *testing.T) {
 			t.Errorf("%d wrong codes compared, answers %v; want at most %d", checked, got, capN)
 		}
 		if got[""] == 0 {
-			wantRefusal(t, rightErr, refusal.OTPTooManyAttempts)
+			testkit.Refused(t, rightErr, refusal.OTPTooManyAttempts)
 			if e.reload(t, a).PasswordHash != a.PasswordHash {
 				t.Error("the password was reset past the cap")
 			}
@@ -245,7 +247,7 @@ func TestConcurrentResetCodesOneAddress(t *testing.T) {
 			p := person{id: fmt.Sprintf("0011900%05d", i), phone: fmt.Sprintf("+8498%07d", i), name: "Trần Văn Nam", origin: account.OriginIMPORTED}
 			e.account(t, p)
 			e.request(t, p.id)
-			codes[p.id] = e.outbox.lastCode(t)
+			codes[p.id] = e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
 		}
 		g := newGate(200)
 		e.svc.otp = heldCodes{codeHasher: e.svc.otp, gate: g}

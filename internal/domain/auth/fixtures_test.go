@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -11,18 +10,17 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/domain/officers"
 	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
-	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/otp"
 	"github.com/motcua/motcua/internal/rules/password"
-	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/rules/vn"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/dbtest"
+	"github.com/motcua/motcua/internal/testkit/fakes"
 	"github.com/motcua/motcua/policy"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -32,22 +30,15 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // start is the fake clock's first reading.
 var start = time.Date(2026, time.March, 2, 1, 0, 0, 0, time.UTC)
 
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+// sessionEvents are the ids of the sessions announced revoked on b.
+func sessionEvents(b *fakes.Bus) map[string]bool {
+	out := map[string]bool{}
+	for _, e := range b.Events() {
+		if e.Topic == events.TopicSession {
+			out[e.ID] = true
+		}
+	}
+	return out
 }
 
 // sleeper records the waits asked for instead of waiting.
@@ -71,95 +62,14 @@ func (s *sleeper) take() []time.Duration {
 	return w
 }
 
-// outbox writes the SMS row in the caller's transaction, like the real
-// queue, and keeps what was committed.
-type outbox struct {
-	mu   sync.Mutex
-	sent []smsqueue.Outgoing
-}
-
-func (o *outbox) Enqueue(ctx context.Context, tx *store.Tx, m smsqueue.Outgoing) (*ent.SMSMessage, error) {
-	msg, err := tx.Client.SMSMessage.Create().
-		SetKind(m.Kind).SetPhone(m.Phone).
-		SetNillableAccountID(m.AccountID).SetNillableSendBefore(m.SendBefore).
-		SetUnitPath(m.UnitPath).
-		Save(viewer.System(ctx))
-	if err != nil {
-		return nil, err
-	}
-	tx.OnCommit(func() {
-		o.mu.Lock()
-		o.sent = append(o.sent, m)
-		o.mu.Unlock()
-	})
-	return msg, nil
-}
-
-func (o *outbox) of(kind smsmessage.Kind) []smsqueue.Outgoing {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	var out []smsqueue.Outgoing
-	for _, m := range o.sent {
-		if m.Kind == kind {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-var codeInText = regexp.MustCompile(`\b(\d{6})\b`)
-
-// lastCode is the code of the last RESET_OTP SMS.
-func (o *outbox) lastCode(t *testing.T) string {
-	t.Helper()
-	msgs := o.of(smsmessage.KindRESET_OTP)
-	if len(msgs) == 0 {
-		t.Fatal("no RESET_OTP SMS sent")
-	}
-	m := codeInText.FindStringSubmatch(msgs[len(msgs)-1].Body)
-	if m == nil {
-		t.Fatalf("no code in %q", msgs[len(msgs)-1].Body)
-	}
-	return m[1]
-}
-
-// bus records what is published.
-type bus struct {
-	mu     sync.Mutex
-	events []events.Event
-}
-
-func (b *bus) Publish(_ context.Context, e events.Event) error {
-	b.mu.Lock()
-	b.events = append(b.events, e)
-	b.mu.Unlock()
-	return nil
-}
-
-func (b *bus) Subscribe(context.Context, ...string) (<-chan events.Event, error) { return nil, nil }
-func (b *bus) Close() error                                                      { return nil }
-
-// sessionEvents are the ids of the sessions announced revoked.
-func (b *bus) sessionEvents() map[string]bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := map[string]bool{}
-	for _, e := range b.events {
-		if e.Topic == events.TopicSession {
-			out[e.ID] = true
-		}
-	}
-	return out
-}
-
 // env is a service on a test database with fakes around it.
 type env struct {
 	db     *store.DB
 	svc    *Service
-	clock  *clock
+	clock  *testkit.Clock
 	sleep  *sleeper
-	outbox *outbox
-	bus    *bus
+	outbox *fakes.Outbox
+	bus    *fakes.Bus
 	authz  *policy.Authorizer
 	hasher *password.Hasher
 	ctx    context.Context // anonymous, from a client address
@@ -173,7 +83,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	e := &env{
-		db: db, clock: &clock{t: start}, sleep: &sleeper{}, outbox: &outbox{}, bus: &bus{},
+		db: db, clock: testkit.NewClock(start), sleep: &sleeper{}, outbox: &fakes.Outbox{}, bus: &fakes.Bus{},
 		authz: authz, hasher: password.NewHasher(4),
 		ctx: requestinfo.NewContext(ctx, requestinfo.Info{ClientIP: "203.0.113.7", UserAgent: "test-browser"}),
 	}
@@ -296,19 +206,6 @@ func (e *env) session(t testing.TB, token string) context.Context {
 		t.Fatalf("Authenticate = %v, %v; want a viewer", v, err)
 	}
 	return viewer.NewContext(e.ctx, v)
-}
-
-// wantRefusal fails unless err is a refusal with code.
-func wantRefusal(t testing.TB, err error, code refusal.Code) *refusal.Error {
-	t.Helper()
-	r, ok := refusal.As(err)
-	if !ok {
-		t.Fatalf("error = %v, want refusal %s", err, code)
-	}
-	if r.Code != code {
-		t.Fatalf("refusal = %v, want %s", r, code)
-	}
-	return r
 }
 
 // auditActions lists the audit actions recorded, in order, and checks the

@@ -15,6 +15,8 @@ import (
 	"github.com/motcua/motcua/internal/platform/requestinfo"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
+	"github.com/motcua/motcua/internal/testkit/fakes"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -58,32 +60,32 @@ func TestResetPassword(t *testing.T) {
 		}
 
 		e.request(t, "0912.345.678")
-		sms := e.outbox.of(smsmessage.KindRESET_OTP)
+		sms := e.outbox.Of(smsmessage.KindRESET_OTP)
 		if len(sms) != 1 || sms[0].Phone != hung.phone || sms[0].SendBefore == nil ||
 			!sms[0].SendBefore.Equal(start.Add(5*time.Minute)) || *sms[0].AccountID != a.ID {
 			t.Fatalf("reset SMS: %+v", sms)
 		}
-		code := e.outbox.lastCode(t)
+		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
 
 		// Wrong code: counted.
-		r := wantRefusal(t, e.svc.ResetPassword(e.ctx, hung.id, otherCode(code), newPW), refusal.OTPInvalid)
+		r := testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, otherCode(code), newPW), refusal.OTPInvalid)
 		if r.Extra["attemptsLeft"] != 4 {
 			t.Errorf("attemptsLeft %v, want 4", r.Extra["attemptsLeft"])
 		}
 		// Superseded by a resend.
 		e.clock.Advance(61 * time.Second)
 		e.request(t, hung.id)
-		wantRefusal(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPSuperseded)
-		code = e.outbox.lastCode(t)
+		testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPSuperseded)
+		code = e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
 		// Expired.
 		e.clock.Advance(5 * time.Minute)
-		wantRefusal(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPExpired)
+		testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPExpired)
 
 		e.request(t, hung.id)
-		code = e.outbox.lastCode(t)
+		code = e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
 		// A weak password with the right code: refused, the code still
 		// counts and its attempt is given back.
-		r = wantRefusal(t, e.svc.ResetPassword(e.ctx, hung.id, code, "Nguyễn Văn Hùng"), refusal.PasswordTooWeak)
+		r = testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, "Nguyễn Văn Hùng"), refusal.PasswordTooWeak)
 		if r.Extra["reason"] != "CONTAINS_NAME" {
 			t.Errorf("reason %v", r.Extra["reason"])
 		}
@@ -101,13 +103,13 @@ func TestResetPassword(t *testing.T) {
 		// Reused: a used code counts no more than none, so it answers
 		// like one gone stale (not "already used", which would tell
 		// anyone that the account exists and was reset).
-		wantRefusal(t, e.svc.ResetPassword(e.ctx, hung.id, code, "một mật khẩu khác"), refusal.OTPExpired)
+		testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, "một mật khẩu khác"), refusal.OTPExpired)
 
 		e.dead(t, before, "a session from before the reset")
-		if !e.bus.sessionEvents()[string(e.mustSession(t, before))] {
+		if !sessionEvents(e.bus)[string(e.mustSession(t, before))] {
 			t.Error("no event for the session revoked by the reset")
 		}
-		if n := len(e.outbox.of(smsmessage.KindPASSWORD_CHANGED)); n != 1 {
+		if n := len(e.outbox.Of(smsmessage.KindPASSWORD_CHANGED)); n != 1 {
 			t.Errorf("%d PASSWORD_CHANGED SMS, want 1", n)
 		}
 		// The new password works at once: the reset cleared the lock.
@@ -140,18 +142,18 @@ func TestResetAttemptsExhausted(t *testing.T) {
 		e := newEnv(t, db)
 		e.account(t, hung)
 		e.request(t, hung.id)
-		code := e.outbox.lastCode(t)
+		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
 		for i := range 5 {
-			r := wantRefusal(t, e.svc.ResetPassword(e.ctx, hung.id, otherCode(code), newPW), refusal.OTPInvalid)
+			r := testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, otherCode(code), newPW), refusal.OTPInvalid)
 			if r.Extra["attemptsLeft"] != 4-i {
 				t.Errorf("try %d: attemptsLeft %v, want %d", i+1, r.Extra["attemptsLeft"], 4-i)
 			}
 		}
-		wantRefusal(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPTooManyAttempts)
+		testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPTooManyAttempts)
 		// A new code starts afresh.
 		e.clock.Advance(time.Minute)
 		e.request(t, hung.id)
-		if err := e.svc.ResetPassword(e.ctx, hung.id, e.outbox.lastCode(t), newPW); err != nil {
+		if err := e.svc.ResetPassword(e.ctx, hung.id, e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP), newPW); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -164,7 +166,7 @@ func TestResetImported(t *testing.T) {
 		imported := person{id: "001190011111", phone: "+84911111111", name: "Trần Văn Nam", origin: account.OriginIMPORTED}
 		e.account(t, imported)
 		e.request(t, imported.id)
-		if err := e.svc.ResetPassword(e.ctx, imported.id, e.outbox.lastCode(t), newPW); err != nil {
+		if err := e.svc.ResetPassword(e.ctx, imported.id, e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP), newPW); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.svc.SignIn(e.ctx, "0911111111", newPW); err != nil {
@@ -306,7 +308,7 @@ func TestConcurrentReset(t *testing.T) {
 		e := newEnv(t, db)
 		a := e.account(t, hung)
 		e.request(t, hung.id)
-		code := e.outbox.lastCode(t)
+		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
 		const n = 4 // within MaxAttempts, so every one reaches the consuming UPDATE
 		errs := make([]error, n)
 		var wg sync.WaitGroup
@@ -336,7 +338,7 @@ func TestConcurrentReset(t *testing.T) {
 		if _, err := e.svc.SignIn(e.ctx, hung.id, fmt.Sprintf("mật khẩu mới số %d", winner)); err != nil {
 			t.Errorf("the winner's password: %v", err)
 		}
-		if n := len(e.outbox.of(smsmessage.KindPASSWORD_CHANGED)); n != 1 {
+		if n := len(e.outbox.Of(smsmessage.KindPASSWORD_CHANGED)); n != 1 {
 			t.Errorf("%d PASSWORD_CHANGED SMS, want 1", n)
 		}
 		if cs := e.challenges(t, a); cs[0].ConsumedAt == nil {
@@ -352,7 +354,7 @@ func TestConcurrentGuesses(t *testing.T) {
 		e := newEnv(t, db)
 		a := e.account(t, hung)
 		e.request(t, hung.id)
-		code := e.outbox.lastCode(t)
+		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		invalid := 0
@@ -428,8 +430,8 @@ func TestResetAnswersAlike(t *testing.T) {
 		// A wrong code for the real accounts is any code but the one sent.
 		wrong := func() string {
 			sent := map[string]bool{}
-			for _, m := range e.outbox.of(smsmessage.KindRESET_OTP) {
-				sent[codeInText.FindStringSubmatch(m.Body)[1]] = true
+			for _, m := range e.outbox.Of(smsmessage.KindRESET_OTP) {
+				sent[fakes.CodeIn(m.Body)] = true
 			}
 			for c := 0; ; c++ {
 				if code := fmt.Sprintf("%06d", c); !sent[code] {

@@ -12,6 +12,7 @@ import (
 	"github.com/motcua/motcua/internal/platform/requestinfo"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -135,16 +136,16 @@ func TestRevokeAndSignOut(t *testing.T) {
 		}
 
 		// Someone else's session is not found, and stays alive.
-		wantRefusal(t, e.svc.RevokeSession(ctxs[0], sessionID(otherCtx)), refusal.NotFound)
+		testkit.Refused(t, e.svc.RevokeSession(ctxs[0], sessionID(otherCtx)), refusal.NotFound)
 		e.session(t, otherToken)
-		wantRefusal(t, e.svc.RevokeSession(e.ctx, sessionID(ctxs[1])), refusal.Unauthenticated)
+		testkit.Refused(t, e.svc.RevokeSession(e.ctx, sessionID(ctxs[1])), refusal.Unauthenticated)
 
 		if err := e.svc.RevokeSession(ctxs[0], sessionID(ctxs[1])); err != nil {
 			t.Fatal(err)
 		}
 		e.dead(t, tokens[1], "revoked session")
 		e.session(t, tokens[0])
-		if !e.bus.sessionEvents()[string(sessionID(ctxs[1]))] {
+		if !sessionEvents(e.bus)[string(sessionID(ctxs[1]))] {
 			t.Error("no event for the revoked session")
 		}
 		if list, _ := e.svc.Sessions(ctxs[0]); len(list) != 2 {
@@ -175,10 +176,10 @@ func TestRevokeAndSignOut(t *testing.T) {
 		}
 		e.dead(t, t4, "signed out everywhere")
 		e.session(t, otherToken)
-		if !e.bus.sessionEvents()[string(sessionID(ctx4))] {
+		if !sessionEvents(e.bus)[string(sessionID(ctx4))] {
 			t.Error("no event for the sessions signed out everywhere")
 		}
-		if e.bus.sessionEvents()[string(sessionID(otherCtx))] {
+		if sessionEvents(e.bus)[string(sessionID(otherCtx))] {
 			t.Error("another account's session announced revoked")
 		}
 		if n := len(e.auditOf(t, "auth.sign_out_everywhere")); n != 1 {
@@ -195,18 +196,18 @@ func TestChangePasswordRevokesOthers(t *testing.T) {
 		e.account(t, hung)
 		ctx, token := e.signIn(t, hung.id, hung.password)
 		_, other := e.signIn(t, hung.id, hung.password)
-		wantRefusal(t, e.svc.ChangePassword(ctx, "wrong password", "trăng rằm tháng tám"), refusal.Validation)
-		wantRefusal(t, e.svc.ChangePassword(ctx, hung.password, hung.password), refusal.Validation)
+		testkit.Refused(t, e.svc.ChangePassword(ctx, "wrong password", "trăng rằm tháng tám"), refusal.Validation)
+		testkit.Refused(t, e.svc.ChangePassword(ctx, hung.password, hung.password), refusal.Validation)
 		e.session(t, other) // refusals changed nothing
 		if err := e.svc.ChangePassword(ctx, hung.password, "trăng rằm tháng tám"); err != nil {
 			t.Fatal(err)
 		}
 		e.session(t, token)
 		e.dead(t, other, "other session after a password change")
-		if n := len(e.outbox.of(smsmessage.KindPASSWORD_CHANGED)); n != 1 {
+		if n := len(e.outbox.Of(smsmessage.KindPASSWORD_CHANGED)); n != 1 {
 			t.Errorf("%d PASSWORD_CHANGED SMS, want 1", n)
 		}
-		wantRefusal(t, e.svc.ChangePassword(e.ctx, "x", "y"), refusal.Unauthenticated)
+		testkit.Refused(t, e.svc.ChangePassword(e.ctx, "x", "y"), refusal.Unauthenticated)
 	})
 }
 
@@ -218,9 +219,9 @@ func TestWrongCurrentPasswordThrottled(t *testing.T) {
 		e.account(t, hung)
 		ctx, _ := e.signIn(t, hung.id, hung.password)
 		for range 5 {
-			wantRefusal(t, e.svc.ChangePassword(ctx, "wrong password", "trăng rằm tháng tám"), refusal.Validation)
+			testkit.Refused(t, e.svc.ChangePassword(ctx, "wrong password", "trăng rằm tháng tám"), refusal.Validation)
 		}
-		wantRefusal(t, e.svc.ChangePassword(ctx, hung.password, "trăng rằm tháng tám"), refusal.RateLimited)
+		testkit.Refused(t, e.svc.ChangePassword(ctx, hung.password, "trăng rằm tháng tám"), refusal.RateLimited)
 	})
 }
 
@@ -241,7 +242,7 @@ func TestPasswordRules(t *testing.T) {
 			{"Nguyễn Văn Hùng", "CONTAINS_NAME"},
 		} {
 			err := e.svc.ChangePassword(ctx, hung.password, tt.pw)
-			r := wantRefusal(t, err, refusal.PasswordTooWeak)
+			r := testkit.Refused(t, err, refusal.PasswordTooWeak)
 			if r.Extra["reason"] != tt.reason || r.Field != "newPassword" {
 				t.Errorf("%q: reason %v on %q, want %s on newPassword", tt.pw, r.Extra["reason"], r.Field, tt.reason)
 			}
@@ -284,9 +285,9 @@ func TestCreateSuperAdmin(t *testing.T) {
 		e := newEnv(t, db)
 		ctx := viewer.System(context.Background())
 		_, err := e.svc.CreateSuperAdmin(ctx, "001 090 012 345", "Nguyễn  Văn Hùng", "0912 345 678", "Hùng1990")
-		wantRefusal(t, err, refusal.PasswordTooWeak)
+		testkit.Refused(t, err, refusal.PasswordTooWeak)
 		_, err = e.svc.CreateSuperAdmin(ctx, "012345678", "Nguyễn Văn Hùng", "0912 345 678", "quản trị hệ thống")
-		wantRefusal(t, err, refusal.Validation)
+		testkit.Refused(t, err, refusal.Validation)
 		a, err := e.svc.CreateSuperAdmin(ctx, "001 090 012 345", "Nguyễn  Văn Hùng", "0912 345 678", "quản trị hệ thống")
 		if err != nil {
 			t.Fatal(err)
@@ -296,7 +297,7 @@ func TestCreateSuperAdmin(t *testing.T) {
 			t.Errorf("account %+v", a)
 		}
 		_, err = e.svc.CreateSuperAdmin(ctx, "001090012345", "Người Khác", "0987654321", "quản trị hệ thống")
-		wantRefusal(t, err, refusal.AccountExists)
+		testkit.Refused(t, err, refusal.AccountExists)
 		if err := e.authz.Reload(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/password"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -51,11 +52,11 @@ func TestFirstSignIn(t *testing.T) {
 
 		// Once: a second sign-in with it is refused, though it is right.
 		_, err = e.svc.SignIn(e.ctx, "0912345678", initialPW)
-		wantRefusal(t, err, refusal.InvalidState)
+		testkit.Refused(t, err, refusal.InvalidState)
 
 		// A weak new password is refused and changes nothing.
 		before := e.reload(t, a)
-		wantRefusal(t, e.svc.ChangePassword(ctx, initialPW, "12345678"), refusal.PasswordTooWeak)
+		testkit.Refused(t, e.svc.ChangePassword(ctx, initialPW, "12345678"), refusal.PasswordTooWeak)
 		if after := e.reload(t, a); after.PasswordHash != before.PasswordHash || !after.MustChangePassword {
 			t.Error("a refused change wrote something")
 		}
@@ -80,7 +81,7 @@ func TestFirstSignIn(t *testing.T) {
 
 		// The initial password is dead; the new one works with any spelling.
 		_, err = e.svc.SignIn(e.ctx, "001090012345", initialPW)
-		wantRefusal(t, err, refusal.Unauthenticated)
+		testkit.Refused(t, err, refusal.Unauthenticated)
 		res2, err := e.svc.SignIn(e.ctx, "+84 912 345 678", next)
 		if err != nil {
 			t.Fatalf("sign-in with the new password: %v", err)
@@ -88,7 +89,7 @@ func TestFirstSignIn(t *testing.T) {
 		if res2.MustChangePassword || res2.Viewer.PasswordChangeOnly {
 			t.Error("the new password gave a restricted session")
 		}
-		if n := len(e.outbox.of(smsmessage.KindPASSWORD_CHANGED)); n != 0 {
+		if n := len(e.outbox.Of(smsmessage.KindPASSWORD_CHANGED)); n != 0 {
 			t.Errorf("the forced first change sent %d PASSWORD_CHANGED SMS, want 0", n)
 		}
 	})
@@ -102,7 +103,7 @@ func TestInitialPasswordExpiry(t *testing.T) {
 		a := e.account(t, p)
 		e.clock.Advance(72 * time.Hour) // expires exactly now
 		_, err := e.svc.SignIn(e.ctx, hung.id, p.password)
-		wantRefusal(t, err, refusal.InvalidState)
+		testkit.Refused(t, err, refusal.InvalidState)
 		if e.reload(t, a).InitialPasswordUsedAt != nil {
 			t.Error("a refused sign-in spent the initial password")
 		}
@@ -111,7 +112,7 @@ func TestInitialPasswordExpiry(t *testing.T) {
 		}
 		// A wrong password is still only "wrong", never "expired".
 		_, err = e.svc.SignIn(e.ctx, hung.id, "not the password")
-		wantRefusal(t, err, refusal.Unauthenticated)
+		testkit.Refused(t, err, refusal.Unauthenticated)
 	})
 }
 
@@ -169,14 +170,14 @@ func TestSignInStatus(t *testing.T) {
 
 		// Right password: the state is told. Wrong one: only "wrong".
 		_, err := e.svc.SignIn(e.ctx, hung.id, hung.password)
-		wantRefusal(t, err, refusal.Forbidden)
+		testkit.Refused(t, err, refusal.Forbidden)
 		_, err = e.svc.SignIn(e.ctx, hung.id, "wrong password")
-		wantRefusal(t, err, refusal.Unauthenticated)
+		testkit.Refused(t, err, refusal.Unauthenticated)
 		_, err = e.svc.SignIn(e.ctx, notActive.id, notActive.password)
-		wantRefusal(t, err, refusal.Forbidden)
+		testkit.Refused(t, err, refusal.Forbidden)
 		// An imported account has no password until a reset.
 		_, err = e.svc.SignIn(e.ctx, imported.id, "")
-		wantRefusal(t, err, refusal.Unauthenticated)
+		testkit.Refused(t, err, refusal.Unauthenticated)
 		n, err := db.Client.Session.Query().Count(viewer.System(context.Background()))
 		if err != nil || n != 0 {
 			t.Errorf("%d sessions opened, %v", n, err)
@@ -198,7 +199,7 @@ func TestSignInEnumeration(t *testing.T) {
 		var msgs []string
 		for _, login := range []string{"001090099999", "not a login", "0933 333 333", hung.id} {
 			_, err := e.svc.SignIn(e.ctx, login, "wrong password")
-			r := wantRefusal(t, err, refusal.Unauthenticated)
+			r := testkit.Refused(t, err, refusal.Unauthenticated)
 			msgs = append(msgs, r.VI)
 		}
 		for _, m := range msgs[1:] {
@@ -222,7 +223,7 @@ func TestLockout(t *testing.T) {
 				e.sleep.take()
 				for range 5 {
 					_, err := e.svc.SignIn(e.ctx, login, "wrong password")
-					wantRefusal(t, err, refusal.Unauthenticated)
+					testkit.Refused(t, err, refusal.Unauthenticated)
 					e.clock.Advance(time.Minute)
 				}
 				waits := e.sleep.take()
@@ -237,7 +238,7 @@ func TestLockout(t *testing.T) {
 				}
 				// Locked: even the right password is refused, without hashing.
 				_, err := e.svc.SignIn(e.ctx, login, hung.password)
-				r := wantRefusal(t, err, refusal.RateLimited)
+				r := testkit.Refused(t, err, refusal.RateLimited)
 				if got := r.Extra["availableAt"]; got == nil {
 					t.Error("no availableAt")
 				}
@@ -269,13 +270,13 @@ func TestLockExpiresAndAvailableAt(t *testing.T) {
 			_, _ = e.svc.SignIn(e.ctx, hung.id, "wrong password")
 		}
 		_, err := e.svc.SignIn(e.ctx, hung.id, hung.password)
-		r := wantRefusal(t, err, refusal.RateLimited)
+		r := testkit.Refused(t, err, refusal.RateLimited)
 		if want := start.Add(15 * time.Minute).Format(time.RFC3339); r.Extra["availableAt"] != want {
 			t.Errorf("availableAt %v, want %s", r.Extra["availableAt"], want)
 		}
 		e.clock.Advance(15*time.Minute - time.Second)
 		_, err = e.svc.SignIn(e.ctx, hung.id, hung.password)
-		wantRefusal(t, err, refusal.RateLimited)
+		testkit.Refused(t, err, refusal.RateLimited)
 		e.clock.Advance(time.Second)
 		if _, err := e.svc.SignIn(e.ctx, hung.id, hung.password); err != nil {
 			t.Fatalf("at the lock's end: %v", err)
@@ -283,7 +284,7 @@ func TestLockExpiresAndAvailableAt(t *testing.T) {
 		// The success forgot the failures: 4 more wrong ones do not lock.
 		for range 4 {
 			_, err := e.svc.SignIn(e.ctx, hung.id, "wrong password")
-			wantRefusal(t, err, refusal.Unauthenticated)
+			testkit.Refused(t, err, refusal.Unauthenticated)
 		}
 		if _, err := e.svc.SignIn(e.ctx, hung.id, hung.password); err != nil {
 			t.Fatalf("after 4 failures: %v", err)
@@ -310,9 +311,9 @@ func TestAdminUnlock(t *testing.T) {
 		if until, err := e.svc.LockedUntil(citizenCtx, a.ID); until != nil || err != nil {
 			t.Errorf("LockedUntil (citizen) = %v, %v; want nil", until, err)
 		}
-		wantRefusal(t, e.svc.Unlock(citizenCtx, a.ID), refusal.Forbidden)
-		wantRefusal(t, e.svc.Unlock(e.ctx, a.ID), refusal.Unauthenticated)
-		wantRefusal(t, e.svc.Unlock(adminCtx, "ACnope"), refusal.NotFound)
+		testkit.Refused(t, e.svc.Unlock(citizenCtx, a.ID), refusal.Forbidden)
+		testkit.Refused(t, e.svc.Unlock(e.ctx, a.ID), refusal.Unauthenticated)
+		testkit.Refused(t, e.svc.Unlock(adminCtx, "ACnope"), refusal.NotFound)
 
 		// An officer of another province is out of this admin's scope.
 		off := e.account(t, person{id: "001080000002", phone: "+84900000002", name: "Cán Bộ", password: "cán bộ tỉnh bạn"})
@@ -320,7 +321,7 @@ func TestAdminUnlock(t *testing.T) {
 			Save(viewer.System(context.Background())); err != nil {
 			t.Fatal(err)
 		}
-		wantRefusal(t, e.svc.Unlock(adminCtx, off.ID), refusal.OutOfScope)
+		testkit.Refused(t, e.svc.Unlock(adminCtx, off.ID), refusal.OutOfScope)
 
 		if err := e.svc.Unlock(adminCtx, a.ID); err != nil {
 			t.Fatalf("Unlock: %v", err)
@@ -349,10 +350,10 @@ func TestClientAddressCap(t *testing.T) {
 		// address is.
 		for _, login := range []string{hung.id, "001090099999", "001090099998", "0987 654 321"} {
 			_, err := e.svc.SignIn(e.ctx, login, "wrong password")
-			wantRefusal(t, err, refusal.Unauthenticated)
+			testkit.Refused(t, err, refusal.Unauthenticated)
 		}
 		_, err := e.svc.SignIn(e.ctx, other.id, other.password)
-		wantRefusal(t, err, refusal.RateLimited)
+		testkit.Refused(t, err, refusal.RateLimited)
 		// Another address is not affected; an IPv6 neighbour in the same
 		// /64 is the same client.
 		elsewhere := requestinfo.NewContext(context.Background(), requestinfo.Info{ClientIP: "198.51.100.1"})
@@ -457,20 +458,20 @@ func TestRightPasswordGivesAttemptsBack(t *testing.T) {
 		e.account(t, locked)
 		for _, login := range []string{"001090099999", "001090099998"} {
 			_, err := e.svc.SignIn(e.ctx, login, "wrong password")
-			wantRefusal(t, err, refusal.Unauthenticated)
+			testkit.Refused(t, err, refusal.Unauthenticated)
 		}
 		for range 3 {
 			_, err := e.svc.SignIn(e.ctx, locked.id, locked.password)
-			wantRefusal(t, err, refusal.Forbidden)
+			testkit.Refused(t, err, refusal.Forbidden)
 			if _, err := e.svc.SignIn(e.ctx, hung.id, hung.password); err != nil {
 				t.Fatalf("right password: %v", err)
 			}
 		}
 		// The third wrong password is the cap's: it is checked, and locks.
 		_, err := e.svc.SignIn(e.ctx, "001090099997", "wrong password")
-		wantRefusal(t, err, refusal.Unauthenticated)
+		testkit.Refused(t, err, refusal.Unauthenticated)
 		_, err = e.svc.SignIn(e.ctx, hung.id, hung.password)
-		wantRefusal(t, err, refusal.RateLimited)
+		testkit.Refused(t, err, refusal.RateLimited)
 		locks := e.auditOf(t, "auth.sign_in_locked")
 		if len(locks) != 1 || locks[0].TargetType != "ClientAddress" {
 			t.Errorf("locks audited: %v", locks)

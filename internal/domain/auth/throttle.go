@@ -17,10 +17,6 @@ import (
 	"github.com/motcua/motcua/policy/viewer"
 )
 
-// ActUnlock is the policy action of clearing an account's sign-in lock
-// (policy.csv: "p, admin, account, unlock").
-const ActUnlock = "unlock"
-
 // lockedUntil returns the latest lock in force at now among keys ("" keys
 // are skipped), or the zero time.
 func lockedUntil(ctx context.Context, client *ent.Client, now time.Time, keys ...string) (time.Time, error) {
@@ -323,7 +319,7 @@ func (s *Service) Unlock(ctx context.Context, accountID pulid.ID) error {
 	}
 	// Decide before reading: whether an account id exists is nobody's business
 	// but an admin's.
-	if v.Scope(policy.ObjAccount, ActUnlock).Empty() {
+	if v.Scope(policy.ObjAccount, policy.ActUnlock).Empty() {
 		return errMayNotUnlock()
 	}
 	sys := viewer.System(ctx)
@@ -361,7 +357,7 @@ func (s *Service) Unlock(ctx context.Context, accountID pulid.ID) error {
 // with a unit; any admin for other accounts, which belong to no unit's
 // subtree (as for reading them: ent/schema/privacy.go accountPolicy).
 func (s *Service) mayUnlock(ctx context.Context, v *viewer.Viewer, acct *ent.Account) error {
-	scope := v.Scope(policy.ObjAccount, ActUnlock)
+	scope := v.Scope(policy.ObjAccount, policy.ActUnlock)
 	if scope.Empty() {
 		return errMayNotUnlock()
 	}

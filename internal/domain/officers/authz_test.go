@@ -14,11 +14,11 @@ import (
 	"github.com/motcua/motcua/policy/viewer"
 )
 
-// TestAuthorisationTable: every role against every query and mutation of
+// TestAuthorizationTable: every role against every query and mutation of
 // the admin operations, at the service level: allowed, or the exact refusal code. Each
 // case gets targets of its own, so that one case's success cannot change the
 // next one's answer.
-func TestAuthorisationTable(t *testing.T) {
+func TestAuthorizationTable(t *testing.T) {
 	const (
 		ok         = refusal.Code("")
 		unauth     = refusal.Unauthenticated

@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/rules/vn"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/dbtest"
 	"github.com/motcua/motcua/policy"
 	"github.com/motcua/motcua/policy/viewer"
@@ -24,8 +25,6 @@ import (
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 var testNow = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-
-func system() context.Context { return viewer.System(context.Background()) }
 
 // world is a small unit tree with one account per role:
 //
@@ -83,7 +82,7 @@ type creator interface {
 
 func (w *world) mustCreate(c creator) {
 	w.t.Helper()
-	if err := c.Exec(system()); err != nil {
+	if err := c.Exec(testkit.System()); err != nil {
 		w.t.Fatal(err)
 	}
 }
@@ -99,7 +98,7 @@ func (w *world) unit(code, name string, kind unit.Kind, parent *ent.Unit) *ent.U
 		path = parent.Path + string(id) + "/"
 		c.SetParentID(parent.ID)
 	}
-	u, err := c.SetPath(path).Save(system())
+	u, err := c.SetPath(path).Save(testkit.System())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -117,7 +116,7 @@ func (w *world) account(name string, origin account.Origin) *ent.Account {
 		SetDateOfBirth(time.Date(1990, 5, 31, 0, 0, 0, 0, time.UTC)).
 		SetPhone(fmt.Sprintf("+8491%07d", w.seq)).
 		SetOrigin(origin).
-		Save(system())
+		Save(testkit.System())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -131,7 +130,7 @@ func (w *world) newOfficer(a *ent.Account, u *ent.Unit, canCreate bool) *ent.Off
 	if u != nil {
 		c.SetUnitID(u.ID).SetUnitPath(u.Path)
 	}
-	o, err := c.Save(system())
+	o, err := c.Save(testkit.System())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -157,7 +156,7 @@ func (w *world) as(a *ent.Account) context.Context {
 	}
 	v := viewer.New(w.authz)
 	v.AccountID = a.ID
-	o, err := w.db.Client.Officer.Query().Where(officer.AccountID(a.ID)).WithUnit().Only(system())
+	o, err := w.db.Client.Officer.Query().Where(officer.AccountID(a.ID)).WithUnit().Only(testkit.System())
 	switch {
 	case ent.IsNotFound(err):
 	case err != nil:
@@ -173,7 +172,7 @@ func (w *world) as(a *ent.Account) context.Context {
 
 func (w *world) officerOf(a *ent.Account) *ent.Officer {
 	w.t.Helper()
-	o, err := w.db.Client.Officer.Query().Where(officer.AccountID(a.ID)).Only(system())
+	o, err := w.db.Client.Officer.Query().Where(officer.AccountID(a.ID)).Only(testkit.System())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -182,7 +181,7 @@ func (w *world) officerOf(a *ent.Account) *ent.Officer {
 
 func (w *world) accountOf(o *ent.Officer) *ent.Account {
 	w.t.Helper()
-	a, err := w.db.Client.Account.Get(system(), o.AccountID)
+	a, err := w.db.Client.Account.Get(testkit.System(), o.AccountID)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -191,7 +190,7 @@ func (w *world) accountOf(o *ent.Officer) *ent.Account {
 
 func (w *world) auditCount() int {
 	w.t.Helper()
-	n, err := w.db.Client.AuditEvent.Query().Count(system())
+	n, err := w.db.Client.AuditEvent.Query().Count(testkit.System())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -201,7 +200,7 @@ func (w *world) auditCount() int {
 func (w *world) auditOf(targetID pulid.ID) []*ent.AuditEvent {
 	w.t.Helper()
 	evs, err := w.db.Client.AuditEvent.Query().Where(auditevent.TargetID(string(targetID))).
-		Order(ent.Asc(auditevent.FieldSeq)).All(system())
+		Order(ent.Asc(auditevent.FieldSeq)).All(testkit.System())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -217,7 +216,7 @@ type snapshot struct {
 
 func (w *world) snapshot() snapshot {
 	w.t.Helper()
-	offs, err := w.db.Client.Officer.Query().Order(ent.Asc(officer.FieldID)).All(system())
+	offs, err := w.db.Client.Officer.Query().Order(ent.Asc(officer.FieldID)).All(testkit.System())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -250,16 +249,7 @@ func wantCode(t *testing.T, err error, code refusal.Code) {
 		}
 		return
 	}
-	r, ok := refusal.As(err)
-	if !ok {
-		t.Fatalf("want refusal %s, got %v", code, err)
-	}
-	if r.Code != code {
-		t.Fatalf("want refusal %s, got %s (%s)", code, r.Code, r.EN)
-	}
-	if r.VI == "" || r.EN == "" {
-		t.Fatalf("refusal %s lacks a message: %+v", code, r)
-	}
+	testkit.Refused(t, err, code)
 }
 
 func ptr[T any](v T) *T { return &v }

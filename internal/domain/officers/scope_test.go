@@ -9,6 +9,7 @@ import (
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/internal/domain/accounts"
 	"github.com/motcua/motcua/internal/platform/store"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 )
 
@@ -23,7 +24,7 @@ func TestAccountsOutsideScope(t *testing.T) {
 		// A citizen created at the Hà Nội desk by its officer.
 		desk := w.account("Trịnh Thị Mai", account.OriginONE_STOP_DESK)
 		desk = desk.Update().SetCreatedAtUnitID(w.hanoiDesk.ID).
-			SetCreatedByOfficerID(w.officerOf(w.officer).ID).SaveX(system())
+			SetCreatedByOfficerID(w.officerOf(w.officer).ID).SaveX(testkit.System())
 
 		visible := func(ctx context.Context, id pulid.ID) accounts.Visibility {
 			t.Helper()

@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/accounts"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 )
 
@@ -23,7 +24,7 @@ func searchPeople(t *testing.T, w *world) map[string]*ent.Account {
 	for _, name := range []string{"Đặng Thị Ánh", "Đặng Văn Bình", "Nguyễn Thị Ánh", "Dương Anh Tuấn"} {
 		people[name] = w.account(name, account.OriginSELF_REGISTERED)
 	}
-	sys := system()
+	sys := testkit.System()
 	anh := people["Đặng Thị Ánh"]
 	// Identifiers of one person, in the forms stored.
 	anh = anh.Update().SetPhone("+84912345678").SetIDNumber("001190012345").SetTaxCode("0100233488").SaveX(sys)
@@ -139,7 +140,7 @@ func TestSearchFilters(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		sleeping := w.account("Ngủ Đông Thị", account.OriginIMPORTED)
-		sleeping = sleeping.Update().SetStatus(account.StatusNOT_ACTIVATED).SaveX(system())
+		sleeping = sleeping.Update().SetStatus(account.StatusNOT_ACTIVATED).SaveX(testkit.System())
 		o := w.newOfficer(sleeping, w.hanoiJustice, false)
 
 		st := account.StatusNOT_ACTIVATED

@@ -7,6 +7,7 @@ import (
 
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 // ok is the expected outcome "allowed" in the tables below.
@@ -44,8 +45,8 @@ func TestWhoMayOpenACase(t *testing.T) {
 					}
 					return
 				}
-				r := wantRefusal(t, err, tt.want, "")
-				wantRefusal(t, lerr, tt.want, "")
+				r := testkit.Refused(t, err, tt.want)
+				testkit.Refused(t, lerr, tt.want)
 				if r.VI == "" || r.EN == "" {
 					t.Errorf("message missing: %+v", r)
 				}
@@ -64,7 +65,7 @@ func TestStartAtAnotherUnitIsRefused(t *testing.T) {
 			in := f.input(t, 1)
 			in.UnitID = u
 			_, err := f.svc.Start(f.as(t, registrar1), in)
-			r := wantRefusal(t, err, refusal.Forbidden, "unitID")
+			r := testkit.RefusedOn(t, err, refusal.Forbidden, "unitID")
 			if r.VI == "" {
 				t.Error("no Vietnamese message")
 			}
@@ -80,17 +81,17 @@ func TestStartAtAnotherUnitIsRefused(t *testing.T) {
 func TestRightsAreReadFresh(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		reg := f.start(t, 1)
-		sys := sysCtx()
+		sys := testkit.System()
 		f.db.Client.Officer.UpdateOne(f.officers[registrar1]).SetCanCreateCitizenAccounts(false).ExecX(sys)
 		if err := f.authz.Reload(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		_, err := f.svc.SendOTP(f.as(t, registrar1), reg.ID)
-		wantRefusal(t, err, refusal.Forbidden, "")
+		testkit.Refused(t, err, refusal.Forbidden)
 
 		f.db.Client.Unit.UpdateOne(f.desk2).SetName("Văn phòng UBND xã Hòa Bình").SetIsServiceDesk(false).ExecX(sys)
 		_, err = f.svc.Start(f.as(t, registrar2), func() StartInput { in := f.input(t, 2); in.UnitID = f.desk2.ID; return in }())
-		wantRefusal(t, err, refusal.UnitNotServiceDesk, "")
+		testkit.Refused(t, err, refusal.UnitNotServiceDesk)
 	})
 }
 

@@ -15,12 +15,13 @@ import (
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/rules/password"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 func TestComplete(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		reg := f.sent(t, 1)
-		code := f.outbox.lastCode(t)
+		code := f.outbox.LastCode(t)
 		evs := f.registrationEvents(t)
 		f.clock.Advance(2 * time.Minute)
 		now := f.clock.Now()
@@ -53,13 +54,13 @@ func TestComplete(t *testing.T) {
 			t.Errorf("created by %v at %v", acc.CreatedByOfficerID, acc.CreatedAtUnitID)
 		}
 		// The password SMS: the hash verifies the password it carries.
-		m := f.outbox.last(t)
+		m := f.outbox.Last(t)
 		if m.Kind != smsmessage.KindINITIAL_PASSWORD || m.Phone != e164For(1) || m.AccountID == nil || *m.AccountID != acc.ID ||
 			m.RegistrationID == nil || *m.RegistrationID != reg.ID || m.SendBefore == nil {
 			t.Errorf("SMS %+v", m)
 		}
-		pw := f.outbox.lastPassword(t)
-		stored := f.db.Client.Account.GetX(sysCtx(), acc.ID)
+		pw := f.outbox.LastPassword(t)
+		stored := f.db.Client.Account.GetX(testkit.System(), acc.ID)
 		if okPW, err := f.hasher.Verify(context.Background(), stored.PasswordHash, pw); err != nil || !okPW {
 			t.Errorf("hash does not verify the SMS password: %v", err)
 		}
@@ -67,15 +68,15 @@ func TestComplete(t *testing.T) {
 			t.Errorf("password %q / hash %q", pw, stored.PasswordHash)
 		}
 		// The code is used up.
-		if ch := f.db.Client.OTPChallenge.Query().OnlyX(sysCtx()); ch.ConsumedAt == nil {
+		if ch := f.db.Client.OTPChallenge.Query().OnlyX(testkit.System()); ch.ConsumedAt == nil {
 			t.Error("code not consumed")
 		}
 		// The audit trail has the creation, without the password.
-		a := f.db.Client.AuditEvent.Query().Where(auditevent.Action("account.create")).OnlyX(sysCtx())
+		a := f.db.Client.AuditEvent.Query().Where(auditevent.Action("account.create")).OnlyX(testkit.System())
 		if a.TargetID != string(acc.ID) || a.Actor != string(f.accounts[registrar1].ID) || a.Detail["registrationId"] != string(reg.ID) {
 			t.Errorf("audit %+v", a)
 		}
-		for _, ev := range f.db.Client.AuditEvent.Query().AllX(sysCtx()) {
+		for _, ev := range f.db.Client.AuditEvent.Query().AllX(testkit.System()) {
 			for k, v := range ev.Detail {
 				if s, isStr := v.(string); isStr && (strings.Contains(s, pw) || s == idFor(1) || s == e164For(1)) {
 					t.Errorf("audit %s detail %s holds personal data or the password", ev.Action, k)
@@ -91,7 +92,7 @@ func TestComplete(t *testing.T) {
 			t.Errorf("accounts created by me: %+v, %v", conn, err)
 		}
 		// The same code again: the case is done.
-		wantRefusal(t, f.complete(t, reg.ID, code), refusal.InvalidState, "")
+		testkit.Refused(t, f.complete(t, reg.ID, code), refusal.InvalidState)
 	})
 }
 
@@ -120,7 +121,7 @@ func TestDoubleCompletion(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		for round := range 3 {
 			reg := f.sent(t, 1+round)
-			code := f.outbox.lastCode(t)
+			code := f.outbox.LastCode(t)
 			ctx := f.as(t, registrar1)
 			var wg sync.WaitGroup
 			errs := make([]error, 2)
@@ -148,7 +149,7 @@ func TestDoubleCompletion(t *testing.T) {
 			if wins != 1 {
 				t.Fatalf("round %d: %d successes (%v)", round, wins, errs)
 			}
-			sys := sysCtx()
+			sys := testkit.System()
 			if n := f.db.Client.Account.Query().Where(account.IDNumber(idFor(1 + round))).CountX(sys); n != 1 {
 				t.Fatalf("round %d: %d accounts", round, n)
 			}
@@ -168,15 +169,15 @@ func TestDoubleCompletion(t *testing.T) {
 func TestCompleteWhenTheAccountAppeared(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		reg := f.sent(t, 1)
-		code := f.outbox.lastCode(t)
+		code := f.outbox.LastCode(t)
 		f.db.Client.Account.Create().SetIDNumber(idFor(1)).SetFullName("Nguyễn Văn An").SetNameFolded("nguyen van an").
-			SetDateOfBirth(dob1990).SetPhone(e164For(1)).SetOrigin(account.OriginIMPORTED).ExecX(sysCtx())
+			SetDateOfBirth(dob1990).SetPhone(e164For(1)).SetOrigin(account.OriginIMPORTED).ExecX(testkit.System())
 		before := f.counts(t)
-		wantRefusal(t, f.complete(t, reg.ID, code), refusal.AccountExists, "idNumber")
+		testkit.RefusedOn(t, f.complete(t, reg.ID, code), refusal.AccountExists, "idNumber")
 		if after := f.counts(t); after != before {
 			t.Errorf("refusal wrote something: %+v → %+v", before, after)
 		}
-		if ch := f.db.Client.OTPChallenge.Query().OnlyX(sysCtx()); ch.ConsumedAt != nil {
+		if ch := f.db.Client.OTPChallenge.Query().OnlyX(testkit.System()); ch.ConsumedAt != nil {
 			t.Error("code consumed by a refused completion")
 		}
 		if got := reload(t, f, reg.ID); got.State != registration.StateOTP_SENT {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 // heldCodes holds every comparison of a code but right until open is
@@ -74,7 +75,7 @@ func TestConcurrentCodesHoldTheCap(t *testing.T) {
 		if compared != capN || got[refusal.OTPInvalid] != capN || got[refusal.OTPTooManyAttempts] != wrong-capN {
 			t.Errorf("%d wrong codes compared, answers %v; want %d compared, the rest OTP_TOO_MANY_ATTEMPTS", compared, got, capN)
 		}
-		wantRefusal(t, rightErr, refusal.OTPTooManyAttempts, "code")
+		testkit.RefusedOn(t, rightErr, refusal.OTPTooManyAttempts, "code")
 		if got := reload(t, f, reg.ID); got.State != registration.StateOTP_SENT {
 			t.Errorf("state %s, want OTP_SENT: no account past the cap", got.State)
 		}

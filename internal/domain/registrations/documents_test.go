@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/internal/platform/requestinfo"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/rules/vn"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 // The request form carries every entered field, the unit, the officer, the
@@ -55,9 +56,9 @@ func TestReadScanIsAudited(t *testing.T) {
 			}
 		}
 		_, _, err := f.svc.ReadScan(f.as(t, adminB), reg.ID)
-		wantRefusal(t, err, refusal.NotFound, "")
+		testkit.Refused(t, err, refusal.NotFound)
 		reads := f.db.Client.AuditEvent.Query().Where(auditevent.Action("scan.read")).
-			Order(ent.Asc(auditevent.FieldSeq)).AllX(sysCtx())
+			Order(ent.Asc(auditevent.FieldSeq)).AllX(testkit.System())
 		if len(reads) != 3 {
 			t.Fatalf("%d audit records for 3 reads", len(reads))
 		}
@@ -114,7 +115,7 @@ func TestLists(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.clock.Advance(time.Minute)
-			if _, err := f.svc.Complete(ctx, reg.ID, f.outbox.lastCode(t)); err != nil {
+			if _, err := f.svc.Complete(ctx, reg.ID, f.outbox.LastCode(t)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -126,9 +127,9 @@ func TestLists(t *testing.T) {
 			t.Errorf("another officer's list: %+v, %v", other, err)
 		}
 		_, err = f.svc.Registrations(f.as(t, citizen), nil, nil, nil, nil, nil)
-		wantRefusal(t, err, refusal.Forbidden, "")
+		testkit.Refused(t, err, refusal.Forbidden)
 		_, err = f.svc.AccountsCreatedByMe(f.as(t, anonymous), nil, nil, nil, nil)
-		wantRefusal(t, err, refusal.Unauthenticated, "")
+		testkit.Refused(t, err, refusal.Unauthenticated)
 	})
 }
 
@@ -136,7 +137,7 @@ func TestLists(t *testing.T) {
 // a masked name; warnings in the request's language.
 func TestLookup(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		sys := sysCtx()
+		sys := testkit.System()
 		f.db.Client.Account.Create().SetIDNumber("001090000777").SetCmndNumber("012345678").
 			SetFullName("Đặng Thị Ánh").SetNameFolded("dang thi anh").SetDateOfBirth(dob1990).
 			SetPhone("+84988000777").SetOrigin(account.OriginIMPORTED).ExecX(sys)
@@ -186,6 +187,6 @@ func TestLookup(t *testing.T) {
 			})
 		}
 		_, err := f.svc.Lookup(f.as(t, registrar1), "00109000077")
-		wantRefusal(t, err, refusal.Validation, "idNumber")
+		testkit.RefusedOn(t, err, refusal.Validation, "idNumber")
 	})
 }

@@ -7,13 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/go-pdf/fpdf"
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
@@ -24,13 +20,14 @@ import (
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
 	"github.com/motcua/motcua/internal/platform/scans"
-	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/otp"
 	"github.com/motcua/motcua/internal/rules/password"
-	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/rules/vn"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/dbtest"
+	"github.com/motcua/motcua/internal/testkit/fakes"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 	"github.com/motcua/motcua/policy"
 	"github.com/motcua/motcua/policy/viewer"
@@ -41,84 +38,6 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // t0 is the fake clock's start: a Monday morning in Hà Nội, whole seconds so
 // that both databases store it exactly.
 var t0 = time.Date(2025, 6, 2, 2, 0, 0, 0, time.UTC)
-
-// clock is the fake clock every test drives.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-
-// outbox is a fake smsqueue.Outbox: it writes the SMSMessage row in the
-// caller's transaction, as the real queue does, and records a message once
-// that transaction commits (a rolled-back message is never sent).
-type outbox struct {
-	mu   sync.Mutex
-	sent []smsqueue.Outgoing
-}
-
-func (o *outbox) Enqueue(ctx context.Context, tx *store.Tx, m smsqueue.Outgoing) (*ent.SMSMessage, error) {
-	msg, err := tx.Client.SMSMessage.Create().
-		SetKind(m.Kind).SetPhone(m.Phone).SetBodySealed([]byte(m.Body)).
-		SetNillableSendBefore(m.SendBefore).SetNillableRegistrationID(m.RegistrationID).
-		SetNillableAccountID(m.AccountID).SetOfficerID(m.OfficerID).SetUnitPath(m.UnitPath).
-		Save(viewer.System(ctx))
-	if err != nil {
-		return nil, err
-	}
-	tx.OnCommit(func() {
-		o.mu.Lock()
-		defer o.mu.Unlock()
-		o.sent = append(o.sent, m)
-	})
-	return msg, nil
-}
-
-func (o *outbox) all() []smsqueue.Outgoing {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return append([]smsqueue.Outgoing(nil), o.sent...)
-}
-
-func (o *outbox) last(t *testing.T) smsqueue.Outgoing {
-	t.Helper()
-	all := o.all()
-	if len(all) == 0 {
-		t.Fatal("no SMS was enqueued")
-	}
-	return all[len(all)-1]
-}
-
-var codeInSMS = regexp.MustCompile(`\b(\d{6})\b`)
-
-// lastCode is the OTP in the last SMS.
-func (o *outbox) lastCode(t *testing.T) string {
-	t.Helper()
-	m := codeInSMS.FindStringSubmatch(o.last(t).Body)
-	if m == nil {
-		t.Fatalf("no code in SMS %q", o.last(t).Body)
-	}
-	return m[1]
-}
-
-var passwordInSMS = regexp.MustCompile(`mat khau(?: moi cua ban la|:) (\S+) \(`)
-
-// lastPassword is the initial password in the last SMS.
-func (o *outbox) lastPassword(t *testing.T) string {
-	t.Helper()
-	m := passwordInSMS.FindStringSubmatch(o.last(t).Body)
-	if m == nil {
-		t.Fatalf("no password in SMS %q", o.last(t).Body)
-	}
-	return m[1]
-}
 
 // fixture is a database with two provinces, their desks and officers.
 //
@@ -131,8 +50,8 @@ type fixture struct {
 	authz    *policy.Authorizer
 	svc      *Service
 	cfg      Config // svc's
-	clock    *clock
-	outbox   *outbox
+	clock    *testkit.Clock
+	outbox   *fakes.Outbox
 	bus      *events.Local
 	hasher   *password.Hasher
 	scanDir  string
@@ -166,7 +85,7 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 	ctx := context.Background()
 	sys := viewer.System(ctx)
 	f := &fixture{
-		db: db, clock: &clock{t: t0}, outbox: &outbox{}, bus: events.NewLocal(),
+		db: db, clock: testkit.NewClock(t0), outbox: &fakes.Outbox{}, bus: events.NewLocal(),
 		hasher: password.NewHasher(4), scanDir: t.TempDir(), otpKey: bytes.Repeat([]byte{7}, 32),
 		accounts: map[string]*ent.Account{}, officers: map[string]*ent.Officer{},
 	}
@@ -274,8 +193,6 @@ func idFor(n int) string { return "0010900" + pad5(n) }
 func phoneFor(n int) string { return fmt.Sprintf("0912 %06d", n) }
 func e164For(n int) string  { return fmt.Sprintf("+84912%06d", n) }
 
-func sysCtx() context.Context { return viewer.System(context.Background()) }
-
 var dob1990 = time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC)
 
 // input is a valid StartInput at desk1 with a real PDF scan.
@@ -284,7 +201,7 @@ func (f *fixture) input(t *testing.T, n int) StartInput {
 	return StartInput{
 		IDNumber: idFor(n), FullName: "Nguyễn Văn An", DateOfBirth: dob1990,
 		Phone: phoneFor(n), Email: "an.nguyen@example.vn", UnitID: f.desk1.ID,
-		Scan: bytes.NewReader(realPDF(t)),
+		Scan: bytes.NewReader(fixtures.PDF(t)),
 	}
 }
 
@@ -313,53 +230,14 @@ func (f *fixture) sent(t *testing.T, n int) *ent.Registration {
 func (f *fixture) created(t *testing.T, n int) *ent.Registration {
 	t.Helper()
 	reg := f.sent(t, n)
-	reg, err := f.svc.Complete(f.as(t, registrar1), reg.ID, f.outbox.lastCode(t))
+	reg, err := f.svc.Complete(f.as(t, registrar1), reg.ID, f.outbox.LastCode(t))
 	if err != nil {
 		t.Fatalf("complete: %v", err)
 	}
 	return reg
 }
 
-// realPDF writes a one-page PDF with go-pdf/fpdf.
-func realPDF(t *testing.T) []byte {
-	t.Helper()
-	p := fpdf.New("P", "mm", "A4", "")
-	p.AddPage()
-	p.SetFont("Helvetica", "", 12)
-	p.Cell(40, 10, "Scan of an ID card (test data)")
-	var buf bytes.Buffer
-	if err := p.Output(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func scanTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "platform", "scans", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // --- assertions -------------------------------------------------------------
-
-// wantRefusal fails unless err is a refusal with code (and field, if given).
-func wantRefusal(t *testing.T, err error, code refusal.Code, field string) *refusal.Error {
-	t.Helper()
-	r, ok := refusal.As(err)
-	if !ok {
-		t.Fatalf("want refusal %s, got %v", code, err)
-	}
-	if r.Code != code {
-		t.Fatalf("want refusal %s, got %s: %s", code, r.Code, r.EN)
-	}
-	if field != "" && r.Field != field {
-		t.Fatalf("refusal %s: want field %q, got %q", code, field, r.Field)
-	}
-	return r
-}
 
 // counts is how many rows each table of the flow holds, and how many blobs
 // the scan bucket holds.

@@ -12,6 +12,7 @@ import (
 	"github.com/motcua/motcua/ent/scan"
 	"github.com/motcua/motcua/internal/rules/otp"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 // reach opens case n and takes it to state; it returns the case and its
@@ -22,7 +23,7 @@ func (f *fixture) reach(t *testing.T, n int, state registration.State) (*ent.Reg
 	case registration.StateDRAFT:
 		return f.start(t, n), ""
 	case registration.StateOTP_SENT:
-		return f.sent(t, n), f.outbox.lastCode(t)
+		return f.sent(t, n), f.outbox.LastCode(t)
 	case registration.StateCREATED:
 		reg, code := f.reach(t, n, registration.StateOTP_SENT)
 		reg, err := f.svc.Complete(f.as(t, registrar1), reg.ID, code)
@@ -105,7 +106,7 @@ func TestStateMachine(t *testing.T) {
 				}
 				got := reload(t, f, reg.ID).State
 				if tt.to == refused {
-					r := wantRefusal(t, err, refusal.InvalidState, "")
+					r := testkit.Refused(t, err, refusal.InvalidState)
 					if r.Extra["state"] != string(tt.from) {
 						t.Errorf("refusal names state %v, want %s", r.Extra["state"], tt.from)
 					}
@@ -145,11 +146,11 @@ func TestCancel(t *testing.T) {
 			t.Errorf("cancelled case %+v", got)
 		}
 		// The code sent stops working; the case cannot be completed.
-		if n := f.db.Client.OTPChallenge.Query().Where(otpchallenge.Superseded(false)).CountX(sysCtx()); n != 0 {
+		if n := f.db.Client.OTPChallenge.Query().Where(otpchallenge.Superseded(false)).CountX(testkit.System()); n != 0 {
 			t.Errorf("%d live codes after cancel", n)
 		}
-		wantRefusal(t, f.complete(t, reg.ID, code), refusal.InvalidState, "")
-		a := f.db.Client.AuditEvent.Query().Where(auditevent.Action("registration.cancel")).OnlyX(sysCtx())
+		testkit.Refused(t, f.complete(t, reg.ID, code), refusal.InvalidState)
+		a := f.db.Client.AuditEvent.Query().Where(auditevent.Action("registration.cancel")).OnlyX(testkit.System())
 		if a.Actor != string(f.accounts[registrar1].ID) || a.Detail["from"] != "OTP_SENT" {
 			t.Errorf("audit %+v", a)
 		}
@@ -195,16 +196,16 @@ func TestExpireIdle(t *testing.T) {
 		if e := drain(evs); len(e) != 2 || e[0].Status != "EXPIRED" || e[1].ID != string(sent.ID) {
 			t.Errorf("events %+v", e)
 		}
-		for _, a := range f.db.Client.AuditEvent.Query().Where(auditevent.Action("registration.expire")).AllX(sysCtx()) {
+		for _, a := range f.db.Client.AuditEvent.Query().Where(auditevent.Action("registration.expire")).AllX(testkit.System()) {
 			if a.Actor != "system" {
 				t.Errorf("expiry by %q", a.Actor)
 			}
 		}
-		if n := f.db.Client.OTPChallenge.Query().Where(otpchallenge.RegistrationID(sent.ID), otpchallenge.Superseded(false)).CountX(sysCtx()); n != 0 {
+		if n := f.db.Client.OTPChallenge.Query().Where(otpchallenge.RegistrationID(sent.ID), otpchallenge.Superseded(false)).CountX(testkit.System()); n != 0 {
 			t.Errorf("%d live codes on an expired case", n)
 		}
 		counts := map[registration.State]int{}
-		for _, r := range f.db.Client.Registration.Query().AllX(sysCtx()) {
+		for _, r := range f.db.Client.Registration.Query().AllX(testkit.System()) {
 			counts[r.State]++
 		}
 		if counts[registration.StateEXPIRED] != 2 || counts[registration.StateCREATED] != 1 || counts[registration.StateCANCELLED] != 1 {
@@ -220,7 +221,7 @@ func TestIdleCaseExpiresOnTouch(t *testing.T) {
 		reg := f.start(t, 1)
 		evs := f.registrationEvents(t)
 		f.clock.Advance(IdleTimeout)
-		r := wantRefusal(t, f.send(t, reg.ID), refusal.InvalidState, "")
+		r := testkit.Refused(t, f.send(t, reg.ID), refusal.InvalidState)
 		if r.Extra["state"] != "EXPIRED" {
 			t.Errorf("refusal %+v", r)
 		}
@@ -257,16 +258,16 @@ func TestPurgeScans(t *testing.T) {
 		if n, err := f.svc.PurgeScans(ctx); err != nil || n != 1 {
 			t.Fatalf("after 30 days: %d, %v", n, err)
 		}
-		sc := f.db.Client.Scan.Query().Where(scan.RegistrationID(cancelled.ID)).OnlyX(sysCtx())
+		sc := f.db.Client.Scan.Query().Where(scan.RegistrationID(cancelled.ID)).OnlyX(testkit.System())
 		if sc.DeletedAt == nil || f.blobs(t) != 2 {
 			t.Errorf("deleted_at %v, %d blobs", sc.DeletedAt, f.blobs(t))
 		}
 		_, _, err = f.svc.ReadScan(f.as(t, registrar1), cancelled.ID)
-		wantRefusal(t, err, refusal.NotFound, "")
+		testkit.Refused(t, err, refusal.NotFound)
 		if url, _ := f.svc.ScanURL(f.as(t, registrar1), reload(t, f, cancelled.ID)); url != nil {
 			t.Errorf("scan URL of a purged scan: %s", *url)
 		}
-		if a := f.db.Client.AuditEvent.Query().Where(auditevent.Action("scan.purge")).OnlyX(sysCtx()); a.Actor != "system" || a.TargetID != string(cancelled.ID) {
+		if a := f.db.Client.AuditEvent.Query().Where(auditevent.Action("scan.purge")).OnlyX(testkit.System()); a.Actor != "system" || a.TargetID != string(cancelled.ID) {
 			t.Errorf("audit %+v", a)
 		}
 
@@ -312,6 +313,6 @@ func TestPurgeScansRetentionIsConfigurable(t *testing.T) {
 			t.Fatalf("%d, %v", n, err)
 		}
 		_, _, err := f.svc.ReadScan(f.as(t, registrar1), reg.ID)
-		wantRefusal(t, err, refusal.NotFound, "")
+		testkit.Refused(t, err, refusal.NotFound)
 	})
 }

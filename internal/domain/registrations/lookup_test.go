@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 // lookups makes n lookups at once as actor, of the numbers idFor(first…),
@@ -97,7 +98,7 @@ func TestLookupAudit(t *testing.T) {
 		existing := "001090000777"
 		f.db.Client.Account.Create().SetIDNumber(existing).SetFullName("Đặng Thị Ánh").
 			SetNameFolded("dang thi anh").SetDateOfBirth(dob1990).SetPhone("+84988000777").
-			SetOrigin(account.OriginIMPORTED).ExecX(sysCtx())
+			SetOrigin(account.OriginIMPORTED).ExecX(testkit.System())
 		absent := idFor(42)
 		ctx := f.as(t, registrar1)
 		for _, n := range []string{existing, "001 090 000 777", absent} {
@@ -106,7 +107,7 @@ func TestLookupAudit(t *testing.T) {
 			}
 		}
 		evs, err := f.db.Client.AuditEvent.Query().Where(auditevent.Action(ActionLookup)).
-			Order(auditevent.BySeq()).All(sysCtx())
+			Order(auditevent.BySeq()).All(testkit.System())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +139,7 @@ func TestLookupAudit(t *testing.T) {
 
 func (f *fixture) lookupEvents(t *testing.T) int {
 	t.Helper()
-	n, err := f.db.Client.AuditEvent.Query().Where(auditevent.Action(ActionLookup)).Count(sysCtx())
+	n, err := f.db.Client.AuditEvent.Query().Where(auditevent.Action(ActionLookup)).Count(testkit.System())
 	if err != nil {
 		t.Fatal(err)
 	}

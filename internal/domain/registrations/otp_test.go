@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/rules/otp"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 // codes makes the service send the given codes, in order.
@@ -60,13 +61,13 @@ func TestSendOTP(t *testing.T) {
 			t.Errorf("attempts left %v, %v", left, err)
 		}
 		// Only a keyed hash is stored, bound to the case.
-		ch := f.db.Client.OTPChallenge.Query().OnlyX(sysCtx())
+		ch := f.db.Client.OTPChallenge.Query().OnlyX(testkit.System())
 		if ch.Purpose != otpchallenge.PurposeREGISTRATION || ch.SubjectID != string(reg.ID) || ch.Phone != e164For(1) ||
 			strings.Contains(ch.CodeHash, "042917") || !otp.NewHasher(f.otpKey).Equal(ch.CodeHash, otp.PurposeRegistration, string(reg.ID), "042917") {
 			t.Errorf("challenge %+v", ch)
 		}
 		// The SMS: queued in the same transaction, never sent after the code expired.
-		m := f.outbox.last(t)
+		m := f.outbox.Last(t)
 		if m.Kind != smsmessage.KindREGISTRATION_OTP || m.Phone != e164For(1) || !strings.Contains(m.Body, "042917") ||
 			m.SendBefore == nil || !m.SendBefore.Equal(t0.Add(5*time.Minute)) || m.RegistrationID == nil || *m.RegistrationID != reg.ID ||
 			m.OfficerID != string(f.officers[registrar1].ID) || m.UnitPath != f.desk1.Path {
@@ -89,16 +90,16 @@ func TestSendOTP(t *testing.T) {
 func TestOTPExpiresAfterFiveMinutes(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		a := f.sent(t, 1)
-		codeA := f.outbox.lastCode(t)
+		codeA := f.outbox.LastCode(t)
 		b := f.sent(t, 2)
-		codeB := f.outbox.lastCode(t)
+		codeB := f.outbox.LastCode(t)
 		f.clock.Advance(5*time.Minute - time.Second)
 		if err := f.complete(t, b.ID, codeB); err != nil {
 			t.Fatalf("at 4:59: %v", err)
 		}
 		f.clock.Advance(time.Second)
 		before := f.counts(t)
-		wantRefusal(t, f.complete(t, a.ID, codeA), refusal.OTPExpired, "code")
+		testkit.RefusedOn(t, f.complete(t, a.ID, codeA), refusal.OTPExpired, "code")
 		if after := f.counts(t); after != before {
 			t.Errorf("expired code wrote something: %+v → %+v", before, after)
 		}
@@ -121,10 +122,10 @@ func TestResendSupersedes(t *testing.T) {
 		if got := reload(t, f, reg.ID); got.State != "OTP_SENT" || !got.OtpSentAt.Equal(t0.Add(time.Minute)) {
 			t.Errorf("after resend: %s sent %v", got.State, got.OtpSentAt)
 		}
-		if n := f.db.Client.OTPChallenge.Query().Where(otpchallenge.Superseded(false)).CountX(sysCtx()); n != 1 {
+		if n := f.db.Client.OTPChallenge.Query().Where(otpchallenge.Superseded(false)).CountX(testkit.System()); n != 1 {
 			t.Errorf("%d live codes", n)
 		}
-		wantRefusal(t, f.complete(t, reg.ID, "111111"), refusal.OTPSuperseded, "code")
+		testkit.RefusedOn(t, f.complete(t, reg.ID, "111111"), refusal.OTPSuperseded, "code")
 		// A superseded code is not a wrong try.
 		left, _ := f.svc.OTPAttemptsLeft(f.as(t, registrar1), reload(t, f, reg.ID))
 		if left == nil || *left != 5 {
@@ -146,7 +147,7 @@ func TestFiveWrongTries(t *testing.T) {
 			t.Fatal(err)
 		}
 		for want := 4; want >= 0; want-- {
-			r := wantRefusal(t, f.complete(t, reg.ID, "999999"), refusal.OTPInvalid, "code")
+			r := testkit.RefusedOn(t, f.complete(t, reg.ID, "999999"), refusal.OTPInvalid, "code")
 			if r.Extra["attemptsLeft"] != want {
 				t.Fatalf("attemptsLeft %v, want %d", r.Extra["attemptsLeft"], want)
 			}
@@ -155,8 +156,8 @@ func TestFiveWrongTries(t *testing.T) {
 				t.Fatalf("otpAttemptsLeft %v, want %d", left, want)
 			}
 		}
-		wantRefusal(t, f.complete(t, reg.ID, "123456"), refusal.OTPTooManyAttempts, "code")
-		if ch := f.db.Client.OTPChallenge.Query().OnlyX(sysCtx()); ch.Attempts != 5 || ch.ConsumedAt != nil {
+		testkit.RefusedOn(t, f.complete(t, reg.ID, "123456"), refusal.OTPTooManyAttempts, "code")
+		if ch := f.db.Client.OTPChallenge.Query().OnlyX(testkit.System()); ch.Attempts != 5 || ch.ConsumedAt != nil {
 			t.Errorf("challenge %+v", ch)
 		}
 		f.clock.Advance(time.Minute)
@@ -174,9 +175,9 @@ func TestMalformedCodeIsNotATry(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		reg := f.sent(t, 1)
 		for _, c := range []string{"", "12345", "1234567", "12345a", "１２３４５６"} {
-			wantRefusal(t, f.complete(t, reg.ID, c), refusal.Validation, "code")
+			testkit.RefusedOn(t, f.complete(t, reg.ID, c), refusal.Validation, "code")
 		}
-		if ch := f.db.Client.OTPChallenge.Query().OnlyX(sysCtx()); ch.Attempts != 0 {
+		if ch := f.db.Client.OTPChallenge.Query().OnlyX(testkit.System()); ch.Attempts != 0 {
 			t.Errorf("%d attempts counted", ch.Attempts)
 		}
 	})
@@ -188,7 +189,7 @@ func TestResendCooldown(t *testing.T) {
 		reg := f.sent(t, 1)
 		f.clock.Advance(59 * time.Second)
 		before := f.counts(t)
-		r := wantRefusal(t, f.send(t, reg.ID), refusal.OTPResendTooSoon, "")
+		r := testkit.Refused(t, f.send(t, reg.ID), refusal.OTPResendTooSoon)
 		if r.Extra["availableAt"] != t0.Add(time.Minute).Format(time.RFC3339) {
 			t.Errorf("availableAt %v", r.Extra["availableAt"])
 		}
@@ -209,7 +210,7 @@ func TestFivePerPhonePerHour(t *testing.T) {
 		phone := e164For(1)
 		// A password-reset code sent to the same phone a moment ago.
 		f.db.Client.OTPChallenge.Create().SetPurpose(otpchallenge.PurposeRESET).SetSubjectID("AC-someone").
-			SetPhone(phone).SetCodeHash("x").SetExpiresAt(t0.Add(5 * time.Minute)).SetCreatedAt(t0).ExecX(sysCtx())
+			SetPhone(phone).SetCodeHash("x").SetExpiresAt(t0.Add(5 * time.Minute)).SetCreatedAt(t0).ExecX(testkit.System())
 		regs := []pulid.ID{f.startWithPhone(t, 1, phoneFor(1)), f.startWithPhone(t, 2, phoneFor(1)), f.startWithPhone(t, 3, phoneFor(1))}
 		sends := []pulid.ID{regs[0], regs[1], regs[2], regs[0]} // with the reset code: 5
 		for i, id := range sends {
@@ -219,7 +220,7 @@ func TestFivePerPhonePerHour(t *testing.T) {
 			}
 		}
 		f.clock.Set(t0.Add(10 * time.Minute))
-		r := wantRefusal(t, f.send(t, regs[1]), refusal.RateLimited, "")
+		r := testkit.Refused(t, f.send(t, regs[1]), refusal.RateLimited)
 		if r.Extra["availableAt"] != t0.Add(time.Hour).Format(time.RFC3339) {
 			t.Errorf("availableAt %v", r.Extra["availableAt"])
 		}
@@ -249,7 +250,7 @@ func TestTenPerPhonePerDay(t *testing.T) {
 			}
 		}
 		f.clock.Set(t0.Add(3 * time.Hour))
-		r := wantRefusal(t, f.send(t, reg.ID), refusal.RateLimited, "")
+		r := testkit.Refused(t, f.send(t, reg.ID), refusal.RateLimited)
 		if r.Extra["availableAt"] != t0.Add(24*time.Hour).Format(time.RFC3339) {
 			t.Errorf("availableAt %v", r.Extra["availableAt"])
 		}
@@ -315,7 +316,7 @@ func TestConcurrentWrongCodes(t *testing.T) {
 		if len(left) != 5 || !left[0] || !left[4] || tooMany != 3 {
 			t.Errorf("attemptsLeft seen %v, %d too many", left, tooMany)
 		}
-		if ch := f.db.Client.OTPChallenge.Query().OnlyX(sysCtx()); ch.Attempts != 5 {
+		if ch := f.db.Client.OTPChallenge.Query().OnlyX(testkit.System()); ch.Attempts != 5 {
 			t.Errorf("%d attempts stored", ch.Attempts)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 // Problem 3 of §4: a fresh initial password; the old one stops working.
@@ -18,8 +19,8 @@ func TestResendInitialPassword(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		reg := f.created(t, 1)
 		accID := *reg.AccountID
-		oldPW := f.outbox.lastPassword(t)
-		sys := sysCtx()
+		oldPW := f.outbox.LastPassword(t)
+		sys := testkit.System()
 		// The citizen (or whoever got the first SMS) signed in with it.
 		sess := f.db.Client.Session.Create().SetTokenHash("h1").SetAccountID(accID).SetLastSeenAt(t0).
 			SetExpiresAt(t0.Add(time.Hour)).SetPasswordChangeOnly(true).SaveX(sys)
@@ -39,7 +40,7 @@ func TestResendInitialPassword(t *testing.T) {
 			m.RegistrationID == nil || *m.RegistrationID != reg.ID {
 			t.Errorf("SMS row %+v", m)
 		}
-		newPW := f.outbox.lastPassword(t)
+		newPW := f.outbox.LastPassword(t)
 		if newPW == oldPW {
 			t.Fatal("same password twice")
 		}
@@ -90,7 +91,7 @@ func TestResendInitialPasswordRateLimit(t *testing.T) {
 		}
 		f.clock.Set(t0.Add(59 * time.Minute))
 		before := f.counts(t)
-		r := wantRefusal(t, resend(registrar1), refusal.RateLimited, "")
+		r := testkit.Refused(t, resend(registrar1), refusal.RateLimited)
 		if r.Extra["availableAt"] != t0.Add(time.Hour).Format(time.RFC3339) {
 			t.Errorf("availableAt %v", r.Extra["availableAt"])
 		}
@@ -108,12 +109,12 @@ func TestResendInitialPasswordRateLimit(t *testing.T) {
 func TestResendAfterPasswordChange(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		accID := *f.created(t, 1).AccountID
-		f.db.Client.Account.UpdateOneID(accID).SetMustChangePassword(false).ExecX(sysCtx())
+		f.db.Client.Account.UpdateOneID(accID).SetMustChangePassword(false).ExecX(testkit.System())
 		before := f.counts(t)
 		_, err := f.svc.ResendInitialPassword(f.as(t, registrar1), accID)
-		wantRefusal(t, err, refusal.InvalidState, "")
+		testkit.Refused(t, err, refusal.InvalidState)
 		_, err = f.svc.ResendInitialPassword(f.as(t, registrar1), pulid.ID("AC-missing"))
-		wantRefusal(t, err, refusal.NotFound, "")
+		testkit.Refused(t, err, refusal.NotFound)
 		if after := f.counts(t); after != before {
 			t.Errorf("refusal wrote something: %+v → %+v", before, after)
 		}

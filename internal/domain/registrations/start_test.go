@@ -3,7 +3,6 @@ package registrations
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +18,8 @@ import (
 	"github.com/motcua/motcua/internal/platform/scans"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 )
 
 func TestStart(t *testing.T) {
@@ -26,7 +27,7 @@ func TestStart(t *testing.T) {
 		evs := f.registrationEvents(t)
 		in := f.input(t, 1)
 		in.FullName = "  Nguye\u0302\u0303n  Văn An "
-		pdf := realPDF(t)
+		pdf := fixtures.PDF(t)
 		in.Scan = bytes.NewReader(pdf)
 		reg, err := f.svc.Start(f.as(t, registrar1), in)
 		if err != nil {
@@ -53,7 +54,7 @@ func TestStart(t *testing.T) {
 		case reg.OtpSentAt != nil || reg.AccountID != nil:
 			t.Errorf("otp/account set on a draft: %+v", reg)
 		}
-		sc := f.db.Client.Scan.Query().Where(scan.RegistrationID(reg.ID)).OnlyX(sysCtx())
+		sc := f.db.Client.Scan.Query().Where(scan.RegistrationID(reg.ID)).OnlyX(testkit.System())
 		if sc.Kind != "pdf" || sc.Size != int64(len(pdf)) || len(sc.Sha256) != 64 {
 			t.Errorf("scan row %+v", sc)
 		}
@@ -65,7 +66,7 @@ func TestStart(t *testing.T) {
 		if bytes.Contains(blob, []byte("%PDF")) || bytes.Contains(blob, pdf[:64]) {
 			t.Error("scan stored in clear")
 		}
-		a := f.db.Client.AuditEvent.Query().Where(auditevent.Action("registration.start")).OnlyX(sysCtx())
+		a := f.db.Client.AuditEvent.Query().Where(auditevent.Action("registration.start")).OnlyX(testkit.System())
 		if a.TargetID != string(reg.ID) || a.Actor != string(f.accounts[registrar1].ID) || a.UnitPath != f.desk1.Path {
 			t.Errorf("audit %+v", a)
 		}
@@ -82,42 +83,7 @@ func TestStart(t *testing.T) {
 	})
 }
 
-// padPDF pads a real PDF after %%EOF to exactly n bytes.
-func padPDF(t *testing.T, n int) []byte {
-	t.Helper()
-	b := append(realPDF(t), "\n%"...)
-	return append(b, bytes.Repeat([]byte{' '}, n-len(b))...)
-}
-
-// renamedExecutable is the first 4 KB of this test binary, saved as
-// "cccd.pdf" and read back.
-func renamedExecutable(t *testing.T) []byte {
-	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fh, err := os.Open(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	head := make([]byte, 4096)
-	if _, err := io.ReadFull(fh, head); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "cccd.pdf")
-	if err := os.WriteFile(path, head, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// TestStartScans: the real small files of scans/testdata and generated
+// TestStartScans: the real small files of testkit/fixtures and generated
 // PDFs go through; a renamed program, an empty file and 5 MiB + 1 byte do
 // not, and then nothing is written and no blob is left.
 func TestStartScans(t *testing.T) {
@@ -129,12 +95,12 @@ func TestStartScans(t *testing.T) {
 			want  refusal.Code
 			field string
 		}{
-			{"sample.doc", scanTestdata(t, "sample.doc"), scans.DOC, ok, ""},
-			{"sample.docx", scanTestdata(t, "sample.docx"), scans.DOCX, ok, ""},
-			{"pdf", realPDF(t), scans.PDF, ok, ""},
-			{"pdf of exactly 5 MiB", padPDF(t, scans.MaxBytes), scans.PDF, ok, ""},
-			{"pdf of 5 MiB + 1 byte", padPDF(t, scans.MaxBytes+1), "", refusal.FileTooLarge, "scan"},
-			{"renamed executable", renamedExecutable(t), "", refusal.FileTypeNotAllowed, "scan"},
+			{"sample.doc", fixtures.File(t, "sample.doc"), scans.DOC, ok, ""},
+			{"sample.docx", fixtures.File(t, "sample.docx"), scans.DOCX, ok, ""},
+			{"pdf", fixtures.PDF(t), scans.PDF, ok, ""},
+			{"pdf of exactly 5 MiB", fixtures.PDFOfSize(t, scans.MaxBytes), scans.PDF, ok, ""},
+			{"pdf of 5 MiB + 1 byte", fixtures.PDFOfSize(t, scans.MaxBytes+1), "", refusal.FileTooLarge, "scan"},
+			{"renamed executable", fixtures.RenamedExecutable(t), "", refusal.FileTypeNotAllowed, "scan"},
 			{"empty file", []byte{}, "", refusal.Validation, "scan"},
 			{"no file", nil, "", refusal.Validation, "scan"},
 		}
@@ -148,7 +114,7 @@ func TestStartScans(t *testing.T) {
 				before := f.counts(t)
 				reg, err := f.svc.Start(f.as(t, registrar1), in)
 				if tt.want != ok {
-					wantRefusal(t, err, tt.want, tt.field)
+					testkit.RefusedOn(t, err, tt.want, tt.field)
 					if after := f.counts(t); after != before {
 						t.Errorf("refusal wrote something: %+v → %+v", before, after)
 					}
@@ -176,7 +142,7 @@ func TestStartScans(t *testing.T) {
 // or its CMND alias), or with an open case, cannot start another.
 func TestStartRefusesDuplicates(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		sys := sysCtx()
+		sys := testkit.System()
 		// An account holding idFor(1); one holding idFor(2) as its CMND alias.
 		f.db.Client.Account.Create().SetIDNumber(idFor(1)).SetFullName("Trần Thị Bích").SetNameFolded("tran thi bich").
 			SetDateOfBirth(dob1990).SetPhone("+84988111111").SetOrigin(account.OriginIMPORTED).ExecX(sys)
@@ -187,12 +153,12 @@ func TestStartRefusesDuplicates(t *testing.T) {
 
 		before := f.counts(t)
 		_, err := f.svc.Start(f.as(t, registrar1), f.input(t, 1))
-		wantRefusal(t, err, refusal.AccountExists, "idNumber")
+		testkit.RefusedOn(t, err, refusal.AccountExists, "idNumber")
 		_, err = f.svc.Start(f.as(t, registrar1), f.input(t, 2))
-		wantRefusal(t, err, refusal.AccountExists, "idNumber")
+		testkit.RefusedOn(t, err, refusal.AccountExists, "idNumber")
 
 		// The same officer again: refused, with the open case's id to resume it.
-		r := wantRefusal(t, func() error { _, err := f.svc.Start(f.as(t, registrar1), f.input(t, 3)); return err }(),
+		r := testkit.RefusedOn(t, func() error { _, err := f.svc.Start(f.as(t, registrar1), f.input(t, 3)); return err }(),
 			refusal.InvalidState, "idNumber")
 		if r.Extra["reason"] != "OPEN_BY_YOU" || r.Extra["registrationID"] != string(open.ID) {
 			t.Errorf("extensions %v", r.Extra)
@@ -200,7 +166,7 @@ func TestStartRefusesDuplicates(t *testing.T) {
 		// Another desk: refused, without the case's id.
 		in := f.input(t, 3)
 		in.UnitID = f.desk2.ID
-		r = wantRefusal(t, func() error { _, err := f.svc.Start(f.as(t, registrar2), in); return err }(),
+		r = testkit.RefusedOn(t, func() error { _, err := f.svc.Start(f.as(t, registrar2), in); return err }(),
 			refusal.InvalidState, "idNumber")
 		if r.Extra["reason"] != "OPEN_ELSEWHERE" || r.Extra["registrationID"] != nil {
 			t.Errorf("extensions %v", r.Extra)
@@ -280,7 +246,7 @@ func TestStartLosingInTheTransactionRemovesTheScan(t *testing.T) {
 				err := tx.Client.Registration.Create().SetCode("DK-TEST-0001").SetIDNumber(idFor(1)).SetOpenIDNumber(idFor(1)).
 					SetFullName("Nguyễn Văn An").SetDateOfBirth(dob1990).SetPhone(e164For(1)).
 					SetOfficerID(f.officers[registrar2].ID).SetUnitID(f.desk2.ID).SetUnitPath(f.desk2.Path).
-					SetExpiresAt(t0.Add(IdleTimeout)).Exec(sysCtx())
+					SetExpiresAt(t0.Add(IdleTimeout)).Exec(testkit.System())
 				close(inserted)
 				<-release
 				return err
@@ -305,7 +271,7 @@ func TestStartLosingInTheTransactionRemovesTheScan(t *testing.T) {
 		if err := <-competitor; err != nil {
 			t.Fatal(err)
 		}
-		r := wantRefusal(t, <-started, refusal.InvalidState, "idNumber")
+		r := testkit.RefusedOn(t, <-started, refusal.InvalidState, "idNumber")
 		if r.Extra["reason"] != "OPEN_ELSEWHERE" {
 			t.Errorf("extensions %v", r.Extra)
 		}
@@ -346,9 +312,9 @@ func TestStartAsksTheAntivirus(t *testing.T) {
 			down bool
 			want refusal.Code
 		}{
-			{"clean", scanTestdata(t, "sample.docx"), false, ok},
-			{"infected", realPDF(t), false, refusal.FileInfected},
-			{"antivirus down", scanTestdata(t, "sample.doc"), true, refusal.ScanUnavailable},
+			{"clean", fixtures.File(t, "sample.docx"), false, ok},
+			{"infected", fixtures.PDF(t), false, refusal.FileInfected},
+			{"antivirus down", fixtures.File(t, "sample.doc"), true, refusal.ScanUnavailable},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				av.down = tc.down
@@ -365,7 +331,7 @@ func TestStartAsksTheAntivirus(t *testing.T) {
 					}
 					return
 				}
-				wantRefusal(t, err, tc.want, "scan")
+				testkit.RefusedOn(t, err, tc.want, "scan")
 				if after := f.counts(t); after != before {
 					t.Errorf("refusal wrote something: %+v → %+v", before, after)
 				}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 // TestValidate: every rule on the entered data (docs/RULES.md), each refusal on
@@ -96,7 +97,7 @@ func TestValidate(t *testing.T) {
 				}
 				return
 			}
-			r := wantRefusal(t, err, refusal.Validation, tt.field)
+			r := testkit.RefusedOn(t, err, refusal.Validation, tt.field)
 			if r.VI == "" || r.EN == "" {
 				t.Errorf("message missing in one language: %+v", r)
 			}

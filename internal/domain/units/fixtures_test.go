@@ -9,7 +9,7 @@ import (
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/unit"
 	"github.com/motcua/motcua/internal/platform/store"
-	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/dbtest"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -22,9 +22,6 @@ func newService(db *store.DB) *Service {
 	return New(db, func() time.Time { return testNow })
 }
 
-// system is a context acting as the product (CLI, seed).
-func system() context.Context { return viewer.System(context.Background()) }
-
 // signedIn is a context of a signed-in account that holds no role: units are
 // public names, so that is enough to read them.
 func signedIn() context.Context {
@@ -34,7 +31,7 @@ func signedIn() context.Context {
 // mustCreate creates a unit as the system in its own transaction.
 func mustCreate(t *testing.T, db *store.DB, s *Service, code, name string, kind unit.Kind, parent *ent.Unit) *ent.Unit {
 	t.Helper()
-	u, err := create(db, s, system(), code, name, kind, parent)
+	u, err := create(db, s, testkit.System(), code, name, kind, parent)
 	if err != nil {
 		t.Fatalf("create %s: %v", code, err)
 	}
@@ -57,7 +54,7 @@ func create(db *store.DB, s *Service, ctx context.Context, code, name string, ki
 
 func countUnits(t *testing.T, db *store.DB) int {
 	t.Helper()
-	n, err := db.Client.Unit.Query().Count(system())
+	n, err := db.Client.Unit.Query().Count(testkit.System())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,20 +63,9 @@ func countUnits(t *testing.T, db *store.DB) int {
 
 func byCode(t *testing.T, db *store.DB, code string) *ent.Unit {
 	t.Helper()
-	u, err := db.Client.Unit.Query().Where(unit.Code(code)).Only(system())
+	u, err := db.Client.Unit.Query().Where(unit.Code(code)).Only(testkit.System())
 	if err != nil {
 		t.Fatalf("unit %s: %v", code, err)
 	}
 	return u
-}
-
-func wantRefusal(t *testing.T, err error, code refusal.Code, field string) {
-	t.Helper()
-	r, ok := refusal.As(err)
-	if !ok {
-		t.Fatalf("want refusal %s on %q, got %v", code, field, err)
-	}
-	if r.Code != code || r.Field != field {
-		t.Fatalf("want refusal %s on %q, got %s on %q (%s)", code, field, r.Code, r.Field, r.EN)
-	}
 }

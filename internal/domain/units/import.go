@@ -303,78 +303,103 @@ const (
 // planImport checks the rows against each other and the database and puts
 // the good ones in an order where every parent comes before its children.
 func planImport(rows []*csvRow, known map[string]dbUnit) importPlan {
-	var errs []RowError
-	rowErr := func(r *csvRow, column, vi, en string) {
-		r.bad = true
-		errs = append(errs, RowError{Line: r.line, Column: column, Message: vi, MessageEN: en})
+	p := &planner{rows: rows, known: known}
+	p.checkCodes()
+	p.findParents()
+	p.markCycles()
+	p.blockUnderBad()
+	if len(p.errs) > 0 {
+		return importPlan{errors: p.errs}
 	}
+	return importPlan{order: p.order()}
+}
 
-	// Codes: each is defined by its first row; a second row or an existing
-	// unit with the same code is an error.
-	byCode := make(map[string]int, len(rows))
-	for i, r := range rows {
+// planner holds what planImport's stages learn about the rows, by index.
+type planner struct {
+	rows    []*csvRow
+	known   map[string]dbUnit
+	errs    []RowError
+	byCode  map[string]int // the row that defines each code
+	parent  []int          // a row index or parentNone/parentDB/parentUnknown
+	onCycle []bool
+	depth   []int // file parents above the row
+}
+
+func (p *planner) rowErr(r *csvRow, column, vi, en string) {
+	r.bad = true
+	p.errs = append(p.errs, RowError{Line: r.line, Column: column, Message: vi, MessageEN: en})
+}
+
+// checkCodes: each code is defined by its first row; a second row or an
+// existing unit with the same code is an error.
+func (p *planner) checkCodes() {
+	p.byCode = make(map[string]int, len(p.rows))
+	for i, r := range p.rows {
 		if r.code == "" {
 			continue
 		}
-		if first, dup := byCode[r.code]; dup {
-			rowErr(r, "code",
-				fmt.Sprintf("Mã định danh trùng với dòng %d của tệp.", rows[first].line),
-				fmt.Sprintf("The code is already used on line %d of the file.", rows[first].line))
+		if first, dup := p.byCode[r.code]; dup {
+			p.rowErr(r, "code",
+				fmt.Sprintf("Mã định danh trùng với dòng %d của tệp.", p.rows[first].line),
+				fmt.Sprintf("The code is already used on line %d of the file.", p.rows[first].line))
 			continue
 		}
-		byCode[r.code] = i
-		if _, exists := known[r.code]; exists {
-			rowErr(r, "code",
+		p.byCode[r.code] = i
+		if _, exists := p.known[r.code]; exists {
+			p.rowErr(r, "code",
 				"Mã định danh đã được dùng cho một đơn vị có sẵn trong hệ thống.",
 				"The code is already used by a unit in the system.")
 		}
 	}
+}
 
-	// Parents: an existing unit, else a row of the file.
-	parent := make([]int, len(rows))
-	for i, r := range rows {
-		_, inDB := known[r.parentCode]
-		p, inFile := byCode[r.parentCode]
+// findParents: a row's parent is an existing unit, else a row of the file.
+func (p *planner) findParents() {
+	p.parent = make([]int, len(p.rows))
+	for i, r := range p.rows {
+		_, inDB := p.known[r.parentCode]
+		at, inFile := p.byCode[r.parentCode]
 		switch {
 		case r.parentCode == "":
-			parent[i] = parentNone
+			p.parent[i] = parentNone
 		case inDB:
-			parent[i] = parentDB
+			p.parent[i] = parentDB
 		case inFile:
-			parent[i] = p
+			p.parent[i] = at
 		default:
-			parent[i] = parentUnknown
-			rowErr(r, "parent_code",
+			p.parent[i] = parentUnknown
+			p.rowErr(r, "parent_code",
 				"Không tìm thấy đơn vị cấp trên: mã này không có trong hệ thống và không có dòng nào trong tệp.",
 				"Unknown parent: no unit in the system and no row of the file has this code.")
 		}
 	}
+}
 
-	// Cycles: follow each chain of file parents; a row met twice on the
-	// chain being walked closes a cycle. state: 0 new, 1 on the current
-	// chain, 2 done.
+// markCycles follows each chain of file parents; a row met twice on the
+// chain being walked closes a cycle. state: 0 new, 1 on the current chain,
+// 2 done.
+func (p *planner) markCycles() {
+	rows := p.rows
 	state := make([]int8, len(rows))
-	onCycle := make([]bool, len(rows))
+	p.onCycle = make([]bool, len(rows))
 	for start := range rows {
 		var chain []int
 		i := start
 		for i >= 0 && state[i] == 0 {
 			state[i] = 1
 			chain = append(chain, i)
-			i = parent[i]
+			i = p.parent[i]
 		}
 		if i >= 0 && state[i] == 1 {
-			at := slices.Index(chain, i)
-			cycle := chain[at:]
+			cycle := chain[slices.Index(chain, i):]
 			lines := make([]string, 0, len(cycle)+1)
 			for _, j := range cycle {
 				lines = append(lines, strconv.Itoa(rows[j].line))
 			}
-			lines = append(lines, lines[0])
-			desc := strings.Join(lines, " → ")
+			desc := strings.Join(append(lines, lines[0]), " → ")
 			for _, j := range cycle {
-				onCycle[j] = true
-				rowErr(rows[j], "parent_code",
+				p.onCycle[j] = true
+				p.rowErr(rows[j], "parent_code",
 					"Các đơn vị làm cấp trên của nhau thành vòng: dòng "+desc+".",
 					"The units are each other's parents in a cycle: lines "+desc+".")
 			}
@@ -383,32 +408,35 @@ func planImport(rows []*csvRow, known map[string]dbUnit) importPlan {
 			state[j] = 2
 		}
 	}
+}
 
-	// A row under a row that cannot be imported cannot be imported either.
-	// Depth is the number of file parents above a row. Both are memoised
-	// walks up the (now acyclic) chains.
+// blockUnderBad: a row under a row that cannot be imported cannot be
+// imported either. It also sets depth. Both are memoised walks up the (now
+// acyclic) chains.
+func (p *planner) blockUnderBad() {
 	const unknownDepth = -1
-	depth := make([]int, len(rows))
-	for i := range depth {
-		depth[i] = unknownDepth
+	rows := p.rows
+	p.depth = make([]int, len(rows))
+	for i := range p.depth {
+		p.depth[i] = unknownDepth
 	}
 	blocked := make([]bool, len(rows)) // the row or one of its file ancestors is bad
 	var resolve func(i int)
 	resolve = func(i int) {
-		if depth[i] != unknownDepth {
+		if p.depth[i] != unknownDepth {
 			return
 		}
-		p := parent[i]
-		if p < 0 || onCycle[i] {
-			depth[i], blocked[i] = 0, rows[i].bad
+		up := p.parent[i]
+		if up < 0 || p.onCycle[i] {
+			p.depth[i], blocked[i] = 0, rows[i].bad
 			return
 		}
-		resolve(p)
-		depth[i] = depth[p] + 1
-		blocked[i] = rows[i].bad || blocked[p]
-		if blocked[p] && !rows[i].bad {
-			pl := rows[p].line
-			rowErr(rows[i], "parent_code",
+		resolve(up)
+		p.depth[i] = p.depth[up] + 1
+		blocked[i] = rows[i].bad || blocked[up]
+		if blocked[up] && !rows[i].bad {
+			pl := rows[up].line
+			p.rowErr(rows[i], "parent_code",
 				fmt.Sprintf("Đơn vị cấp trên (dòng %d) có lỗi nên dòng này cũng không nhập được.", pl),
 				fmt.Sprintf("The parent unit (line %d) has errors, so this row cannot be imported either.", pl))
 		}
@@ -416,34 +444,32 @@ func planImport(rows []*csvRow, known map[string]dbUnit) importPlan {
 	for i := range rows {
 		resolve(i)
 	}
-	if len(errs) > 0 {
-		return importPlan{errors: errs}
-	}
+}
 
-	// Parents first: by depth, in file order within a depth.
-	planned := make([]*plannedUnit, len(rows))
-	for i, r := range rows {
-		planned[i] = &plannedUnit{row: r, id: pulid.New(idPrefix), depth: depth[i]}
+// order gives every row its id and path, parents first: by depth, in file
+// order within a depth.
+func (p *planner) order() []*plannedUnit {
+	planned := make([]*plannedUnit, len(p.rows))
+	index := make(map[*plannedUnit]int, len(p.rows))
+	for i, r := range p.rows {
+		planned[i] = &plannedUnit{row: r, id: pulid.New(idPrefix), depth: p.depth[i]}
+		index[planned[i]] = i
 	}
 	order := slices.Clone(planned)
 	slices.SortStableFunc(order, func(a, b *plannedUnit) int { return cmp.Compare(a.depth, b.depth) })
-	index := make(map[*plannedUnit]int, len(rows))
-	for i, p := range planned {
-		index[p] = i
-	}
 	for _, u := range order {
-		switch p := parent[index[u]]; p {
+		switch up := p.parent[index[u]]; up {
 		case parentNone:
 			u.path = "/" + string(u.id) + "/"
 		case parentDB:
-			db := known[u.row.parentCode]
+			db := p.known[u.row.parentCode]
 			u.parentID, u.path = &db.id, db.path+string(u.id)+"/"
 		default:
-			pu := planned[p]
+			pu := planned[up]
 			u.parentID, u.path = &pu.id, pu.path+string(u.id)+"/"
 		}
 	}
-	return importPlan{order: order}
+	return order
 }
 
 // insert writes the planned units with multi-row INSERTs. A statement holds

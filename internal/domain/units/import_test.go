@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/ent/unit"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 )
 
@@ -33,7 +34,7 @@ Tam Thanh",000.00.51.H37,COMMUNE,000.00.00.H37` + "\n" +
 		prov := mustCreate(t, db, s, "000.00.00.H37", "Tỉnh Lạng Sơn", unit.KindPROVINCE, nil)
 		before := countUnits(t, db)
 
-		report, err := s.Import(system(), strings.NewReader(file), false)
+		report, err := s.Import(testkit.System(), strings.NewReader(file), false)
 		if err != nil {
 			t.Fatalf("import: %v; errors %+v", err, report.Errors)
 		}
@@ -66,7 +67,7 @@ Tam Thanh",000.00.51.H37,COMMUNE,000.00.00.H37` + "\n" +
 		if u := byCode(t, db, "000.00.00.G12"); u.ParentID != nil || u.Path != "/"+string(u.ID)+"/" || u.Kind != unit.KindMINISTRY {
 			t.Errorf("top-level unit %+v", u)
 		}
-		n, err := db.Client.AuditEvent.Query().Where(auditevent.Action("unit.import")).Count(system())
+		n, err := db.Client.AuditEvent.Query().Where(auditevent.Action("unit.import")).Count(testkit.System())
 		if err != nil || n != 1 {
 			t.Errorf("unit.import audit events: %d, %v", n, err)
 		}
@@ -121,7 +122,7 @@ func TestImportReportsEveryBadRow(t *testing.T) {
 		mustCreate(t, db, s, "000.00.00.H37", "Tỉnh Lạng Sơn", unit.KindPROVINCE, nil)
 		before := countUnits(t, db)
 		for _, dryRun := range []bool{true, false} {
-			report, err := s.Import(system(), strings.NewReader(strings.Join(lines, "\n")+"\n"), dryRun)
+			report, err := s.Import(testkit.System(), strings.NewReader(strings.Join(lines, "\n")+"\n"), dryRun)
 			if !refusal.Is(err, refusal.Validation) {
 				t.Fatalf("dry run %v: want a VALIDATION refusal, got %v", dryRun, err)
 			}
@@ -139,7 +140,7 @@ func TestImportReportsEveryBadRow(t *testing.T) {
 			}
 		}
 		// The messages say which lines: the duplicate, the cycle, the bad parent.
-		report, _ := s.Import(system(), strings.NewReader(strings.Join(lines, "\n")), false)
+		report, _ := s.Import(testkit.System(), strings.NewReader(strings.Join(lines, "\n")), false)
 		msg := func(line int, column string) string {
 			for _, e := range report.Errors {
 				if e.Line == line && e.Column == column {
@@ -180,7 +181,7 @@ func TestImportBadHeader(t *testing.T) {
 			{"code,name,parent,kind\n", []at{{1, "parent"}, {1, "parent_code"}}},
 			{"code,name,parent_code,kind,code\n", []at{{1, "code"}}},
 		} {
-			report, err := s.Import(system(), strings.NewReader(tt.file), false)
+			report, err := s.Import(testkit.System(), strings.NewReader(tt.file), false)
 			if !refusal.Is(err, refusal.Validation) {
 				t.Errorf("%q: want a VALIDATION refusal, got %v", tt.file, err)
 			}
@@ -200,7 +201,7 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 		"000.00.00.H37,Tỉnh Lạng Sơn,,PROVINCE\n"
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		s := newService(db)
-		report, err := s.Import(system(), strings.NewReader(file), true)
+		report, err := s.Import(testkit.System(), strings.NewReader(file), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,18 +211,18 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 		if n := countUnits(t, db); n != 0 {
 			t.Errorf("dry run wrote %d units", n)
 		}
-		if n, _ := db.Client.AuditEvent.Query().Count(system()); n != 0 {
+		if n, _ := db.Client.AuditEvent.Query().Count(testkit.System()); n != 0 {
 			t.Errorf("dry run wrote %d audit events", n)
 		}
 		// The same file for real.
-		if _, err := s.Import(system(), strings.NewReader(file), false); err != nil {
+		if _, err := s.Import(testkit.System(), strings.NewReader(file), false); err != nil {
 			t.Fatal(err)
 		}
 		if n := countUnits(t, db); n != 2 {
 			t.Errorf("real run wrote %d units", n)
 		}
 		// Importing it again: every code is taken; nothing is written.
-		report, err = s.Import(system(), strings.NewReader(file), false)
+		report, err = s.Import(testkit.System(), strings.NewReader(file), false)
 		if !refusal.Is(err, refusal.Validation) || len(report.Errors) != 2 {
 			t.Errorf("second import: %v, %+v", err, report.Errors)
 		}
@@ -264,7 +265,7 @@ func TestImportLargeFile(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		s := newService(db)
 		start := time.Now()
-		report, err := s.Import(system(), strings.NewReader(file), false)
+		report, err := s.Import(testkit.System(), strings.NewReader(file), false)
 		elapsed := time.Since(start)
 		if err != nil {
 			t.Fatalf("import: %v; first errors %+v", err, report.Errors[:min(5, len(report.Errors))])
@@ -272,7 +273,7 @@ func TestImportLargeFile(t *testing.T) {
 		if report.Created != rows || countUnits(t, db) != rows {
 			t.Fatalf("created %d, want %d", report.Created, rows)
 		}
-		desks, err := db.Client.Unit.Query().Where(unit.IsServiceDesk(true)).Count(system())
+		desks, err := db.Client.Unit.Query().Where(unit.IsServiceDesk(true)).Count(testkit.System())
 		if err != nil || desks != 34*perProvince {
 			t.Errorf("desks %d, want %d (%v)", desks, 34*perProvince, err)
 		}

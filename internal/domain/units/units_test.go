@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/ent/unit"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 )
 
@@ -40,7 +41,7 @@ func TestCreatePaths(t *testing.T) {
 		if stored.Path != desk.Path || !stored.IsServiceDesk || stored.Kind != unit.KindAGENCY {
 			t.Errorf("stored desk %+v", stored)
 		}
-		n, err := db.Client.AuditEvent.Query().Where(auditevent.Action("unit.create")).Count(system())
+		n, err := db.Client.AuditEvent.Query().Where(auditevent.Action("unit.create")).Count(testkit.System())
 		if err != nil || n != 3 {
 			t.Errorf("audit events: %d, %v", n, err)
 		}
@@ -121,23 +122,23 @@ func TestCreateRefusals(t *testing.T) {
 				case !tt.parent:
 					parent = nil
 				}
-				_, err := create(db, s, system(), tt.code, tt.name, tt.kind, parent)
-				wantRefusal(t, err, tt.want, tt.field)
+				_, err := create(db, s, testkit.System(), tt.code, tt.name, tt.kind, parent)
+				testkit.RefusedOn(t, err, tt.want, tt.field)
 				if after := countUnits(t, db); after != before {
 					t.Errorf("units %d → %d after a refusal", before, after)
 				}
 			})
 		}
-		if _, err := create(db, s, system(), "000.00.02.H37", strings.Repeat("a", 300), unit.KindAGENCY, prov); err != nil {
+		if _, err := create(db, s, testkit.System(), "000.00.02.H37", strings.Repeat("a", 300), unit.KindAGENCY, prov); err != nil {
 			t.Errorf("300-rune name: %v", err)
 		}
 		// The schema's validator counts bytes (ent MaxLen): 100 three-byte
 		// letters fill it; one more is refused, not an internal error.
-		if _, err := create(db, s, system(), "000.00.03.H37", strings.Repeat("ễ", 100), unit.KindAGENCY, prov); err != nil {
+		if _, err := create(db, s, testkit.System(), "000.00.03.H37", strings.Repeat("ễ", 100), unit.KindAGENCY, prov); err != nil {
 			t.Errorf("300-byte name: %v", err)
 		}
-		_, err := create(db, s, system(), "000.00.04.H37", strings.Repeat("ễ", 101), unit.KindAGENCY, prov)
-		wantRefusal(t, err, refusal.Validation, "name")
+		_, err := create(db, s, testkit.System(), "000.00.04.H37", strings.Repeat("ễ", 101), unit.KindAGENCY, prov)
+		testkit.RefusedOn(t, err, refusal.Validation, "name")
 	})
 }
 
@@ -145,9 +146,9 @@ func TestCreateNeedsTheSystemOrASuperAdmin(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		s := newService(db)
 		_, err := create(db, s, signedIn(), "000.00.00.H37", "Tỉnh Lạng Sơn", unit.KindPROVINCE, nil)
-		wantRefusal(t, err, refusal.Forbidden, "")
+		testkit.RefusedOn(t, err, refusal.Forbidden, "")
 		_, err = create(db, s, t.Context(), "000.00.00.H37", "Tỉnh Lạng Sơn", unit.KindPROVINCE, nil)
-		wantRefusal(t, err, refusal.Unauthenticated, "")
+		testkit.RefusedOn(t, err, refusal.Unauthenticated, "")
 		if n := countUnits(t, db); n != 0 {
 			t.Errorf("%d units written by refused callers", n)
 		}

@@ -11,53 +11,16 @@ import (
 	"image/png"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gabriel-vasile/mimetype"
-	"github.com/go-pdf/fpdf"
 
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 )
 
 // --- test files -------------------------------------------------------------
-
-// realPDF writes a one-page PDF with go-pdf/fpdf.
-func realPDF(t *testing.T) []byte {
-	t.Helper()
-	p := fpdf.New("P", "mm", "A4", "")
-	p.AddPage()
-	p.SetFont("Helvetica", "", 12)
-	p.Cell(40, 10, "Scan of an ID card (test data)")
-	var buf bytes.Buffer
-	if err := p.Output(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// pdfOfSize pads a real PDF after %%EOF to exactly n bytes; readers ignore
-// trailing bytes, and the content still starts "%PDF-".
-func pdfOfSize(t *testing.T, n int) []byte {
-	t.Helper()
-	b := realPDF(t)
-	if len(b) > n-2 {
-		t.Fatalf("base PDF is %d bytes, cannot pad to %d", len(b), n)
-	}
-	b = append(b, "\n%"...)
-	return append(b, bytes.Repeat([]byte{' '}, n-len(b))...)
-}
-
-func testdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 type zipEntry struct {
 	name   string
@@ -177,34 +140,6 @@ func pngImage(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-// renamedExecutable is the first 4 KB of this test binary, written to disk
-// as "cccd.pdf" and read back: a program renamed to look like a PDF.
-func renamedExecutable(t *testing.T) []byte {
-	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	head := make([]byte, 4096)
-	if _, err := io.ReadFull(f, head); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "cccd.pdf")
-	if err := os.WriteFile(path, head, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // renameOLEEntry returns a copy of a compound file in which the directory
 // entry called from is called to: how a .doc with a VBA project names its
 // "Macros" storage and "_VBA_PROJECT" stream.
@@ -234,12 +169,12 @@ func TestCheckAccepts(t *testing.T) {
 		kind Kind
 		mime string
 	}{
-		{"pdf written by fpdf", realPDF(t), PDF, "application/pdf"},
-		{"doc written by LibreOffice", testdata(t, "sample.doc"), DOC, "application/msword"},
-		{"docx written by LibreOffice", testdata(t, "sample.docx"), DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+		{"pdf written by fpdf", fixtures.PDF(t), PDF, "application/pdf"},
+		{"doc written by LibreOffice", fixtures.File(t, "sample.doc"), DOC, "application/msword"},
+		{"docx written by LibreOffice", fixtures.File(t, "sample.docx"), DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
 		{"minimal docx", minimalDOCX(t), DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
 		{"docx with an image", minimalDOCX(t, zipEntry{name: "word/media/image1.png", data: pngImage(t)}), DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-		{"pdf of exactly 5 MiB", pdfOfSize(t, MaxBytes), PDF, "application/pdf"},
+		{"pdf of exactly 5 MiB", fixtures.PDFOfSize(t, MaxBytes), PDF, "application/pdf"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,7 +193,7 @@ func TestCheckAccepts(t *testing.T) {
 }
 
 func TestCheckRefuses(t *testing.T) {
-	doc := testdata(t, "sample.doc")
+	doc := fixtures.File(t, "sample.doc")
 	good := minimalDOCX(t)
 
 	// A stored (uncompressed) docx with one byte of document.xml changed:
@@ -287,7 +222,7 @@ func TestCheckRefuses(t *testing.T) {
 		extra    string // expected value of Extra[extraKey]; prefix match
 	}{
 		{"empty file", nil, refusal.Validation, "", ""},
-		{"program renamed .pdf", renamedExecutable(t), refusal.FileTypeNotAllowed, "detectedType", "application/x-"},
+		{"program renamed .pdf", fixtures.RenamedExecutable(t), refusal.FileTypeNotAllowed, "detectedType", "application/x-"},
 		{"png image", pngImage(t), refusal.FileTypeNotAllowed, "detectedType", "image/png"},
 		{"plain zip", buildZip(t, []zipEntry{{name: "a.txt", data: []byte("hello")}}), refusal.FileTypeNotAllowed, "detectedType", "application/zip"},
 		{"xlsx", xlsx(t), refusal.FileTypeNotAllowed, "detectedType", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
@@ -313,7 +248,7 @@ func TestCheckRefuses(t *testing.T) {
 		{"doc with a _VBA_PROJECT stream", renameOLEEntry(t, doc, "\x01Ole", "_VBA_PROJECT"), refusal.FileTypeNotAllowed, "reason", "macros"},
 		{"doc with a lower-case macros storage", renameOLEEntry(t, doc, "\x01Ole", "macros"), refusal.FileTypeNotAllowed, "reason", "macros"},
 		{"password-protected docx (OLE EncryptedPackage)", renameOLEEntry(t, doc, "WordDocument", "EncryptedPackage"), refusal.Validation, "reason", "encrypted"},
-		{"5 MiB + 1 byte", pdfOfSize(t, MaxBytes+1), refusal.FileTooLarge, "maxBytes", ""},
+		{"5 MiB + 1 byte", fixtures.PDFOfSize(t, MaxBytes+1), refusal.FileTooLarge, "maxBytes", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -348,7 +283,7 @@ func TestCheckRefuses(t *testing.T) {
 }
 
 func TestCheckTooLargeMessageGivesExactLimit(t *testing.T) {
-	_, err := Check(bytes.NewReader(pdfOfSize(t, MaxBytes+1)))
+	_, err := Check(bytes.NewReader(fixtures.PDFOfSize(t, MaxBytes+1)))
 	r, ok := refusal.As(err)
 	if !ok || r.Code != refusal.FileTooLarge {
 		t.Fatalf("want FILE_TOO_LARGE, got %v", err)
@@ -429,7 +364,7 @@ func TestClassifyBeyondMimetypeWindow(t *testing.T) {
 		{name: "word/document.xml", data: []byte(documentXML)},
 		{name: "[Content_Types].xml", data: []byte(contentTypesDOCX)},
 	})
-	doc := testdata(t, "sample.doc")
+	doc := fixtures.File(t, "sample.doc")
 
 	tests := []struct {
 		name      string
@@ -476,7 +411,7 @@ func TestRefusedTypeIsSaidInWords(t *testing.T) {
 		{"png image", pngImage(t), "tệp ảnh, không phải PDF/Word", "an image"},
 		{"plain zip", buildZip(t, []zipEntry{{name: "a.txt", data: []byte("hello")}}), "tệp nén", "a compressed archive"},
 		{"xlsx", xlsx(t), "bảng tính", "a spreadsheet"},
-		{"program", renamedExecutable(t), "chương trình máy tính", "a program"},
+		{"program", fixtures.RenamedExecutable(t), "chương trình máy tính", "a program"},
 	} {
 		_, err := Check(bytes.NewReader(c.data))
 		var r *refusal.Error

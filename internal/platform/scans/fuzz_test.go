@@ -3,24 +3,19 @@ package scans
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 )
 
 // The fuzz targets of the scan checks (`make fuzz`; `make test` runs each
 // briefly). Seeds: the accepted and hostile files of the tests (f.Add) and
-// testdata/fuzz/<target>/.
+// testdata/fuzz/<target>/; the real files are in internal/testkit/fixtures.
 
 func addScanSeeds(f *testing.F) {
 	for _, name := range []string{"sample.doc", "sample.docx", "sample-objstm.pdf", "sample-linearized.pdf", "js-in-objstm.pdf"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(fixtures.File(f, name))
 	}
 	good := buildPDF(pdfObjects(""), "")
 	for _, b := range [][]byte{

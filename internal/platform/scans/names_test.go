@@ -6,10 +6,11 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 )
 
 func TestCheckRefusesUnsafeOrIncompletePackages(t *testing.T) {
-	doc := testdata(t, "sample.doc")
+	doc := fixtures.File(t, "sample.doc")
 	// The first directory sector's number, and a copy of the file whose
 	// allocation table sends the directory chain back to its start.
 	dirLoop := bytes.Clone(doc)
@@ -58,7 +59,7 @@ func TestCheckRefusesUnsafeOrIncompletePackages(t *testing.T) {
 }
 
 func TestOLEDirectoryOfTheSample(t *testing.T) {
-	names, err := oleDirectory(testdata(t, "sample.doc"))
+	names, err := oleDirectory(fixtures.File(t, "sample.doc"))
 	if err != nil {
 		t.Fatal(err)
 	}

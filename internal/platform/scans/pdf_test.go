@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 )
 
 // eicar is the EICAR anti-virus test file (not a virus: every scanner
@@ -67,9 +68,9 @@ func TestCheckPDFAccepts(t *testing.T) {
 		data []byte
 	}{
 		{"built here", buildPDF(pdfObjects(""), "")},
-		{"fpdf", realPDF(t)},
-		{"qpdf: object streams and a cross-reference stream", testdata(t, "sample-objstm.pdf")},
-		{"qpdf: linearized, with object streams", testdata(t, "sample-linearized.pdf")},
+		{"fpdf", fixtures.PDF(t)},
+		{"qpdf: object streams and a cross-reference stream", fixtures.File(t, "sample-objstm.pdf")},
+		{"qpdf: linearized, with object streams", fixtures.File(t, "sample-linearized.pdf")},
 		{"an incremental update", withUpdate(buildPDF(pdfObjects(""), ""), 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 /Rotate 90 >>")},
 		{"a URI link", buildPDF(pdfObjects("/OpenAction << /S /URI /URI (https://dichvucong.gov.vn) >> "), "")},
 		{"an empty EmbeddedFiles name tree", buildPDF(pdfObjects("/Names << /EmbeddedFiles << /Names [] >> >> "), "")},
@@ -113,7 +114,7 @@ func TestCheckPDFRefuses(t *testing.T) {
 		reason string
 	}{
 		{"header then a Windows program", append([]byte(header), pe...), refusal.Validation, "damaged"},
-		{"header then this test's own binary", append([]byte(header), renamedExecutable(t)...), refusal.Validation, "damaged"},
+		{"header then this test's own binary", append([]byte(header), fixtures.RenamedExecutable(t)...), refusal.Validation, "damaged"},
 		{"header then HTML", []byte(header + "<html><body><script>alert(1)</script></body></html>\n"), refusal.Validation, "damaged"},
 		{"header then EICAR", []byte(header + eicar + "\n"), refusal.Validation, "damaged"},
 		{"HTML where the table says an object is", htmlWhereObject, refusal.Validation, "damaged"},
@@ -135,7 +136,7 @@ func TestCheckPDFRefuses(t *testing.T) {
 		{"a Launch action", buildPDF(pdfObjects("/OpenAction << /S /Launch /F (cmd.exe) /Win << /F (cmd.exe) /P (/c calc) >> >> "), ""), refusal.FileTypeNotAllowed, "active_content"},
 		{"a page action launching a program", buildPDF(append(pdfObjects(""), "<< /Type /Page /AA << /O << /S /Launch /F (evil.exe) >> >> >>"), ""), refusal.FileTypeNotAllowed, "active_content"},
 		{"an attached file", buildPDF(append(pdfObjects(""), "<< /Type /Filespec /F (a.exe) /EF << /F 6 0 R >> >>", "<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream"), ""), refusal.FileTypeNotAllowed, "active_content"},
-		{"JavaScript in an object stream (qpdf)", testdata(t, "js-in-objstm.pdf"), refusal.FileTypeNotAllowed, "active_content"},
+		{"JavaScript in an object stream (qpdf)", fixtures.File(t, "js-in-objstm.pdf"), refusal.FileTypeNotAllowed, "active_content"},
 		{"JavaScript in an incremental update", withUpdate(good, 1, "<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (x) >> >>"), refusal.FileTypeNotAllowed, "active_content"},
 		{"encrypted", buildPDF(append(pdfObjects(""), "<< /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>"), "/Encrypt 5 0 R "), refusal.Validation, "encrypted"},
 		{"an object stream that cannot be decoded", buildPDF(lzw, ""), refusal.Validation, "unsupported"},

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 )
 
 func testKey(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
@@ -46,7 +48,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	s := openTestStore(t, dir, testKey(7))
 
-	for _, data := range [][]byte{realPDF(t), testdata(t, "sample.doc"), testdata(t, "sample.docx")} {
+	for _, data := range [][]byte{fixtures.PDF(t), fixtures.File(t, "sample.doc"), fixtures.File(t, "sample.docx")} {
 		c := checked(t, data)
 		key, err := s.Put(ctx, c)
 		if err != nil {
@@ -91,7 +93,7 @@ func TestStorePutIsRandom(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := openTestStore(t, dir, testKey(7))
-	c := checked(t, realPDF(t))
+	c := checked(t, fixtures.PDF(t))
 	k1, err := s.Put(ctx, c)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +116,7 @@ func TestStoreRefusesTamperedOrForeignObjects(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := openTestStore(t, dir, testKey(7))
-	key, err := s.Put(ctx, checked(t, realPDF(t)))
+	key, err := s.Put(ctx, checked(t, fixtures.PDF(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +127,7 @@ func TestStoreRefusesTamperedOrForeignObjects(t *testing.T) {
 	}
 
 	// Another key's name for copying the object over.
-	other, err := s.Put(ctx, checked(t, testdata(t, "sample.doc")))
+	other, err := s.Put(ctx, checked(t, fixtures.File(t, "sample.doc")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +177,7 @@ func TestStoreDelete(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := openTestStore(t, dir, testKey(7))
-	key, err := s.Put(ctx, checked(t, realPDF(t)))
+	key, err := s.Put(ctx, checked(t, fixtures.PDF(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/dbtest"
 	"github.com/motcua/motcua/policy"
 	"github.com/motcua/motcua/policy/viewer"
@@ -31,26 +32,6 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 const guard = 30 * time.Second
 
 var testKey = bytes.Repeat([]byte{7}, 32)
-
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // fakeProvider records every Send and answers with the errors queued for a
 // phone number, then with success.
@@ -134,7 +115,7 @@ type env struct {
 	q     *Queue
 	jobs  *jobs.Runner
 	prov  *fakeProvider
-	clock *clock
+	clock *testkit.Clock
 	logs  *logBuffer
 	fx    fixture
 }
@@ -153,7 +134,7 @@ func newEnv(t testing.TB, db *store.DB, opt options) *env {
 	if err := jobs.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, bus: opt.bus, prov: newFakeProvider("fake"), clock: newClock(), logs: &logBuffer{}}
+	e := &env{db: db, bus: opt.bus, prov: newFakeProvider("fake"), clock: testkit.NewClock(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)), logs: &logBuffer{}}
 	if e.bus == nil {
 		local := events.NewLocal()
 		t.Cleanup(func() { local.Close() })

@@ -5,28 +5,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 // The fuzz targets of the parsers that take what citizens and officers type
 // (`make fuzz`; `make test` runs each briefly). Seeds are in f.Add and in
 // testdata/fuzz/<target>/.
-
-// refusedCleanly checks that err is a refusal on field with both messages and
-// without the input in them.
-func refusedCleanly(t *testing.T, err error, field, in string) {
-	t.Helper()
-	r, ok := refusal.As(err)
-	if !ok {
-		t.Fatalf("%+q: error %v is not a refusal", in, err)
-	}
-	if r.Field != field || r.VI == "" || r.EN == "" {
-		t.Fatalf("%+q: refusal %+v", in, r)
-	}
-	if digits := onlyDigits(in); len(digits) >= 6 && (strings.Contains(r.VI, digits) || strings.Contains(r.EN, digits)) {
-		t.Fatalf("%+q: the message repeats the input: %s", in, r.EN)
-	}
-}
 
 func onlyDigits(s string) string {
 	var b strings.Builder
@@ -46,7 +30,7 @@ func FuzzParseIDNumber(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		id, err := ParseIDNumber(s)
 		if err != nil {
-			refusedCleanly(t, err, "idNumber", s)
+			testkit.RefusedCleanly(t, err, "idNumber", s)
 			return
 		}
 		switch id.Kind {
@@ -81,7 +65,7 @@ func FuzzNormalizePhone(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		e164, err := NormalizePhone(s)
 		if err != nil {
-			refusedCleanly(t, err, "phone", s)
+			testkit.RefusedCleanly(t, err, "phone", s)
 			return
 		}
 		if len(e164) != 12 || !strings.HasPrefix(e164, "+84") || onlyDigits(e164[1:]) != e164[1:] {

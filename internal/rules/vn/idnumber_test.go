@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 func TestParseIDNumber(t *testing.T) {
@@ -75,7 +77,7 @@ func TestParseIDNumberRefused(t *testing.T) {
 			t.Errorf("ParseIDNumber(%q) accepted", tt.in)
 			continue
 		}
-		r := checkRefusal(t, err, "idNumber", tt.in)
+		r := testkit.RefusedCleanly(t, err, "idNumber", tt.in)
 		if !strings.Contains(r.EN, tt.want) {
 			t.Errorf("ParseIDNumber(%q): message %q does not say %q", tt.in, r.EN, tt.want)
 		}
@@ -126,7 +128,7 @@ func TestCheckBirthDate(t *testing.T) {
 			t.Errorf("%s born %d: accepted", tt.id, tt.dob.Year())
 			continue
 		}
-		r := checkRefusal(t, err, "idNumber", tt.id)
+		r := testkit.RefusedCleanly(t, err, "idNumber", tt.id)
 		if r.Extra["digits"] != tt.digits {
 			t.Errorf("%s born %d: digits = %v, want %s", tt.id, tt.dob.Year(), r.Extra["digits"], tt.digits)
 		}
@@ -222,7 +224,7 @@ func TestRequireCCCD(t *testing.T) {
 	if err == nil {
 		t.Fatal("CMND accepted for a new account")
 	}
-	r := checkRefusal(t, err, "idNumber", "012345678")
+	r := testkit.RefusedCleanly(t, err, "idNumber", "012345678")
 	for _, want := range []string{"12 chữ số", "26/2023/QH15", "Điều 46", "01/01/2025"} {
 		if !strings.Contains(r.VI, want) {
 			t.Errorf("message %q does not say %q", r.VI, want)

@@ -3,6 +3,8 @@ package vn
 import (
 	"strings"
 	"testing"
+
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 func TestNormalizePhone(t *testing.T) {
@@ -69,7 +71,7 @@ func TestNormalizePhoneRefused(t *testing.T) {
 			t.Errorf("NormalizePhone(%q) = %q, want refusal", tt.in, got)
 			continue
 		}
-		r := checkRefusal(t, err, "phone", tt.in)
+		r := testkit.RefusedCleanly(t, err, "phone", tt.in)
 		if !strings.Contains(r.EN, tt.want) {
 			t.Errorf("NormalizePhone(%q): message %q does not say %q", tt.in, r.EN, tt.want)
 		}
@@ -106,7 +108,7 @@ func TestNormalizePhoneOldPrefix(t *testing.T) {
 				t.Errorf("NormalizePhone(%q) accepted an old prefix", in)
 				continue
 			}
-			r := checkRefusal(t, err, "phone", in)
+			r := testkit.RefusedCleanly(t, err, "phone", in)
 			if r.Extra["oldPrefix"] != old || r.Extra["newPrefix"] != newPrefix {
 				t.Errorf("NormalizePhone(%q): extra %v, want %s → %s", in, r.Extra, old, newPrefix)
 			}
@@ -122,7 +124,7 @@ func TestNormalizePhoneOldPrefix(t *testing.T) {
 	}
 	// 11 digits with a prefix that was never a mobile prefix: no hint
 	_, err := NormalizePhone("01611234567")
-	if r := checkRefusal(t, err, "phone", "01611234567"); r.Extra["newPrefix"] != nil {
+	if r := testkit.RefusedCleanly(t, err, "phone", "01611234567"); r.Extra["newPrefix"] != nil {
 		t.Errorf("0161 got a conversion hint: %v", r.Extra)
 	}
 }

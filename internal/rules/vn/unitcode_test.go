@@ -3,6 +3,8 @@ package vn
 import (
 	"strings"
 	"testing"
+
+	"github.com/motcua/motcua/internal/testkit"
 )
 
 func TestNormalizeUnitCode(t *testing.T) {
@@ -40,6 +42,6 @@ func TestNormalizeUnitCode(t *testing.T) {
 			t.Errorf("NormalizeUnitCode(%q) = %q, want refusal", in, got)
 			continue
 		}
-		checkRefusal(t, err, "code", in)
+		testkit.RefusedCleanly(t, err, "code", in)
 	}
 }

@@ -9,9 +9,7 @@ package dbtest
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -22,19 +20,16 @@ import (
 	"time"
 
 	_ "github.com/lib/pq" // the "postgres" database/sql driver used to create databases
+	"github.com/motcua/motcua/internal/testkit/pgcluster"
 )
 
 // EnvPostgres names the environment variable that points the tests at an existing
 // PostgreSQL server (a URL of a role that may CREATE DATABASE) instead of a throwaway cluster.
 const EnvPostgres = "MOTCUA_TEST_POSTGRES"
 
-// extensions are created in every test database because production migrations need them.
-var extensions = []string{"pg_trgm", "unaccent"}
-
 // errNoBinaries says PostgreSQL is not installed; tests skip (or fail on CI) on it.
-var errNoBinaries = errors.New("PostgreSQL tests SKIPPED: no initdb/pg_ctl found; " +
-	"install postgresql-15 postgresql-contrib (Debian/Ubuntu: apt-get install postgresql-15 postgresql-contrib), " +
-	"or set " + EnvPostgres + "=postgres://USER@HOST:PORT/postgres?sslmode=disable")
+var errNoBinaries = fmt.Errorf("PostgreSQL tests SKIPPED: %w; "+
+	"or set "+EnvPostgres+"=postgres://USER@HOST:PORT/postgres?sslmode=disable", pgcluster.ErrNoBinaries)
 
 // shared is the one server of this test binary. It is package state on purpose, and only
 // in this test-support package: a test binary is one process that wants one cluster,
@@ -139,9 +134,9 @@ func skipOrFail(t testing.TB, onCI bool, err error) {
 
 // server is a PostgreSQL server on which we may create databases.
 type server struct {
-	base    *url.URL // any database on the server; its path is replaced per test database
-	admin   *sql.DB  // connection to the maintenance database, for CREATE/DROP DATABASE
-	cluster *cluster // the throwaway cluster, or nil for an external server
+	url     string             // any database on the server
+	admin   *sql.DB            // connection to the maintenance database, for CREATE/DROP DATABASE
+	cluster *pgcluster.Cluster // the throwaway cluster, or nil for an external server
 }
 
 // startServer connects to the external server at externalURL or, when it is empty,
@@ -150,22 +145,25 @@ func startServer(externalURL string) (*server, error) {
 	if externalURL != "" {
 		return connectServer(externalURL, nil)
 	}
-	bin, err := findBinaries(os.Getenv("PATH"), "/usr/lib/postgresql")
+	bin, err := pgcluster.Find()
+	if errors.Is(err, pgcluster.ErrNoBinaries) {
+		return nil, errNoBinaries
+	}
 	if err != nil {
 		return nil, err
 	}
-	c, err := startCluster(bin)
+	c, err := pgcluster.Start(bin, pgcluster.Options{})
 	if err != nil {
 		return nil, err
 	}
-	srv, err := connectServer(c.url(), c)
+	srv, err := connectServer(c.URL("postgres", "postgres"), c)
 	if err != nil {
-		return nil, errors.Join(err, c.stop())
+		return nil, errors.Join(err, c.Stop())
 	}
 	return srv, nil
 }
 
-func connectServer(rawURL string, c *cluster) (*server, error) {
+func connectServer(rawURL string, c *pgcluster.Cluster) (*server, error) {
 	base, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse server URL: %w", err) // the URL may hold a password: not echoed
@@ -180,57 +178,23 @@ func connectServer(rawURL string, c *cluster) (*server, error) {
 		_ = admin.Close()
 		return nil, fmt.Errorf("connect to %s@%s: %w", base.User.Username(), base.Host, err)
 	}
-	return &server{base: base, admin: admin, cluster: c}, nil
+	return &server{url: rawURL, admin: admin, cluster: c}, nil
 }
 
 // createDatabase creates an empty database with the extensions and returns its name and URL.
 func (s *server) createDatabase(ctx context.Context) (name, dbURL string, err error) {
-	random := make([]byte, 8)
-	if _, err := rand.Read(random); err != nil {
-		return "", "", fmt.Errorf("random database name: %w", err)
-	}
-	name = "t_" + hex.EncodeToString(random)
-	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", "", fmt.Errorf("create database: %w", err)
-	}
-	u := *s.base
-	u.Path = "/" + name
-	u.RawPath = ""
-	dbURL = u.String()
-	if err := createExtensions(ctx, dbURL); err != nil {
-		return "", "", errors.Join(err, s.dropDatabase(ctx, name))
-	}
-	return name, dbURL, nil
-}
-
-func createExtensions(ctx context.Context, dbURL string) error {
-	db, err := sql.Open("postgres", dbURL)
-	if err != nil {
-		return fmt.Errorf("open test database: %w", err)
-	}
-	defer db.Close()
-	for _, ext := range extensions {
-		if _, err := db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS "+ext); err != nil {
-			return fmt.Errorf("\n*****\n***** CREATE EXTENSION %s failed: %w\n***** the production migrations need it: "+
-				"install the PostgreSQL contrib modules (Debian: postgresql-contrib, "+
-				"or postgresql-15 which ships them) on the test server\n*****", ext, err)
-		}
-	}
-	return nil
+	return pgcluster.CreateDatabase(ctx, s.admin, s.url, "t_")
 }
 
 // dropDatabase drops a test database, closing any connection a test left open.
 func (s *server) dropDatabase(ctx context.Context, name string) error {
-	if _, err := s.admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-		return fmt.Errorf("drop database %s: %w", name, err)
-	}
-	return nil
+	return pgcluster.DropDatabase(ctx, s.admin, name)
 }
 
 func (s *server) close() error {
 	err := s.admin.Close()
 	if s.cluster != nil {
-		err = errors.Join(err, s.cluster.stop())
+		err = errors.Join(err, s.cluster.Stop())
 	}
 	return err
 }

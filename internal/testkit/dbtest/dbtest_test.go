@@ -3,7 +3,6 @@ package dbtest
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"math"
 	"net/url"
 	"os"
@@ -136,7 +135,7 @@ func TestExternalServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ext, err := startServer(srv.base.String())
+	ext, err := startServer(srv.url)
 	if err != nil {
 		t.Fatalf("connect to external server: %v", err)
 	}
@@ -155,52 +154,6 @@ func TestExternalServer(t *testing.T) {
 	}
 	if err := ext.dropDatabase(ctx, name); err != nil {
 		t.Error(err)
-	}
-}
-
-func TestFindBinaries(t *testing.T) {
-	root := t.TempDir()
-	makeBin := func(dir string, names ...string) string {
-		t.Helper()
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range names {
-			if err := os.WriteFile(filepath.Join(dir, n), []byte("#!/bin/sh\n"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return dir
-	}
-	lib := filepath.Join(root, "lib")
-	makeBin(filepath.Join(lib, "9.6", "bin"), "initdb", "pg_ctl")
-	v15 := makeBin(filepath.Join(lib, "15", "bin"), "initdb", "pg_ctl")
-	makeBin(filepath.Join(lib, "16", "bin"), "initdb") // incomplete: no pg_ctl
-	onPath := makeBin(filepath.Join(root, "path"), "initdb", "pg_ctl")
-	halfPath := makeBin(filepath.Join(root, "half"), "pg_ctl")
-
-	tests := []struct {
-		name, path, lib string
-		wantDir         string
-		wantErr         error
-	}{
-		{"PATH wins", onPath, lib, onPath, nil},
-		{"newest complete version", halfPath, lib, v15, nil},
-		{"nothing", "", filepath.Join(root, "none"), "", errNoBinaries},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			b, err := findBinaries(tt.path, tt.lib)
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("err = %v, want %v", err, tt.wantErr)
-			}
-			if tt.wantErr != nil {
-				return
-			}
-			if b.initdb != filepath.Join(tt.wantDir, "initdb") || b.pgCtl != filepath.Join(tt.wantDir, "pg_ctl") {
-				t.Errorf("found %+v, want in %s", b, tt.wantDir)
-			}
-		})
 	}
 }
 

@@ -109,12 +109,3 @@ func startServer(t *testing.T, ctx context.Context, cfg proctest.ServerConfig, n
 	})
 	return s
 }
-
-func scanFile(t *testing.T) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../../platform/scans/testdata/sample.docx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/testkit/dbtest"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
@@ -51,7 +52,7 @@ func TestGatewayWithoutReceipts(t *testing.T) {
 	var accounts []string
 	for i := range 6 {
 		cz := proctest.NewCitizen(4, i)
-		id, err := proctest.StartRegistration(ctx, off, cz, unitID, "cccd.docx", scanFile(t))
+		id, err := proctest.StartRegistration(ctx, off, cz, unitID, "cccd.docx", fixtures.File(t, "sample.docx"))
 		if err != nil {
 			t.Fatal(err)
 		}

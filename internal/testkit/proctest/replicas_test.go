@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/testkit/dbtest"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
@@ -54,7 +55,7 @@ func TestTwoReplicas(t *testing.T) {
 
 	// A registration on A, watched on A; its OTP's receipt goes to B.
 	cz := proctest.NewCitizen(1, 0)
-	regID, err := proctest.StartRegistration(ctx, offA, cz, unitID, "cccd.docx", scanFile(t))
+	regID, err := proctest.StartRegistration(ctx, offA, cz, unitID, "cccd.docx", fixtures.File(t, "sample.docx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestTwoReplicas(t *testing.T) {
 		if i%2 == 0 {
 			c, server = offB, b
 		}
-		id, err := proctest.StartRegistration(ctx, c, proctest.NewCitizen(1, i), unitID, "cccd.docx", scanFile(t))
+		id, err := proctest.StartRegistration(ctx, c, proctest.NewCitizen(1, i), unitID, "cccd.docx", fixtures.File(t, "sample.docx"))
 		if err != nil {
 			t.Fatalf("registration %d on %s: %v", i, server.URL, err)
 		}

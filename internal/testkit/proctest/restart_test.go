@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/internal/testkit/dbtest"
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
@@ -17,7 +18,7 @@ func TestKillAndRestart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Second)
 	defer cancel()
 	rep, err := proctest.RunKillRestart(ctx, proctest.KillRestartConfig{
-		Bin: motcuaBin, Dir: t.TempDir(), Database: dbtest.PostgresURL(t), SecretKey: secretKey, Scan: scanFile(t),
+		Bin: motcuaBin, Dir: t.TempDir(), Database: dbtest.PostgresURL(t), SecretKey: secretKey, Scan: fixtures.File(t, "sample.docx"),
 		Citizens: 20, Newcomers: 6, Desks: 4, Workers: 4, KillAfter: 6, FinalWithin: 30 * time.Second,
 		Series: 2, Log: logTo(t, "server"),
 	})

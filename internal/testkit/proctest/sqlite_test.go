@@ -9,6 +9,7 @@ import (
 
 	_ "modernc.org/sqlite" // to check the database file after the run
 
+	"github.com/motcua/motcua/internal/testkit/fixtures"
 	"github.com/motcua/motcua/internal/testkit/proctest"
 )
 
@@ -32,7 +33,7 @@ func TestSQLiteKillAndRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scan := scanFile(t)
+	scan := fixtures.File(t, "sample.docx")
 	c1, c2, c3 := proctest.NewCitizen(3, 1), proctest.NewCitizen(3, 2), proctest.NewCitizen(3, 3)
 	reg1, err := proctest.StartRegistration(ctx, off, c1, unitID, "cccd.docx", scan)
 	if err != nil {

@@ -1,5 +1,5 @@
 // Package testenv opens migrated databases for tests: SQLite always, and
-// PostgreSQL through internal/dbtest (a throwaway cluster, or
+// PostgreSQL through internal/testkit/dbtest (a throwaway cluster, or
 // MOTCUA_TEST_POSTGRES).
 package testenv
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"time"
 
 	"entgo.io/ent/dialect"
 	"github.com/golang-migrate/migrate/v4"
@@ -62,7 +63,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 // CheckSchema returns a *SchemaError unless the database is exactly at the
 // version of this build's migrations. It only reads.
 func (db *DB) CheckSchema(ctx context.Context) error {
-	dir, err := db.migrationDir(migrations.FS)
+	return db.checkSchema(ctx, migrations.FS)
+}
+
+func (db *DB) checkSchema(ctx context.Context, fsys fs.FS) error {
+	dir, err := db.migrationDir(fsys)
 	if err != nil {
 		return err
 	}
@@ -133,8 +138,8 @@ func (db *DB) migratePostgres(ctx context.Context, dir fs.FS, want uint) error {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
-		return fmt.Errorf("store: migrate: lock: %w", err)
+	if err := lockPostgres(ctx, conn); err != nil {
+		return err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey) //nolint:errcheck
 	// Another replica may have migrated while we waited for the lock.
@@ -149,6 +154,27 @@ func (db *DB) migratePostgres(ctx context.Context, dir fs.FS, want uint) error {
 	return db.applyMigrations(ctx, dir, drv, want, func(first []byte) error {
 		return checkBaselinePostgres(ctx, conn, first)
 	})
+}
+
+// lockPostgres takes the migration lock, polling for it. A replica waiting
+// in pg_advisory_lock would sit in a statement whose snapshot CREATE INDEX
+// CONCURRENTLY (run by the replica holding the lock) waits for: a deadlock.
+// Between two tries nothing of ours is open.
+func lockPostgres(ctx context.Context, conn *sql.Conn) error {
+	for {
+		var locked bool
+		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, migrationLockKey).Scan(&locked); err != nil {
+			return fmt.Errorf("store: migrate: lock: %w", err)
+		}
+		if locked {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("store: migrate: wait for another replica's migration: %w", ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // migrateSQLite applies the migrations through a connection of its own with

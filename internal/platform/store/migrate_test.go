@@ -376,6 +376,13 @@ func TestUpToDateStartRunsNoDDL(t *testing.T) {
 			exec(t, db, `CREATE FUNCTION test_log_ddl() RETURNS event_trigger LANGUAGE plpgsql
 				AS $$ BEGIN INSERT INTO test_ddl_log VALUES (tg_tag); END $$`)
 			exec(t, db, `CREATE EVENT TRIGGER test_log_ddl ON ddl_command_start EXECUTE FUNCTION test_log_ddl()`)
+			// The trigger works: it records a probe.
+			exec(t, db, `CREATE TABLE test_probe (x int)`)
+			var probes int
+			if err := db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM test_ddl_log`).Scan(&probes); err != nil || probes != 1 {
+				t.Fatalf("event trigger recorded %d statements, %v", probes, err)
+			}
+			exec(t, db, `DELETE FROM test_ddl_log`)
 		}
 		before := take()
 		replica := open(t, url)

@@ -15,7 +15,7 @@ FUZZ_TARGETS := ./internal/rules/vn:FuzzParseIDNumber ./internal/rules/vn:FuzzNo
 FUZZ_SMOKE_TIME ?= 3s
 FUZZTIME ?= 5m
 
-.PHONY: run build build-go frontend-deps frontend generate check-generated lint test test-go fuzz-smoke fuzz test-frontend e2e bench faults clean
+.PHONY: run build build-go frontend-deps frontend generate migration check-generated lint test test-go fuzz-smoke fuzz test-frontend e2e bench faults clean
 
 ## run: build the SPA and the binary, then serve on the embedded SQLite database in dev mode
 run: build
@@ -41,6 +41,11 @@ generate: frontend-deps
 	cd ent && $(GO) run -mod=mod entc.go
 	$(GO) tool gqlgen generate --config gqlgen.yml
 	cd $(FRONTEND) && npm run generate
+
+## migration: after changing ent/schema (and `make generate`), write the next migration files of both databases (NAME=what_changed); also rehashes atlas.sum after a hand-written file. Uses a throwaway SQLite file and the tests' PostgreSQL (MOTCUA_TEST_POSTGRES or a throwaway cluster)
+migration:
+	@test -n "$(NAME)" || { echo 'usage: make migration NAME=what_changed (lower-case letters, digits, _)'; exit 2; }
+	MOTCUA_NEW_MIGRATION=$(NAME) $(GO) test -count=1 -run '^TestMigrationsMatchSchema$$' -v ./migrations/
 
 ## check-generated: fail when generated code is not what `make generate` writes
 check-generated: frontend-deps

@@ -1,5 +1,5 @@
 // Package internal holds everything but the parts whose place the product fixes
-// (cmd, graph, ent, policy, server, frontend), grouped so that a path tells its layer:
+// (cmd, graph, ent, migrations, policy, server, frontend), grouped so that a path tells its layer:
 //
 //	internal/app       assembles the binary from the layers below
 //	internal/domain    capabilities with business rules and transactions (accounts, auth, …)

@@ -28,6 +28,7 @@ var layers = []struct {
 	{"internal/platform/", 2},
 	{"internal/rules/", 2},
 	{"ent", 1},
+	{"migrations", 1},
 	{"policy", 1},
 	{"frontend", 1},
 	{"internal", 0}, // this package: doc and tests only

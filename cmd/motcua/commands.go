@@ -49,7 +49,11 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	fmt.Fprintln(stdout, "database is up to date")
+	v, _, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database is up to date (schema version %d)\n", v)
 	return nil
 }
 

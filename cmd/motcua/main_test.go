@@ -133,3 +133,13 @@ func TestServeRefusesAnOTPReceiptDeadlineBeyondTheCode(t *testing.T) {
 		t.Fatalf("serve with MOTCUA_SMS_RECEIPT_DEADLINE_OTP=6m: %v", err)
 	}
 }
+
+// A replica started with --migrate=false runs only on the schema version of
+// its build and says what to run otherwise.
+func TestServeWithoutMigrateRefusesAnUnmigratedDatabase(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "m.db")
+	_, _, err := cli(t, "", "serve", "--dev", "--addr", "127.0.0.1:0", "--database", db, "--migrate=false")
+	if err == nil || !strings.Contains(err.Error(), "no schema version") || !strings.Contains(err.Error(), "run `motcua migrate`") {
+		t.Fatalf("serve --migrate=false on an unmigrated database: %v", err)
+	}
+}

@@ -141,6 +141,10 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 		if err := MigrateAll(ctx, a.DB); err != nil {
 			return nil, err
 		}
+	} else if err := a.DB.CheckSchema(ctx); err != nil {
+		// A replica started without --migrate runs only on the schema its
+		// build knows (docs/OPERATIONS.md, rolling upgrade).
+		return nil, err
 	}
 	if a.DB.IsPostgres() {
 		a.Bus, err = events.NewPostgres(ctx, a.DB.DSN, o.Logger)

@@ -37,11 +37,13 @@ type DB struct {
 	Dialect string // dialect.SQLite or dialect.Postgres
 	// DSN is the driver's connection string (for LISTEN/NOTIFY and the job queue).
 	DSN string
+	// path is the SQLite file ("" on PostgreSQL).
+	path string
 }
 
 // Open opens the database named by rawURL: sqlite://PATH or postgres://….
 func Open(ctx context.Context, rawURL string) (*DB, error) {
-	driverName, dialectName, dsn, err := parseURL(rawURL)
+	driverName, dialectName, dsn, path, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +68,12 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
 	drv := entsql.OpenDB(dialectName, db)
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialectName, DSN: dsn}, nil
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialectName, DSN: dsn, path: path}, nil
 }
 
-// parseURL maps our database URL onto a driver and its DSN.
-func parseURL(rawURL string) (driverName, dialectName, dsn string, err error) {
+// parseURL maps our database URL onto a driver and its DSN (and, for
+// SQLite, the file's path).
+func parseURL(rawURL string) (driverName, dialectName, dsn, path string, err error) {
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite://"):
 		path := strings.TrimPrefix(rawURL, "sqlite://")
@@ -78,25 +81,35 @@ func parseURL(rawURL string) (driverName, dialectName, dsn string, err error) {
 			path = path[:i]
 		}
 		if path == "" {
-			return "", "", "", fmt.Errorf("store: %q names no file", rawURL)
+			return "", "", "", "", fmt.Errorf("store: %q names no file", rawURL)
 		}
 		if dir := filepath.Dir(path); dir != "." {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return "", "", "", fmt.Errorf("store: create %s: %w", dir, err)
+				return "", "", "", "", fmt.Errorf("store: create %s: %w", dir, err)
 			}
 		}
-		q := url.Values{}
-		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "busy_timeout(10000)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Set("_txlock", "immediate")
-		return "sqlite", dialect.SQLite, "file:" + path + "?" + q.Encode(), nil
+		return "sqlite", dialect.SQLite, sqliteDSN(path, true), path, nil
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		return "postgres", dialect.Postgres, rawURL, nil
+		return "postgres", dialect.Postgres, rawURL, "", nil
 	default:
-		return "", "", "", fmt.Errorf("store: unsupported database URL (want sqlite://PATH or postgres://…)")
+		return "", "", "", "", fmt.Errorf("store: unsupported database URL (want sqlite://PATH or postgres://…)")
 	}
+}
+
+// sqliteDSN is the DSN of the SQLite file at path. Migrations turn foreign
+// keys off (see migrateSQLite); everything else has them on.
+func sqliteDSN(path string, foreignKeys bool) string {
+	q := url.Values{}
+	if foreignKeys {
+		q.Add("_pragma", "foreign_keys(1)")
+	} else {
+		q.Add("_pragma", "foreign_keys(0)")
+	}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
 }
 
 // Close closes the database.

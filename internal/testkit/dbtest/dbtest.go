@@ -10,6 +10,7 @@ package dbtest
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -51,6 +52,21 @@ var shared struct {
 // (CI=true) where it fails: a CI run must not pass by skipping its database tests.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
+	return postgresURL(t, "", nil)
+}
+
+// PostgresURLFrom is PostgresURL for a database that starts as a copy of a
+// template: a database of the test binary named by key, made once by
+// prepare (given its URL; prepare must close its connections) and dropped
+// with the cluster. Tests that all need the same start (a migrated schema)
+// pay for it once per test binary instead of once per test.
+func PostgresURLFrom(t testing.TB, key string, prepare func(ctx context.Context, url string) error) string {
+	t.Helper()
+	return postgresURL(t, key, prepare)
+}
+
+func postgresURL(t testing.TB, key string, prepare func(ctx context.Context, url string) error) string {
+	t.Helper()
 	srv, err := sharedServer()
 	if errors.Is(err, errNoBinaries) {
 		skipOrFail(t, os.Getenv("CI") == "true", err)
@@ -62,7 +78,14 @@ func PostgresURL(t testing.TB) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	name, dbURL, err := srv.createDatabase(ctx)
+	template := ""
+	if key != "" {
+		if template, err = srv.template(ctx, key, prepare); err != nil {
+			t.Fatalf("dbtest: template %s: %v", key, err)
+			return ""
+		}
+	}
+	name, dbURL, err := srv.createDatabase(ctx, template)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 		return ""
@@ -84,6 +107,69 @@ func SQLiteURL(t testing.TB) string {
 	return "sqlite://" + filepath.Join(t.TempDir(), "motcua.db")
 }
 
+// SQLiteURLFrom is SQLiteURL for a file that starts as a copy of a
+// template made once per test binary by prepare (given the template's URL;
+// prepare must close it), like PostgresURLFrom.
+func SQLiteURLFrom(t testing.TB, key string, prepare func(ctx context.Context, url string) error) string {
+	t.Helper()
+	tpl, err := sqliteTemplate(key, prepare)
+	if err != nil {
+		t.Fatalf("dbtest: SQLite template %s: %v", key, err)
+		return ""
+	}
+	path := filepath.Join(t.TempDir(), "motcua.db")
+	for _, suffix := range []string{"", "-wal"} { // the WAL is normally checkpointed away on close
+		b, err := os.ReadFile(tpl + suffix)
+		if errors.Is(err, os.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err == nil {
+			err = os.WriteFile(path+suffix, b, 0o600)
+		}
+		if err != nil {
+			t.Fatalf("dbtest: copy SQLite template: %v", err)
+		}
+	}
+	return "sqlite://" + path
+}
+
+// sqliteTemplates are the template files of this test binary, in a
+// directory that Cleanup removes (package state for the reason shared is).
+var sqliteTemplates struct {
+	mu    sync.Mutex
+	dir   string
+	byKey map[string]*template
+}
+
+func sqliteTemplate(key string, prepare func(ctx context.Context, url string) error) (string, error) {
+	sqliteTemplates.mu.Lock()
+	if sqliteTemplates.byKey == nil {
+		sqliteTemplates.byKey = map[string]*template{}
+	}
+	tpl := sqliteTemplates.byKey[key]
+	if tpl == nil {
+		tpl = &template{}
+		sqliteTemplates.byKey[key] = tpl
+	}
+	if sqliteTemplates.dir == "" {
+		dir, err := os.MkdirTemp("", "dbtest-sqlite-")
+		if err != nil {
+			sqliteTemplates.mu.Unlock()
+			return "", err
+		}
+		sqliteTemplates.dir = dir
+	}
+	dir := sqliteTemplates.dir
+	sqliteTemplates.mu.Unlock()
+	tpl.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		tpl.name = filepath.Join(dir, hex.EncodeToString([]byte(key))+".db")
+		tpl.err = prepare(ctx, "sqlite://"+tpl.name)
+	})
+	return tpl.name, tpl.err
+}
+
 // Main runs the tests, then stops the throwaway cluster (if one was started) and removes
 // its directory, and exits with the tests' code. Use it as the body of TestMain:
 //
@@ -102,6 +188,12 @@ func Main(m *testing.M) {
 // Cleanup stops the throwaway cluster and removes its directory. Main calls it; call it
 // yourself only from a TestMain that cannot use Main. Later PostgresURL calls fail.
 func Cleanup() error {
+	sqliteTemplates.mu.Lock()
+	if sqliteTemplates.dir != "" {
+		_ = os.RemoveAll(sqliteTemplates.dir)
+		sqliteTemplates.dir, sqliteTemplates.byKey = "", nil
+	}
+	sqliteTemplates.mu.Unlock()
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	srv := shared.srv
@@ -137,6 +229,41 @@ type server struct {
 	url     string             // any database on the server
 	admin   *sql.DB            // connection to the maintenance database, for CREATE/DROP DATABASE
 	cluster *pgcluster.Cluster // the throwaway cluster, or nil for an external server
+
+	mu        sync.Mutex
+	templates map[string]*template // by key
+}
+
+// template is a database that test databases are copied from.
+type template struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+// template returns the name of the template database of key, making it on
+// the first call.
+func (s *server) template(ctx context.Context, key string, prepare func(ctx context.Context, url string) error) (string, error) {
+	s.mu.Lock()
+	if s.templates == nil {
+		s.templates = map[string]*template{}
+	}
+	tpl := s.templates[key]
+	if tpl == nil {
+		tpl = &template{}
+		s.templates[key] = tpl
+	}
+	s.mu.Unlock()
+	tpl.once.Do(func() {
+		name, dbURL, err := s.createDatabase(ctx, "")
+		if err != nil {
+			tpl.err = err
+			return
+		}
+		tpl.name = name
+		tpl.err = prepare(ctx, dbURL)
+	})
+	return tpl.name, tpl.err
 }
 
 // startServer connects to the external server at externalURL or, when it is empty,
@@ -181,8 +308,12 @@ func connectServer(rawURL string, c *pgcluster.Cluster) (*server, error) {
 	return &server{url: rawURL, admin: admin, cluster: c}, nil
 }
 
-// createDatabase creates an empty database with the extensions and returns its name and URL.
-func (s *server) createDatabase(ctx context.Context) (name, dbURL string, err error) {
+// createDatabase creates an empty database with the extensions, or a copy
+// of template, and returns its name and URL.
+func (s *server) createDatabase(ctx context.Context, template string) (name, dbURL string, err error) {
+	if template != "" {
+		return pgcluster.CopyDatabase(ctx, s.admin, s.url, "t_", template)
+	}
 	return pgcluster.CreateDatabase(ctx, s.admin, s.url, "t_")
 }
 
@@ -192,7 +323,17 @@ func (s *server) dropDatabase(ctx context.Context, name string) error {
 }
 
 func (s *server) close() error {
-	err := s.admin.Close()
+	var err error
+	s.mu.Lock()
+	for _, tpl := range s.templates {
+		if tpl.name != "" {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			err = errors.Join(err, s.dropDatabase(ctx, tpl.name))
+			cancel()
+		}
+	}
+	s.mu.Unlock()
+	err = errors.Join(err, s.admin.Close())
 	if s.cluster != nil {
 		err = errors.Join(err, s.cluster.Stop())
 	}

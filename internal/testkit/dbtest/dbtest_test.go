@@ -144,7 +144,7 @@ func TestExternalServer(t *testing.T) {
 	}
 	defer ext.close()
 	ctx := context.Background()
-	name, dbURL, err := ext.createDatabase(ctx)
+	name, dbURL, err := ext.createDatabase(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}

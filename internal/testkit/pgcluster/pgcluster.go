@@ -409,6 +409,23 @@ func freePort() (int, error) {
 // its name and URL: serverURL (a URL of any database of that server) with
 // the database replaced.
 func CreateDatabase(ctx context.Context, admin *sql.DB, serverURL, prefix string) (name, dbURL string, err error) {
+	name, dbURL, err = newDatabase(ctx, admin, serverURL, prefix, "")
+	if err != nil {
+		return "", "", err
+	}
+	if err := createExtensions(ctx, dbURL); err != nil {
+		return "", "", errors.Join(err, DropDatabase(ctx, admin, name))
+	}
+	return name, dbURL, nil
+}
+
+// CopyDatabase creates a database as a copy of template (which nobody may
+// be connected to) and returns its name and URL.
+func CopyDatabase(ctx context.Context, admin *sql.DB, serverURL, prefix, template string) (name, dbURL string, err error) {
+	return newDatabase(ctx, admin, serverURL, prefix, template)
+}
+
+func newDatabase(ctx context.Context, admin *sql.DB, serverURL, prefix, template string) (name, dbURL string, err error) {
 	base, err := url.Parse(serverURL)
 	if err != nil {
 		return "", "", fmt.Errorf("parse server URL: %w", err) // the URL may hold a password: not echoed
@@ -418,15 +435,15 @@ func CreateDatabase(ctx context.Context, admin *sql.DB, serverURL, prefix string
 		return "", "", fmt.Errorf("random database name: %w", err)
 	}
 	name = prefix + hex.EncodeToString(random)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + template
+	}
+	if _, err := admin.ExecContext(ctx, create); err != nil {
 		return "", "", fmt.Errorf("create database: %w", err)
 	}
 	base.Path, base.RawPath = "/"+name, ""
-	dbURL = base.String()
-	if err := createExtensions(ctx, dbURL); err != nil {
-		return "", "", errors.Join(err, DropDatabase(ctx, admin, name))
-	}
-	return name, dbURL, nil
+	return name, base.String(), nil
 }
 
 func createExtensions(ctx context.Context, dbURL string) error {

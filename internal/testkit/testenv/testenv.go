@@ -1,6 +1,7 @@
 // Package testenv opens migrated databases for tests: SQLite always, and
 // PostgreSQL through internal/testkit/dbtest (a throwaway cluster, or
-// MOTCUA_TEST_POSTGRES).
+// MOTCUA_TEST_POSTGRES). Each is a copy of a template that the product's
+// migrations made once per test binary.
 package testenv
 
 import (
@@ -12,11 +13,22 @@ import (
 )
 
 // SQLite returns a migrated database in a temporary file.
-func SQLite(t testing.TB) *store.DB { return open(t, dbtest.SQLiteURL(t)) }
+func SQLite(t testing.TB) *store.DB { return open(t, dbtest.SQLiteURLFrom(t, "migrated", migrate)) }
 
 // Postgres returns a migrated, fresh PostgreSQL database (skips loudly when
 // PostgreSQL is missing, fails in CI).
-func Postgres(t testing.TB) *store.DB { return open(t, dbtest.PostgresURL(t)) }
+func Postgres(t testing.TB) *store.DB { return open(t, dbtest.PostgresURLFrom(t, "migrated", migrate)) }
+
+// migrate makes the template every test database of the binary is copied
+// from: the product's migrations, applied once per test binary.
+func migrate(ctx context.Context, url string) error {
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.Migrate(ctx)
+}
 
 // Databases runs fn as two subtests, on SQLite and on PostgreSQL.
 func Databases(t *testing.T, fn func(t *testing.T, db *store.DB)) {
@@ -32,6 +44,7 @@ func open(t testing.TB, url string) *store.DB {
 		t.Fatalf("testenv: open: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// A copy of the template is at this build's version: this only checks.
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatalf("testenv: migrate: %v", err)
 	}

@@ -223,7 +223,7 @@ func (s *Sockets) recheck(ctx context.Context, keep func(*socketSession) bool) {
 // the Authorizer reloaded; it reads roles from memory only.
 func (s *Sockets) RolesChanged() {
 	for _, ss := range s.matching(func(*socketSession) bool { return true }) {
-		if !ss.rolesStill(ss.viewer.Roles()) {
+		if !ss.rolesStill(ss.viewer.RolesNow()) {
 			ss.roleLost()
 		}
 	}

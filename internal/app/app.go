@@ -291,6 +291,11 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	go a.reloadPolicyOnEvents(ctx)
 	go func() {
+		if err := a.Auth.Run(ctx); err != nil && ctx.Err() == nil {
+			a.logger.Error("session viewers", "err", err)
+		}
+	}()
+	go func() {
 		if err := a.Sockets.Watch(ctx, a.Bus); err != nil && ctx.Err() == nil {
 			a.logger.Error("websocket revocations", "err", err)
 		}

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -66,6 +67,8 @@ type Options struct {
 	// uploads unscanned when it cannot answer, instead of holding them.
 	Clamd               string
 	ClamdAcceptWhenDown bool
+	// WrapDriver wraps the SQL driver (tests counting statements); nil: none.
+	WrapDriver func(driver.Driver) driver.Driver
 	// LookupsPerMinute and LookupsPerDay bound each officer's citizen
 	// lookups (0: the registrations defaults).
 	LookupsPerMinute, LookupsPerDay int
@@ -133,7 +136,7 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	if err := o.SMS.ReceiptDeadlines.Check(otp.DefaultPolicy().TTL); err != nil {
 		return nil, err
 	}
-	if a.DB, err = store.Open(ctx, o.DatabaseURL); err != nil {
+	if a.DB, err = store.Open(ctx, o.DatabaseURL, store.WithDriver(o.WrapDriver)); err != nil {
 		return nil, err
 	}
 	a.closers = append(a.closers, a.DB.Close)

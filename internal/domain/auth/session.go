@@ -111,24 +111,34 @@ func live(sess *ent.Session, now time.Time) bool {
 // ACTIVE. It records the use (last_seen_at) at most once a minute, written
 // later by FlushTouches. A session's viewer is cached (viewers.go).
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
-	return s.authenticate(ctx, token, true)
+	return s.authenticate(ctx, token, true, false)
 }
 
-// Check is Authenticate without recording a use: it re-checks a session that
-// is only being kept open (a WebSocket watching a screen), which must not
-// hold the session's idle timeout off.
+// AuthenticateFresh is Authenticate reading the session from the database
+// whatever is cached (and caching what it read): for a check that must see
+// a change made behind the events bus's back, such as each operation of a
+// long-lived WebSocket.
+func (s *Service) AuthenticateFresh(ctx context.Context, token string) (*viewer.Viewer, error) {
+	return s.authenticate(ctx, token, true, true)
+}
+
+// Check is AuthenticateFresh without recording a use: it re-checks a
+// session that is only being kept open (a WebSocket watching a screen),
+// which must not hold the session's idle timeout off.
 func (s *Service) Check(ctx context.Context, token string) (*viewer.Viewer, error) {
-	return s.authenticate(ctx, token, false)
+	return s.authenticate(ctx, token, false, true)
 }
 
-func (s *Service) authenticate(ctx context.Context, token string, use bool) (*viewer.Viewer, error) {
+func (s *Service) authenticate(ctx context.Context, token string, use, fresh bool) (*viewer.Viewer, error) {
 	if token == "" || len(token) > 128 {
 		return nil, nil
 	}
 	now := s.now()
 	hash := hashToken(token)
-	if v := s.viewers.get(hash, now, s.authz.Generation(), use); v != nil {
-		return v, nil
+	if !fresh {
+		if v := s.viewers.get(hash, now, s.authz.Generation(), use); v != nil {
+			return v, nil
+		}
 	}
 	epoch := s.viewers.begin()
 	sys := viewer.System(ctx)
@@ -147,6 +157,7 @@ func (s *Service) authenticate(ctx context.Context, token string, use bool) (*vi
 	}
 	acct := sess.Edges.Account
 	if !live(sess, now) || acct == nil || acct.Status != account.StatusACTIVE {
+		s.viewers.dropSession(sess.ID)
 		return nil, nil
 	}
 	v, o, err := loadViewer(ctx, s.db.Client, s.authz, sess.AccountID, sess.ID)

@@ -335,7 +335,9 @@ func MigrateAll(ctx context.Context, db *store.DB) error {
 
 // reloadPolicyOnEvents reloads role assignments when any replica changed a
 // grant, after a missed-events resync, and once a minute as a safety net;
-// after each reload, the sockets whose session lost a role are closed.
+// after a reload that changed them, the sockets whose session lost a role
+// are closed. A reload that changes nothing (the minute's, mostly) swaps
+// nothing, so it invalidates no cached viewer.
 func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 	ch, err := a.Bus.Subscribe(ctx, events.TopicPolicy)
 	if err != nil {
@@ -354,11 +356,16 @@ func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 			}
 		case <-tick.C:
 		}
+		gen := a.Authz.Generation()
 		if err := a.Authz.Reload(ctx); err != nil {
 			a.logger.Error("policy reload", "err", err)
 			continue
 		}
-		a.Sockets.RolesChanged()
+		if a.Authz.Generation() != gen {
+			// The assignments changed: cached viewers of the old
+			// generation are rebuilt on their next request.
+			a.Sockets.RolesChanged()
+		}
 	}
 }
 

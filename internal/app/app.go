@@ -335,15 +335,17 @@ func MigrateAll(ctx context.Context, db *store.DB) error {
 
 // reloadPolicyOnEvents reloads role assignments when any replica changed a
 // grant, after a missed-events resync, and once a minute as a safety net;
-// after a reload that changed them, the sockets whose session lost a role
-// are closed. A reload that changes nothing (the minute's, mostly) swaps
-// nothing, so it invalidates no cached viewer.
+// after a generation of assignments the sockets have not been checked at,
+// the sockets whose session lost a role are closed. A reload that changes
+// nothing (the minute's, mostly) swaps nothing, so it invalidates no cached
+// viewer and re-checks no socket.
 func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 	ch, err := a.Bus.Subscribe(ctx, events.TopicPolicy)
 	if err != nil {
 		a.logger.Error("policy events", "err", err)
 		return
 	}
+	checked := a.Authz.Generation()
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
@@ -356,14 +358,15 @@ func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 			}
 		case <-tick.C:
 		}
-		gen := a.Authz.Generation()
 		if err := a.Authz.Reload(ctx); err != nil {
 			a.logger.Error("policy reload", "err", err)
 			continue
 		}
-		if a.Authz.Generation() != gen {
-			// The assignments changed: cached viewers of the old
-			// generation are rebuilt on their next request.
+		// The sockets are re-checked once per generation they have not
+		// been checked at: a grant made here reloads synchronously
+		// (officers), so its own event may find nothing left to change.
+		if gen := a.Authz.Generation(); gen != checked {
+			checked = gen
 			a.Sockets.RolesChanged()
 		}
 	}

@@ -1,6 +1,11 @@
 package graph
 
 import (
+	"context"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/motcua/motcua/graph/model"
 	"github.com/motcua/motcua/internal/domain/auth"
 )
@@ -22,4 +27,11 @@ func viewerModel(me *auth.Me, err error) (*model.Viewer, error) {
 		v.CurrentSessionID = &me.CurrentSessionID
 	}
 	return v, nil
+}
+
+// selects reports whether the operation selects the field name in the
+// field being resolved (fragments included), so that what nobody asked
+// for is not read.
+func selects(ctx context.Context, name string) bool {
+	return slices.Contains(graphql.CollectAllFields(ctx), name)
 }

@@ -28,7 +28,7 @@ func (r *mutationResolver) SignIn(ctx context.Context, input model.SignInInput) 
 		return nil, err
 	}
 	requestinfo.SessionWriterFrom(ctx).SetSession(res.Token, res.ExpiresAt)
-	v, err := viewerModel(r.Auth.Me(viewer.NewContext(ctx, res.Viewer)))
+	v, err := viewerModel(r.Auth.Me(viewer.NewContext(ctx, res.Viewer), true))
 	if err != nil {
 		return nil, err
 	}
@@ -74,5 +74,5 @@ func (r *mutationResolver) UnlockSignIn(ctx context.Context, accountID pulid.ID)
 
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
-	return viewerModel(r.Auth.Me(ctx))
+	return viewerModel(r.Auth.Me(ctx, selects(ctx, "sessions")))
 }

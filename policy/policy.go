@@ -11,6 +11,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -98,7 +99,16 @@ type Authorizer struct {
 	load Assignments
 	mu   sync.RWMutex
 	e    *casbin.Enforcer
+	// assignments are those e was built from, sorted, to tell whether a
+	// reload changed anything; generation counts the reloads that did.
+	assignments []Assignment
+	generation  uint64
+	// perms are the (object, action) pairs of policy.csv.
+	perms []Permission
 }
+
+// Permission is an object and an action of policy.csv.
+type Permission struct{ Obj, Act string }
 
 // New builds an Authorizer and loads the assignments once.
 func New(ctx context.Context, load Assignments) (*Authorizer, error) {
@@ -110,20 +120,66 @@ func New(ctx context.Context, load Assignments) (*Authorizer, error) {
 }
 
 // Reload rebuilds the enforcer from the embedded policy and the database's
-// assignments. On error the previous enforcer stays in force.
+// assignments. On error the previous enforcer stays in force. When the
+// assignments did not change (the periodic safety-net reload, mostly), the
+// enforcer and the generation stay as they are, so that nothing built from
+// them (viewers' grants) has to be rebuilt.
 func (a *Authorizer) Reload(ctx context.Context) error {
 	assignments, err := a.load(ctx)
 	if err != nil {
 		return fmt.Errorf("policy: load assignments: %w", err)
 	}
+	slices.SortFunc(assignments, compareAssignments)
+	a.mu.RLock()
+	same := a.e != nil && slices.Equal(a.assignments, assignments)
+	a.mu.RUnlock()
+	if same {
+		return nil
+	}
 	e, err := newEnforcer(assignments)
 	if err != nil {
 		return err
 	}
+	perms := permissionsOf(e)
 	a.mu.Lock()
-	a.e = e
+	a.e, a.assignments, a.perms = e, assignments, perms
+	a.generation++
 	a.mu.Unlock()
 	return nil
+}
+
+// Generation changes whenever a reload changed the assignments: grants
+// computed at an older generation are out of date.
+func (a *Authorizer) Generation() uint64 {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.generation
+}
+
+func compareAssignments(x, y Assignment) int {
+	if c := strings.Compare(x.Subject, y.Subject); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.Role, y.Role); c != 0 {
+		return c
+	}
+	return strings.Compare(x.Path, y.Path)
+}
+
+// permissionsOf lists the distinct (object, action) pairs of e's policy.
+func permissionsOf(e *casbin.Enforcer) []Permission {
+	rules, _ := e.GetPolicy()
+	var out []Permission
+	for _, r := range rules {
+		if len(r) < 3 {
+			continue
+		}
+		p := Permission{Obj: r[1], Act: r[2]}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func newEnforcer(assignments []Assignment) (*casbin.Enforcer, error) {
@@ -175,6 +231,10 @@ func (a *Authorizer) Scope(subject, obj, act string) Scope {
 	a.mu.RLock()
 	e := a.e
 	a.mu.RUnlock()
+	return scopeOf(e, subject, obj, act)
+}
+
+func scopeOf(e *casbin.Enforcer, subject, obj, act string) Scope {
 	var s Scope
 	for _, d := range domainsOf(e, subject) {
 		ok, err := e.Enforce(subject, d, obj, act)
@@ -191,9 +251,16 @@ func (a *Authorizer) Scope(subject, obj, act string) Scope {
 
 // Roles returns the roles subject holds, with their paths.
 func (a *Authorizer) Roles(subject string) []Assignment {
+	if subject == "" {
+		return nil // an empty filter would match every assignment
+	}
 	a.mu.RLock()
 	e := a.e
 	a.mu.RUnlock()
+	return rolesOf(e, subject)
+}
+
+func rolesOf(e *casbin.Enforcer, subject string) []Assignment {
 	var out []Assignment
 	rules, _ := e.GetFilteredGroupingPolicy(0, subject)
 	for _, r := range rules {

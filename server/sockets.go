@@ -223,7 +223,7 @@ func (s *Sockets) recheck(ctx context.Context, keep func(*socketSession) bool) {
 // the Authorizer reloaded; it reads roles from memory only.
 func (s *Sockets) RolesChanged() {
 	for _, ss := range s.matching(func(*socketSession) bool { return true }) {
-		if !ss.rolesStill(ss.viewer.Roles()) {
+		if !ss.rolesStill(ss.viewer.RolesNow()) {
 			ss.roleLost()
 		}
 	}
@@ -248,6 +248,13 @@ func openSocketSession(ctx context.Context, sockets *Sockets) context.Context {
 	return context.WithValue(ctx, socketSessionKey{}, ss)
 }
 
+// freshAuthenticator is an Authenticator that can bypass its cache of
+// sessions: a WebSocket outlives the events that keep that cache true
+// (auth.Service.AuthenticateFresh), so each of its operations re-reads.
+type freshAuthenticator interface {
+	AuthenticateFresh(ctx context.Context, token string) (*viewer.Viewer, error)
+}
+
 // liveSession authorises each operation of a WebSocket against the session
 // as it is when the operation starts (see the comment at the top).
 type liveSession struct{ auth Authenticator }
@@ -266,7 +273,11 @@ func (l liveSession) InterceptOperation(ctx context.Context, next graphql.Operat
 		return next(ctx) // HTTP: the middleware authenticated this very request
 	}
 	lang := requestinfo.FromContext(ctx).Lang
-	v, err := l.auth.Authenticate(ctx, ss.token)
+	authenticate := l.auth.Authenticate
+	if f, ok := l.auth.(freshAuthenticator); ok {
+		authenticate = f.AuthenticateFresh
+	}
+	v, err := authenticate(ctx, ss.token)
 	if err != nil {
 		return refuseOperation(lang, refusal.New(refusal.Internal,
 			"Không kiểm tra được phiên đăng nhập; hãy thử lại.", "Could not check the session; try again."))

@@ -393,7 +393,7 @@ func (r *results) writeS1(w writer) {
 		return
 	}
 	w("## S1 — a trivial authenticated query\n\n")
-	w("`{ viewer { account { id } } }` with a desk officer's bearer token (every request looks the session up in PostgreSQL and loads the viewer), against a plain net/http handler in the bench program that reads the request and writes a fixed JSON answer of the same shape (pinned to the same CPU). Both in the same run, %s windows.\n\n", r.Window)
+	w("`{ viewer { account { id } } }` with a desk officer's bearer token (the session's viewer is cached in the server after its first request: a warm request sends no SQL), against a plain net/http handler in the bench program that reads the request and writes a fixed JSON answer of the same shape (pinned to the same CPU). Both in the same run, %s windows.\n\n", r.Window)
 	w("%s", loadHeader)
 	loadRow(w, "raw net/http JSON", s.Raw)
 	loadRow(w, "motcua", s.Motcua)

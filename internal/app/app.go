@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -66,6 +67,8 @@ type Options struct {
 	// uploads unscanned when it cannot answer, instead of holding them.
 	Clamd               string
 	ClamdAcceptWhenDown bool
+	// WrapDriver wraps the SQL driver (tests counting statements); nil: none.
+	WrapDriver func(driver.Driver) driver.Driver
 	// LookupsPerMinute and LookupsPerDay bound each officer's citizen
 	// lookups (0: the registrations defaults).
 	LookupsPerMinute, LookupsPerDay int
@@ -133,7 +136,7 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	if err := o.SMS.ReceiptDeadlines.Check(otp.DefaultPolicy().TTL); err != nil {
 		return nil, err
 	}
-	if a.DB, err = store.Open(ctx, o.DatabaseURL); err != nil {
+	if a.DB, err = store.Open(ctx, o.DatabaseURL, store.WithDriver(o.WrapDriver)); err != nil {
 		return nil, err
 	}
 	a.closers = append(a.closers, a.DB.Close)
@@ -295,6 +298,11 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	go a.reloadPolicyOnEvents(ctx)
 	go func() {
+		if err := a.Auth.Run(ctx); err != nil && ctx.Err() == nil {
+			a.logger.Error("session viewers", "err", err)
+		}
+	}()
+	go func() {
 		if err := a.Sockets.Watch(ctx, a.Bus); err != nil && ctx.Err() == nil {
 			a.logger.Error("websocket revocations", "err", err)
 		}
@@ -331,13 +339,17 @@ func MigrateAll(ctx context.Context, db *store.DB) error {
 
 // reloadPolicyOnEvents reloads role assignments when any replica changed a
 // grant, after a missed-events resync, and once a minute as a safety net;
-// after each reload, the sockets whose session lost a role are closed.
+// after a generation of assignments the sockets have not been checked at,
+// the sockets whose session lost a role are closed. A reload that changes
+// nothing (the minute's, mostly) swaps nothing, so it invalidates no cached
+// viewer and re-checks no socket.
 func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 	ch, err := a.Bus.Subscribe(ctx, events.TopicPolicy)
 	if err != nil {
 		a.logger.Error("policy events", "err", err)
 		return
 	}
+	checked := a.Authz.Generation()
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
@@ -354,7 +366,13 @@ func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 			a.logger.Error("policy reload", "err", err)
 			continue
 		}
-		a.Sockets.RolesChanged()
+		// The sockets are re-checked once per generation they have not
+		// been checked at: a grant made here reloads synchronously
+		// (officers), so its own event may find nothing left to change.
+		if gen := a.Authz.Generation(); gen != checked {
+			checked = gen
+			a.Sockets.RolesChanged()
+		}
 	}
 }
 

@@ -40,20 +40,25 @@ type testServer struct {
 	App *app.App
 }
 
-func start(t testing.TB, databaseURL string) *testServer {
+// start runs the product on databaseURL; opts change its options.
+func start(t testing.TB, databaseURL string, opts ...func(*app.Options)) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	srv := httptest.NewUnstartedServer(nil)
 	origin := "http://" + srv.Listener.Addr().String()
-	a, err := app.New(ctx, app.Options{
+	o := app.Options{
 		DatabaseURL: databaseURL, Dev: true, Migrate: true,
 		AllowedOrigins: []string{origin}, MasterKey: []byte(strings.Repeat("k", 32)),
 		ScansBucket: "file://" + t.TempDir() + "?create_dir=1&no_tmp_dir=1",
 		SMSWorkers:  2,
 		SMS:         app.SMSOptions{Provider: "console", ConsoleDelay: 150 * time.Millisecond},
 		Logger:      slog.New(slog.NewJSONHandler(io.Discard, nil)),
-	})
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	a, err := app.New(ctx, o)
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}

@@ -41,3 +41,41 @@ func TestRolesFromAuthorizer(t *testing.T) {
 		t.Fatal("admin scope not applied")
 	}
 }
+
+// TestBoundViewer: a viewer bound to its grants answers as the enforcer
+// did when they were computed, keeps answering so after a reload (a
+// request sees one policy), and RolesNow sees the reload.
+func TestBoundViewer(t *testing.T) {
+	granted := true
+	authz, err := policy.New(context.Background(), func(context.Context) ([]policy.Assignment, error) {
+		if !granted {
+			return nil, nil
+		}
+		return []policy.Assignment{{Subject: "ACadmin", Role: policy.Admin, Path: "/UNp/"}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := New(authz)
+	v.AccountID = "ACadmin"
+	v.Bind(authz.Grants("ACadmin"))
+	if !v.Can(policy.ObjOfficer, policy.ActManage, "/UNp/UNd/") || v.Can(policy.ObjOfficer, policy.ActManage, "/UNq/") ||
+		v.Can(policy.ObjOfficer, policy.ActManage, "") || v.Can(policy.ObjAdmin, policy.ActGrant, "/UNp/") {
+		t.Fatal("bound admin decides unlike its grants")
+	}
+	if s := v.Scope(policy.ObjOfficer, policy.ActManage); s.All || len(s.Paths) != 1 || s.Paths[0] != "/UNp/" {
+		t.Fatalf("bound scope %+v", s)
+	}
+	granted = false
+	if err := authz.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Has(policy.Admin) || len(v.RolesNow()) != 0 {
+		t.Fatalf("bound roles %v, roles now %v", v.Roles(), v.RolesNow())
+	}
+	anon := New(authz)
+	anon.Bind(authz.Grants(""))
+	if anon.Can(policy.ObjUnit, policy.ActRead, "/") || !anon.Scope(policy.ObjUnit, policy.ActRead).Empty() {
+		t.Fatal("a bound viewer without an account may do something")
+	}
+}

@@ -138,6 +138,8 @@ type Service struct {
 	resetFloor   time.Duration
 	// Slow-down after a failure: step per recent failure, capped.
 	delayStep, delayCap time.Duration
+	// viewers are the sessions' viewers, built once (viewers.go).
+	viewers *viewerCache
 }
 
 // New returns the service.
@@ -151,6 +153,7 @@ func New(cfg Config) *Service {
 		resetFloor:   resetFloor,
 		delayStep:    500 * time.Millisecond,
 		delayCap:     3 * time.Second,
+		viewers:      newViewerCache(viewerCacheMax, viewerTTL),
 	}
 	if s.otpPolicy.TTL == 0 {
 		s.otpPolicy = otp.DefaultPolicy()

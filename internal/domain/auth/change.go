@@ -107,6 +107,8 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 			if err != nil {
 				return fmt.Errorf("auth: change password: session: %w", err)
 			}
+			// Its cached viewer may still be change-only.
+			tx.OnCommit(func() { s.viewers.dropSession(v.SessionID) })
 		}
 		others, err := openSessions(ctx, tx.Client, acct.ID, v.SessionID)
 		if err != nil {

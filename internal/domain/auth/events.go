@@ -13,5 +13,6 @@ import (
 // operation. Whatever changes an account's status calls it; revoking
 // sessions needs no call, since revoke announces each session.
 func (s *Service) AccountChanged(ctx context.Context, id pulid.ID) {
+	s.viewers.dropAccount(id)
 	s.publish(ctx, events.Event{Topic: events.TopicAccount, ID: string(id), At: s.now()})
 }

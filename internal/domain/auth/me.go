@@ -24,21 +24,28 @@ type Me struct {
 	CurrentSessionID         pulid.ID
 }
 
-// Me returns the viewer's own account, officer record, roles and sessions;
-// nil when signed out. Reads go through the caller's ctx (privacy).
-func (s *Service) Me(ctx context.Context) (*Me, error) {
+// Me returns the viewer's own account, officer record, roles and, when
+// withSessions, sessions; nil when signed out. The account and officer
+// record are those the viewer was built with, when it is the cached viewer
+// of its session (no read); otherwise they are read through the caller's
+// ctx (privacy).
+func (s *Service) Me(ctx context.Context, withSessions bool) (*Me, error) {
 	v := viewer.FromContext(ctx)
 	if !v.SignedIn() {
 		return nil, nil
 	}
-	acct, err := s.db.Client.Account.Get(ctx, v.AccountID)
-	if err != nil {
-		return nil, fmt.Errorf("auth: viewer: %w", err)
-	}
-	me := &Me{Account: acct, CurrentSessionID: v.SessionID}
-	me.Officer, err = s.db.Client.Officer.Query().Where(officer.AccountID(v.AccountID)).Only(ctx)
-	if err != nil && !ent.IsNotFound(err) {
-		return nil, fmt.Errorf("auth: viewer: officer: %w", err)
+	me := &Me{CurrentSessionID: v.SessionID}
+	var cached bool
+	me.Account, me.Officer, cached = s.viewers.profile(v)
+	if !cached {
+		var err error
+		if me.Account, err = s.db.Client.Account.Get(ctx, v.AccountID); err != nil {
+			return nil, fmt.Errorf("auth: viewer: %w", err)
+		}
+		me.Officer, err = s.db.Client.Officer.Query().Where(officer.AccountID(v.AccountID)).Only(ctx)
+		if err != nil && !ent.IsNotFound(err) {
+			return nil, fmt.Errorf("auth: viewer: officer: %w", err)
+		}
 	}
 	for _, a := range v.Roles() {
 		if !slices.Contains(me.Roles, a.Role) {
@@ -52,9 +59,11 @@ func (s *Service) Me(ctx context.Context) (*Me, error) {
 	if me.Roles == nil {
 		me.Roles = []string{}
 	}
-	me.Sessions, err = s.Sessions(ctx)
-	if err != nil {
-		return nil, err
+	if withSessions {
+		var err error
+		if me.Sessions, err = s.Sessions(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return me, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -107,26 +108,42 @@ func live(sess *ent.Session, now time.Time) bool {
 
 // Authenticate returns the viewer of a session token, or nil (and no error)
 // when the token is unknown, expired, revoked, or its account is no longer
-// ACTIVE. It records the use (last_seen_at) at most once a minute.
+// ACTIVE. It records the use (last_seen_at) at most once a minute, written
+// later by FlushTouches. A session's viewer is cached (viewers.go).
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
-	return s.authenticate(ctx, token, true)
+	return s.authenticate(ctx, token, true, false)
 }
 
-// Check is Authenticate without recording a use: it re-checks a session that
-// is only being kept open (a WebSocket watching a screen), which must not
-// hold the session's idle timeout off.
+// AuthenticateFresh is Authenticate reading the session from the database
+// whatever is cached (and caching what it read): for a check that must see
+// a change made behind the events bus's back, such as each operation of a
+// long-lived WebSocket.
+func (s *Service) AuthenticateFresh(ctx context.Context, token string) (*viewer.Viewer, error) {
+	return s.authenticate(ctx, token, true, true)
+}
+
+// Check is AuthenticateFresh without recording a use: it re-checks a
+// session that is only being kept open (a WebSocket watching a screen),
+// which must not hold the session's idle timeout off.
 func (s *Service) Check(ctx context.Context, token string) (*viewer.Viewer, error) {
-	return s.authenticate(ctx, token, false)
+	return s.authenticate(ctx, token, false, true)
 }
 
-func (s *Service) authenticate(ctx context.Context, token string, use bool) (*viewer.Viewer, error) {
+func (s *Service) authenticate(ctx context.Context, token string, use, fresh bool) (*viewer.Viewer, error) {
 	if token == "" || len(token) > 128 {
 		return nil, nil
 	}
 	now := s.now()
+	hash := hashToken(token)
+	if !fresh {
+		if v := s.viewers.get(hash, now, s.authz.Generation(), use); v != nil {
+			return v, nil
+		}
+	}
+	epoch := s.viewers.begin()
 	sys := viewer.System(ctx)
 	sess, err := s.db.Client.Session.Query().
-		Where(session.TokenHash(hashToken(token))).
+		Where(session.TokenHash(hash)).
 		WithAccount().
 		Only(sys)
 	switch {
@@ -135,24 +152,51 @@ func (s *Service) authenticate(ctx context.Context, token string, use bool) (*vi
 	case err != nil:
 		return nil, fmt.Errorf("auth: authenticate: %w", err)
 	}
-	if !live(sess, now) || sess.Edges.Account == nil || sess.Edges.Account.Status != account.StatusACTIVE {
+	if t, ok := s.viewers.recordedUse(sess.ID); ok && t.After(sess.LastSeenAt) {
+		sess.LastSeenAt = t // not written yet (FlushTouches)
+	}
+	acct := sess.Edges.Account
+	if !live(sess, now) || acct == nil || acct.Status != account.StatusACTIVE {
+		s.viewers.dropSession(sess.ID)
 		return nil, nil
 	}
-	if use && now.Sub(sess.LastSeenAt) >= touchEvery {
-		err := s.db.Client.Session.Update().
-			Where(session.ID(sess.ID), session.RevokedAtIsNil()).
-			SetLastSeenAt(now).
-			Exec(sys)
-		if err != nil {
-			return nil, fmt.Errorf("auth: authenticate: touch: %w", err)
-		}
-	}
-	v, err := LoadViewer(ctx, s.db.Client, s.authz, sess.AccountID, sess.ID)
+	v, o, err := loadViewer(ctx, s.db.Client, s.authz, sess.AccountID, sess.ID)
 	if err != nil {
 		return nil, err
 	}
 	v.PasswordChangeOnly = sess.PasswordChangeOnly
+	e := &cachedViewer{tokenHash: hash, v: v, account: acct, officer: o, session: *sess, loadedAt: now}
+	e.session.Edges = ent.SessionEdges{}
+	s.viewers.put(e, epoch, use)
 	return v, nil
+}
+
+// FlushTouches writes the recorded uses of sessions (last_seen_at), off
+// the request path: Run calls it every touchFlushEvery. A use is written
+// as the latest use of its batch, at most touchFlushEvery late.
+func (s *Service) FlushTouches(ctx context.Context) error {
+	touches := s.viewers.takeTouches()
+	if len(touches) == 0 {
+		return nil
+	}
+	ids := make([]pulid.ID, 0, len(touches))
+	var at time.Time
+	for id, t := range touches {
+		ids = append(ids, id)
+		if t.After(at) {
+			at = t
+		}
+	}
+	for batch := range slices.Chunk(ids, 500) {
+		err := s.db.Client.Session.Update().
+			Where(session.IDIn(batch...), session.RevokedAtIsNil(), session.LastSeenAtLT(at)).
+			SetLastSeenAt(at).
+			Exec(viewer.System(ctx))
+		if err != nil {
+			return fmt.Errorf("auth: record session uses: %w", err)
+		}
+	}
+	return nil
 }
 
 // revoke ends the sessions ids in tx (those not ended already) and
@@ -170,6 +214,7 @@ func (s *Service) revoke(ctx context.Context, tx *store.Tx, now time.Time, ids [
 	}
 	tx.OnCommit(func() {
 		for _, id := range ids {
+			s.viewers.dropSession(id)
 			s.publish(ctx, events.Event{Topic: events.TopicSession, ID: string(id), At: now})
 		}
 	})

@@ -76,6 +76,9 @@ func TestTouch(t *testing.T) {
 		ctx, token := e.signIn(t, hung.id, hung.password)
 		id := viewer.FromContext(ctx).SessionID
 		lastSeen := func() time.Time {
+			if err := e.svc.FlushTouches(e.ctx); err != nil {
+				t.Fatal(err)
+			}
 			s, err := db.Client.Session.Get(viewer.System(context.Background()), id)
 			if err != nil {
 				t.Fatal(err)
@@ -104,9 +107,11 @@ func TestAuthenticateRefuses(t *testing.T) {
 		e.dead(t, "bm90IGEgdG9rZW4gYXQgYWxsIG5vdCBhIHRva2VuIGF0", "unknown token")
 		e.dead(t, token+"x", "altered token")
 		// An account locked by an admin loses its sessions at once.
+		e.session(t, token) // its viewer is cached
 		if err := db.Client.Account.UpdateOne(a).SetStatus(account.StatusLOCKED).Exec(viewer.System(context.Background())); err != nil {
 			t.Fatal(err)
 		}
+		e.svc.AccountChanged(e.ctx, a.ID) // what changes a status announces it
 		e.dead(t, token, "account locked")
 	})
 }
@@ -263,7 +268,7 @@ func TestMe(t *testing.T) {
 		adm := e.account(t, person{id: "001080000001", phone: "+84900000001", name: "Quản Trị Viên", password: "quản trị hệ thống"})
 		e.admin(t, adm, u)
 		ctx, _ := e.signIn(t, "001080000001", "quản trị hệ thống")
-		me, err := e.svc.Me(ctx)
+		me, err := e.svc.Me(ctx, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -274,7 +279,7 @@ func TestMe(t *testing.T) {
 		if want := []string{"admin", "officer"}; len(me.Roles) != 2 || me.Roles[0] != want[0] || me.Roles[1] != want[1] {
 			t.Errorf("roles %v, want %v", me.Roles, want)
 		}
-		if me, err := e.svc.Me(e.ctx); me != nil || err != nil {
+		if me, err := e.svc.Me(e.ctx, true); me != nil || err != nil {
 			t.Errorf("Me signed out = %v, %v", me, err)
 		}
 	})

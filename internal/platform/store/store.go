@@ -10,6 +10,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -41,8 +42,25 @@ type DB struct {
 	path string
 }
 
+// Option changes how Open opens the database.
+type Option func(*options)
+
+type options struct {
+	wrap func(driver.Driver) driver.Driver
+}
+
+// WithDriver wraps the SQL driver (a test counting the statements an
+// operation sends, for example); nil leaves it as it is.
+func WithDriver(wrap func(driver.Driver) driver.Driver) Option {
+	return func(o *options) { o.wrap = wrap }
+}
+
 // Open opens the database named by rawURL: sqlite://PATH or postgres://….
-func Open(ctx context.Context, rawURL string) (*DB, error) {
+func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	driverName, dialectName, dsn, path, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -50,6 +68,11 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	db, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if o.wrap != nil {
+		drv := o.wrap(db.Driver())
+		_ = db.Close() // never connected: sql.Open only names the driver
+		db = sql.OpenDB(dsnConnector{dsn: dsn, drv: drv})
 	}
 	if dialectName == dialect.Postgres {
 		db.SetMaxOpenConns(40)
@@ -70,6 +93,15 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	drv := entsql.OpenDB(dialectName, db)
 	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialectName, DSN: dsn, path: path}, nil
 }
+
+// dsnConnector opens connections of drv to dsn.
+type dsnConnector struct {
+	dsn string
+	drv driver.Driver
+}
+
+func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c dsnConnector) Driver() driver.Driver                        { return c.drv }
 
 // parseURL maps our database URL onto a driver and its DSN (and, for
 // SQLite, the file's path).

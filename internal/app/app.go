@@ -327,7 +327,8 @@ func MigrateAll(ctx context.Context, db *store.DB) error {
 
 // reloadPolicyOnEvents reloads role assignments when any replica changed a
 // grant, after a missed-events resync, and once a minute as a safety net;
-// after each reload, the sockets whose session lost a role are closed.
+// after each reload, the sockets whose session lost a role are closed and
+// the running subscriptions take their new scope.
 func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 	ch, err := a.Bus.Subscribe(ctx, events.TopicPolicy)
 	if err != nil {
@@ -351,6 +352,8 @@ func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 			continue
 		}
 		a.Sockets.RolesChanged()
+		a.Queue.PolicyChanged()
+		a.Enrol.PolicyChanged(ctx)
 	}
 }
 

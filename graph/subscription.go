@@ -17,6 +17,10 @@ import (
 func endSubscription(ctx context.Context) func(*refusal.Error) {
 	lang := requestinfo.FromContext(ctx).Lang
 	return func(r *refusal.Error) {
+		// Only gqlgen's WebSocket transport runs subscriptions, and it gives
+		// their ctx the place for the error; should another ever run one,
+		// the stream still ends (plainly) instead of taking the feed down.
+		defer func() { _ = recover() }()
 		transport.AddSubscriptionError(ctx, &gqlerror.Error{
 			Message:    r.Message(lang),
 			Extensions: map[string]any{"code": string(r.Code)},

@@ -125,10 +125,10 @@ func NewWebSocketTransport(cfg WebSocketConfig) (graphql.Transport, error) {
 		Error: func(http.ResponseWriter, *http.Request, int, error) {},
 	}
 	t.gql = transport.Websocket{
-		InitFunc:              webSocketRefuseForbidden(cfg.InitFunc),
-		InitTimeout:           initTimeout,
-		ErrorFunc:             cfg.ErrorFunc,
-		CloseFunc:             cfg.CloseFunc,
+		InitFunc:    webSocketRefuseForbidden(cfg.InitFunc),
+		InitTimeout: initTimeout,
+		ErrorFunc:   cfg.ErrorFunc,
+		CloseFunc:   cfg.CloseFunc,
 		// No keep-alive ticker (and goroutine) per connection: wsKeepAlive
 		// serves every connection of the transport from one.
 		PayloadReadLimit: &readLimit,

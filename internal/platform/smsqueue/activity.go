@@ -306,3 +306,10 @@ func (q *Queue) PolicyChanged() {
 		h.addLocked(s, scope)
 	}
 }
+
+// Monitors returns how many smsActivity subscriptions this process serves.
+func (q *Queue) Monitors() int {
+	q.activity.mu.Lock()
+	defer q.activity.mu.Unlock()
+	return len(q.activity.subs)
+}

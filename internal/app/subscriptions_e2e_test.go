@@ -27,8 +27,10 @@ func TestThousandMonitorsComeAndGo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id := enqueueSMS(t, s)
-		waitFor(t, warm, id)
+		waitSubscribed(t, s, 1)
+		if id := enqueueSMS(t, s); !waitFor(t, warm, id) {
+			t.Fatal("the first monitor did not get the event")
+		}
 		warm.Close()
 		settle(t, -1)
 		before := runtime.NumGoroutine()
@@ -59,7 +61,7 @@ func TestThousandMonitorsComeAndGo(t *testing.T) {
 		// A subscribe message is answered only by events: wait until the
 		// server holds all of them before publishing.
 		waitSubscribed(t, s, n)
-		id = enqueueSMS(t, s)
+		id := enqueueSMS(t, s)
 		for i, sub := range subs {
 			if !waitFor(t, sub, id) {
 				t.Fatalf("monitor %d did not get the event", i)

@@ -3,12 +3,14 @@ package server
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -391,11 +393,64 @@ func (c *wsGorillaConn) WriteJSON(v any) error {
 	if err := c.conn.SetWriteDeadline(time.Now().Add(webSocketWriteTimeout)); err != nil {
 		return err
 	}
-	err := c.conn.WriteJSON(v)
+	var err error
+	if frame, ok := wsAppendFrame(nil, v); ok {
+		err = c.conn.WriteMessage(websocket.TextMessage, frame)
+	} else {
+		err = c.conn.WriteJSON(v)
+	}
 	if errors.Is(err, websocket.ErrCloseSent) || errors.Is(err, net.ErrClosed) {
 		return nil
 	}
 	return err
+}
+
+// wsAppendFrame appends gqlgen's protocol message v (a pointer to its
+// struct of payload, id and type, for either sub-protocol) to buf without
+// encoding the payload again: gqlgen has just encoded it, valid and compact,
+// and encoding/json would validate and copy it once more for every
+// subscriber of every event (docs/PERFORMANCE.md, S6). It reports false for
+// anything else, which the caller encodes as usual.
+func wsAppendFrame(buf []byte, v any) ([]byte, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return nil, false
+	}
+	rv = rv.Elem()
+	rt := rv.Type()
+	payload, okP := rt.FieldByName("Payload")
+	id, okI := rt.FieldByName("ID")
+	typ, okT := rt.FieldByName("Type")
+	if !okP || !okI || !okT || rt.NumField() != 4 ||
+		payload.Type != reflect.TypeFor[json.RawMessage]() || payload.Tag.Get("json") != "payload,omitempty" ||
+		id.Type.Kind() != reflect.String || id.Tag.Get("json") != "id,omitempty" ||
+		typ.Type.Kind() != reflect.String || typ.Tag.Get("json") != "type" {
+		return nil, false
+	}
+	buf = append(buf, '{')
+	if p := rv.FieldByIndex(payload.Index).Bytes(); len(p) > 0 {
+		buf = append(append(buf, `"payload":`...), p...)
+		buf = append(buf, ',')
+	}
+	if s := rv.FieldByIndex(id.Index).String(); s != "" {
+		buf = wsAppendJSONString(append(buf, `"id":`...), s)
+		buf = append(buf, ',')
+	}
+	buf = wsAppendJSONString(append(buf, `"type":`...), rv.FieldByIndex(typ.Index).String())
+	return append(buf, '}'), true
+}
+
+// wsAppendJSONString appends s as a JSON string.
+func wsAppendJSONString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // the rare id that needs escaping
+			return append(buf, b...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
 }
 
 // WriteClose sends a close frame; the reason is cut to what a frame can hold.

@@ -13,7 +13,7 @@ import (
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/graph/generated"
-	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/internal/domain/registrations"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 )
 
@@ -28,28 +28,13 @@ func (r *sMSMessageResolver) PhoneMasked(ctx context.Context, obj *ent.SMSMessag
 }
 
 // RegistrationEvents is the resolver for the registrationEvents field.
-func (r *subscriptionResolver) RegistrationEvents(ctx context.Context, registrationID pulid.ID) (<-chan *model.RegistrationEvent, error) {
-	in, err := r.SMS.RegistrationEvents(ctx, registrationID)
-	if err != nil {
-		return nil, err
-	}
-	out := make(chan *model.RegistrationEvent)
-	go func() {
-		defer close(out)
-		for e := range in {
-			select {
-			case out <- &model.RegistrationEvent{Kind: model.RegistrationEventKind(e.Kind), Registration: e.Registration, Sms: e.SMS, At: e.At}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+func (r *subscriptionResolver) RegistrationEvents(ctx context.Context, registrationID pulid.ID) (<-chan *registrations.Event, error) {
+	return r.Enrol.Events(ctx, registrationID, endSubscription(ctx))
 }
 
 // SmsActivity is the resolver for the smsActivity field.
 func (r *subscriptionResolver) SmsActivity(ctx context.Context, unitID *pulid.ID) (<-chan *ent.SMSMessage, error) {
-	return r.SMS.SMSActivity(ctx, unitID)
+	return r.SMS.SMSActivity(ctx, unitID, endSubscription(ctx))
 }
 
 // Subscription returns generated.SubscriptionResolver implementation.

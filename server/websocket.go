@@ -3,14 +3,17 @@ package server
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -107,9 +110,15 @@ func NewWebSocketTransport(cfg WebSocketConfig) (graphql.Transport, error) {
 	readLimit := cmp.Or(cfg.ReadLimit, defaultWebSocketReadLimit)
 	keepAlive := cmp.Or(cfg.KeepAlive, defaultWebSocketKeepAlive)
 
-	t := &webSocketTransport{origins: origins}
+	t := &webSocketTransport{origins: origins, keepAlive: &wsKeepAlive{every: keepAlive, conns: map[*wsGorillaConn]struct{}{}}}
 	t.upgrader = &websocket.Upgrader{
 		HandshakeTimeout: webSocketWriteTimeout,
+		// Small per-connection buffers (docs/PERFORMANCE.md, S6): a socket
+		// mostly waits. Reads go through 1 KiB (a larger message is still read
+		// whole, in pieces); the write buffer is taken from a pool for the
+		// length of one write instead of being held by every idle socket.
+		ReadBufferSize:  1024,
+		WriteBufferPool: &sync.Pool{},
 		// Do has already answered 403 to a foreign origin; checking again here
 		// keeps the upgrader safe on its own.
 		CheckOrigin: t.originAllowed,
@@ -118,13 +127,13 @@ func NewWebSocketTransport(cfg WebSocketConfig) (graphql.Transport, error) {
 		Error: func(http.ResponseWriter, *http.Request, int, error) {},
 	}
 	t.gql = transport.Websocket{
-		InitFunc:              webSocketRefuseForbidden(cfg.InitFunc),
-		InitTimeout:           initTimeout,
-		ErrorFunc:             cfg.ErrorFunc,
-		CloseFunc:             cfg.CloseFunc,
-		KeepAlivePingInterval: keepAlive,
-		PingPongInterval:      keepAlive,
-		PayloadReadLimit:      &readLimit,
+		InitFunc:    webSocketRefuseForbidden(cfg.InitFunc),
+		InitTimeout: initTimeout,
+		ErrorFunc:   cfg.ErrorFunc,
+		CloseFunc:   cfg.CloseFunc,
+		// No keep-alive ticker (and goroutine) per connection: wsKeepAlive
+		// serves every connection of the transport from one.
+		PayloadReadLimit: &readLimit,
 	}
 	return t, nil
 }
@@ -132,9 +141,10 @@ func NewWebSocketTransport(cfg WebSocketConfig) (graphql.Transport, error) {
 // webSocketTransport is gqlgen's Websocket transport behind an origin check,
 // with a gorilla connection per request. It is immutable after construction.
 type webSocketTransport struct {
-	origins  map[string]struct{}
-	upgrader *websocket.Upgrader
-	gql      transport.Websocket
+	origins   map[string]struct{}
+	upgrader  *websocket.Upgrader
+	gql       transport.Websocket
+	keepAlive *wsKeepAlive
 }
 
 var _ graphql.Transport = (*webSocketTransport)(nil)
@@ -151,7 +161,7 @@ func (t *webSocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 		http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
 		return
 	}
-	impl := &wsGorillaImplementation{upgrader: t.upgrader}
+	impl := &wsGorillaImplementation{upgrader: t.upgrader, keepAlive: t.keepAlive}
 	gql := t.gql
 	gql.Implementation = impl
 	// gqlgen's Do uses r.Context(), so the viewer the HTTP middleware found
@@ -287,8 +297,9 @@ func webSocketRefuseForbidden(init transport.WebsocketInitFunc) transport.Websoc
 // Upgrader, for gqlgen's transport.Websocket. It is made per request so that
 // Do can close the connection it accepted.
 type wsGorillaImplementation struct {
-	upgrader *websocket.Upgrader
-	accepted *wsGorillaConn
+	upgrader  *websocket.Upgrader
+	keepAlive *wsKeepAlive
+	accepted  *wsGorillaConn
 }
 
 var _ transport.WebsocketImplementation = (*wsGorillaImplementation)(nil)
@@ -309,7 +320,8 @@ func (g *wsGorillaImplementation) Accept(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return nil, fmt.Errorf("server: websocket: upgrade: %w", err)
 	}
-	g.accepted = &wsGorillaConn{conn: conn}
+	g.accepted = &wsGorillaConn{conn: conn, keepAlive: g.keepAlive}
+	g.accepted.lastRead.Store(time.Now().UnixNano())
 	return g.accepted, nil
 }
 
@@ -332,11 +344,17 @@ func wsChooseSubprotocol(client, supported []string) string {
 	return ""
 }
 
-// wsGorillaConn adapts *websocket.Conn to gqlgen's WebsocketConn. gqlgen
-// serialises writes under its own lock; gorilla allows one reader and one
-// writer at a time, and WriteControl concurrently with both.
+// wsGorillaConn adapts *websocket.Conn to gqlgen's WebsocketConn. gorilla
+// allows one reader and one writer at a time, and WriteControl concurrently
+// with both: gqlgen serialises its own writes, and writeMu serialises them
+// with the keep-alive's.
 type wsGorillaConn struct {
-	conn *websocket.Conn
+	conn      *websocket.Conn
+	keepAlive *wsKeepAlive
+	lastRead  atomic.Int64 // unix ns of the last message from the client
+
+	writeMu    sync.Mutex
+	registered bool // with keepAlive, at the first write (connection_ack); under writeMu
 }
 
 var (
@@ -350,6 +368,9 @@ var (
 // ErrorFunc only hears of real failures.
 func (c *wsGorillaConn) NextReader() (int, io.Reader, error) {
 	messageType, r, err := c.conn.NextReader()
+	if err == nil {
+		c.lastRead.Store(time.Now().UnixNano())
+	}
 	if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
 		return messageType, nil, transport.ErrWebsocketClosed
 	}
@@ -360,14 +381,76 @@ func (c *wsGorillaConn) NextReader() (int, io.Reader, error) {
 // the connection is dropped without error: it is a subscription finishing
 // after its connection ended, which ErrorFunc need not hear about.
 func (c *wsGorillaConn) WriteJSON(v any) error {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if !c.registered {
+		// gqlgen's first write is connection_ack (or a refusal, after which
+		// the connection closes): keep-alives start after it, as the
+		// protocols want.
+		c.registered = true
+		c.keepAlive.add(c)
+	}
 	if err := c.conn.SetWriteDeadline(time.Now().Add(webSocketWriteTimeout)); err != nil {
 		return err
 	}
-	err := c.conn.WriteJSON(v)
+	var err error
+	if frame, ok := wsAppendFrame(nil, v); ok {
+		err = c.conn.WriteMessage(websocket.TextMessage, frame)
+	} else {
+		err = c.conn.WriteJSON(v)
+	}
 	if errors.Is(err, websocket.ErrCloseSent) || errors.Is(err, net.ErrClosed) {
 		return nil
 	}
 	return err
+}
+
+// wsAppendFrame appends gqlgen's protocol message v (a pointer to its
+// struct of payload, id and type, for either sub-protocol) to buf without
+// encoding the payload again: gqlgen has just encoded it, valid and compact,
+// and encoding/json would validate and copy it once more for every
+// subscriber of every event (docs/PERFORMANCE.md, S6). It reports false for
+// anything else, which the caller encodes as usual.
+func wsAppendFrame(buf []byte, v any) ([]byte, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return nil, false
+	}
+	rv = rv.Elem()
+	rt := rv.Type()
+	payload, okP := rt.FieldByName("Payload")
+	id, okI := rt.FieldByName("ID")
+	typ, okT := rt.FieldByName("Type")
+	if !okP || !okI || !okT || rt.NumField() != 4 ||
+		payload.Type != reflect.TypeFor[json.RawMessage]() || payload.Tag.Get("json") != "payload,omitempty" ||
+		id.Type.Kind() != reflect.String || id.Tag.Get("json") != "id,omitempty" ||
+		typ.Type.Kind() != reflect.String || typ.Tag.Get("json") != "type" {
+		return nil, false
+	}
+	buf = append(buf, '{')
+	if p := rv.FieldByIndex(payload.Index).Bytes(); len(p) > 0 {
+		buf = append(append(buf, `"payload":`...), p...)
+		buf = append(buf, ',')
+	}
+	if s := rv.FieldByIndex(id.Index).String(); s != "" {
+		buf = wsAppendJSONString(append(buf, `"id":`...), s)
+		buf = append(buf, ',')
+	}
+	buf = wsAppendJSONString(append(buf, `"type":`...), rv.FieldByIndex(typ.Index).String())
+	return append(buf, '}'), true
+}
+
+// wsAppendJSONString appends s as a JSON string.
+func wsAppendJSONString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // the rare id that needs escaping
+			return append(buf, b...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
 }
 
 // WriteClose sends a close frame; the reason is cut to what a frame can hold.
@@ -378,7 +461,96 @@ func (c *wsGorillaConn) WriteClose(closeCode int, message string) error {
 
 // Close closes the network connection.
 func (c *wsGorillaConn) Close() error {
+	c.keepAlive.remove(c)
 	return c.conn.Close()
+}
+
+// Keep-alive messages: "ka" for graphql-ws, "ping" for graphql-transport-ws.
+var (
+	wsKeepAliveMessage = []byte(`{"type":"ka"}`)
+	wsPingMessage      = []byte(`{"type":"ping"}`)
+)
+
+// wsKeepAliveWriteTimeout bounds a keep-alive write: the one ticker serves
+// every connection, so a client whose socket is full must not hold it long.
+const wsKeepAliveWriteTimeout = time.Second
+
+// tick sends c its keep-alive, or closes it when it speaks
+// graphql-transport-ws and has sent nothing (its pong included) for two
+// intervals. A connection busy writing is skipped: it is alive.
+func (c *wsGorillaConn) tick(now time.Time, every time.Duration) {
+	msg := wsKeepAliveMessage
+	if c.conn.Subprotocol() == "graphql-transport-ws" {
+		if now.Sub(time.Unix(0, c.lastRead.Load())) > 2*every {
+			_ = c.Close() // gqlgen's read fails and it ends the connection
+			return
+		}
+		msg = wsPingMessage
+	}
+	if !c.writeMu.TryLock() {
+		return
+	}
+	defer c.writeMu.Unlock()
+	if err := c.conn.SetWriteDeadline(now.Add(wsKeepAliveWriteTimeout)); err == nil {
+		_ = c.conn.WriteMessage(websocket.TextMessage, msg)
+	}
+}
+
+// wsKeepAlive is the one ticker of a transport's keep-alives, running while
+// it has connections: a timer and a goroutine per connection were a good
+// part of what an idle subscriber cost (docs/PERFORMANCE.md, S6).
+type wsKeepAlive struct {
+	every time.Duration
+
+	mu    sync.Mutex
+	conns map[*wsGorillaConn]struct{}
+	stop  chan struct{} // nil while there is no connection
+}
+
+func (k *wsKeepAlive) add(c *wsGorillaConn) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.conns[c] = struct{}{}
+	if k.stop == nil {
+		k.stop = make(chan struct{})
+		go k.run(k.stop)
+	}
+}
+
+func (k *wsKeepAlive) remove(c *wsGorillaConn) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.conns[c]; !ok {
+		return
+	}
+	delete(k.conns, c)
+	if len(k.conns) == 0 && k.stop != nil {
+		close(k.stop)
+		k.stop = nil
+	}
+}
+
+func (k *wsKeepAlive) run(stop <-chan struct{}) {
+	t := time.NewTicker(k.every)
+	defer t.Stop()
+	var conns []*wsGorillaConn
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			k.mu.Lock()
+			conns = conns[:0]
+			for c := range k.conns {
+				conns = append(conns, c)
+			}
+			k.mu.Unlock()
+			for _, c := range conns {
+				c.tick(now, k.every)
+			}
+			clear(conns)
+		}
+	}
 }
 
 // Subprotocol returns the negotiated sub-protocol, "" when none.

@@ -566,7 +566,7 @@ func (r *results) writeS6(w writer) {
 	}
 	w("## S6 — %s WebSocket subscribers of SMS status events\n\n", count(s.Subscribers))
 	w("Each subscriber is a graphql-transport-ws connection (gorilla/websocket, `internal/gqlclient`) authenticated as the super admin and subscribed to `smsActivity { id status updatedAt }` — the SMS monitor, which every event reaches. ")
-	w("Events come from real SMS: password-reset codes requested for generated citizens at %.1f/s for %s; each message goes QUEUED → SENT → DELIVERED (console provider, 500 ms receipt delay), every change published once and fanned out to every subscriber, which re-reads the message (its privacy rules) before sending it. ", s.Rate, s.Stream.Duration.Round(time.Second))
+	w("Events come from real SMS: password-reset codes requested for generated citizens at %.1f/s for %s; each message goes QUEUED → SENT → DELIVERED (console provider, 500 ms receipt delay), every change published once, read once by the server (as the system) and fanned out to the subscribers whose scope covers it — one shared feed per scope, the scope decided at subscribe time. ", s.Rate, s.Stream.Duration.Round(time.Second))
 	w("Delivery latency = arrival at the client − the status change's commit time (`updatedAt`, same clock), for the first time each subscriber sees each (message, status). ")
 	w("Memory = the server's RSS (and Go heap in use) with every subscriber connected and idle, less the idle server's, ÷ subscribers. `ulimit -n` is raised by scripts/bench.sh.\n\n")
 	w("| | goroutines | heap in use | goroutine stacks | RSS |\n|---|---|---|---|---|\n")

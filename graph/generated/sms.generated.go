@@ -12,14 +12,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/graph/model"
+	"github.com/motcua/motcua/internal/domain/registrations"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // region    ************************** generated!.gotpl **************************
 
 type SubscriptionResolver interface {
-	RegistrationEvents(ctx context.Context, registrationID pulid.ID) (<-chan *model.RegistrationEvent, error)
+	RegistrationEvents(ctx context.Context, registrationID pulid.ID) (<-chan *registrations.Event, error)
 	SmsActivity(ctx context.Context, unitID *pulid.ID) (<-chan *ent.SMSMessage, error)
 }
 
@@ -59,7 +59,7 @@ func (ec *executionContext) field_Subscription_smsActivity_args(ctx context.Cont
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _RegistrationEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegistrationEvent_kind(ctx context.Context, field graphql.CollectedField, obj *registrations.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -71,8 +71,8 @@ func (ec *executionContext) _RegistrationEvent_kind(ctx context.Context, field g
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.RegistrationEventKind) graphql.Marshaler {
-			return ec.marshalNRegistrationEventKind2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐRegistrationEventKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v registrations.EventKind) graphql.Marshaler {
+			return ec.marshalNRegistrationEventKind2githubᚗcomᚋmotcuaᚋmotcuaᚋinternalᚋdomainᚋregistrationsᚐEventKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -82,7 +82,7 @@ func (ec *executionContext) fieldContext_RegistrationEvent_kind(_ context.Contex
 	return graphql.NewScalarFieldContext("RegistrationEvent", field, false, false, "RegistrationEventKind")
 }
 
-func (ec *executionContext) _RegistrationEvent_registration(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegistrationEvent_registration(ctx context.Context, field graphql.CollectedField, obj *registrations.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -114,7 +114,7 @@ func (ec *executionContext) fieldContext_RegistrationEvent_registration(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _RegistrationEvent_sms(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegistrationEvent_sms(ctx context.Context, field graphql.CollectedField, obj *registrations.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -146,7 +146,7 @@ func (ec *executionContext) fieldContext_RegistrationEvent_sms(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _RegistrationEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegistrationEvent_at(ctx context.Context, field graphql.CollectedField, obj *registrations.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -182,8 +182,8 @@ func (ec *executionContext) _Subscription_registrationEvents(ctx context.Context
 			return ec.Resolvers.Subscription().RegistrationEvents(ctx, fc.Args["registrationID"].(pulid.ID))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RegistrationEvent) graphql.Marshaler {
-			return ec.marshalNRegistrationEvent2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐRegistrationEvent(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *registrations.Event) graphql.Marshaler {
+			return ec.marshalNRegistrationEvent2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋinternalᚋdomainᚋregistrationsᚐEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -271,7 +271,7 @@ func (ec *executionContext) fieldContext_Subscription_smsActivity(ctx context.Co
 
 var registrationEventImplementors = []string{"RegistrationEvent"}
 
-func (ec *executionContext) _RegistrationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.RegistrationEvent) graphql.Marshaler {
+func (ec *executionContext) _RegistrationEvent(ctx context.Context, sel ast.SelectionSet, obj *registrations.Event) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, registrationEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -343,7 +343,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNRegistrationEvent2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐRegistrationEvent(ctx context.Context, sel ast.SelectionSet, v *model.RegistrationEvent) graphql.Marshaler {
+func (ec *executionContext) marshalNRegistrationEvent2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋinternalᚋdomainᚋregistrationsᚐEvent(ctx context.Context, sel ast.SelectionSet, v *registrations.Event) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RegistrationEvent!")
 		return graphql.Null
@@ -351,13 +351,13 @@ func (ec *executionContext) marshalNRegistrationEvent2ᚖgithubᚗcomᚋmotcua�
 	return ec._RegistrationEvent(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRegistrationEventKind2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐRegistrationEventKind(ctx context.Context, v any) (model.RegistrationEventKind, error) {
-	var res model.RegistrationEventKind
+func (ec *executionContext) unmarshalNRegistrationEventKind2githubᚗcomᚋmotcuaᚋmotcuaᚋinternalᚋdomainᚋregistrationsᚐEventKind(ctx context.Context, v any) (registrations.EventKind, error) {
+	var res registrations.EventKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRegistrationEventKind2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐRegistrationEventKind(ctx context.Context, sel ast.SelectionSet, v model.RegistrationEventKind) graphql.Marshaler {
+func (ec *executionContext) marshalNRegistrationEventKind2githubᚗcomᚋmotcuaᚋmotcuaᚋinternalᚋdomainᚋregistrationsᚐEventKind(ctx context.Context, sel ast.SelectionSet, v registrations.EventKind) graphql.Marshaler {
 	return v
 }
 

@@ -77,13 +77,6 @@ type OIDCRedirect struct {
 	URL string `json:"url"`
 }
 
-type RegistrationEvent struct {
-	Kind         RegistrationEventKind `json:"kind"`
-	Registration *ent.Registration     `json:"registration"`
-	Sms          *ent.SMSMessage       `json:"sms,omitempty"`
-	At           time.Time             `json:"at"`
-}
-
 type ResetPasswordInput struct {
 	Login       string `json:"login"`
 	Code        string `json:"code"`
@@ -358,63 +351,6 @@ func (e *Permission) UnmarshalJSON(b []byte) error {
 }
 
 func (e Permission) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-type RegistrationEventKind string
-
-const (
-	RegistrationEventKindSnapshot         RegistrationEventKind = "SNAPSHOT"
-	RegistrationEventKindStateChanged     RegistrationEventKind = "STATE_CHANGED"
-	RegistrationEventKindSmsStatusChanged RegistrationEventKind = "SMS_STATUS_CHANGED"
-)
-
-var AllRegistrationEventKind = []RegistrationEventKind{
-	RegistrationEventKindSnapshot,
-	RegistrationEventKindStateChanged,
-	RegistrationEventKindSmsStatusChanged,
-}
-
-func (e RegistrationEventKind) IsValid() bool {
-	switch e {
-	case RegistrationEventKindSnapshot, RegistrationEventKindStateChanged, RegistrationEventKindSmsStatusChanged:
-		return true
-	}
-	return false
-}
-
-func (e RegistrationEventKind) String() string {
-	return string(e)
-}
-
-func (e *RegistrationEventKind) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = RegistrationEventKind(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid RegistrationEventKind", str)
-	}
-	return nil
-}
-
-func (e RegistrationEventKind) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *RegistrationEventKind) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e RegistrationEventKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -340,9 +340,10 @@ func MigrateAll(ctx context.Context, db *store.DB) error {
 // reloadPolicyOnEvents reloads role assignments when any replica changed a
 // grant, after a missed-events resync, and once a minute as a safety net;
 // after a generation of assignments the sockets have not been checked at,
-// the sockets whose session lost a role are closed. A reload that changes
-// nothing (the minute's, mostly) swaps nothing, so it invalidates no cached
-// viewer and re-checks no socket.
+// the sockets whose session lost a role are closed and the running
+// subscriptions take their new scope. A reload that changes nothing (the
+// minute's, mostly) swaps nothing, so it invalidates no cached viewer and
+// re-checks no socket or subscription.
 func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 	ch, err := a.Bus.Subscribe(ctx, events.TopicPolicy)
 	if err != nil {
@@ -366,12 +367,15 @@ func (a *App) reloadPolicyOnEvents(ctx context.Context) {
 			a.logger.Error("policy reload", "err", err)
 			continue
 		}
-		// The sockets are re-checked once per generation they have not
-		// been checked at: a grant made here reloads synchronously
-		// (officers), so its own event may find nothing left to change.
+		// The sockets and subscriptions are re-checked once per generation
+		// they have not been checked at: a grant made here reloads
+		// synchronously (officers), so its own event may find nothing left
+		// to change.
 		if gen := a.Authz.Generation(); gen != checked {
 			checked = gen
 			a.Sockets.RolesChanged()
+			a.Queue.PolicyChanged()
+			a.Enrol.PolicyChanged(ctx)
 		}
 	}
 }

@@ -36,6 +36,18 @@ func New(authz *policy.Authorizer) *Viewer { return &Viewer{authz: authz} }
 // then set lookups and path-prefix comparisons.
 func (v *Viewer) Bind(g *policy.Grants) { v.grants = g }
 
+// Now is v answering from the assignments in force now rather than from the
+// grants it was bound to when its session was read: what a long-lived
+// subscription re-checks its scope with after a policy reload.
+func (v *Viewer) Now() *Viewer {
+	if v == nil || v.grants == nil || v.authz == nil {
+		return v
+	}
+	c := *v
+	c.grants = nil
+	return &c
+}
+
 // Grants are the grants v is bound to, nil when it is not.
 func (v *Viewer) Grants() *policy.Grants {
 	if v == nil {

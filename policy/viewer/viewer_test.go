@@ -73,6 +73,12 @@ func TestBoundViewer(t *testing.T) {
 	if !v.Has(policy.Admin) || len(v.RolesNow()) != 0 {
 		t.Fatalf("bound roles %v, roles now %v", v.Roles(), v.RolesNow())
 	}
+	// A subscription re-checks with Now: the withdrawn role shows there,
+	// while the bound viewer keeps what it was built with.
+	if v.Scope(policy.ObjOfficer, policy.ActManage).Empty() || !v.Now().Scope(policy.ObjOfficer, policy.ActManage).Empty() ||
+		v.Now().Can(policy.ObjOfficer, policy.ActManage, "/UNp/") {
+		t.Fatal("Now answers from the bound grants, not the assignments in force")
+	}
 	anon := New(authz)
 	anon.Bind(authz.Grants(""))
 	if anon.Can(policy.ObjUnit, policy.ActRead, "/") || !anon.Scope(policy.ObjUnit, policy.ActRead).Empty() {

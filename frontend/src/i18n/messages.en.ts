@@ -92,6 +92,7 @@ export const en: Record<MessageKey, string> = {
   'error.FILE_TYPE_NOT_ALLOWED': 'Only PDF, DOC or DOCX files are accepted.',
   'error.FILE_INFECTED': 'The scan contains malware and is not accepted.',
   'error.SCAN_UNAVAILABLE': 'The scan could not be checked for viruses. Please try again in a few minutes.',
+  'error.RESYNC_REQUIRED': 'The connection fell behind the updates. Please reload the page.',
   'error.PASSWORD_TOO_WEAK': 'This password is too easy to guess. Please choose another.',
   'error.PASSWORD_CHANGE_REQUIRED': 'You must change your password before going on.',
   'error.INTERNAL': 'Something went wrong on the server. Please try again in a few minutes.',

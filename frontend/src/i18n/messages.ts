@@ -93,6 +93,7 @@ export const vi = {
   'error.INTERNAL': 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.',
   'error.FILE_INFECTED': 'Tệp quét có mã độc nên không được chấp nhận.',
   'error.SCAN_UNAVAILABLE': 'Chưa kiểm tra virus được cho tệp quét. Vui lòng thử lại sau ít phút.',
+  'error.RESYNC_REQUIRED': 'Kết nối không nhận kịp các cập nhật. Vui lòng tải lại trang.',
   'error.NETWORK': 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
   'error.several': 'Có một số lỗi cần xử lý:',
 

@@ -93,6 +93,7 @@ type Service struct {
 	scanRetention time.Duration
 	lookupKey     []byte
 	lookupLimits  []budget.Limit // per minute, per day
+	live          *liveHub
 
 	// newCode makes OTP codes; otp.Generate outside tests, which swap it to
 	// know the code in advance.
@@ -110,6 +111,7 @@ func New(cfg Config) *Service {
 			{Name: "day", Max: orDefault(cfg.LookupsPerDay, DefaultLookupsPerDay), Window: 24 * time.Hour},
 		},
 	}
+	s.live = newLiveHub(s)
 	if s.policy == (otp.Policy{}) {
 		s.policy = otp.DefaultPolicy()
 	}

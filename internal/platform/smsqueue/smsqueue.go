@@ -119,6 +119,7 @@ type Queue struct {
 	jobs        *jobs.Runner
 	metrics     *metrics
 	reads       *sharedReads
+	activity    *activityHub
 
 	mu       sync.Mutex
 	provider sms.Provider
@@ -148,6 +149,7 @@ func New(cfg Config) (*Queue, error) {
 		provider:    cfg.Provider,
 		jobs:        cfg.Jobs,
 	}
+	q.activity = newActivityHub(q)
 	if q.log == nil {
 		q.log = slog.New(slog.DiscardHandler)
 	}

@@ -44,6 +44,10 @@ const (
 	// (clamd) found malware in an upload, or could not be asked.
 	FileInfected    Code = "FILE_INFECTED"
 	ScanUnavailable Code = "SCAN_UNAVAILABLE"
+	// ResyncRequired ends a subscription whose client fell behind its
+	// events: rather than lose some silently, the server ends it, and the
+	// client subscribes again and re-reads the state.
+	ResyncRequired Code = "RESYNC_REQUIRED"
 )
 
 // Error is a refusal: a rule said no, and nothing was written.

@@ -1,0 +1,29 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/rules/refusal"
+)
+
+// endSubscription returns the onEnd of a subscription's stream: when the
+// server ends it (session revoked, scope withdrawn, fell behind), the
+// client gets an error message with the refusal's code instead of a plain
+// complete, so that it knows to resubscribe or sign in again.
+func endSubscription(ctx context.Context) func(*refusal.Error) {
+	lang := requestinfo.FromContext(ctx).Lang
+	return func(r *refusal.Error) {
+		// Only gqlgen's WebSocket transport runs subscriptions, and it gives
+		// their ctx the place for the error; should another ever run one,
+		// the stream still ends (plainly) instead of taking the feed down.
+		defer func() { _ = recover() }()
+		transport.AddSubscriptionError(ctx, &gqlerror.Error{
+			Message:    r.Message(lang),
+			Extensions: map[string]any{"code": string(r.Code)},
+		})
+	}
+}

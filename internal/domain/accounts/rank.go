@@ -1,0 +1,122 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/motcua/motcua/ent/account"
+	"github.com/motcua/motcua/ent/predicate"
+	"github.com/motcua/motcua/internal/platform/store"
+)
+
+// Ranking (docs/SEARCH.md, "Order"): the matches of a search come in tiers,
+// best first, each tier newest first (id descending):
+//
+//	0  exact: the identifier (phone, ID number, CMND, tax code), or the
+//	   folded name equal to the folded search ("nguyen van anh");
+//	1  the folded name starts with the folded search ("nguyen van a…");
+//	2  every word somewhere in the name ("anh nguyen", "uyen").
+//
+// The tiers are disjoint and their union is exactly Match, so paging walks
+// each tier by primary key and a cursor is (tier, id). Each tier is its own
+// query, so that each can use the index that suits it: a common word fills a
+// page from the first tier it reaches without reading the others.
+
+// tier is one tier's condition; nil means every account.
+type tier = predicate.Account
+
+// denseProbe is the number of candidates beyond which a SQLite tier is read
+// by walking the primary key newest first with the condition as a filter
+// instead of through the FTS5 or name index: at that density the walk finds
+// a page after a few thousand rows, while the index would hand every
+// candidate to a sort. PostgreSQL's planner makes that choice itself.
+const denseProbe = 2000
+
+// ftsMinRunes is the shortest word the FTS5 trigram index can look up.
+const ftsMinRunes = 3
+
+// tiers returns the tiers of search; a blank search is one tier of every
+// account. On SQLite the name tiers are shaped by probing the FTS5 and name
+// indexes (store.SQLiteExtras), which costs a few index reads.
+func tiers(ctx context.Context, db *store.DB, search string) ([]tier, error) {
+	r, ok, err := parse(search)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return []tier{nil}, nil
+	}
+	exact := r.identifiers
+	if r.words == nil {
+		if len(exact) == 0 {
+			return []tier{account.IDIn()}, nil // no valid reading: nothing
+		}
+		return []tier{account.Or(exact...)}, nil
+	}
+	// A search with a letter has no identifier reading (they are digits).
+	equal := account.NameFolded(r.joined)
+	prefix, contains := account.NameFoldedHasPrefix(r.joined), r.contains()
+	if !db.IsPostgres() {
+		if prefix, contains, err = sqliteShapes(ctx, db, r); err != nil {
+			return nil, err
+		}
+	}
+	return []tier{
+		equal,
+		account.And(prefix, account.NameFoldedNEQ(r.joined)),
+		account.And(contains, account.Not(account.NameFoldedHasPrefix(r.joined))),
+	}, nil
+}
+
+// sqliteShapes chooses, for SQLite, how the prefix and contains tiers read
+// the table. SQLite's LIKE ignores case, so no index serves it: a LIKE
+// condition walks the primary key. For few candidates (< denseProbe) the
+// prefix tier is a GLOB, which the b-tree account_name_folded serves as a
+// range, and the contains tier is restricted to the rows the FTS5 trigram
+// table accounts_name_fts finds (words of three letters or more; shorter
+// ones are left to the LIKE filter).
+func sqliteShapes(ctx context.Context, db *store.DB, r reading) (prefix, contains predicate.Account, err error) {
+	prefix, contains = account.NameFoldedHasPrefix(r.joined), r.contains()
+	var n int
+	err = db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM accounts
+		WHERE name_folded GLOB ? LIMIT ?)`, r.joined+"*", denseProbe).Scan(&n)
+	if err != nil {
+		return nil, nil, fmt.Errorf("accounts: search: probe prefix: %w", err)
+	}
+	if n < denseProbe {
+		// FoldedWords keeps no GLOB metacharacter (*, ?, [).
+		pattern := r.joined + "*"
+		prefix = func(s *entsql.Selector) { s.Where(entsql.ExprP(s.C(account.FieldNameFolded)+" GLOB ?", pattern)) }
+	}
+	q := ftsQuery(r.words)
+	if q == "" {
+		return prefix, contains, nil
+	}
+	err = db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM accounts_name_fts
+		WHERE accounts_name_fts MATCH ? LIMIT ?)`, q, denseProbe).Scan(&n)
+	if err != nil {
+		return nil, nil, fmt.Errorf("accounts: search: probe names: %w", err)
+	}
+	if n < denseProbe {
+		contains = account.And(contains, func(s *entsql.Selector) {
+			s.Where(entsql.ExprP(s.C("rowid")+" IN (SELECT rowid FROM accounts_name_fts WHERE accounts_name_fts MATCH ?)", q))
+		})
+	}
+	return prefix, contains, nil
+}
+
+// ftsQuery is the FTS5 query of the words the trigram index can look up:
+// each a quoted phrase (a substring), all required; "" if there is none.
+func ftsQuery(words []string) string {
+	var parts []string
+	for _, w := range words {
+		if utf8.RuneCountInString(w) >= ftsMinRunes {
+			parts = append(parts, `"`+w+`"`) // FoldedWords keeps no quote
+		}
+	}
+	return strings.Join(parts, " AND ")
+}

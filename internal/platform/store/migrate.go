@@ -28,6 +28,33 @@ var postgresExtras = []string{
 	`CREATE INDEX IF NOT EXISTS officers_unit_path_prefix ON officers (unit_path text_pattern_ops)`,
 }
 
+// sqliteExtras are what SQLite needs beyond Ent's tables: an FTS5 index of
+// the folded names with the trigram tokenizer (any substring of three
+// characters or more), as an external-content table over accounts (it
+// stores no copy of the names) keyed by the accounts' rowid. Triggers keep it
+// in step in the same transaction as every insert, delete and name change.
+// The rowid of a table without an INTEGER PRIMARY KEY may change on VACUUM:
+// after a VACUUM, run sqliteFTSRebuild. docs/SEARCH.md says how searches use
+// it.
+var sqliteExtras = []string{
+	`CREATE VIRTUAL TABLE IF NOT EXISTS accounts_name_fts USING fts5(name_folded,
+	   content='accounts', content_rowid='rowid', tokenize='trigram')`,
+	`CREATE TRIGGER IF NOT EXISTS accounts_name_fts_insert AFTER INSERT ON accounts BEGIN
+	   INSERT INTO accounts_name_fts(rowid, name_folded) VALUES (new.rowid, new.name_folded);
+	 END`,
+	`CREATE TRIGGER IF NOT EXISTS accounts_name_fts_delete AFTER DELETE ON accounts BEGIN
+	   INSERT INTO accounts_name_fts(accounts_name_fts, rowid, name_folded) VALUES ('delete', old.rowid, old.name_folded);
+	 END`,
+	`CREATE TRIGGER IF NOT EXISTS accounts_name_fts_update AFTER UPDATE OF name_folded ON accounts BEGIN
+	   INSERT INTO accounts_name_fts(accounts_name_fts, rowid, name_folded) VALUES ('delete', old.rowid, old.name_folded);
+	   INSERT INTO accounts_name_fts(rowid, name_folded) VALUES (new.rowid, new.name_folded);
+	 END`,
+}
+
+// sqliteFTSRebuild fills accounts_name_fts from accounts: once, when the
+// table is created over accounts that already exist.
+const sqliteFTSRebuild = `INSERT INTO accounts_name_fts(accounts_name_fts) VALUES ('rebuild')`
+
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory
 // lock so that replicas starting together migrate one at a time.
 func (db *DB) Migrate(ctx context.Context) error {
@@ -56,6 +83,24 @@ func (db *DB) Migrate(ctx context.Context) error {
 				return fmt.Errorf("store: migrate: %w", err)
 			}
 		}
+		return nil
 	}
-	return nil
+	return db.InTx(ctx, func(ctx context.Context, tx *Tx) error {
+		var existed int
+		err := tx.SQL.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'accounts_name_fts'`).Scan(&existed)
+		if err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		for _, stmt := range sqliteExtras {
+			if _, err := tx.SQL.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("store: migrate: %w", err)
+			}
+		}
+		if existed == 0 {
+			if _, err := tx.SQL.ExecContext(ctx, sqliteFTSRebuild); err != nil {
+				return fmt.Errorf("store: migrate: fill accounts_name_fts: %w", err)
+			}
+		}
+		return nil
+	})
 }

@@ -76,9 +76,9 @@ func tiers(ctx context.Context, db *store.DB, search string) ([]tier, error) {
 // the table. SQLite's LIKE ignores case, so no index serves it: a LIKE
 // condition walks the primary key. For few candidates (< denseProbe) the
 // prefix tier is a GLOB, which the b-tree account_name_folded serves as a
-// range, and the contains tier is restricted to the rows the FTS5 trigram
-// table accounts_name_fts finds (words of three letters or more; shorter
-// ones are left to the LIKE filter).
+// range, and the contains tier is restricted to the rowids the FTS5
+// trigram table accounts_name_fts finds (words of three letters or more;
+// shorter ones are left to the LIKE filter).
 func sqliteShapes(ctx context.Context, db *store.DB, r reading) (prefix, contains predicate.Account, err error) {
 	prefix, contains = account.NameFoldedHasPrefix(r.joined), r.contains()
 	var n int
@@ -96,17 +96,45 @@ func sqliteShapes(ctx context.Context, db *store.DB, r reading) (prefix, contain
 	if q == "" {
 		return prefix, contains, nil
 	}
-	err = db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM accounts_name_fts
-		WHERE accounts_name_fts MATCH ? LIMIT ?)`, q, denseProbe).Scan(&n)
+	// The probe keeps the rowids it finds: a MATCH of common trigrams costs
+	// more than the rest of the search, so it runs once.
+	rowids, err := ftsRowids(ctx, db, q)
 	if err != nil {
-		return nil, nil, fmt.Errorf("accounts: search: probe names: %w", err)
+		return nil, nil, err
 	}
-	if n < denseProbe {
+	if len(rowids) < denseProbe {
 		contains = account.And(contains, func(s *entsql.Selector) {
-			s.Where(entsql.ExprP(s.C("rowid")+" IN (SELECT rowid FROM accounts_name_fts WHERE accounts_name_fts MATCH ?)", q))
+			if len(rowids) == 0 {
+				s.Where(entsql.False())
+				return
+			}
+			s.Where(entsql.In(s.C("rowid"), rowids...))
 		})
 	}
 	return prefix, contains, nil
+}
+
+// ftsRowids are the rowids of accounts whose folded name the FTS5 query q
+// matches, at most denseProbe of them.
+func ftsRowids(ctx context.Context, db *store.DB, q string) ([]any, error) {
+	rows, err := db.SQL.QueryContext(ctx, `SELECT rowid FROM accounts_name_fts
+		WHERE accounts_name_fts MATCH ? LIMIT ?`, q, denseProbe)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: search: probe names: %w", err)
+	}
+	defer rows.Close()
+	var out []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("accounts: search: probe names: %w", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("accounts: search: probe names: %w", err)
+	}
+	return out, nil
 }
 
 // ftsQuery is the FTS5 query of the words the trigram index can look up:

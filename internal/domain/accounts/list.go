@@ -152,9 +152,9 @@ func Search(ctx context.Context, db *store.DB, q Query) (*ent.AccountConnection,
 	}
 	var conn *ent.AccountConnection
 	if len(q.OrderBy) == 0 {
-		var ts []tier
-		if ts, err = tiers(readCtx, db, q.Search); err == nil {
-			conn, err = rankedPage(readCtx, db.Client.Account.Query(), filter, ts, page)
+		var r ranking
+		if r, err = rank(readCtx, db, q.Search); err == nil {
+			conn, err = rankedPage(readCtx, db.Client.Account.Query(), filter, r, page)
 		}
 	} else {
 		conn, err = orderedPage(readCtx, db.Client.Account.Query(), filter, q, page)
@@ -207,9 +207,9 @@ func orderedPage(ctx context.Context, base *ent.AccountQuery, filter func(*ent.A
 	return conn, nil
 }
 
-// cappedCount counts the matches of the tiers, at most CountCap+1, tier
-// by tier so that each count uses the index that suits it and stops as
-// soon as the cap is reached.
+// cappedCount counts the matches of disjoint conditions, at most
+// CountCap+1, one by one so that each count uses the index that suits it
+// and stops as soon as the cap is reached.
 func cappedCount(ctx context.Context, q *ent.AccountQuery, ts []tier) (int, error) {
 	total := 0
 	for _, t := range ts {
@@ -232,17 +232,18 @@ func cappedCount(ctx context.Context, q *ent.AccountQuery, ts []tier) (int, erro
 // since ids are ULIDs, so that every page is a range of the primary key
 // within a tier. Ent's pager cannot express this order, so the keyset is
 // written here; cursors are ent cursors of the id, their value the tier.
-func rankedPage(ctx context.Context, q *ent.AccountQuery, filter func(*ent.AccountQuery) (*ent.AccountQuery, error), ts []tier, p Page) (*ent.AccountConnection, error) {
+func rankedPage(ctx context.Context, q *ent.AccountQuery, filter func(*ent.AccountQuery) (*ent.AccountQuery, error), r ranking, p Page) (*ent.AccountConnection, error) {
 	q, err := filter(q)
 	if err != nil {
 		return nil, err
 	}
 	conn := &ent.AccountConnection{Edges: []*ent.AccountEdge{}}
 	if wantsField(ctx, "totalCount") {
-		if conn.TotalCount, err = cappedCount(ctx, q, ts); err != nil {
+		if conn.TotalCount, err = cappedCount(ctx, q, r.counted); err != nil {
 			return nil, err
 		}
 	}
+	ts := r.tiers
 	forward, n := p.Last == nil, 0
 	if forward {
 		n = *p.First

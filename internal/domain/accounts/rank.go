@@ -29,6 +29,16 @@ import (
 // tier is one tier's condition; nil means every account.
 type tier = predicate.Account
 
+// ranking is how a search reads the table: the tiers of its pages, and the
+// conditions its count adds up (tier 0, then tiers 1 and 2 together: one
+// index read instead of two for a rare name, and an early stop for a common
+// one).
+type ranking struct {
+	tiers, counted []tier
+}
+
+func oneTier(t tier) ranking { return ranking{tiers: []tier{t}, counted: []tier{t}} }
+
 // denseProbe is the number of candidates beyond which a SQLite tier is read
 // by walking the primary key newest first with the condition as a filter
 // instead of through the FTS5 or name index: at that density the walk finds
@@ -39,36 +49,39 @@ const denseProbe = 2000
 // ftsMinRunes is the shortest word the FTS5 trigram index can look up.
 const ftsMinRunes = 3
 
-// tiers returns the tiers of search; a blank search is one tier of every
+// rank returns the ranking of search; a blank search is one tier of every
 // account. On SQLite the name tiers are shaped by probing the FTS5 and name
-// indexes (store.SQLiteExtras), which costs a few index reads.
-func tiers(ctx context.Context, db *store.DB, search string) ([]tier, error) {
+// indexes (store.sqliteExtras), which costs a few index reads.
+func rank(ctx context.Context, db *store.DB, search string) (ranking, error) {
 	r, ok, err := parse(search)
 	if err != nil {
-		return nil, err
+		return ranking{}, err
 	}
 	if !ok {
-		return []tier{nil}, nil
+		return oneTier(nil), nil
 	}
 	exact := r.identifiers
 	if r.words == nil {
 		if len(exact) == 0 {
-			return []tier{account.IDIn()}, nil // no valid reading: nothing
+			return oneTier(account.IDIn()), nil // no valid reading: nothing
 		}
-		return []tier{account.Or(exact...)}, nil
+		return oneTier(account.Or(exact...)), nil
 	}
 	// A search with a letter has no identifier reading (they are digits).
 	equal := account.NameFolded(r.joined)
 	prefix, contains := account.NameFoldedHasPrefix(r.joined), r.contains()
 	if !db.IsPostgres() {
 		if prefix, contains, err = sqliteShapes(ctx, db, r); err != nil {
-			return nil, err
+			return ranking{}, err
 		}
 	}
-	return []tier{
-		equal,
-		account.And(prefix, account.NameFoldedNEQ(r.joined)),
-		account.And(contains, account.Not(account.NameFoldedHasPrefix(r.joined))),
+	return ranking{
+		tiers: []tier{
+			equal,
+			account.And(prefix, account.NameFoldedNEQ(r.joined)),
+			account.And(contains, account.Not(account.NameFoldedHasPrefix(r.joined))),
+		},
+		counted: []tier{equal, account.And(contains, account.NameFoldedNEQ(r.joined))},
 	}, nil
 }
 

@@ -45,6 +45,11 @@ func (r *accountResolver) DateOfBirth(ctx context.Context, obj *ent.Account) (*t
 	return &obj.DateOfBirth, nil
 }
 
+// TotalCountCapped is the resolver for the totalCountCapped field.
+func (r *accountConnectionResolver) TotalCountCapped(ctx context.Context, obj *ent.AccountConnection) (bool, error) {
+	return obj.TotalCount > accounts.CountCap, nil
+}
+
 // AddOfficer is the resolver for the addOfficer field.
 func (r *mutationResolver) AddOfficer(ctx context.Context, accountID pulid.ID) (*ent.Officer, error) {
 	return r.Officers.Add(ctx, accountID)
@@ -133,12 +138,12 @@ func (r *queryResolver) Officers(ctx context.Context, search *string, status *ac
 
 // Accounts is the resolver for the accounts field.
 func (r *queryResolver) Accounts(ctx context.Context, search *string, status *account.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) (*ent.AccountConnection, error) {
-	q := officers.AccountSearch{Status: status, OrderBy: orderBy, Where: where,
-		Page: officers.Page{First: first, After: after, Last: last, Before: before}}
+	q := accounts.Query{Status: status, OrderBy: orderBy, Where: where,
+		Page: accounts.Page{First: first, After: after, Last: last, Before: before}}
 	if search != nil {
 		q.Search = *search
 	}
-	return r.Resolver.Officers.SearchAccounts(ctx, q)
+	return accounts.Search(ctx, r.Resolver.DB, q)
 }
 
 // Units is the resolver for the units field.

@@ -59,6 +59,11 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []pulid.ID) ([]ent.Noder,
 // Account returns generated.AccountResolver implementation.
 func (r *Resolver) Account() generated.AccountResolver { return &accountResolver{r} }
 
+// AccountConnection returns generated.AccountConnectionResolver implementation.
+func (r *Resolver) AccountConnection() generated.AccountConnectionResolver {
+	return &accountConnectionResolver{r}
+}
+
 // OIDCClient returns generated.OIDCClientResolver implementation.
 func (r *Resolver) OIDCClient() generated.OIDCClientResolver { return &oIDCClientResolver{r} }
 
@@ -75,10 +80,11 @@ func (r *Resolver) Registration() generated.RegistrationResolver { return &regis
 func (r *Resolver) SMSMessage() generated.SMSMessageResolver { return &sMSMessageResolver{r} }
 
 type (
-	accountResolver      struct{ *Resolver }
-	oIDCClientResolver   struct{ *Resolver }
-	officerResolver      struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	registrationResolver struct{ *Resolver }
-	sMSMessageResolver   struct{ *Resolver }
+	accountResolver           struct{ *Resolver }
+	accountConnectionResolver struct{ *Resolver }
+	oIDCClientResolver        struct{ *Resolver }
+	officerResolver           struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	registrationResolver      struct{ *Resolver }
+	sMSMessageResolver        struct{ *Resolver }
 )

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,11 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lib/pq"
-
-	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/internal/domain/seed"
-	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/vn"
 )
 
@@ -29,17 +22,16 @@ type genStats struct {
 	Accounts  int // citizen accounts asked for
 	Officers  int
 	Generated int // citizen accounts written by `motcua seed generate`
-	Copied    int // citizen accounts copied by the bench beyond the generator's limit
-	// Durations: schema, the generator, the copies, the search indexes
-	// (built once after loading) and the copy of the base for this run.
-	Migrate, Generate, Copy, Index, Clone time.Duration
-	GeneratorRate                         float64 // accounts/s the generator reported
-	Cached                                bool    // reused from an earlier run (--keep-data)
-	Bytes                                 int64   // database size after loading
+	// Durations: schema, the generator, the search indexes (built once
+	// after loading) and the copy of the base for this run.
+	Migrate, Generate, Index, Clone time.Duration
+	GeneratorRate                   float64 // accounts/s the generator reported
+	Cached                          bool    // reused from an earlier run (--keep-data)
+	Bytes                           int64   // database size after loading
 }
 
 // total is the time to make the database from nothing.
-func (g genStats) total() time.Duration { return g.Migrate + g.Generate + g.Copy + g.Index }
+func (g genStats) total() time.Duration { return g.Migrate + g.Generate + g.Index }
 
 // dataset is a generated database ready for a run.
 type dataset struct {
@@ -60,8 +52,8 @@ var accountSearchIndexes = []struct{ name, create string }{
 
 // preparePostgres makes (or reuses) the database of n citizen accounts on
 // the cluster: roles motcua (the product) and postgraphile (the peer), the
-// schema by `motcua migrate`, accounts by `motcua seed generate` up to its
-// limit and by copies beyond it, then the search indexes.
+// schema by `motcua migrate`, accounts by `motcua seed generate` (COPY),
+// then the search indexes.
 func preparePostgres(ctx context.Context, cfg *config, c *pgCluster, n int) (*dataset, error) {
 	base := fmt.Sprintf("accounts_%d", n)
 	roles := `DO $$ BEGIN
@@ -214,8 +206,7 @@ func copyFile(from, to string) error {
 
 var generatedLine = regexp.MustCompile(`generated (\d+) accounts, (\d+) officers.*\(([\d.]+) accounts/s\)`)
 
-// load migrates, runs the product's generator up to its limit, copies
-// accounts beyond it, and builds the search indexes.
+// load migrates, runs the product's generator and builds the search indexes.
 func load(ctx context.Context, cfg *config, url, dialect string, n int, beforeLoad, afterLoad func() error) (genStats, error) {
 	st := genStats{Dialect: dialect, Accounts: n, Officers: cfg.officers}
 	start := time.Now()
@@ -228,9 +219,7 @@ func load(ctx context.Context, cfg *config, url, dialect string, n int, beforeLo
 			return st, err
 		}
 	}
-	// The generator refuses more than seed.MaxGenerated accounts in all (its
-	// ID numbers count accounts in six digits).
-	st.Generated = min(n, seed.MaxGenerated-cfg.officers)
+	st.Generated = n
 	logf("%s: generating %d accounts and %d officers with `motcua seed generate`", dialect, st.Generated, cfg.officers)
 	start = time.Now()
 	out, err := outputMotcua(ctx, cfg, "seed", "generate", "--accounts", strconv.Itoa(st.Generated),
@@ -241,15 +230,6 @@ func load(ctx context.Context, cfg *config, url, dialect string, n int, beforeLo
 	st.Generate = time.Since(start)
 	if m := generatedLine.FindStringSubmatch(out); m != nil {
 		st.GeneratorRate, _ = strconv.ParseFloat(m[3], 64)
-	}
-	if rest := n - st.Generated; rest > 0 {
-		logf("%s: copying %d more accounts (beyond the generator's limit of %d)", dialect, rest, seed.MaxGenerated)
-		start = time.Now()
-		if err := copyAccounts(ctx, url, rest); err != nil {
-			return st, err
-		}
-		st.Copied = rest
-		st.Copy = time.Since(start)
 	}
 	start = time.Now()
 	logf("%s: building indexes", dialect)
@@ -282,31 +262,6 @@ func outputMotcua(ctx context.Context, cfg *config, args ...string) (string, err
 	return string(out), nil
 }
 
-// baseAccount is a generated citizen account to copy.
-type baseAccount struct {
-	idNumber, fullName, nameFolded, status, origin string
-	dob, createdAt, updatedAt                      time.Time
-	email, createdBy, createdAtUnit                sql.NullString
-	mustChange                                     bool
-	initialExpires                                 sql.NullTime
-}
-
-// copyPrefixes are the generator's mobile prefixes (seed.generatedPrefixes).
-var copyPrefixes = []string{
-	"32", "33", "34", "35", "36", "37", "38", "39", "86", "96", "97",
-	"81", "82", "83", "84", "85", "88", "94",
-	"70", "76", "77", "78", "79",
-}
-
-// copyPhone continues the generator's numbering (seed.phoneNumber) past its
-// limit: account n gets prefix n mod 23 and a permuted seven-digit tail,
-// unique for n below 230 million.
-func copyPhone(n int) string {
-	prefix := copyPrefixes[n%len(copyPrefixes)]
-	q := n / len(copyPrefixes)
-	return fmt.Sprintf("+84%s%07d", prefix, (q*3_000_017+1_234_567)%10_000_000)
-}
-
 // provinceCodes are the valid birth-registration codes, in order.
 func provinceCodes() []string {
 	var out []string
@@ -317,125 +272,4 @@ func provinceCodes() []string {
 		}
 	}
 	return out
-}
-
-// copyAccounts adds rest citizen accounts copied from the generated ones:
-// the same names (so name frequencies are the generator's), dates of birth,
-// statuses, origins and creators; a new id; the ID number with its
-// province code moved k places along the list for the k-th copy (the last
-// six digits are unique per generated account, so the numbers stay unique
-// and agree with the date of birth); phones continuing the generator's.
-func copyAccounts(ctx context.Context, url string, rest int) error {
-	db, err := store.Open(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	rows, err := db.SQL.QueryContext(ctx, `SELECT id_number, full_name, name_folded, date_of_birth, email, status, origin,
-		must_change_password, initial_password_expires_at, created_by_officer_id, created_at_unit_id, created_at, updated_at
-		FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.account_id = a.id) ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("copy: read: %w", err)
-	}
-	var base []baseAccount
-	for rows.Next() {
-		var b baseAccount
-		if err := rows.Scan(&b.idNumber, &b.fullName, &b.nameFolded, &b.dob, &b.email, &b.status, &b.origin,
-			&b.mustChange, &b.initialExpires, &b.createdBy, &b.createdAtUnit, &b.createdAt, &b.updatedAt); err != nil {
-			rows.Close()
-			return fmt.Errorf("copy: scan: %w", err)
-		}
-		base = append(base, b)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(base) == 0 {
-		return errors.New("copy: no generated accounts to copy")
-	}
-	provs := provinceCodes()
-	provIndex := map[string]int{}
-	for i, p := range provs {
-		provIndex[p] = i
-	}
-	if need := (rest + len(base) - 1) / len(base); need >= len(provs) {
-		return fmt.Errorf("copy: %d copies of %d accounts would repeat ID numbers", need, len(base))
-	}
-	next := func(j int) []any {
-		b := base[j%len(base)]
-		k := j/len(base) + 1
-		idx, ok := provIndex[b.idNumber[:3]]
-		if !ok {
-			idx = 0
-		}
-		id := provs[(idx+k)%len(provs)] + b.idNumber[3:]
-		return []any{string(pulid.New("AC")), id, "CCCD", b.fullName, b.nameFolded, b.dob,
-			copyPhone(seed.MaxGenerated + j), b.email, b.status, b.origin, b.mustChange, b.initialExpires,
-			b.createdBy, b.createdAtUnit, b.createdAt, b.updatedAt}
-	}
-	cols := []string{"id", "id_number", "id_kind", "full_name", "name_folded", "date_of_birth", "phone", "email",
-		"status", "origin", "must_change_password", "initial_password_expires_at", "created_by_officer_id",
-		"created_at_unit_id", "created_at", "updated_at"}
-	const batch = 100_000
-	for done := 0; done < rest; {
-		n := min(batch, rest-done)
-		tx, err := db.SQL.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if db.IsPostgres() {
-			err = copyIn(ctx, tx, cols, done, n, next)
-		} else {
-			err = insertRows(ctx, tx, cols, done, n, next)
-		}
-		if err != nil {
-			tx.Rollback()
-			return fmt.Errorf("copy: %w", err)
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-		done += n
-		fmt.Fprintf(os.Stderr, "\r%d accounts copied", done)
-	}
-	fmt.Fprintln(os.Stderr)
-	return nil
-}
-
-func copyIn(ctx context.Context, tx *sql.Tx, cols []string, from, n int, next func(int) []any) error {
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("accounts", cols...))
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for j := from; j < from+n; j++ {
-		if _, err := stmt.ExecContext(ctx, next(j)...); err != nil {
-			return err
-		}
-	}
-	_, err = stmt.ExecContext(ctx)
-	return err
-}
-
-func insertRows(ctx context.Context, tx *sql.Tx, cols []string, from, n int, next func(int) []any) error {
-	const perStmt = 500 // 16 columns × 500 rows is below SQLite's 32,766 parameters
-	ph := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
-	for j := from; j < from+n; j += perStmt {
-		m := min(perStmt, from+n-j)
-		var b strings.Builder
-		b.WriteString("INSERT INTO accounts (" + strings.Join(cols, ",") + ") VALUES ")
-		args := make([]any, 0, m*len(cols))
-		for i := range m {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(ph)
-			args = append(args, next(j+i)...)
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return err
-		}
-	}
-	return nil
 }

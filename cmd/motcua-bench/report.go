@@ -337,17 +337,16 @@ type writer func(format string, args ...any)
 
 func (r *results) writeGeneration(w writer) {
 	w("## Data\n\n")
-	w("`motcua seed generate` writes at most %s accounts (`seed.MaxGenerated`: its ID numbers count accounts in six digits). ", count(900_000))
-	w("Beyond that the bench **copies** generated citizens (same name, date of birth, status, origin and creator — so the name frequencies stay the generator's; a new id; the ID number with its province code moved along the list per copy, so numbers stay unique and consistent with the birth date; phones continuing the generator's numbering). ")
+	w("Every account is written by `motcua seed generate` (COPY on PostgreSQL, multi-row INSERTs on SQLite): unique ID numbers consistent with the birth date and sex, unique phones, names with realistic frequencies. ")
 	w("The trigram and prefix indexes are dropped while loading and built once at the end by `motcua migrate`.\n\n")
-	w("| database | accounts | generator | copies | schema | generator time (rate) | copy time | index build | total | size |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	w("| database | accounts | schema | generator time (rate) | index build | total | size |\n|---|---|---|---|---|---|---|\n")
 	for _, g := range []genStats{r.GenPG, r.GenSQLite} {
 		if g.Accounts == 0 {
 			continue
 		}
-		w("| %s | %s + %d officers | %s | %s | %s | %s (%.0f/s) | %s | %s | **%s**%s | %.1f GB |\n", g.Dialect, count(g.Accounts), g.Officers,
-			count(g.Generated), count(g.Copied), g.Migrate.Round(time.Second), g.Generate.Round(time.Second), g.GeneratorRate,
-			g.Copy.Round(time.Second), g.Index.Round(time.Second), g.total().Round(time.Second), cachedNote(g), float64(g.Bytes)/1e9)
+		w("| %s | %s + %d officers | %s | %s (%.0f/s) | %s | **%s**%s | %.1f GB |\n", g.Dialect, count(g.Accounts), g.Officers,
+			g.Migrate.Round(time.Second), g.Generate.Round(time.Second), g.GeneratorRate,
+			g.Index.Round(time.Second), g.total().Round(time.Second), cachedNote(g), float64(g.Bytes)/1e9)
 	}
 	w("\n")
 }
@@ -467,7 +466,7 @@ func (r *results) writeS3(w writer) {
 	}
 	w("## S3 — admin search\n\n")
 	w("The admin screen's own query (`accounts(search:, first: 10)` with `totalCount`, page info and the account fields), as the super admin, **one search at a time** (no queueing: the latency an admin sees on an otherwise idle server), up to 200 searches (40 in quick mode) or two windows per case. ")
-	w("Each typed word must be a substring of the folded name (`accounts.Match`); PostgreSQL serves that with the trigram GIN index, SQLite scans.\n\n")
+	w("Each typed word must be a substring of the folded name (`accounts.Match`); matches come ranked (exact, name prefix, contains) and `totalCount` counts at most 10,001 (docs/SEARCH.md). PostgreSQL serves the name tiers with its b-tree and trigram GIN indexes, SQLite with its b-tree and the FTS5 trigram table.\n\n")
 	for _, db := range []struct {
 		name string
 		rows int

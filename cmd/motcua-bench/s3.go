@@ -34,13 +34,13 @@ var searchCases = []searchCase{
 // searchQuery is the admin screen's query (frontend/src/graphql/operations.ts:
 // Accounts with AccountFields, first 10, with totalCount).
 const searchQuery = `query($search: String, $first: Int) { accounts(search: $search, first: $first) {
-  totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  totalCount totalCountCapped pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   edges { node { id idNumberMasked fullName dateOfBirth phoneMasked email status origin mustChangePassword createdAt } } } }`
 
 // searchResult is one case on one database.
 type searchResult struct {
 	searchCase
-	Matches            int // totalCount
+	Matches            int // totalCount (at most 10,001: accounts.CountCap)
 	Samples            int
 	P50, P95, P99, Max time.Duration
 	DBMeanMS           float64 // PostgreSQL execution time per search

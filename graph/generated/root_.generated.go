@@ -28,6 +28,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	AccountConnection() AccountConnectionResolver
 	Mutation() MutationResolver
 	OIDCClient() OIDCClientResolver
 	Officer() OfficerResolver
@@ -62,9 +63,10 @@ type ComplexityRoot struct {
 	}
 
 	AccountConnection struct {
-		Edges      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges            func(childComplexity int) int
+		PageInfo         func(childComplexity int) int
+		TotalCount       func(childComplexity int) int
+		TotalCountCapped func(childComplexity int) int
 	}
 
 	AccountEdge struct {
@@ -505,6 +507,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountConnection.TotalCount(childComplexity), true
+	case "AccountConnection.totalCountCapped":
+		if e.ComplexityRoot.AccountConnection.TotalCountCapped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountConnection.TotalCountCapped(childComplexity), true
 
 	case "AccountEdge.cursor":
 		if e.ComplexityRoot.AccountEdge.Cursor == nil {
@@ -2139,6 +2147,15 @@ extend type Officer {
   manageable: Boolean!
   "Set on the answer of assignOfficerUnit when the move removed the right to create citizen accounts."
   notice: String
+}
+
+extend type AccountConnection {
+  """
+  True when more than 10,000 accounts match. The accounts query counts at most 10,001
+  matches (a search for a common name matches millions), so totalCount is then 10,001,
+  a lower bound: show it as "10,000+" ("hơn 10 000"). False when totalCount is exact.
+  """
+  totalCountCapped: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../auth.graphql", Input: `# Sign-in, sessions, passwords (source §4.3; docs/RULES.md).
@@ -3836,6 +3853,8 @@ func (ec *executionContext) childFields_AccountConnection(ctx context.Context, f
 		return ec.fieldContext_AccountConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AccountConnection_totalCount(ctx, field)
+	case "totalCountCapped":
+		return ec.fieldContext_AccountConnection_totalCountCapped(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountConnection", field.Name)
 }

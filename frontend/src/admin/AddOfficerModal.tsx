@@ -13,6 +13,7 @@ const AccountsQuery = graphql(`
   query Accounts($search: String, $status: AccountStatus, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {
     accounts(search: $search, status: $status, first: $first, after: $after, last: $last, before: $before) {
       totalCount
+      totalCountCapped
       pageInfo {
         hasNextPage
         hasPreviousPage

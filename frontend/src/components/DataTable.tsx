@@ -11,6 +11,8 @@ import { useIsPhone } from '../lib/useScreen';
 export interface Connection<T> {
   edges?: ReadonlyArray<{ node?: T | null } | null> | null;
   totalCount?: number;
+  /** Lists that count only up to a cap (accounts) say when they reached it. */
+  totalCountCapped?: boolean;
   pageInfo: { hasNextPage: boolean; endCursor?: string | null };
 }
 
@@ -68,6 +70,7 @@ export function DataTable<T extends object>({ connection, paging, fetching, erro
       page={paging.page}
       pageSize={paging.pageSize}
       totalCount={connection?.totalCount}
+      totalCountCapped={connection?.totalCountCapped}
       hasNextPage={connection?.pageInfo.hasNextPage}
       onPrev={paging.prev}
       onNext={() => paging.next(connection?.pageInfo.endCursor)}

@@ -26,6 +26,7 @@ export const en: Record<MessageKey, string> = {
 
   'pager.page': 'Page {page}',
   'pager.pageOfTotal': 'Page {page}/{pages} · {total} records',
+  'pager.pageOfMany': 'Page {page} · 10,000+ records',
   'pager.prev': 'Previous',
   'pager.next': 'Next',
 

@@ -24,6 +24,7 @@ export const vi = {
 
   'pager.page': 'Trang {page}',
   'pager.pageOfTotal': 'Trang {page}/{pages} · {total} bản ghi',
+  'pager.pageOfMany': 'Trang {page} · hơn 10 000 bản ghi',
   'pager.prev': 'Trang trước',
   'pager.next': 'Trang sau',
 

@@ -4,6 +4,7 @@
 package accounts
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,38 +39,61 @@ const MaxSearchLength = 100
 // reading gives a predicate that matches nothing. docs/SEARCH.md says which
 // of these shapes an index serves on each database.
 func Match(search string) (p predicate.Account, ok bool, err error) {
-	if utf8.RuneCountInString(search) > MaxSearchLength {
-		return nil, false, refusal.New(refusal.Validation,
-			"Chuỗi tìm kiếm quá dài (tối đa 100 ký tự).",
-			"The search text is too long (at most 100 characters).").OnField("search")
+	r, ok, err := parse(search)
+	if !ok || err != nil {
+		return nil, ok, err
 	}
-	words := vn.FoldedWords(search)
-	if len(words) == 0 {
-		return nil, false, nil
-	}
-	var alts []predicate.Account
-	if e164, err := vn.NormalizePhone(search); err == nil {
-		alts = append(alts, account.Phone(e164))
-	}
-	if id, err := vn.ParseIDNumber(search); err == nil {
-		alts = append(alts, account.IDNumber(id.Digits), account.CmndNumber(id.Digits))
-	}
-	if tc, ok := vn.ValidTaxCode(search); ok && len(tc) != 12 {
-		alts = append(alts, account.TaxCode(tc))
-	}
-	if hasLetter(words) {
-		all := make([]predicate.Account, len(words))
-		for i, w := range words {
-			// FoldedWords keeps only letters, digits and marks: no LIKE
-			// wildcard can reach the pattern (ent escapes them anyway).
-			all[i] = account.NameFoldedContains(w)
-		}
-		alts = append(alts, account.And(all...))
+	alts := r.identifiers
+	if r.words != nil {
+		alts = append(alts, r.contains())
 	}
 	if len(alts) == 0 {
 		return account.IDIn(), true, nil // IN () is FALSE: nothing matches
 	}
 	return account.Or(alts...), true, nil
+}
+
+// reading is a search string read every way Match reads it.
+type reading struct {
+	identifiers []predicate.Account // phone, ID number, CMND, tax code equalities
+	words       []string            // folded words, when the string has a letter
+	joined      string              // the words joined by one space
+}
+
+func parse(search string) (r reading, ok bool, err error) {
+	if utf8.RuneCountInString(search) > MaxSearchLength {
+		return r, false, refusal.New(refusal.Validation,
+			"Chuỗi tìm kiếm quá dài (tối đa 100 ký tự).",
+			"The search text is too long (at most 100 characters).").OnField("search")
+	}
+	words := vn.FoldedWords(search)
+	if len(words) == 0 {
+		return r, false, nil
+	}
+	if e164, err := vn.NormalizePhone(search); err == nil {
+		r.identifiers = append(r.identifiers, account.Phone(e164))
+	}
+	if id, err := vn.ParseIDNumber(search); err == nil {
+		r.identifiers = append(r.identifiers, account.IDNumber(id.Digits), account.CmndNumber(id.Digits))
+	}
+	if tc, ok := vn.ValidTaxCode(search); ok && len(tc) != 12 {
+		r.identifiers = append(r.identifiers, account.TaxCode(tc))
+	}
+	if hasLetter(words) {
+		r.words, r.joined = words, strings.Join(words, " ")
+	}
+	return r, true, nil
+}
+
+// contains: every word is a substring of the folded name. FoldedWords
+// keeps only letters, digits and marks: no LIKE wildcard can reach the
+// pattern (ent escapes them anyway).
+func (r reading) contains() predicate.Account {
+	all := make([]predicate.Account, len(r.words))
+	for i, w := range r.words {
+		all[i] = account.NameFoldedContains(w)
+	}
+	return account.And(all...)
 }
 
 func hasLetter(words []string) bool {

@@ -26,7 +26,7 @@ import (
 // The ent privacy policy (ent/schema/privacy.go accountPolicy) lets a
 // level-1 admin read the rows of its scope and, masked, the accounts of
 // officers who have no unit yet (just added, by any admin); the searches
-// (officers.Service) read exact-identifier matches as the system. Whatever
+// (Search, officers.Service.Search) read exact-identifier matches as the system. Whatever
 // the path, the GraphQL fields that show personal data ask Visible first.
 
 // Visibility is how much of an account a viewer sees (GraphQL AccountVisibility).

@@ -76,7 +76,7 @@ func TestAuthorizationTable(t *testing.T) {
 		// any admin finds the account by its exact phone (shown masked but
 		// to the super admin), only the super admin by name.
 		{"accounts by exact phone", func(t *testing.T, w *world, ctx context.Context) error {
-			conn, err := w.svc.SearchAccounts(ctx, AccountSearch{Search: w.citizen.Phone})
+			conn, err := accounts.Search(ctx, w.db, accounts.Query{Search: w.citizen.Phone})
 			if err == nil && (len(conn.Edges) != 1 || conn.Edges[0].Node.ID != w.citizen.ID) {
 				t.Errorf("accounts search: %d results", len(conn.Edges))
 			}
@@ -90,7 +90,7 @@ func TestAuthorizationTable(t *testing.T) {
 			return err
 		}},
 		{"accounts by name", func(t *testing.T, w *world, ctx context.Context) error {
-			conn, err := w.svc.SearchAccounts(ctx, AccountSearch{Search: "Ngô Thị Dân"})
+			conn, err := accounts.Search(ctx, w.db, accounts.Query{Search: "Ngô Thị Dân"})
 			super := viewer.FromContext(ctx).Scope(policy.ObjAccount, policy.ActRead).All
 			if err == nil && len(conn.Edges) != map[bool]int{true: 1, false: 0}[super] {
 				t.Errorf("accounts search by name out of scope: %d results", len(conn.Edges))
@@ -98,7 +98,7 @@ func TestAuthorizationTable(t *testing.T) {
 			return err
 		}},
 		{"accounts by exact phone with where", func(t *testing.T, w *world, ctx context.Context) error {
-			_, err := w.svc.SearchAccounts(ctx, AccountSearch{Search: w.citizen.Phone, Where: &ent.AccountWhereInput{}})
+			_, err := accounts.Search(ctx, w.db, accounts.Query{Search: w.citizen.Phone, Where: &ent.AccountWhereInput{}})
 			return err
 		}},
 		{"auditEvents", func(t *testing.T, w *world, ctx context.Context) error {

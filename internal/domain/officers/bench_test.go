@@ -58,7 +58,7 @@ func BenchmarkSearch100k(b *testing.B) {
 				for _, s := range shapes {
 					b.Run(who.prefix+s.name, func(b *testing.B) {
 						for i := 0; i < b.N; i++ {
-							if _, err := w.svc.SearchAccounts(who.ctx, AccountSearch{Search: s.search}); err != nil {
+							if _, err := accounts.Search(who.ctx, w.db, accounts.Query{Search: s.search}); err != nil {
 								b.Fatal(err)
 							}
 						}

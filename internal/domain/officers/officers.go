@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/internal/domain/accounts"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -75,20 +76,10 @@ func signedIn(ctx context.Context) (*viewer.Viewer, error) {
 
 // admin refuses anyone who may do act on obj nowhere.
 func admin(ctx context.Context, obj, act string) (*viewer.Viewer, error) {
-	v, err := signedIn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if v.Scope(obj, act).Empty() {
-		return nil, errNotAdmin
-	}
-	return v, nil
+	return accounts.Admin(ctx, obj, act)
 }
 
 var (
-	errNotAdmin = refusal.New(refusal.Forbidden,
-		"Chỉ quản trị viên mới thực hiện được thao tác này.",
-		"Only an administrator can do this.")
 	errNotSuperAdmin = refusal.New(refusal.Forbidden,
 		"Chỉ quản trị viên cấp cao mới cấp được quyền quản trị.",
 		"Only a senior administrator can make someone an administrator.")

@@ -69,7 +69,7 @@ func TestAccountsOutsideScope(t *testing.T) {
 
 		// The exact search finds the Hà Nội officer for the Huế admin, masked,
 		// without the officer record the admin may not read.
-		conn, err := w.svc.SearchAccounts(hue, AccountSearch{Search: w.officer.Phone})
+		conn, err := accounts.Search(hue, w.db, accounts.Query{Search: w.officer.Phone})
 		if err != nil || len(conn.Edges) != 1 {
 			t.Fatalf("exact search: %v %v", conn, err)
 		}
@@ -78,7 +78,7 @@ func TestAccountsOutsideScope(t *testing.T) {
 		}
 
 		// Step 1 from the masked answer, then step 2.
-		conn, err = w.svc.SearchAccounts(hue, AccountSearch{Search: w.citizen.IDNumber})
+		conn, err = accounts.Search(hue, w.db, accounts.Query{Search: w.citizen.IDNumber})
 		if err != nil || len(conn.Edges) != 1 || visible(hue, conn.Edges[0].Node.ID) != accounts.Masked {
 			t.Fatalf("exact search of the citizen: %v %v", conn, err)
 		}
@@ -95,7 +95,7 @@ func TestAccountsOutsideScope(t *testing.T) {
 		if visible(hue, w.citizen.ID) != accounts.Full || visible(hn, w.citizen.ID) != accounts.Masked || readable(hn, w.citizen.ID) {
 			t.Error("after the move to Huế: Huế sees the account in full, Hà Nội not at all")
 		}
-		found, err := w.svc.SearchAccounts(hue, AccountSearch{Search: "Ngô Thị Dân"})
+		found, err := accounts.Search(hue, w.db, accounts.Query{Search: "Ngô Thị Dân"})
 		if err != nil || len(found.Edges) != 1 {
 			t.Errorf("the Huế admin's name search of its new officer: %v %v", found, err)
 		}

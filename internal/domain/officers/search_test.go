@@ -93,7 +93,7 @@ func TestSearchSpellings(t *testing.T) {
 				admin *ent.Account
 				want  []string
 			}{{w.super, c.want}, {w.adminHN, wantHN}} {
-				conn, err := w.svc.SearchAccounts(w.as(who.admin), AccountSearch{Search: c.search})
+				conn, err := accounts.Search(w.as(who.admin), w.db, accounts.Query{Search: c.search})
 				if err != nil {
 					t.Fatalf("%q: %v", c.search, err)
 				}
@@ -124,7 +124,7 @@ func TestSearchSpellings(t *testing.T) {
 				t.Errorf("officers %q: got %v, want %v", c.search, gotOff, wantOff)
 			}
 		}
-		_, err := w.svc.SearchAccounts(w.as(w.adminHN), AccountSearch{Search: strings.Repeat("a", 101)})
+		_, err := accounts.Search(w.as(w.adminHN), w.db, accounts.Query{Search: strings.Repeat("a", 101)})
 		wantCode(t, err, refusal.Validation)
 	})
 }
@@ -144,7 +144,7 @@ func TestSearchFilters(t *testing.T) {
 		o := w.newOfficer(sleeping, w.hanoiJustice, false)
 
 		st := account.StatusNOT_ACTIVATED
-		conn, err := w.svc.SearchAccounts(w.as(w.super), AccountSearch{Status: &st})
+		conn, err := accounts.Search(w.as(w.super), w.db, accounts.Query{Status: &st})
 		if err != nil || len(conn.Edges) != 1 || conn.Edges[0].Node.ID != sleeping.ID {
 			t.Errorf("accounts by status: %v %v", conn, err)
 		}
@@ -232,7 +232,7 @@ func TestPaginationStableUnderInserts(t *testing.T) {
 			w.account("Trang Thị Sách", account.OriginSELF_REGISTERED)
 		}
 		ctx := w.as(w.super)
-		all, err := w.svc.SearchAccounts(ctx, AccountSearch{Page: Page{First: ptr(100)}})
+		all, err := accounts.Search(ctx, w.db, accounts.Query{Page: Page{First: ptr(100)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +246,7 @@ func TestPaginationStableUnderInserts(t *testing.T) {
 		var got []pulid.ID
 		var after *ent.Cursor
 		for page := 0; ; page++ {
-			conn, err := w.svc.SearchAccounts(ctx, AccountSearch{Page: Page{First: ptr(5), After: after}})
+			conn, err := accounts.Search(ctx, w.db, accounts.Query{Page: Page{First: ptr(5), After: after}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -273,7 +273,7 @@ func TestPaginationStableUnderInserts(t *testing.T) {
 		before := &all.Edges[len(all.Edges)-1].Cursor
 		back = append(back, want[len(want)-1])
 		for {
-			conn, err := w.svc.SearchAccounts(ctx, AccountSearch{Page: Page{Last: ptr(4), Before: before}})
+			conn, err := accounts.Search(ctx, w.db, accounts.Query{Page: Page{Last: ptr(4), Before: before}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -320,10 +320,10 @@ func TestPageChecks(t *testing.T) {
 		w := newWorld(t, db)
 		ctx := w.as(w.super)
 		for _, p := range []Page{{First: ptr(-1)}, {First: ptr(MaxPageSize + 1)}, {Last: ptr(-1)}, {First: ptr(1), Last: ptr(1)}} {
-			_, err := w.svc.SearchAccounts(ctx, AccountSearch{Page: p})
+			_, err := accounts.Search(ctx, w.db, accounts.Query{Page: p})
 			wantCode(t, err, refusal.Validation)
 		}
-		conn, err := w.svc.SearchAccounts(ctx, AccountSearch{})
+		conn, err := accounts.Search(ctx, w.db, accounts.Query{})
 		if err != nil || len(conn.Edges) != 5 {
 			t.Errorf("default page: %v %v", conn, err)
 		}

@@ -28,9 +28,10 @@ type GenerateOptions struct {
 	// Seed makes the content reproducible: the same seed on the same
 	// database state gives the same names, dates, numbers and statuses.
 	Seed int64
-	// BatchSize is the number of rows per multi-row INSERT and per
-	// transaction (default 1000; lowered to what the database's bound
-	// parameter limit allows).
+	// BatchSize is the number of rows per transaction: one multi-row
+	// INSERT (default 1000, lowered to what the database's bound parameter
+	// limit allows) or, for PostgreSQL's citizen accounts, one COPY
+	// (default 20,000).
 	BatchSize int
 }
 
@@ -42,10 +43,15 @@ type GenerateStats struct {
 	Duration time.Duration
 }
 
-// MaxGenerated is the most accounts the database can hold for Generate: the
-// last six digits of a generated ID number count accounts, and the demo
-// accounts use 900001 and up.
-const MaxGenerated = 900_000
+// tailsPerProvince is how many accounts share a birth-registration code in
+// the counter of generated ID numbers: their last six digits run through
+// 000000…899999 (the demo accounts use 900001 and up).
+const tailsPerProvince = 900_000
+
+// MaxGenerated is the most accounts the database can hold for Generate:
+// every (birth-registration code, six-digit tail) pair once, about 56
+// million, more than the adult population.
+var MaxGenerated = tailsPerProvince * len(birthProvinceCodes())
 
 // accountColumns bounds the columns of an account INSERT; with the bound
 // parameter limits (SQLite 32,766, PostgreSQL 65,535) it caps the batch size.
@@ -86,6 +92,14 @@ func Generate(ctx context.Context, db *store.DB, opts GenerateOptions, progress 
 
 	g := newGenerator(opts.Seed, existing, time.Now())
 	batch := batchSize(db, opts.BatchSize)
+	copyBatch := batch
+	if db.IsPostgres() {
+		// COPY has no parameter limit; bigger batches mean fewer commits.
+		copyBatch = opts.BatchSize
+		if copyBatch <= 0 {
+			copyBatch = 20_000
+		}
+	}
 	done := 0
 	report := func(n int) {
 		done += n
@@ -143,7 +157,7 @@ func Generate(ctx context.Context, db *store.DB, opts GenerateOptions, progress 
 	}
 
 	for left := opts.Accounts; left > 0; {
-		n := min(left, batch)
+		n := min(left, copyBatch)
 		err := db.InTx(sys, func(ctx context.Context, tx *store.Tx) error {
 			people := make([]person, n)
 			for i := range n {
@@ -224,24 +238,21 @@ var generatedPrefixes = []string{
 }
 
 // birthProvinceCodes are the birth-registration codes of vn (the first three
-// digits of a CCCD), the two largest cities three times over to weight them.
+// digits of a CCCD), in order.
 func birthProvinceCodes() []string {
 	var out []string
 	for i := 1; i <= 99; i++ {
 		code := fmt.Sprintf("%03d", i)
-		if _, ok := vn.ProvinceName(code); !ok {
-			continue
-		}
-		out = append(out, code)
-		if code == "001" || code == "079" {
-			out = append(out, code, code)
+		if _, ok := vn.ProvinceName(code); ok {
+			out = append(out, code)
 		}
 	}
 	return out
 }
 
 // generator draws accounts. Uniqueness does not depend on the random source:
-// the n-th account of the database gets ID tail n and phone number n.
+// the n-th account of the database gets phone number n and the ID number
+// (idProvince(n), n mod 900,000) whatever its date of birth and sex.
 type generator struct {
 	rnd       *rand.Rand
 	names     namer
@@ -292,7 +303,7 @@ func (g *generator) person() person {
 	if !male {
 		digit++
 	}
-	idNumber := fmt.Sprintf("%s%d%02d%06d", g.provinces[g.rnd.IntN(len(g.provinces))], digit, born.Year()%100, n)
+	idNumber := fmt.Sprintf("%s%d%02d%06d", g.provinces[idProvince(n, len(g.provinces))], digit, born.Year()%100, n%tailsPerProvince)
 	p := person{
 		id:        pulid.New("AC"),
 		idNumber:  idNumber,
@@ -307,6 +318,17 @@ func (g *generator) person() person {
 		p.email = fmt.Sprintf("%s.%d@example.com", foldedLogin(p.name), n)
 	}
 	return p
+}
+
+// idProvince is the index of the birth-registration code of the n-th
+// generated account among p codes. Accounts n and n+900,000·k share their
+// six-digit tail, so for one tail the code moves one place per block k:
+// distinct for the first p blocks, which MaxGenerated allows. The start is
+// scrambled by the tail (a multiplicative hash) so that codes are spread
+// evenly within a block instead of in runs.
+func idProvince(n, p int) int {
+	tail, block := n%tailsPerProvince, n/tailsPerProvince
+	return int((uint64(tail)*2_654_435_761>>16)%uint64(p)+uint64(block)) % p
 }
 
 // citizen draws the origin and status of a citizen account: most

@@ -181,3 +181,38 @@ func TestPhoneNumbersAreMobileAndUnique(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedIdentitiesPastOneBlock: past 900,000 accounts (where the
+// generator used to stop) ID numbers and phones stay unique and valid. The
+// accounts n and n+900,000·k share a six-digit tail, so they are drawn here
+// side by side for many k.
+func TestGeneratedIdentitiesPastOneBlock(t *testing.T) {
+	g := newGenerator(1, 0, testNow)
+	ids, phones := map[string]int{}, map[string]int{}
+	provinces := len(birthProvinceCodes())
+	for _, tail := range []int{0, 1, 2, 77_777, 899_999} {
+		for k := range provinces {
+			n := tail + k*tailsPerProvince
+			g.counter = n
+			p := g.person()
+			if m, ok := ids[p.idNumber]; ok {
+				t.Fatalf("accounts %d and %d share the ID number", m, n)
+			}
+			ids[p.idNumber] = n
+			if m, ok := phones[p.phone]; ok {
+				t.Fatalf("accounts %d and %d share the phone", m, n)
+			}
+			phones[p.phone] = n
+			id, err := vn.ParseIDNumber(p.idNumber)
+			if err == nil {
+				err = id.CheckBirthDate(p.born)
+			}
+			if err != nil || len(id.Warnings()) > 0 {
+				t.Fatalf("account %d: %s: %v %v", n, p.idNumber, err, id.Warnings())
+			}
+		}
+	}
+	if MaxGenerated < 10_000_000 {
+		t.Errorf("MaxGenerated %d: below a national database", MaxGenerated)
+	}
+}

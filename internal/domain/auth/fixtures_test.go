@@ -316,12 +316,15 @@ func wantRefusal(t testing.TB, err error, code refusal.Code) *refusal.Error {
 func (e *env) auditActions(t testing.TB) []string {
 	t.Helper()
 	ctx := context.Background()
-	evs, err := e.db.Client.AuditEvent.Query().Order(ent.Asc(auditevent.FieldSeq)).All(viewer.System(ctx))
+	evs, err := e.db.Client.AuditEvent.Query().Order(ent.Asc(auditevent.FieldAppendSeq)).All(viewer.System(ctx))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if broken, _, err := audit.Verify(ctx, e.db.Client); err != nil || broken != nil {
-		t.Fatalf("audit chain: %v, %v", broken, err)
+	if _, err := audit.SealAll(ctx, e.db); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := audit.Verify(ctx, e.db.Client); err != nil || rep.Broken != nil || rep.Unsealed != 0 {
+		t.Fatalf("audit chain: %+v, %v", rep, err)
 	}
 	var out []string
 	for _, ev := range evs {
@@ -334,7 +337,7 @@ func (e *env) auditActions(t testing.TB) []string {
 func (e *env) auditOf(t testing.TB, action string) []*ent.AuditEvent {
 	t.Helper()
 	evs, err := e.db.Client.AuditEvent.Query().Where(auditevent.Action(action)).
-		Order(ent.Asc(auditevent.FieldSeq)).All(viewer.System(context.Background()))
+		Order(ent.Asc(auditevent.FieldAppendSeq)).All(viewer.System(context.Background()))
 	if err != nil {
 		t.Fatal(err)
 	}

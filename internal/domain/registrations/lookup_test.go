@@ -106,7 +106,7 @@ func TestLookupAudit(t *testing.T) {
 			}
 		}
 		evs, err := f.db.Client.AuditEvent.Query().Where(auditevent.Action(ActionLookup)).
-			Order(auditevent.BySeq()).All(sysCtx())
+			Order(auditevent.ByAppendSeq()).All(sysCtx())
 		if err != nil {
 			t.Fatal(err)
 		}

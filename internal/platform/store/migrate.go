@@ -26,6 +26,9 @@ var postgresExtras = []string{
 	`CREATE INDEX IF NOT EXISTS units_name_folded_trgm ON units USING gin (name_folded gin_trgm_ops)`,
 	`CREATE INDEX IF NOT EXISTS units_code_prefix ON units (code text_pattern_ops)`,
 	`CREATE INDEX IF NOT EXISTS officers_unit_path_prefix ON officers (unit_path text_pattern_ops)`,
+	// Audit events take their append order from it, so that writers never
+	// wait on one another (internal/platform/audit).
+	`CREATE SEQUENCE IF NOT EXISTS audit_events_append_seq`,
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

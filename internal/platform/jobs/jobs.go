@@ -128,11 +128,15 @@ func (r *Runner) AddPeriodic(p *river.PeriodicJob) error {
 	return nil
 }
 
-// open builds the client once, from what was registered so far.
-func (r *Runner) open() (*river.Client[*sql.Tx], error) {
+// open builds the client, from what was registered so far. A client built
+// to insert (forWork false) has no LISTEN connection: a process that only
+// inserts, such as a CLI command, must not hold one. When such a client is
+// then started, open rebuilds it once with the listener; the discarded
+// client never ran, so it never took part in River's leader election.
+func (r *Runner) open(forWork bool) (*river.Client[*sql.Tx], error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.client != nil {
+	if r.client != nil && (!forWork || r.listen != nil || !r.wantsListener()) {
 		return r.client, nil
 	}
 	cfg := &river.Config{
@@ -153,7 +157,7 @@ func (r *Runner) open() (*river.Client[*sql.Tx], error) {
 		cfg.RescueStuckJobsAfter = r.timeout + rescueGrace
 	}
 	driver := driverFor(r.db)
-	if r.db.IsPostgres() && len(r.queues) > 0 && !r.cfg.PollOnly {
+	if forWork && r.wantsListener() {
 		pool, err := listenerPool(r.db.DSN)
 		if err != nil {
 			return nil, err
@@ -163,10 +167,20 @@ func (r *Runner) open() (*river.Client[*sql.Tx], error) {
 	}
 	c, err := river.NewClient(driver, cfg)
 	if err != nil {
+		if r.listen != nil {
+			r.listen.Close()
+			r.listen = nil
+		}
 		return nil, fmt.Errorf("jobs: river client: %w", err)
 	}
 	r.client = c
 	return c, nil
+}
+
+// wantsListener: a replica that works jobs on PostgreSQL LISTENs, unless
+// told to poll only.
+func (r *Runner) wantsListener() bool {
+	return r.db.IsPostgres() && len(r.queues) > 0 && !r.cfg.PollOnly
 }
 
 // listenerPool is where River takes the one connection it keeps LISTENing
@@ -190,7 +204,7 @@ func listenerPool(dsn string) (*pgxpool.Pool, error) {
 
 // InsertTx adds a job in tx: it exists once tx commits, not if it rolls back.
 func (r *Runner) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
-	c, err := r.open()
+	c, err := r.open(false)
 	if err != nil {
 		return err
 	}
@@ -229,7 +243,7 @@ func notifyInsert(ctx context.Context, tx *sql.Tx, queue string) error {
 // Start starts this replica's workers (and its bid for leadership). A
 // process that only inserts jobs, such as a CLI command, never starts.
 func (r *Runner) Start(ctx context.Context) error {
-	c, err := r.open()
+	c, err := r.open(true)
 	if err != nil {
 		return err
 	}

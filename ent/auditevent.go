@@ -19,8 +19,10 @@ type AuditEvent struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID pulid.ID `json:"id,omitempty"`
-	// position in the chain, from 1
-	Seq int64 `json:"seq,omitempty"`
+	// position in the chain, from 1; empty until the sealer chains the event
+	Seq *int64 `json:"seq,omitempty"`
+	// order of appending (a sequence; empty on events sealed as they were written); the sealer chains in this order
+	AppendSeq int64 `json:"append_seq,omitempty"`
 	// At holds the value of the "at" field.
 	At time.Time `json:"at,omitempty"`
 	// account id, or "system"
@@ -37,9 +39,9 @@ type AuditEvent struct {
 	UnitPath string `json:"unit_path,omitempty"`
 	// ClientIP holds the value of the "client_ip" field.
 	ClientIP string `json:"client_ip,omitempty"`
-	// PrevHash holds the value of the "prev_hash" field.
+	// empty until sealed
 	PrevHash string `json:"prev_hash,omitempty"`
-	// Hash holds the value of the "hash" field.
+	// empty until sealed
 	Hash         string `json:"hash,omitempty"`
 	selectValues sql.SelectValues
 }
@@ -53,7 +55,7 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case auditevent.FieldID:
 			values[i] = new(pulid.ID)
-		case auditevent.FieldSeq:
+		case auditevent.FieldSeq, auditevent.FieldAppendSeq:
 			values[i] = new(sql.NullInt64)
 		case auditevent.FieldActor, auditevent.FieldAction, auditevent.FieldTargetType, auditevent.FieldTargetID, auditevent.FieldUnitPath, auditevent.FieldClientIP, auditevent.FieldPrevHash, auditevent.FieldHash:
 			values[i] = new(sql.NullString)
@@ -84,7 +86,14 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field seq", values[i])
 			} else if value.Valid {
-				_m.Seq = value.Int64
+				_m.Seq = new(int64)
+				*_m.Seq = value.Int64
+			}
+		case auditevent.FieldAppendSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field append_seq", values[i])
+			} else if value.Valid {
+				_m.AppendSeq = value.Int64
 			}
 		case auditevent.FieldAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -184,8 +193,13 @@ func (_m *AuditEvent) String() string {
 	var builder strings.Builder
 	builder.WriteString("AuditEvent(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
-	builder.WriteString("seq=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Seq))
+	if v := _m.Seq; v != nil {
+		builder.WriteString("seq=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("append_seq=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AppendSeq))
 	builder.WriteString(", ")
 	builder.WriteString("at=")
 	builder.WriteString(_m.At.Format(time.ANSIC))

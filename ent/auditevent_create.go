@@ -30,6 +30,28 @@ func (_c *AuditEventCreate) SetSeq(v int64) *AuditEventCreate {
 	return _c
 }
 
+// SetNillableSeq sets the "seq" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableSeq(v *int64) *AuditEventCreate {
+	if v != nil {
+		_c.SetSeq(*v)
+	}
+	return _c
+}
+
+// SetAppendSeq sets the "append_seq" field.
+func (_c *AuditEventCreate) SetAppendSeq(v int64) *AuditEventCreate {
+	_c.mutation.SetAppendSeq(v)
+	return _c
+}
+
+// SetNillableAppendSeq sets the "append_seq" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableAppendSeq(v *int64) *AuditEventCreate {
+	if v != nil {
+		_c.SetAppendSeq(*v)
+	}
+	return _c
+}
+
 // SetAt sets the "at" field.
 func (_c *AuditEventCreate) SetAt(v time.Time) *AuditEventCreate {
 	_c.mutation.SetAt(v)
@@ -108,9 +130,25 @@ func (_c *AuditEventCreate) SetPrevHash(v string) *AuditEventCreate {
 	return _c
 }
 
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillablePrevHash(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetPrevHash(*v)
+	}
+	return _c
+}
+
 // SetHash sets the "hash" field.
 func (_c *AuditEventCreate) SetHash(v string) *AuditEventCreate {
 	_c.mutation.SetHash(v)
+	return _c
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableHash(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetHash(*v)
+	}
 	return _c
 }
 
@@ -184,9 +222,6 @@ func (_c *AuditEventCreate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_c *AuditEventCreate) check() error {
-	if _, ok := _c.mutation.Seq(); !ok {
-		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "AuditEvent.seq"`)}
-	}
 	if _, ok := _c.mutation.At(); !ok {
 		return &ValidationError{Name: "at", err: errors.New(`ent: missing required field "AuditEvent.at"`)}
 	}
@@ -206,12 +241,6 @@ func (_c *AuditEventCreate) check() error {
 		if err := auditevent.ClientIPValidator(v); err != nil {
 			return &ValidationError{Name: "client_ip", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.client_ip": %w`, err)}
 		}
-	}
-	if _, ok := _c.mutation.PrevHash(); !ok {
-		return &ValidationError{Name: "prev_hash", err: errors.New(`ent: missing required field "AuditEvent.prev_hash"`)}
-	}
-	if _, ok := _c.mutation.Hash(); !ok {
-		return &ValidationError{Name: "hash", err: errors.New(`ent: missing required field "AuditEvent.hash"`)}
 	}
 	return nil
 }
@@ -251,7 +280,11 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.Seq(); ok {
 		_spec.SetField(auditevent.FieldSeq, field.TypeInt64, value)
-		_node.Seq = value
+		_node.Seq = &value
+	}
+	if value, ok := _c.mutation.AppendSeq(); ok {
+		_spec.SetField(auditevent.FieldAppendSeq, field.TypeInt64, value)
+		_node.AppendSeq = value
 	}
 	if value, ok := _c.mutation.At(); ok {
 		_spec.SetField(auditevent.FieldAt, field.TypeTime, value)
@@ -364,6 +397,9 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.Seq(); exists {
 			s.SetIgnore(auditevent.FieldSeq)
+		}
+		if _, exists := u.create.mutation.AppendSeq(); exists {
+			s.SetIgnore(auditevent.FieldAppendSeq)
 		}
 		if _, exists := u.create.mutation.At(); exists {
 			s.SetIgnore(auditevent.FieldAt)
@@ -611,6 +647,9 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			}
 			if _, exists := b.mutation.Seq(); exists {
 				s.SetIgnore(auditevent.FieldSeq)
+			}
+			if _, exists := b.mutation.AppendSeq(); exists {
+				s.SetIgnore(auditevent.FieldAppendSeq)
 			}
 			if _, exists := b.mutation.At(); exists {
 				s.SetIgnore(auditevent.FieldAt)

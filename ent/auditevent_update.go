@@ -68,6 +68,12 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			}
 		}
 	}
+	if _u.mutation.SeqCleared() {
+		_spec.ClearField(auditevent.FieldSeq, field.TypeInt64)
+	}
+	if _u.mutation.AppendSeqCleared() {
+		_spec.ClearField(auditevent.FieldAppendSeq, field.TypeInt64)
+	}
 	if _u.mutation.DetailCleared() {
 		_spec.ClearField(auditevent.FieldDetail, field.TypeJSON)
 	}
@@ -76,6 +82,12 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.ClientIPCleared() {
 		_spec.ClearField(auditevent.FieldClientIP, field.TypeString)
+	}
+	if _u.mutation.PrevHashCleared() {
+		_spec.ClearField(auditevent.FieldPrevHash, field.TypeString)
+	}
+	if _u.mutation.HashCleared() {
+		_spec.ClearField(auditevent.FieldHash, field.TypeString)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -168,6 +180,12 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 			}
 		}
 	}
+	if _u.mutation.SeqCleared() {
+		_spec.ClearField(auditevent.FieldSeq, field.TypeInt64)
+	}
+	if _u.mutation.AppendSeqCleared() {
+		_spec.ClearField(auditevent.FieldAppendSeq, field.TypeInt64)
+	}
 	if _u.mutation.DetailCleared() {
 		_spec.ClearField(auditevent.FieldDetail, field.TypeJSON)
 	}
@@ -176,6 +194,12 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 	}
 	if _u.mutation.ClientIPCleared() {
 		_spec.ClearField(auditevent.FieldClientIP, field.TypeString)
+	}
+	if _u.mutation.PrevHashCleared() {
+		_spec.ClearField(auditevent.FieldPrevHash, field.TypeString)
+	}
+	if _u.mutation.HashCleared() {
+		_spec.ClearField(auditevent.FieldHash, field.TypeString)
 	}
 	_node = &AuditEvent{config: _u.config}
 	_spec.Assign = _node.assignValues

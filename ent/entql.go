@@ -75,6 +75,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Type: "AuditEvent",
 		Fields: map[string]*sqlgraph.FieldSpec{
 			auditevent.FieldSeq:        {Type: field.TypeInt64, Column: auditevent.FieldSeq},
+			auditevent.FieldAppendSeq:  {Type: field.TypeInt64, Column: auditevent.FieldAppendSeq},
 			auditevent.FieldAt:         {Type: field.TypeTime, Column: auditevent.FieldAt},
 			auditevent.FieldActor:      {Type: field.TypeString, Column: auditevent.FieldActor},
 			auditevent.FieldAction:     {Type: field.TypeString, Column: auditevent.FieldAction},
@@ -988,6 +989,11 @@ func (f *AuditEventFilter) WhereID(p entql.StringP) {
 // WhereSeq applies the entql int64 predicate on the seq field.
 func (f *AuditEventFilter) WhereSeq(p entql.Int64P) {
 	f.Where(p.Field(auditevent.FieldSeq))
+}
+
+// WhereAppendSeq applies the entql int64 predicate on the append_seq field.
+func (f *AuditEventFilter) WhereAppendSeq(p entql.Int64P) {
+	f.Where(p.Field(auditevent.FieldAppendSeq))
 }
 
 // WhereAt applies the entql time.Time predicate on the at field.

@@ -1784,6 +1784,8 @@ type AuditEventMutation struct {
 	id            *pulid.ID
 	seq           *int64
 	addseq        *int64
+	append_seq    *int64
+	addappend_seq *int64
 	at            *time.Time
 	actor         *string
 	action        *string
@@ -1922,7 +1924,7 @@ func (m *AuditEventMutation) Seq() (r int64, exists bool) {
 // OldSeq returns the old "seq" field's value of the AuditEvent entity.
 // If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditEventMutation) OldSeq(ctx context.Context) (v int64, err error) {
+func (m *AuditEventMutation) OldSeq(ctx context.Context) (v *int64, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
 	}
@@ -1954,10 +1956,94 @@ func (m *AuditEventMutation) AddedSeq() (r int64, exists bool) {
 	return *v, true
 }
 
+// ClearSeq clears the value of the "seq" field.
+func (m *AuditEventMutation) ClearSeq() {
+	m.seq = nil
+	m.addseq = nil
+	m.clearedFields[auditevent.FieldSeq] = struct{}{}
+}
+
+// SeqCleared returns if the "seq" field was cleared in this mutation.
+func (m *AuditEventMutation) SeqCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldSeq]
+	return ok
+}
+
 // ResetSeq resets all changes to the "seq" field.
 func (m *AuditEventMutation) ResetSeq() {
 	m.seq = nil
 	m.addseq = nil
+	delete(m.clearedFields, auditevent.FieldSeq)
+}
+
+// SetAppendSeq sets the "append_seq" field.
+func (m *AuditEventMutation) SetAppendSeq(i int64) {
+	m.append_seq = &i
+	m.addappend_seq = nil
+}
+
+// AppendSeq returns the value of the "append_seq" field in the mutation.
+func (m *AuditEventMutation) AppendSeq() (r int64, exists bool) {
+	v := m.append_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppendSeq returns the old "append_seq" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldAppendSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppendSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppendSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppendSeq: %w", err)
+	}
+	return oldValue.AppendSeq, nil
+}
+
+// AddAppendSeq adds i to the "append_seq" field.
+func (m *AuditEventMutation) AddAppendSeq(i int64) {
+	if m.addappend_seq != nil {
+		*m.addappend_seq += i
+	} else {
+		m.addappend_seq = &i
+	}
+}
+
+// AddedAppendSeq returns the value that was added to the "append_seq" field in this mutation.
+func (m *AuditEventMutation) AddedAppendSeq() (r int64, exists bool) {
+	v := m.addappend_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAppendSeq clears the value of the "append_seq" field.
+func (m *AuditEventMutation) ClearAppendSeq() {
+	m.append_seq = nil
+	m.addappend_seq = nil
+	m.clearedFields[auditevent.FieldAppendSeq] = struct{}{}
+}
+
+// AppendSeqCleared returns if the "append_seq" field was cleared in this mutation.
+func (m *AuditEventMutation) AppendSeqCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldAppendSeq]
+	return ok
+}
+
+// ResetAppendSeq resets all changes to the "append_seq" field.
+func (m *AuditEventMutation) ResetAppendSeq() {
+	m.append_seq = nil
+	m.addappend_seq = nil
+	delete(m.clearedFields, auditevent.FieldAppendSeq)
 }
 
 // SetAt sets the "at" field.
@@ -2318,9 +2404,22 @@ func (m *AuditEventMutation) OldPrevHash(ctx context.Context) (v string, err err
 	return oldValue.PrevHash, nil
 }
 
+// ClearPrevHash clears the value of the "prev_hash" field.
+func (m *AuditEventMutation) ClearPrevHash() {
+	m.prev_hash = nil
+	m.clearedFields[auditevent.FieldPrevHash] = struct{}{}
+}
+
+// PrevHashCleared returns if the "prev_hash" field was cleared in this mutation.
+func (m *AuditEventMutation) PrevHashCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldPrevHash]
+	return ok
+}
+
 // ResetPrevHash resets all changes to the "prev_hash" field.
 func (m *AuditEventMutation) ResetPrevHash() {
 	m.prev_hash = nil
+	delete(m.clearedFields, auditevent.FieldPrevHash)
 }
 
 // SetHash sets the "hash" field.
@@ -2354,9 +2453,22 @@ func (m *AuditEventMutation) OldHash(ctx context.Context) (v string, err error) 
 	return oldValue.Hash, nil
 }
 
+// ClearHash clears the value of the "hash" field.
+func (m *AuditEventMutation) ClearHash() {
+	m.hash = nil
+	m.clearedFields[auditevent.FieldHash] = struct{}{}
+}
+
+// HashCleared returns if the "hash" field was cleared in this mutation.
+func (m *AuditEventMutation) HashCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldHash]
+	return ok
+}
+
 // ResetHash resets all changes to the "hash" field.
 func (m *AuditEventMutation) ResetHash() {
 	m.hash = nil
+	delete(m.clearedFields, auditevent.FieldHash)
 }
 
 // Where appends a list predicates to the AuditEventMutation builder.
@@ -2393,9 +2505,12 @@ func (m *AuditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEventMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.seq != nil {
 		fields = append(fields, auditevent.FieldSeq)
+	}
+	if m.append_seq != nil {
+		fields = append(fields, auditevent.FieldAppendSeq)
 	}
 	if m.at != nil {
 		fields = append(fields, auditevent.FieldAt)
@@ -2437,6 +2552,8 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case auditevent.FieldSeq:
 		return m.Seq()
+	case auditevent.FieldAppendSeq:
+		return m.AppendSeq()
 	case auditevent.FieldAt:
 		return m.At()
 	case auditevent.FieldActor:
@@ -2468,6 +2585,8 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 	switch name {
 	case auditevent.FieldSeq:
 		return m.OldSeq(ctx)
+	case auditevent.FieldAppendSeq:
+		return m.OldAppendSeq(ctx)
 	case auditevent.FieldAt:
 		return m.OldAt(ctx)
 	case auditevent.FieldActor:
@@ -2503,6 +2622,13 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSeq(v)
+		return nil
+	case auditevent.FieldAppendSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppendSeq(v)
 		return nil
 	case auditevent.FieldAt:
 		v, ok := value.(time.Time)
@@ -2585,6 +2711,9 @@ func (m *AuditEventMutation) AddedFields() []string {
 	if m.addseq != nil {
 		fields = append(fields, auditevent.FieldSeq)
 	}
+	if m.addappend_seq != nil {
+		fields = append(fields, auditevent.FieldAppendSeq)
+	}
 	return fields
 }
 
@@ -2595,6 +2724,8 @@ func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case auditevent.FieldSeq:
 		return m.AddedSeq()
+	case auditevent.FieldAppendSeq:
+		return m.AddedAppendSeq()
 	}
 	return nil, false
 }
@@ -2611,6 +2742,13 @@ func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddSeq(v)
 		return nil
+	case auditevent.FieldAppendSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAppendSeq(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent numeric field %s", name)
 }
@@ -2619,6 +2757,12 @@ func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AuditEventMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(auditevent.FieldSeq) {
+		fields = append(fields, auditevent.FieldSeq)
+	}
+	if m.FieldCleared(auditevent.FieldAppendSeq) {
+		fields = append(fields, auditevent.FieldAppendSeq)
+	}
 	if m.FieldCleared(auditevent.FieldDetail) {
 		fields = append(fields, auditevent.FieldDetail)
 	}
@@ -2627,6 +2771,12 @@ func (m *AuditEventMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(auditevent.FieldClientIP) {
 		fields = append(fields, auditevent.FieldClientIP)
+	}
+	if m.FieldCleared(auditevent.FieldPrevHash) {
+		fields = append(fields, auditevent.FieldPrevHash)
+	}
+	if m.FieldCleared(auditevent.FieldHash) {
+		fields = append(fields, auditevent.FieldHash)
 	}
 	return fields
 }
@@ -2642,6 +2792,12 @@ func (m *AuditEventMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AuditEventMutation) ClearField(name string) error {
 	switch name {
+	case auditevent.FieldSeq:
+		m.ClearSeq()
+		return nil
+	case auditevent.FieldAppendSeq:
+		m.ClearAppendSeq()
+		return nil
 	case auditevent.FieldDetail:
 		m.ClearDetail()
 		return nil
@@ -2650,6 +2806,12 @@ func (m *AuditEventMutation) ClearField(name string) error {
 		return nil
 	case auditevent.FieldClientIP:
 		m.ClearClientIP()
+		return nil
+	case auditevent.FieldPrevHash:
+		m.ClearPrevHash()
+		return nil
+	case auditevent.FieldHash:
+		m.ClearHash()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent nullable field %s", name)
@@ -2661,6 +2823,9 @@ func (m *AuditEventMutation) ResetField(name string) error {
 	switch name {
 	case auditevent.FieldSeq:
 		m.ResetSeq()
+		return nil
+	case auditevent.FieldAppendSeq:
+		m.ResetAppendSeq()
 		return nil
 	case auditevent.FieldAt:
 		m.ResetAt()

@@ -12,7 +12,7 @@ import (
 
 // waitSampler looks at what the motcua role's PostgreSQL backends are doing
 // every 50 ms while a load runs (pg_stat_activity): running, waiting for a
-// lock (the audit chain's advisory lock is one), for the WAL flush of a
+// lock (the audit sealer's advisory lock is one), for the WAL flush of a
 // commit, or idle in a transaction while the server works. The averages say
 // where a database-bound request spends its time.
 type waitSampler struct {
@@ -36,12 +36,12 @@ func sampleWaits(ctx context.Context, db *sql.DB) *waitSampler {
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			// 7286002 is audit.chainLockKey, 7286001 store.migrationLockKey.
+			// 7286002 is audit.sealLockKey (only sealers wait for it), 7286001 store.migrationLockKey.
 			rows, err := db.QueryContext(ctx, `SELECT CASE
 				  WHEN a.state = 'active' AND a.wait_event IS NULL THEN 'running'
 				  WHEN a.state = 'active' AND a.wait_event = 'advisory' THEN
 				    CASE (SELECT min(l.objid) FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND NOT l.granted)
-				      WHEN 7286002 THEN 'waiting for the audit chain lock' ELSE 'waiting for another advisory lock' END
+				      WHEN 7286002 THEN 'waiting for the audit sealer lock' ELSE 'waiting for another advisory lock' END
 				  WHEN a.state = 'active' THEN 'waiting: ' || a.wait_event_type || '/' || a.wait_event
 				  ELSE a.state END, count(*)
 				FROM pg_stat_activity a WHERE a.usename = 'motcua' AND a.state <> 'idle' AND a.backend_type = 'client backend'

@@ -25,6 +25,7 @@ Usage:
   motcua units import FILE.csv [--dry-run]
   motcua accounts import FILE.csv [--dry-run]
   motcua audit verify                      check the audit trail's hash chain
+  motcua audit seal                        chain the events not yet sealed (a running server does it every second)
   motcua oidc-clients add --name NAME --unit UNIT_CODE --redirect-uri URI [...]   (JSON on stdout)
   motcua oidc-clients list | disable CLIENT_ID | rotate-secret CLIENT_ID
   motcua oidc-keys rotate                  add a new signing key (the previous stays in the JWKS)
@@ -89,8 +90,11 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return accountsImport(ctx, r, stdout, stderr)
 		}
 	case "audit":
-		if s, r := sub(); s == "verify" {
+		switch s, r := sub(); s {
+		case "verify":
 			return auditVerify(ctx, r, stdout, stderr)
+		case "seal":
+			return auditSeal(ctx, r, stdout, stderr)
 		}
 	case "oidc-clients":
 		if s, r := sub(); s == "add" || s == "list" || s == "disable" || s == "rotate-secret" {

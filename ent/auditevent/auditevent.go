@@ -17,6 +17,8 @@ const (
 	FieldID = "id"
 	// FieldSeq holds the string denoting the seq field in the database.
 	FieldSeq = "seq"
+	// FieldAppendSeq holds the string denoting the append_seq field in the database.
+	FieldAppendSeq = "append_seq"
 	// FieldAt holds the string denoting the at field in the database.
 	FieldAt = "at"
 	// FieldActor holds the string denoting the actor field in the database.
@@ -45,6 +47,7 @@ const (
 var Columns = []string{
 	FieldID,
 	FieldSeq,
+	FieldAppendSeq,
 	FieldAt,
 	FieldActor,
 	FieldAction,
@@ -94,6 +97,11 @@ func ByID(opts ...sql.OrderTermOption) OrderOption {
 // BySeq orders the results by the seq field.
 func BySeq(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSeq, opts...).ToFunc()
+}
+
+// ByAppendSeq orders the results by the append_seq field.
+func ByAppendSeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAppendSeq, opts...).ToFunc()
 }
 
 // ByAt orders the results by the at field.

@@ -60,6 +60,11 @@ func Seq(v int64) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldSeq, v))
 }
 
+// AppendSeq applies equality check predicate on the "append_seq" field. It's identical to AppendSeqEQ.
+func AppendSeq(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldAppendSeq, v))
+}
+
 // At applies equality check predicate on the "at" field. It's identical to AtEQ.
 func At(v time.Time) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldAt, v))
@@ -143,6 +148,66 @@ func SeqLT(v int64) predicate.AuditEvent {
 // SeqLTE applies the LTE predicate on the "seq" field.
 func SeqLTE(v int64) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldLTE(FieldSeq, v))
+}
+
+// SeqIsNil applies the IsNil predicate on the "seq" field.
+func SeqIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldSeq))
+}
+
+// SeqNotNil applies the NotNil predicate on the "seq" field.
+func SeqNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldSeq))
+}
+
+// AppendSeqEQ applies the EQ predicate on the "append_seq" field.
+func AppendSeqEQ(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldAppendSeq, v))
+}
+
+// AppendSeqNEQ applies the NEQ predicate on the "append_seq" field.
+func AppendSeqNEQ(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldAppendSeq, v))
+}
+
+// AppendSeqIn applies the In predicate on the "append_seq" field.
+func AppendSeqIn(vs ...int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldAppendSeq, vs...))
+}
+
+// AppendSeqNotIn applies the NotIn predicate on the "append_seq" field.
+func AppendSeqNotIn(vs ...int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldAppendSeq, vs...))
+}
+
+// AppendSeqGT applies the GT predicate on the "append_seq" field.
+func AppendSeqGT(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldAppendSeq, v))
+}
+
+// AppendSeqGTE applies the GTE predicate on the "append_seq" field.
+func AppendSeqGTE(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldAppendSeq, v))
+}
+
+// AppendSeqLT applies the LT predicate on the "append_seq" field.
+func AppendSeqLT(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldAppendSeq, v))
+}
+
+// AppendSeqLTE applies the LTE predicate on the "append_seq" field.
+func AppendSeqLTE(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldAppendSeq, v))
+}
+
+// AppendSeqIsNil applies the IsNil predicate on the "append_seq" field.
+func AppendSeqIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldAppendSeq))
+}
+
+// AppendSeqNotNil applies the NotNil predicate on the "append_seq" field.
+func AppendSeqNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldAppendSeq))
 }
 
 // AtEQ applies the EQ predicate on the "at" field.
@@ -660,6 +725,16 @@ func PrevHashHasSuffix(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldHasSuffix(FieldPrevHash, v))
 }
 
+// PrevHashIsNil applies the IsNil predicate on the "prev_hash" field.
+func PrevHashIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldPrevHash))
+}
+
+// PrevHashNotNil applies the NotNil predicate on the "prev_hash" field.
+func PrevHashNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldPrevHash))
+}
+
 // PrevHashEqualFold applies the EqualFold predicate on the "prev_hash" field.
 func PrevHashEqualFold(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEqualFold(FieldPrevHash, v))
@@ -723,6 +798,16 @@ func HashHasPrefix(v string) predicate.AuditEvent {
 // HashHasSuffix applies the HasSuffix predicate on the "hash" field.
 func HashHasSuffix(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldHasSuffix(FieldHash, v))
+}
+
+// HashIsNil applies the IsNil predicate on the "hash" field.
+func HashIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldHash))
+}
+
+// HashNotNil applies the NotNil predicate on the "hash" field.
+func HashNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldHash))
 }
 
 // HashEqualFold applies the EqualFold predicate on the "hash" field.

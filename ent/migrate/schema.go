@@ -91,7 +91,8 @@ var (
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
-		{Name: "seq", Type: field.TypeInt64, Unique: true},
+		{Name: "seq", Type: field.TypeInt64, Unique: true, Nullable: true},
+		{Name: "append_seq", Type: field.TypeInt64, Unique: true, Nullable: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "action", Type: field.TypeString},
@@ -100,8 +101,8 @@ var (
 		{Name: "detail", Type: field.TypeJSON, Nullable: true},
 		{Name: "unit_path", Type: field.TypeString, Nullable: true},
 		{Name: "client_ip", Type: field.TypeString, Nullable: true, Size: 64},
-		{Name: "prev_hash", Type: field.TypeString},
-		{Name: "hash", Type: field.TypeString},
+		{Name: "prev_hash", Type: field.TypeString, Nullable: true},
+		{Name: "hash", Type: field.TypeString, Nullable: true},
 	}
 	// AuditEventsTable holds the schema information for the "audit_events" table.
 	AuditEventsTable = &schema.Table{
@@ -112,12 +113,12 @@ var (
 			{
 				Name:    "auditevent_unit_path",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[8]},
+				Columns: []*schema.Column{AuditEventsColumns[9]},
 			},
 			{
 				Name:    "auditevent_target_id",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[6]},
+				Columns: []*schema.Column{AuditEventsColumns[7]},
 			},
 		},
 	}

@@ -139,11 +139,11 @@ func init() {
 	auditeventFields := schema.AuditEvent{}.Fields()
 	_ = auditeventFields
 	// auditeventDescAt is the schema descriptor for at field.
-	auditeventDescAt := auditeventFields[1].Descriptor()
+	auditeventDescAt := auditeventFields[2].Descriptor()
 	// auditevent.DefaultAt holds the default value on creation for the at field.
 	auditevent.DefaultAt = auditeventDescAt.Default.(func() time.Time)
 	// auditeventDescClientIP is the schema descriptor for client_ip field.
-	auditeventDescClientIP := auditeventFields[8].Descriptor()
+	auditeventDescClientIP := auditeventFields[9].Descriptor()
 	// auditevent.ClientIPValidator is a validator for the "client_ip" field. It is called by the builders before save.
 	auditevent.ClientIPValidator = auditeventDescClientIP.Validators[0].(func(string) error)
 	// auditeventDescID is the schema descriptor for id field.

@@ -13,6 +13,10 @@ import (
 )
 
 // AuditEvent is one line of the append-only, hash-chained audit trail.
+//
+// Writers append an event with its append_seq and no chain fields; the
+// sealer (internal/platform/audit) later gives it its place in the chain
+// (seq, prev_hash, hash). See docs/ARCHITECTURE.md, "Audit trail".
 type AuditEvent struct{ ent.Schema }
 
 // Mixin of AuditEvent.
@@ -23,8 +27,11 @@ func (AuditEvent) Mixin() []ent.Mixin {
 // Fields of AuditEvent.
 func (AuditEvent) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int64("seq").Unique().Immutable().
-			Comment("position in the chain, from 1").Annotations(entgql.Skip()),
+		field.Int64("seq").Optional().Nillable().Unique().Immutable().
+			Comment("position in the chain, from 1; empty until the sealer chains the event").Annotations(entgql.Skip()),
+		field.Int64("append_seq").Optional().Unique().Immutable().
+			Comment("order of appending (a sequence; empty on events sealed as they were written); the sealer chains in this order").
+			Annotations(entgql.Skip()),
 		field.Time("at").Default(time.Now).Immutable().Annotations(entgql.OrderField("AT")),
 		field.String("actor").Immutable().Comment("account id, or \"system\""),
 		field.String("action").Immutable(),
@@ -35,8 +42,8 @@ func (AuditEvent) Fields() []ent.Field {
 		field.String("unit_path").Optional().Immutable().
 			Comment("the unit the event concerns, for admins' scope").Annotations(entgql.Skip()),
 		field.String("client_ip").Optional().Immutable().MaxLen(64),
-		field.String("prev_hash").Immutable().Annotations(entgql.Skip()),
-		field.String("hash").Immutable().Annotations(entgql.Skip()),
+		field.String("prev_hash").Optional().Immutable().Comment("empty until sealed").Annotations(entgql.Skip()),
+		field.String("hash").Optional().Immutable().Comment("empty until sealed").Annotations(entgql.Skip()),
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/seed"
 	"github.com/motcua/motcua/internal/domain/sso"
 	"github.com/motcua/motcua/internal/domain/units"
+	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/scans"
@@ -98,7 +99,9 @@ type App struct {
 	Queue *smsqueue.Queue
 	// Jobs is the process's one River client, shared by the SMS queue and
 	// the back-channel logouts (River elects one leader per client).
-	Jobs    *jobs.Runner
+	Jobs *jobs.Runner
+	// Sealer chains the audit events the replicas append.
+	Sealer  *audit.Sealer
 	Auth    *auth.Service
 	Enrol   *registrations.Service
 	Units   *units.Service
@@ -176,6 +179,9 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	a.Jobs = jobs.New(a.DB, jobs.Config{Logger: o.Logger})
+	if a.Sealer, err = audit.NewSealer(audit.SealerConfig{DB: a.DB, Jobs: a.Jobs, Logger: o.Logger}); err != nil {
+		return nil, err
+	}
 	if a.Queue, err = smsqueue.New(smsqueue.Config{
 		DB: a.DB, Jobs: a.Jobs, Bus: a.Bus, SealKey: keys.SMS, Logger: o.Logger, Now: o.Now, Registerer: reg, Workers: o.SMSWorkers,
 		ReceiptDeadlines: sms.ReceiptDeadlines,
@@ -296,6 +302,7 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.Jobs.Start(ctx); err != nil {
 		return err
 	}
+	go a.Sealer.Run(ctx)
 	go a.reloadPolicyOnEvents(ctx)
 	go func() {
 		if err := a.Auth.Run(ctx); err != nil && ctx.Err() == nil {

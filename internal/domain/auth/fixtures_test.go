@@ -213,12 +213,15 @@ func (e *env) session(t testing.TB, token string) context.Context {
 func (e *env) auditActions(t testing.TB) []string {
 	t.Helper()
 	ctx := context.Background()
-	evs, err := e.db.Client.AuditEvent.Query().Order(ent.Asc(auditevent.FieldSeq)).All(viewer.System(ctx))
+	evs, err := e.db.Client.AuditEvent.Query().Order(ent.Asc(auditevent.FieldAppendSeq)).All(viewer.System(ctx))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if broken, _, err := audit.Verify(ctx, e.db.Client); err != nil || broken != nil {
-		t.Fatalf("audit chain: %v, %v", broken, err)
+	if _, err := audit.SealAll(ctx, e.db); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := audit.Verify(ctx, e.db.Client); err != nil || rep.Broken != nil || rep.Unsealed != 0 {
+		t.Fatalf("audit chain: %+v, %v", rep, err)
 	}
 	var out []string
 	for _, ev := range evs {
@@ -231,7 +234,7 @@ func (e *env) auditActions(t testing.TB) []string {
 func (e *env) auditOf(t testing.TB, action string) []*ent.AuditEvent {
 	t.Helper()
 	evs, err := e.db.Client.AuditEvent.Query().Where(auditevent.Action(action)).
-		Order(ent.Asc(auditevent.FieldSeq)).All(viewer.System(context.Background()))
+		Order(ent.Asc(auditevent.FieldAppendSeq)).All(viewer.System(context.Background()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -200,7 +200,7 @@ func (w *world) auditCount() int {
 func (w *world) auditOf(targetID pulid.ID) []*ent.AuditEvent {
 	w.t.Helper()
 	evs, err := w.db.Client.AuditEvent.Query().Where(auditevent.TargetID(string(targetID))).
-		Order(ent.Asc(auditevent.FieldSeq)).All(testkit.System())
+		Order(ent.Asc(auditevent.FieldAppendSeq)).All(testkit.System())
 	if err != nil {
 		w.t.Fatal(err)
 	}

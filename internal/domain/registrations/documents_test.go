@@ -58,7 +58,7 @@ func TestReadScanIsAudited(t *testing.T) {
 		_, _, err := f.svc.ReadScan(f.as(t, adminB), reg.ID)
 		testkit.Refused(t, err, refusal.NotFound)
 		reads := f.db.Client.AuditEvent.Query().Where(auditevent.Action("scan.read")).
-			Order(ent.Asc(auditevent.FieldSeq)).AllX(testkit.System())
+			Order(ent.Asc(auditevent.FieldAppendSeq)).AllX(testkit.System())
 		if len(reads) != 3 {
 			t.Fatalf("%d audit records for 3 reads", len(reads))
 		}

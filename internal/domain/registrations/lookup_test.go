@@ -107,7 +107,7 @@ func TestLookupAudit(t *testing.T) {
 			}
 		}
 		evs, err := f.db.Client.AuditEvent.Query().Where(auditevent.Action(ActionLookup)).
-			Order(auditevent.BySeq()).All(testkit.System())
+			Order(auditevent.ByAppendSeq()).All(testkit.System())
 		if err != nil {
 			t.Fatal(err)
 		}

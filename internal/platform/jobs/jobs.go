@@ -16,24 +16,32 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/motcua/motcua/internal/platform/store"
 )
 
-// DefaultPollInterval is how often an idle replica looks for due jobs when
-// the database cannot notify it (River's database/sql drivers poll).
+// DefaultPollInterval is how often an idle replica looks for due jobs. On
+// PostgreSQL it is only the safety net: a job inserted for now wakes every
+// replica's queue at its commit, through LISTEN/NOTIFY (see listenerPool
+// and notifyInsert). SQLite has no notifications and polls.
 const DefaultPollInterval = 500 * time.Millisecond
+
+// fetchCooldown: see open.
+const fetchCooldown = 5 * time.Millisecond
 
 // rescueGrace is added to the longest job timeout: a job still running that
 // long after it started belongs to a replica that died, and is retried.
@@ -43,7 +51,10 @@ const rescueGrace = 15 * time.Second
 type Config struct {
 	// PollInterval: 0 means DefaultPollInterval.
 	PollInterval time.Duration
-	Logger       *slog.Logger
+	// PollOnly turns off the wake on commit on PostgreSQL (no LISTEN): for
+	// a connection pooler in transaction mode, which cannot hold a LISTEN.
+	PollOnly bool
+	Logger   *slog.Logger
 }
 
 // Queue describes one queue and the longest an attempt of its jobs may run.
@@ -67,7 +78,10 @@ type Runner struct {
 	periodic []*river.PeriodicJob
 	timeout  time.Duration
 	client   *river.Client[*sql.Tx]
-	started  bool
+	// listen is the pgx pool River takes its LISTEN connection from
+	// (PostgreSQL only); closed by Stop.
+	listen  *pgxpool.Pool
+	started bool
 }
 
 // New returns a runner on db; it talks to the database only when used.
@@ -114,18 +128,26 @@ func (r *Runner) AddPeriodic(p *river.PeriodicJob) error {
 	return nil
 }
 
-// open builds the client once, from what was registered so far.
-func (r *Runner) open() (*river.Client[*sql.Tx], error) {
+// open builds the client, from what was registered so far. A client built
+// to insert (forWork false) has no LISTEN connection: a process that only
+// inserts, such as a CLI command, must not hold one. When such a client is
+// then started, open rebuilds it once with the listener; the discarded
+// client never ran, so it never took part in River's leader election.
+func (r *Runner) open(forWork bool) (*river.Client[*sql.Tx], error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.client != nil {
+	if r.client != nil && (!forWork || r.listen != nil || !r.wantsListener()) {
 		return r.client, nil
 	}
 	cfg := &river.Config{
 		PeriodicJobs:      r.periodic,
 		FetchPollInterval: r.cfg.PollInterval,
-		FetchCooldown:     min(r.cfg.PollInterval, river.FetchCooldownDefault),
-		Logger:            r.cfg.Logger,
+		// The least time between two fetches of a queue. River's 100 ms
+		// would hold a job inserted just after another for up to that long
+		// when it is woken (see notifyInsert); notifications only come with
+		// jobs, so a short one costs a fetch per job at most.
+		FetchCooldown: min(r.cfg.PollInterval, fetchCooldown),
+		Logger:        r.cfg.Logger,
 	}
 	if len(r.queues) > 0 {
 		cfg.Queues, cfg.Workers = r.queues, r.workers
@@ -134,22 +156,86 @@ func (r *Runner) open() (*river.Client[*sql.Tx], error) {
 		cfg.JobTimeout = r.timeout
 		cfg.RescueStuckJobsAfter = r.timeout + rescueGrace
 	}
-	c, err := river.NewClient(driverFor(r.db), cfg)
+	driver := driverFor(r.db)
+	if forWork && r.wantsListener() {
+		pool, err := listenerPool(r.db.DSN)
+		if err != nil {
+			return nil, err
+		}
+		r.listen = pool
+		driver = riverdatabasesql.NewWithPgxListener(r.db.SQL, pool)
+	}
+	c, err := river.NewClient(driver, cfg)
 	if err != nil {
+		if r.listen != nil {
+			r.listen.Close()
+			r.listen = nil
+		}
 		return nil, fmt.Errorf("jobs: river client: %w", err)
 	}
 	r.client = c
 	return c, nil
 }
 
+// wantsListener: a replica that works jobs on PostgreSQL LISTENs, unless
+// told to poll only.
+func (r *Runner) wantsListener() bool {
+	return r.db.IsPostgres() && len(r.queues) > 0 && !r.cfg.PollOnly
+}
+
+// listenerPool is where River takes the one connection it keeps LISTENing
+// on. River's database/sql driver cannot LISTEN through database/sql; its
+// NewWithPgxListener takes the listening connection from a pgx pool (pgx
+// is already what River's drivers are built on), while every query and
+// the transactions we insert in stay on our lib/pq *sql.DB. The pool
+// connects lazily and its one connection is River's for good.
+func listenerPool(dsn string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: listener: %w", err)
+	}
+	cfg.MinConns, cfg.MaxConns = 0, 1
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: listener: %w", err)
+	}
+	return pool, nil
+}
+
 // InsertTx adds a job in tx: it exists once tx commits, not if it rolls back.
 func (r *Runner) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
-	c, err := r.open()
+	c, err := r.open(false)
 	if err != nil {
 		return err
 	}
-	if _, err := c.InsertTx(ctx, tx, args, opts); err != nil {
+	res, err := c.InsertTx(ctx, tx, args, opts)
+	if err != nil {
 		return fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
+	}
+	if r.db.IsPostgres() && !r.cfg.PollOnly && res.Job.State == rivertype.JobStateAvailable {
+		return notifyInsert(ctx, tx, res.Job.Queue)
+	}
+	return nil
+}
+
+// notifyInsert wakes the queue on every replica when tx commits: River's
+// producers fetch when they hear this notification (LISTEN, see
+// listenerPool), on this replica as on the others. River sends the same
+// notification itself, but at most once per FetchCooldown per queue and
+// client, so a job inserted just after another would wait for the next
+// poll; ours is sent for every job (PostgreSQL folds identical
+// notifications of one transaction into one). The channel and payload are
+// River's insert notification: its schema-qualified "river_insert" topic
+// and {"queue": name}.
+func notifyInsert(ctx context.Context, tx *sql.Tx, queue string) error {
+	payload, err := json.Marshal(struct {
+		Queue string `json:"queue"`
+	}{queue})
+	if err != nil {
+		return fmt.Errorf("jobs: wake %s: %w", queue, err)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_notify(concat(current_schema(), '.river_insert'), $1)`, string(payload)); err != nil {
+		return fmt.Errorf("jobs: wake %s: %w", queue, err)
 	}
 	return nil
 }
@@ -157,7 +243,7 @@ func (r *Runner) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, o
 // Start starts this replica's workers (and its bid for leadership). A
 // process that only inserts jobs, such as a CLI command, never starts.
 func (r *Runner) Start(ctx context.Context) error {
-	c, err := r.open()
+	c, err := r.open(true)
 	if err != nil {
 		return err
 	}
@@ -173,9 +259,13 @@ func (r *Runner) Start(ctx context.Context) error {
 // Stop stops fetching jobs and waits for those running until ctx is done.
 func (r *Runner) Stop(ctx context.Context) error {
 	r.mu.Lock()
-	c, started := r.client, r.started
-	r.started = false
+	c, started, listen := r.client, r.started, r.listen
+	r.started, r.listen = false, nil
 	r.mu.Unlock()
+	if listen != nil {
+		// Stopping the client closes the LISTEN connection it took.
+		defer listen.Close()
+	}
 	if !started {
 		return nil
 	}

@@ -107,3 +107,69 @@ func TestOneRunnerRunsEveryCapability(t *testing.T) {
 		}
 	})
 }
+
+// TestWakeOnCommit: on PostgreSQL a job inserted in a transaction runs when
+// that transaction commits, with an idle poll far longer than the test may
+// take: the commit wakes the queue of this replica and of another one
+// (LISTEN/NOTIFY), including for a job inserted right after another, which
+// River's own insert notification skips (one per queue per FetchCooldown).
+func TestWakeOnCommit(t *testing.T) {
+	db := testenv.Postgres(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := jobs.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	const never = time.Hour // no poll during the test
+	ran := make(chan string, 16)
+	worker := jobs.New(db, jobs.Config{PollInterval: never})
+	if err := jobs.Add(worker, jobs.Queue{Name: "a", MaxWorkers: 1}, &workWorker{ran: ran}); err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := worker.Stop(stop); err != nil {
+			t.Error(err)
+		}
+	}()
+	// Another replica: it only inserts (a CLI, or a replica whose own
+	// workers are busy).
+	otherDB, err := store.Open(ctx, db.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer otherDB.Close()
+	other := jobs.New(otherDB, jobs.Config{PollInterval: never})
+
+	insert := func(r *jobs.Runner, db *store.DB, n int) {
+		t.Helper()
+		tx, err := db.SQL.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.InsertTx(ctx, tx, workArgs{N: n}, &river.InsertOpts{Queue: "a"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case <-ran:
+		case <-ctx.Done():
+			t.Fatalf("%s never ran", what)
+		}
+	}
+	insert(worker, db, 1)
+	wait("a job inserted on the working replica")
+	insert(worker, db, 2)
+	wait("a second job inserted right after the first")
+	insert(other, otherDB, 3)
+	wait("a job inserted on another replica")
+}

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -40,6 +41,9 @@ type DB struct {
 	DSN string
 	// path is the SQLite file ("" on PostgreSQL).
 	path string
+
+	signalsMu sync.RWMutex
+	signals   map[string][]func()
 }
 
 // Option changes how Open opens the database.
@@ -53,6 +57,29 @@ type options struct {
 // operation sends, for example); nil leaves it as it is.
 func WithDriver(wrap func(driver.Driver) driver.Driver) Option {
 	return func(o *options) { o.wrap = wrap }
+}
+
+// OnSignal calls fn after every committed transaction that raised the
+// signal name (Tx.Signal): how a background worker of this process, such as
+// the audit sealer, learns there is new work without polling for it. fn
+// must return quickly.
+func (db *DB) OnSignal(name string, fn func()) {
+	db.signalsMu.Lock()
+	defer db.signalsMu.Unlock()
+	if db.signals == nil {
+		db.signals = map[string][]func(){}
+	}
+	db.signals[name] = append(db.signals[name], fn)
+}
+
+func (db *DB) raise(names map[string]bool) {
+	db.signalsMu.RLock()
+	defer db.signalsMu.RUnlock()
+	for name := range names {
+		for _, fn := range db.signals[name] {
+			fn()
+		}
+	}
 }
 
 // Open opens the database named by rawURL: sqlite://PATH or postgres://….
@@ -158,10 +185,20 @@ type Tx struct {
 	SQL      *sql.Tx
 	Dialect  string
 	onCommit []func()
+	signals  map[string]bool
 }
 
 // OnCommit runs fn after the transaction committed (never on rollback).
 func (tx *Tx) OnCommit(fn func()) { tx.onCommit = append(tx.onCommit, fn) }
+
+// Signal raises the signal name once the transaction commits (see
+// DB.OnSignal); raising it several times in one transaction counts once.
+func (tx *Tx) Signal(name string) {
+	if tx.signals == nil {
+		tx.signals = map[string]bool{}
+	}
+	tx.signals[name] = true
+}
 
 // InTx runs fn in a transaction: committed when fn returns nil, rolled back
 // otherwise (and on panic). OnCommit hooks run after a successful commit.
@@ -189,6 +226,9 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) err
 	}
 	for _, hook := range tx.onCommit {
 		hook()
+	}
+	if len(tx.signals) > 0 {
+		db.raise(tx.signals)
 	}
 	return nil
 }

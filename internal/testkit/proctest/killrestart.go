@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -294,7 +295,38 @@ func RunKillRestart(ctx context.Context, cfg KillRestartConfig) (*Report, error)
 		return nil, err
 	}
 	rep.Expect(openCases == 0, "every case taken to OTP_SENT before the kill could be completed after it", "%d left open", openCases)
+	chain, err := AuditChainAfter(ctx, cfg.Bin, cfg.Database, db, time.Now().Add(30*time.Second))
+	if err != nil {
+		return nil, err
+	}
+	rep.Add(chain)
 	return rep, nil
+}
+
+// AuditChainAfter waits (until deadline) for the running server to seal
+// every audit event, then runs `motcua audit verify`: the chain must hold
+// across the kill (a sealer killed mid-pass leaves nothing half-sealed,
+// and events appended but not sealed at the kill are sealed after it).
+func AuditChainAfter(ctx context.Context, bin, database string, db *sql.DB, deadline time.Time) (Check, error) {
+	what := "the audit chain holds across the kill and every event is sealed"
+	var unsealed, total int
+	for {
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE seq IS NULL), count(*) FROM audit_events`).Scan(&unsealed, &total); err != nil {
+			return Check{}, fmt.Errorf("proctest: audit events: %w", err)
+		}
+		if unsealed == 0 || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return Check{}, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	out, err := exec.CommandContext(ctx, bin, "audit", "verify", "--database", database).CombinedOutput()
+	verdict := strings.TrimSpace(string(out))
+	return Check{What: what, OK: err == nil && unsealed == 0 && strings.Contains(verdict, "audit chain intact"),
+		Detail: fmt.Sprintf("%d events, %d unsealed; motcua audit verify: %s", total, unsealed, verdict)}, nil
 }
 
 // slowAtKill says what the messages final only after 30 s were at the kill.

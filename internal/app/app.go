@@ -25,6 +25,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/registrations"
 	"github.com/motcua/motcua/internal/domain/seed"
 	"github.com/motcua/motcua/internal/domain/sso"
+	"github.com/motcua/motcua/internal/domain/stats"
 	"github.com/motcua/motcua/internal/domain/units"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/jobs"
@@ -100,6 +101,7 @@ type App struct {
 	Enrol   *registrations.Service
 	Units   *units.Service
 	SSO     *sso.Service
+	Stats   *stats.Service
 	Handler http.Handler
 	// Sockets are the open WebSockets of signed-in sessions, closed when
 	// their session ends or loses a role.
@@ -222,9 +224,20 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 		Hasher: hasher, Bus: a.Bus, Now: o.Now, ScanRetention: o.ScanRetention,
 		LookupKey: keys.Lookup, LookupsPerMinute: o.LookupsPerMinute, LookupsPerDay: o.LookupsPerDay,
 	})
+	lookupsPerDay := o.LookupsPerDay
+	if lookupsPerDay <= 0 {
+		lookupsPerDay = registrations.DefaultLookupsPerDay
+	}
+	a.Stats = stats.New(stats.Config{
+		DB: a.DB, Bus: a.Bus, Now: o.Now, OTPMaxAttempts: otp.DefaultPolicy().MaxAttempts,
+		LookupsPerDay: lookupsPerDay, Logger: o.Logger,
+	})
+	if err := a.Stats.Register(a.Jobs); err != nil {
+		return nil, err
+	}
 	resolver := &graph.Resolver{
 		DB: a.DB, Auth: a.Auth, Officers: officers.New(a.DB, a.Authz, a.Bus, o.Now), Units: a.Units,
-		Enrol: a.Enrol, SMS: a.Queue, Bus: a.Bus, SSO: a.SSO, Now: o.Now,
+		Enrol: a.Enrol, SMS: a.Queue, Bus: a.Bus, SSO: a.SSO, Stats: a.Stats, Now: o.Now,
 	}
 	a.Sockets = server.NewSockets(server.SocketsConfig{Auth: a.Auth, Logger: o.Logger})
 	a.Handler, err = server.New(server.Config{

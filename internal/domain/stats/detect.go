@@ -324,7 +324,7 @@ func countMerged(cs []candidate) []candidate {
 // never used their initial password.
 func (s *Service) unusedPasswords(sys context.Context, set Settings, d string) ([]candidate, error) {
 	day, _ := time.ParseInLocation(time.DateOnly, d, location)
-	from, to := day.AddDate(0, 0, -unusedMaxAge), day.AddDate(0, 0, -unusedMinAge+1)
+	from, to := day.AddDate(0, 0, -unusedMaxAge).UTC(), day.AddDate(0, 0, -unusedMinAge+1).UTC()
 	var rows []struct {
 		UnitID pulid.ID `json:"created_at_unit_id"`
 		Count  int      `json:"count"`
@@ -374,7 +374,7 @@ func (s *Service) lookupBudget(sys context.Context, set Settings, now time.Time)
 	}
 	threshold := set.LookupBudgetShare * float64(s.lookupsPerDay)
 	bs, err := s.db.Client.Budget.Query().Where(entbudget.KeyHasPrefix("lookup:"), entbudget.KeyHasSuffix(":day"),
-		entbudget.WindowStartGT(now.Add(-24*time.Hour))).All(sys)
+		entbudget.WindowStartGT(now.Add(-24*time.Hour).UTC())).All(sys)
 	if err != nil {
 		return nil, wrap("lookup budgets", err)
 	}

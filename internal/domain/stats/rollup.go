@@ -57,7 +57,7 @@ const refreshLock = 7_286_017
 // on Topic after the commit.
 func (s *Service) Refresh(ctx context.Context) ([]string, error) {
 	now := s.now()
-	from, err := s.dirtySince(ctx, now.Add(-s.lookback))
+	from, err := s.dirtySince(ctx, now.Add(-s.lookback).UTC())
 	if err != nil {
 		return nil, err
 	}

@@ -115,10 +115,11 @@ func Location() *time.Location { return location }
 // dayOf is the local calendar day of t, as YYYY-MM-DD.
 func dayOf(t time.Time) string { return t.In(location).Format(time.DateOnly) }
 
-// dayBounds is [start, end) of the local day d (YYYY-MM-DD).
+// dayBounds is [start, end) of the local day d (YYYY-MM-DD), in UTC: SQLite
+// compares times as text, so every time in a condition is UTC, as stored.
 func dayBounds(d string) (time.Time, time.Time) {
 	t, _ := time.ParseInLocation(time.DateOnly, d, location)
-	return t, t.AddDate(0, 0, 1)
+	return t.UTC(), t.AddDate(0, 0, 1).UTC()
 }
 
 // refreshArgs and detectArgs are the periodic jobs' arguments.

@@ -48,8 +48,7 @@ type candidate struct {
 	subjects  []string
 }
 
-// Detect runs every signal rule for today and yesterday (local days) and
-// stores what crossed its threshold: one row per kind × unit × officer ×
+// Detect runs every signal rule (docs/RULES.md "Signals") and stores what crossed its threshold: one row per kind × unit × officer ×
 // day, updated in place when found again (a review stays). It returns how
 // many signals it wrote.
 func (s *Service) Detect(ctx context.Context, now time.Time) (int, error) {
@@ -59,11 +58,19 @@ func (s *Service) Detect(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	var found []candidate
-	for _, d := range []string{dayOf(now.AddDate(0, 0, -1)), dayOf(now)} {
-		for _, rule := range []func(context.Context, Settings, string) ([]candidate, error){
-			s.sharedPhones, s.deskDropOff, s.afterHours, s.unusedPasswords,
-		} {
-			cs, err := rule(sys, set, d)
+	// Rules of what happened on a day look at yesterday too (its last
+	// hours since the previous run); rules over a window only at today.
+	type rule func(context.Context, Settings, string) ([]candidate, error)
+	runs := []struct {
+		day   string
+		rules []rule
+	}{
+		{dayOf(now.AddDate(0, 0, -1)), []rule{s.sharedPhones, s.afterHours}},
+		{dayOf(now), []rule{s.sharedPhones, s.afterHours, s.deskDropOff, s.unusedPasswords}},
+	}
+	for _, run := range runs {
+		for _, r := range run.rules {
+			cs, err := r(sys, set, run.day)
 			if err != nil {
 				return 0, err
 			}

@@ -26,6 +26,8 @@ var postgresExtras = []string{
 	`CREATE INDEX IF NOT EXISTS units_name_folded_trgm ON units USING gin (name_folded gin_trgm_ops)`,
 	`CREATE INDEX IF NOT EXISTS units_code_prefix ON units (code text_pattern_ops)`,
 	`CREATE INDEX IF NOT EXISTS officers_unit_path_prefix ON officers (unit_path text_pattern_ops)`,
+	// internal/domain/stats sums the roll-ups of a unit subtree by path prefix.
+	`CREATE INDEX IF NOT EXISTS stats_days_unit_path_prefix ON stats_days (unit_path text_pattern_ops, day)`,
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory

@@ -43,6 +43,9 @@ import (
 type Options struct {
 	DatabaseURL string
 	Dev         bool
+	// DemoHistory (dev mode): seed.DemoHistory, so that the statistics
+	// page and the signals have figures at once.
+	DemoHistory bool
 	Migrate     bool
 	// AllowedOrigins of browsers (the public URL's origin first).
 	AllowedOrigins    []string
@@ -234,6 +237,11 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 	})
 	if err := a.Stats.Register(a.Jobs); err != nil {
 		return nil, err
+	}
+	if o.Dev && o.DemoHistory {
+		if err := a.demoHistory(ctx, o.Now); err != nil {
+			return nil, err
+		}
 	}
 	resolver := &graph.Resolver{
 		DB: a.DB, Auth: a.Auth, Officers: officers.New(a.DB, a.Authz, a.Bus, o.Now), Units: a.Units,
@@ -427,4 +435,22 @@ func appendNonEmpty(xs []string, x string) []string {
 		return xs
 	}
 	return append(xs, x)
+}
+
+// demoHistory seeds the demo history and builds its roll-ups and signals
+// now rather than at the jobs' first run.
+func (a *App) demoHistory(ctx context.Context, now func() time.Time) error {
+	if now == nil {
+		now = time.Now
+	}
+	if err := seed.DemoHistory(ctx, a.DB, now()); err != nil {
+		return fmt.Errorf("app: demo history: %w", err)
+	}
+	if _, err := a.Stats.Refresh(ctx); err != nil {
+		return fmt.Errorf("app: demo history: %w", err)
+	}
+	if _, err := a.Stats.Detect(ctx, now()); err != nil {
+		return fmt.Errorf("app: demo history: %w", err)
+	}
+	return nil
 }

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // world is two provinces with two desks each, an officer per desk, an
 // admin per province, the super admin and a citizen.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	svc   *Service
 	clock *time.Time
@@ -41,7 +41,7 @@ type world struct {
 // start is 10:00 local time on a Monday.
 var start = time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)
 
-func newWorld(t *testing.T, db *store.DB) *world {
+func newWorld(t testing.TB, db *store.DB) *world {
 	clock := start
 	w := &world{t: t, db: db, clock: &clock}
 	w.svc = New(Config{DB: db, Bus: events.NewLocal(), Now: func() time.Time { return *w.clock },

@@ -20,7 +20,7 @@ type Change struct {
 
 // Changed streams a Change whenever the roll-ups of a desk within the
 // viewer's scope (or unitID's subtree) change, at most one every
-// DebounceEvery: changes that arrive sooner are merged into one sent when
+// Config.DebounceEvery (5 s): changes that arrive sooner are merged into one sent when
 // the period is over. A resync of the bus counts as a change.
 func (s *Service) Changed(ctx context.Context, unitID *pulid.ID) (<-chan *Change, error) {
 	_, scope, err := scopeOf(ctx)
@@ -75,7 +75,7 @@ func (s *Service) debounce(ctx context.Context, in <-chan events.Event, out chan
 			if e.Topic != events.TopicResync && !scope.Covers(e.ID) {
 				continue
 			}
-			if wait := DebounceEvery - time.Since(last); wait > 0 {
+			if wait := s.debounceEvery - time.Since(last); wait > 0 {
 				if !pending {
 					pending, timer = true, time.After(wait)
 				}

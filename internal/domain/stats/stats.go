@@ -56,6 +56,8 @@ type Config struct {
 	RefreshEvery  time.Duration
 	DetectEvery   time.Duration
 	DirtyLookback time.Duration
+	// DebounceEvery: 0 means DebounceEvery.
+	DebounceEvery time.Duration
 }
 
 // Service answers the statistics queries and keeps the roll-ups and signals.
@@ -69,6 +71,7 @@ type Service struct {
 	refreshEvery  time.Duration
 	detectEvery   time.Duration
 	lookback      time.Duration
+	debounceEvery time.Duration
 }
 
 // New returns a Service.
@@ -77,6 +80,10 @@ func New(cfg Config) *Service {
 		db: cfg.DB, bus: cfg.Bus, now: cfg.Now, maxAttempts: cfg.OTPMaxAttempts,
 		lookupsPerDay: cfg.LookupsPerDay, log: cfg.Logger,
 		refreshEvery: cfg.RefreshEvery, detectEvery: cfg.DetectEvery, lookback: cfg.DirtyLookback,
+		debounceEvery: cfg.DebounceEvery,
+	}
+	if s.debounceEvery <= 0 {
+		s.debounceEvery = DebounceEvery
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -742,9 +742,9 @@ var (
 				Columns: []*schema.Column{StatsDaysColumns[1], StatsDaysColumns[2], StatsDaysColumns[3], StatsDaysColumns[4], StatsDaysColumns[5], StatsDaysColumns[6], StatsDaysColumns[7]},
 			},
 			{
-				Name:    "statsday_unit_path_day",
+				Name:    "statsday_metric_day_unit_path",
 				Unique:  false,
-				Columns: []*schema.Column{StatsDaysColumns[2], StatsDaysColumns[1]},
+				Columns: []*schema.Column{StatsDaysColumns[4], StatsDaysColumns[1], StatsDaysColumns[2]},
 			},
 		},
 	}

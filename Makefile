@@ -19,7 +19,7 @@ FUZZTIME ?= 5m
 
 ## run: build the SPA and the binary, then serve on the embedded SQLite database in dev mode
 run: build
-	./$(BIN) serve --dev
+	./$(BIN) serve --dev --demo-history
 
 ## build: the SPA (embedded) and the Go binary
 build: frontend build-go

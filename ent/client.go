@@ -30,8 +30,11 @@ import (
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/scan"
 	"github.com/motcua/motcua/ent/session"
+	"github.com/motcua/motcua/ent/signal"
+	"github.com/motcua/motcua/ent/signalsetting"
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/ent/statsday"
 	"github.com/motcua/motcua/ent/unit"
 
 	stdsql "database/sql"
@@ -74,6 +77,12 @@ type Client struct {
 	Session *SessionClient
 	// SignInThrottle is the client for interacting with the SignInThrottle builders.
 	SignInThrottle *SignInThrottleClient
+	// Signal is the client for interacting with the Signal builders.
+	Signal *SignalClient
+	// SignalSetting is the client for interacting with the SignalSetting builders.
+	SignalSetting *SignalSettingClient
+	// StatsDay is the client for interacting with the StatsDay builders.
+	StatsDay *StatsDayClient
 	// Unit is the client for interacting with the Unit builders.
 	Unit *UnitClient
 }
@@ -103,6 +112,9 @@ func (c *Client) init() {
 	c.Scan = NewScanClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.SignInThrottle = NewSignInThrottleClient(c.config)
+	c.Signal = NewSignalClient(c.config)
+	c.SignalSetting = NewSignalSettingClient(c.config)
+	c.StatsDay = NewStatsDayClient(c.config)
 	c.Unit = NewUnitClient(c.config)
 }
 
@@ -212,6 +224,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Scan:                    NewScanClient(cfg),
 		Session:                 NewSessionClient(cfg),
 		SignInThrottle:          NewSignInThrottleClient(cfg),
+		Signal:                  NewSignalClient(cfg),
+		SignalSetting:           NewSignalSettingClient(cfg),
+		StatsDay:                NewStatsDayClient(cfg),
 		Unit:                    NewUnitClient(cfg),
 	}, nil
 }
@@ -248,6 +263,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Scan:                    NewScanClient(cfg),
 		Session:                 NewSessionClient(cfg),
 		SignInThrottle:          NewSignInThrottleClient(cfg),
+		Signal:                  NewSignalClient(cfg),
+		SignalSetting:           NewSignalSettingClient(cfg),
+		StatsDay:                NewStatsDayClient(cfg),
 		Unit:                    NewUnitClient(cfg),
 	}, nil
 }
@@ -281,7 +299,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Account, c.AuditEvent, c.Budget, c.OIDCBackchannelDelivery, c.OIDCClient,
 		c.OIDCGrant, c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge,
 		c.Officer, c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle,
-		c.Unit,
+		c.Signal, c.SignalSetting, c.StatsDay, c.Unit,
 	} {
 		n.Use(hooks...)
 	}
@@ -294,7 +312,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Account, c.AuditEvent, c.Budget, c.OIDCBackchannelDelivery, c.OIDCClient,
 		c.OIDCGrant, c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge,
 		c.Officer, c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle,
-		c.Unit,
+		c.Signal, c.SignalSetting, c.StatsDay, c.Unit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -335,6 +353,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Session.mutate(ctx, m)
 	case *SignInThrottleMutation:
 		return c.SignInThrottle.mutate(ctx, m)
+	case *SignalMutation:
+		return c.Signal.mutate(ctx, m)
+	case *SignalSettingMutation:
+		return c.SignalSetting.mutate(ctx, m)
+	case *StatsDayMutation:
+		return c.StatsDay.mutate(ctx, m)
 	case *UnitMutation:
 		return c.Unit.mutate(ctx, m)
 	default:
@@ -2822,6 +2846,408 @@ func (c *SignInThrottleClient) mutate(ctx context.Context, m *SignInThrottleMuta
 	}
 }
 
+// SignalClient is a client for the Signal schema.
+type SignalClient struct {
+	config
+}
+
+// NewSignalClient returns a client for the Signal from the given config.
+func NewSignalClient(c config) *SignalClient {
+	return &SignalClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `signal.Hooks(f(g(h())))`.
+func (c *SignalClient) Use(hooks ...Hook) {
+	c.hooks.Signal = append(c.hooks.Signal, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `signal.Intercept(f(g(h())))`.
+func (c *SignalClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Signal = append(c.inters.Signal, interceptors...)
+}
+
+// Create returns a builder for creating a Signal entity.
+func (c *SignalClient) Create() *SignalCreate {
+	mutation := newSignalMutation(c.config, OpCreate)
+	return &SignalCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Signal entities.
+func (c *SignalClient) CreateBulk(builders ...*SignalCreate) *SignalCreateBulk {
+	return &SignalCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SignalClient) MapCreateBulk(slice any, setFunc func(*SignalCreate, int)) *SignalCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SignalCreateBulk{err: fmt.Errorf("calling to SignalClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SignalCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SignalCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Signal.
+func (c *SignalClient) Update() *SignalUpdate {
+	mutation := newSignalMutation(c.config, OpUpdate)
+	return &SignalUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SignalClient) UpdateOne(_m *Signal) *SignalUpdateOne {
+	mutation := newSignalMutation(c.config, OpUpdateOne, withSignal(_m))
+	return &SignalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SignalClient) UpdateOneID(id pulid.ID) *SignalUpdateOne {
+	mutation := newSignalMutation(c.config, OpUpdateOne, withSignalID(id))
+	return &SignalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Signal.
+func (c *SignalClient) Delete() *SignalDelete {
+	mutation := newSignalMutation(c.config, OpDelete)
+	return &SignalDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SignalClient) DeleteOne(_m *Signal) *SignalDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SignalClient) DeleteOneID(id pulid.ID) *SignalDeleteOne {
+	builder := c.Delete().Where(signal.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SignalDeleteOne{builder}
+}
+
+// Query returns a query builder for Signal.
+func (c *SignalClient) Query() *SignalQuery {
+	return &SignalQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSignal},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Signal entity by its id.
+func (c *SignalClient) Get(ctx context.Context, id pulid.ID) (*Signal, error) {
+	return c.Query().Where(signal.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SignalClient) GetX(ctx context.Context, id pulid.ID) *Signal {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SignalClient) Hooks() []Hook {
+	hooks := c.hooks.Signal
+	return append(hooks[:len(hooks):len(hooks)], signal.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SignalClient) Interceptors() []Interceptor {
+	return c.inters.Signal
+}
+
+func (c *SignalClient) mutate(ctx context.Context, m *SignalMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SignalCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SignalUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SignalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SignalDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Signal mutation op: %q", m.Op())
+	}
+}
+
+// SignalSettingClient is a client for the SignalSetting schema.
+type SignalSettingClient struct {
+	config
+}
+
+// NewSignalSettingClient returns a client for the SignalSetting from the given config.
+func NewSignalSettingClient(c config) *SignalSettingClient {
+	return &SignalSettingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `signalsetting.Hooks(f(g(h())))`.
+func (c *SignalSettingClient) Use(hooks ...Hook) {
+	c.hooks.SignalSetting = append(c.hooks.SignalSetting, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `signalsetting.Intercept(f(g(h())))`.
+func (c *SignalSettingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SignalSetting = append(c.inters.SignalSetting, interceptors...)
+}
+
+// Create returns a builder for creating a SignalSetting entity.
+func (c *SignalSettingClient) Create() *SignalSettingCreate {
+	mutation := newSignalSettingMutation(c.config, OpCreate)
+	return &SignalSettingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SignalSetting entities.
+func (c *SignalSettingClient) CreateBulk(builders ...*SignalSettingCreate) *SignalSettingCreateBulk {
+	return &SignalSettingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SignalSettingClient) MapCreateBulk(slice any, setFunc func(*SignalSettingCreate, int)) *SignalSettingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SignalSettingCreateBulk{err: fmt.Errorf("calling to SignalSettingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SignalSettingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SignalSettingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SignalSetting.
+func (c *SignalSettingClient) Update() *SignalSettingUpdate {
+	mutation := newSignalSettingMutation(c.config, OpUpdate)
+	return &SignalSettingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SignalSettingClient) UpdateOne(_m *SignalSetting) *SignalSettingUpdateOne {
+	mutation := newSignalSettingMutation(c.config, OpUpdateOne, withSignalSetting(_m))
+	return &SignalSettingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SignalSettingClient) UpdateOneID(id pulid.ID) *SignalSettingUpdateOne {
+	mutation := newSignalSettingMutation(c.config, OpUpdateOne, withSignalSettingID(id))
+	return &SignalSettingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SignalSetting.
+func (c *SignalSettingClient) Delete() *SignalSettingDelete {
+	mutation := newSignalSettingMutation(c.config, OpDelete)
+	return &SignalSettingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SignalSettingClient) DeleteOne(_m *SignalSetting) *SignalSettingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SignalSettingClient) DeleteOneID(id pulid.ID) *SignalSettingDeleteOne {
+	builder := c.Delete().Where(signalsetting.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SignalSettingDeleteOne{builder}
+}
+
+// Query returns a query builder for SignalSetting.
+func (c *SignalSettingClient) Query() *SignalSettingQuery {
+	return &SignalSettingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSignalSetting},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SignalSetting entity by its id.
+func (c *SignalSettingClient) Get(ctx context.Context, id pulid.ID) (*SignalSetting, error) {
+	return c.Query().Where(signalsetting.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SignalSettingClient) GetX(ctx context.Context, id pulid.ID) *SignalSetting {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SignalSettingClient) Hooks() []Hook {
+	hooks := c.hooks.SignalSetting
+	return append(hooks[:len(hooks):len(hooks)], signalsetting.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SignalSettingClient) Interceptors() []Interceptor {
+	return c.inters.SignalSetting
+}
+
+func (c *SignalSettingClient) mutate(ctx context.Context, m *SignalSettingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SignalSettingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SignalSettingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SignalSettingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SignalSettingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SignalSetting mutation op: %q", m.Op())
+	}
+}
+
+// StatsDayClient is a client for the StatsDay schema.
+type StatsDayClient struct {
+	config
+}
+
+// NewStatsDayClient returns a client for the StatsDay from the given config.
+func NewStatsDayClient(c config) *StatsDayClient {
+	return &StatsDayClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `statsday.Hooks(f(g(h())))`.
+func (c *StatsDayClient) Use(hooks ...Hook) {
+	c.hooks.StatsDay = append(c.hooks.StatsDay, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `statsday.Intercept(f(g(h())))`.
+func (c *StatsDayClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StatsDay = append(c.inters.StatsDay, interceptors...)
+}
+
+// Create returns a builder for creating a StatsDay entity.
+func (c *StatsDayClient) Create() *StatsDayCreate {
+	mutation := newStatsDayMutation(c.config, OpCreate)
+	return &StatsDayCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StatsDay entities.
+func (c *StatsDayClient) CreateBulk(builders ...*StatsDayCreate) *StatsDayCreateBulk {
+	return &StatsDayCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StatsDayClient) MapCreateBulk(slice any, setFunc func(*StatsDayCreate, int)) *StatsDayCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StatsDayCreateBulk{err: fmt.Errorf("calling to StatsDayClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StatsDayCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StatsDayCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StatsDay.
+func (c *StatsDayClient) Update() *StatsDayUpdate {
+	mutation := newStatsDayMutation(c.config, OpUpdate)
+	return &StatsDayUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StatsDayClient) UpdateOne(_m *StatsDay) *StatsDayUpdateOne {
+	mutation := newStatsDayMutation(c.config, OpUpdateOne, withStatsDay(_m))
+	return &StatsDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StatsDayClient) UpdateOneID(id pulid.ID) *StatsDayUpdateOne {
+	mutation := newStatsDayMutation(c.config, OpUpdateOne, withStatsDayID(id))
+	return &StatsDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StatsDay.
+func (c *StatsDayClient) Delete() *StatsDayDelete {
+	mutation := newStatsDayMutation(c.config, OpDelete)
+	return &StatsDayDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StatsDayClient) DeleteOne(_m *StatsDay) *StatsDayDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StatsDayClient) DeleteOneID(id pulid.ID) *StatsDayDeleteOne {
+	builder := c.Delete().Where(statsday.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StatsDayDeleteOne{builder}
+}
+
+// Query returns a query builder for StatsDay.
+func (c *StatsDayClient) Query() *StatsDayQuery {
+	return &StatsDayQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStatsDay},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StatsDay entity by its id.
+func (c *StatsDayClient) Get(ctx context.Context, id pulid.ID) (*StatsDay, error) {
+	return c.Query().Where(statsday.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StatsDayClient) GetX(ctx context.Context, id pulid.ID) *StatsDay {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *StatsDayClient) Hooks() []Hook {
+	hooks := c.hooks.StatsDay
+	return append(hooks[:len(hooks):len(hooks)], statsday.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StatsDayClient) Interceptors() []Interceptor {
+	return c.inters.StatsDay
+}
+
+func (c *StatsDayClient) mutate(ctx context.Context, m *StatsDayMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StatsDayCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StatsDayUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StatsDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StatsDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StatsDay mutation op: %q", m.Op())
+	}
+}
+
 // UnitClient is a client for the Unit schema.
 type UnitClient struct {
 	config
@@ -3009,12 +3435,14 @@ type (
 	hooks struct {
 		Account, AuditEvent, Budget, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
 		OIDCRequest, OIDCSigningKey, OIDCToken, OTPChallenge, Officer, Registration,
-		SMSMessage, Scan, Session, SignInThrottle, Unit []ent.Hook
+		SMSMessage, Scan, Session, SignInThrottle, Signal, SignalSetting, StatsDay,
+		Unit []ent.Hook
 	}
 	inters struct {
 		Account, AuditEvent, Budget, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
 		OIDCRequest, OIDCSigningKey, OIDCToken, OTPChallenge, Officer, Registration,
-		SMSMessage, Scan, Session, SignInThrottle, Unit []ent.Interceptor
+		SMSMessage, Scan, Session, SignInThrottle, Signal, SignalSetting, StatsDay,
+		Unit []ent.Interceptor
 	}
 )
 

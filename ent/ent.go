@@ -26,8 +26,11 @@ import (
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/scan"
 	"github.com/motcua/motcua/ent/session"
+	"github.com/motcua/motcua/ent/signal"
+	"github.com/motcua/motcua/ent/signalsetting"
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/ent/statsday"
 	"github.com/motcua/motcua/ent/unit"
 )
 
@@ -105,6 +108,9 @@ func checkColumn(t, c string) error {
 			scan.Table:                    scan.ValidColumn,
 			session.Table:                 session.ValidColumn,
 			signinthrottle.Table:          signinthrottle.ValidColumn,
+			signal.Table:                  signal.ValidColumn,
+			signalsetting.Table:           signalsetting.ValidColumn,
+			statsday.Table:                statsday.ValidColumn,
 			unit.Table:                    unit.ValidColumn,
 		})
 	})

@@ -18,8 +18,11 @@ import (
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/scan"
 	"github.com/motcua/motcua/ent/session"
+	"github.com/motcua/motcua/ent/signal"
+	"github.com/motcua/motcua/ent/signalsetting"
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/ent/statsday"
 	"github.com/motcua/motcua/ent/unit"
 
 	"entgo.io/ent/dialect/sql"
@@ -30,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -437,6 +440,74 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   signal.Table,
+			Columns: signal.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: signal.FieldID,
+			},
+		},
+		Type: "Signal",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			signal.FieldKind:       {Type: field.TypeEnum, Column: signal.FieldKind},
+			signal.FieldUnitID:     {Type: field.TypeString, Column: signal.FieldUnitID},
+			signal.FieldUnitPath:   {Type: field.TypeString, Column: signal.FieldUnitPath},
+			signal.FieldOfficerID:  {Type: field.TypeString, Column: signal.FieldOfficerID},
+			signal.FieldValue:      {Type: field.TypeFloat64, Column: signal.FieldValue},
+			signal.FieldThreshold:  {Type: field.TypeFloat64, Column: signal.FieldThreshold},
+			signal.FieldDay:        {Type: field.TypeTime, Column: signal.FieldDay},
+			signal.FieldDetectedAt: {Type: field.TypeTime, Column: signal.FieldDetectedAt},
+			signal.FieldSubjectIds: {Type: field.TypeJSON, Column: signal.FieldSubjectIds},
+			signal.FieldReviewedAt: {Type: field.TypeTime, Column: signal.FieldReviewedAt},
+			signal.FieldReviewedBy: {Type: field.TypeString, Column: signal.FieldReviewedBy},
+			signal.FieldReviewNote: {Type: field.TypeString, Column: signal.FieldReviewNote},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   signalsetting.Table,
+			Columns: signalsetting.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: signalsetting.FieldID,
+			},
+		},
+		Type: "SignalSetting",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			signalsetting.FieldCreatedAt:           {Type: field.TypeTime, Column: signalsetting.FieldCreatedAt},
+			signalsetting.FieldUpdatedAt:           {Type: field.TypeTime, Column: signalsetting.FieldUpdatedAt},
+			signalsetting.FieldName:                {Type: field.TypeString, Column: signalsetting.FieldName},
+			signalsetting.FieldSharedPhoneAccounts: {Type: field.TypeInt, Column: signalsetting.FieldSharedPhoneAccounts},
+			signalsetting.FieldDeskDropOffFactor:   {Type: field.TypeFloat64, Column: signalsetting.FieldDeskDropOffFactor},
+			signalsetting.FieldLookupBudgetShare:   {Type: field.TypeFloat64, Column: signalsetting.FieldLookupBudgetShare},
+			signalsetting.FieldOpeningFrom:         {Type: field.TypeString, Column: signalsetting.FieldOpeningFrom},
+			signalsetting.FieldOpeningTo:           {Type: field.TypeString, Column: signalsetting.FieldOpeningTo},
+			signalsetting.FieldUnusedPasswordShare: {Type: field.TypeFloat64, Column: signalsetting.FieldUnusedPasswordShare},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   statsday.Table,
+			Columns: statsday.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: statsday.FieldID,
+			},
+		},
+		Type: "StatsDay",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			statsday.FieldDay:       {Type: field.TypeString, Column: statsday.FieldDay},
+			statsday.FieldUnitPath:  {Type: field.TypeString, Column: statsday.FieldUnitPath},
+			statsday.FieldOfficerID: {Type: field.TypeString, Column: statsday.FieldOfficerID},
+			statsday.FieldMetric:    {Type: field.TypeString, Column: statsday.FieldMetric},
+			statsday.FieldKind:      {Type: field.TypeString, Column: statsday.FieldKind},
+			statsday.FieldCarrier:   {Type: field.TypeString, Column: statsday.FieldCarrier},
+			statsday.FieldBucket:    {Type: field.TypeInt, Column: statsday.FieldBucket},
+			statsday.FieldN:         {Type: field.TypeInt64, Column: statsday.FieldN},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   unit.Table,
 			Columns: unit.Columns,
@@ -2675,6 +2746,271 @@ func (f *SignInThrottleFilter) WhereLockedUntil(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SignalQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SignalQuery builder.
+func (_q *SignalQuery) Filter() *SignalFilter {
+	return &SignalFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SignalMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SignalMutation builder.
+func (m *SignalMutation) Filter() *SignalFilter {
+	return &SignalFilter{config: m.config, predicateAdder: m}
+}
+
+// SignalFilter provides a generic filtering capability at runtime for SignalQuery.
+type SignalFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SignalFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SignalFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(signal.FieldID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *SignalFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(signal.FieldKind))
+}
+
+// WhereUnitID applies the entql string predicate on the unit_id field.
+func (f *SignalFilter) WhereUnitID(p entql.StringP) {
+	f.Where(p.Field(signal.FieldUnitID))
+}
+
+// WhereUnitPath applies the entql string predicate on the unit_path field.
+func (f *SignalFilter) WhereUnitPath(p entql.StringP) {
+	f.Where(p.Field(signal.FieldUnitPath))
+}
+
+// WhereOfficerID applies the entql string predicate on the officer_id field.
+func (f *SignalFilter) WhereOfficerID(p entql.StringP) {
+	f.Where(p.Field(signal.FieldOfficerID))
+}
+
+// WhereValue applies the entql float64 predicate on the value field.
+func (f *SignalFilter) WhereValue(p entql.Float64P) {
+	f.Where(p.Field(signal.FieldValue))
+}
+
+// WhereThreshold applies the entql float64 predicate on the threshold field.
+func (f *SignalFilter) WhereThreshold(p entql.Float64P) {
+	f.Where(p.Field(signal.FieldThreshold))
+}
+
+// WhereDay applies the entql time.Time predicate on the day field.
+func (f *SignalFilter) WhereDay(p entql.TimeP) {
+	f.Where(p.Field(signal.FieldDay))
+}
+
+// WhereDetectedAt applies the entql time.Time predicate on the detected_at field.
+func (f *SignalFilter) WhereDetectedAt(p entql.TimeP) {
+	f.Where(p.Field(signal.FieldDetectedAt))
+}
+
+// WhereSubjectIds applies the entql json.RawMessage predicate on the subject_ids field.
+func (f *SignalFilter) WhereSubjectIds(p entql.BytesP) {
+	f.Where(p.Field(signal.FieldSubjectIds))
+}
+
+// WhereReviewedAt applies the entql time.Time predicate on the reviewed_at field.
+func (f *SignalFilter) WhereReviewedAt(p entql.TimeP) {
+	f.Where(p.Field(signal.FieldReviewedAt))
+}
+
+// WhereReviewedBy applies the entql string predicate on the reviewed_by field.
+func (f *SignalFilter) WhereReviewedBy(p entql.StringP) {
+	f.Where(p.Field(signal.FieldReviewedBy))
+}
+
+// WhereReviewNote applies the entql string predicate on the review_note field.
+func (f *SignalFilter) WhereReviewNote(p entql.StringP) {
+	f.Where(p.Field(signal.FieldReviewNote))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SignalSettingQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SignalSettingQuery builder.
+func (_q *SignalSettingQuery) Filter() *SignalSettingFilter {
+	return &SignalSettingFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SignalSettingMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SignalSettingMutation builder.
+func (m *SignalSettingMutation) Filter() *SignalSettingFilter {
+	return &SignalSettingFilter{config: m.config, predicateAdder: m}
+}
+
+// SignalSettingFilter provides a generic filtering capability at runtime for SignalSettingQuery.
+type SignalSettingFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SignalSettingFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SignalSettingFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(signalsetting.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SignalSettingFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(signalsetting.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SignalSettingFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(signalsetting.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *SignalSettingFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(signalsetting.FieldName))
+}
+
+// WhereSharedPhoneAccounts applies the entql int predicate on the shared_phone_accounts field.
+func (f *SignalSettingFilter) WhereSharedPhoneAccounts(p entql.IntP) {
+	f.Where(p.Field(signalsetting.FieldSharedPhoneAccounts))
+}
+
+// WhereDeskDropOffFactor applies the entql float64 predicate on the desk_drop_off_factor field.
+func (f *SignalSettingFilter) WhereDeskDropOffFactor(p entql.Float64P) {
+	f.Where(p.Field(signalsetting.FieldDeskDropOffFactor))
+}
+
+// WhereLookupBudgetShare applies the entql float64 predicate on the lookup_budget_share field.
+func (f *SignalSettingFilter) WhereLookupBudgetShare(p entql.Float64P) {
+	f.Where(p.Field(signalsetting.FieldLookupBudgetShare))
+}
+
+// WhereOpeningFrom applies the entql string predicate on the opening_from field.
+func (f *SignalSettingFilter) WhereOpeningFrom(p entql.StringP) {
+	f.Where(p.Field(signalsetting.FieldOpeningFrom))
+}
+
+// WhereOpeningTo applies the entql string predicate on the opening_to field.
+func (f *SignalSettingFilter) WhereOpeningTo(p entql.StringP) {
+	f.Where(p.Field(signalsetting.FieldOpeningTo))
+}
+
+// WhereUnusedPasswordShare applies the entql float64 predicate on the unused_password_share field.
+func (f *SignalSettingFilter) WhereUnusedPasswordShare(p entql.Float64P) {
+	f.Where(p.Field(signalsetting.FieldUnusedPasswordShare))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *StatsDayQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the StatsDayQuery builder.
+func (_q *StatsDayQuery) Filter() *StatsDayFilter {
+	return &StatsDayFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *StatsDayMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the StatsDayMutation builder.
+func (m *StatsDayMutation) Filter() *StatsDayFilter {
+	return &StatsDayFilter{config: m.config, predicateAdder: m}
+}
+
+// StatsDayFilter provides a generic filtering capability at runtime for StatsDayQuery.
+type StatsDayFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *StatsDayFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *StatsDayFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(statsday.FieldID))
+}
+
+// WhereDay applies the entql string predicate on the day field.
+func (f *StatsDayFilter) WhereDay(p entql.StringP) {
+	f.Where(p.Field(statsday.FieldDay))
+}
+
+// WhereUnitPath applies the entql string predicate on the unit_path field.
+func (f *StatsDayFilter) WhereUnitPath(p entql.StringP) {
+	f.Where(p.Field(statsday.FieldUnitPath))
+}
+
+// WhereOfficerID applies the entql string predicate on the officer_id field.
+func (f *StatsDayFilter) WhereOfficerID(p entql.StringP) {
+	f.Where(p.Field(statsday.FieldOfficerID))
+}
+
+// WhereMetric applies the entql string predicate on the metric field.
+func (f *StatsDayFilter) WhereMetric(p entql.StringP) {
+	f.Where(p.Field(statsday.FieldMetric))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *StatsDayFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(statsday.FieldKind))
+}
+
+// WhereCarrier applies the entql string predicate on the carrier field.
+func (f *StatsDayFilter) WhereCarrier(p entql.StringP) {
+	f.Where(p.Field(statsday.FieldCarrier))
+}
+
+// WhereBucket applies the entql int predicate on the bucket field.
+func (f *StatsDayFilter) WhereBucket(p entql.IntP) {
+	f.Where(p.Field(statsday.FieldBucket))
+}
+
+// WhereN applies the entql int64 predicate on the n field.
+func (f *StatsDayFilter) WhereN(p entql.Int64P) {
+	f.Where(p.Field(statsday.FieldN))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UnitQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2703,7 +3039,7 @@ type UnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

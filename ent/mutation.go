@@ -27,8 +27,11 @@ import (
 	"github.com/motcua/motcua/ent/scan"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
+	"github.com/motcua/motcua/ent/signal"
+	"github.com/motcua/motcua/ent/signalsetting"
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/ent/statsday"
 	"github.com/motcua/motcua/ent/unit"
 )
 
@@ -57,6 +60,9 @@ const (
 	TypeScan                    = "Scan"
 	TypeSession                 = "Session"
 	TypeSignInThrottle          = "SignInThrottle"
+	TypeSignal                  = "Signal"
+	TypeSignalSetting           = "SignalSetting"
+	TypeStatsDay                = "StatsDay"
 	TypeUnit                    = "Unit"
 )
 
@@ -18557,6 +18563,2755 @@ func (m *SignInThrottleMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *SignInThrottleMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown SignInThrottle edge %s", name)
+}
+
+// SignalMutation represents an operation that mutates the Signal nodes in the graph.
+type SignalMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *pulid.ID
+	kind              *signal.Kind
+	unit_id           *pulid.ID
+	unit_path         *string
+	officer_id        *string
+	value             *float64
+	addvalue          *float64
+	threshold         *float64
+	addthreshold      *float64
+	day               *time.Time
+	detected_at       *time.Time
+	subject_ids       *[]string
+	appendsubject_ids []string
+	reviewed_at       *time.Time
+	reviewed_by       *pulid.ID
+	review_note       *string
+	clearedFields     map[string]struct{}
+	done              bool
+	oldValue          func(context.Context) (*Signal, error)
+	predicates        []predicate.Signal
+}
+
+var _ ent.Mutation = (*SignalMutation)(nil)
+
+// signalOption allows management of the mutation configuration using functional options.
+type signalOption func(*SignalMutation)
+
+// newSignalMutation creates new mutation for the Signal entity.
+func newSignalMutation(c config, op Op, opts ...signalOption) *SignalMutation {
+	m := &SignalMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSignal,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSignalID sets the ID field of the mutation.
+func withSignalID(id pulid.ID) signalOption {
+	return func(m *SignalMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Signal
+		)
+		m.oldValue = func(ctx context.Context) (*Signal, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Signal.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSignal sets the old Signal of the mutation.
+func withSignal(node *Signal) signalOption {
+	return func(m *SignalMutation) {
+		m.oldValue = func(context.Context) (*Signal, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SignalMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SignalMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Signal entities.
+func (m *SignalMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SignalMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SignalMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Signal.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetKind sets the "kind" field.
+func (m *SignalMutation) SetKind(s signal.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *SignalMutation) Kind() (r signal.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldKind(ctx context.Context) (v signal.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *SignalMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *SignalMutation) SetUnitID(pu pulid.ID) {
+	m.unit_id = &pu
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *SignalMutation) UnitID() (r pulid.ID, exists bool) {
+	v := m.unit_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldUnitID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *SignalMutation) ResetUnitID() {
+	m.unit_id = nil
+}
+
+// SetUnitPath sets the "unit_path" field.
+func (m *SignalMutation) SetUnitPath(s string) {
+	m.unit_path = &s
+}
+
+// UnitPath returns the value of the "unit_path" field in the mutation.
+func (m *SignalMutation) UnitPath() (r string, exists bool) {
+	v := m.unit_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitPath returns the old "unit_path" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldUnitPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitPath: %w", err)
+	}
+	return oldValue.UnitPath, nil
+}
+
+// ResetUnitPath resets all changes to the "unit_path" field.
+func (m *SignalMutation) ResetUnitPath() {
+	m.unit_path = nil
+}
+
+// SetOfficerID sets the "officer_id" field.
+func (m *SignalMutation) SetOfficerID(s string) {
+	m.officer_id = &s
+}
+
+// OfficerID returns the value of the "officer_id" field in the mutation.
+func (m *SignalMutation) OfficerID() (r string, exists bool) {
+	v := m.officer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOfficerID returns the old "officer_id" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldOfficerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOfficerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOfficerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOfficerID: %w", err)
+	}
+	return oldValue.OfficerID, nil
+}
+
+// ResetOfficerID resets all changes to the "officer_id" field.
+func (m *SignalMutation) ResetOfficerID() {
+	m.officer_id = nil
+}
+
+// SetValue sets the "value" field.
+func (m *SignalMutation) SetValue(f float64) {
+	m.value = &f
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *SignalMutation) Value() (r float64, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldValue(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds f to the "value" field.
+func (m *SignalMutation) AddValue(f float64) {
+	if m.addvalue != nil {
+		*m.addvalue += f
+	} else {
+		m.addvalue = &f
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *SignalMutation) AddedValue() (r float64, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *SignalMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// SetThreshold sets the "threshold" field.
+func (m *SignalMutation) SetThreshold(f float64) {
+	m.threshold = &f
+	m.addthreshold = nil
+}
+
+// Threshold returns the value of the "threshold" field in the mutation.
+func (m *SignalMutation) Threshold() (r float64, exists bool) {
+	v := m.threshold
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThreshold returns the old "threshold" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldThreshold(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThreshold is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThreshold requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThreshold: %w", err)
+	}
+	return oldValue.Threshold, nil
+}
+
+// AddThreshold adds f to the "threshold" field.
+func (m *SignalMutation) AddThreshold(f float64) {
+	if m.addthreshold != nil {
+		*m.addthreshold += f
+	} else {
+		m.addthreshold = &f
+	}
+}
+
+// AddedThreshold returns the value that was added to the "threshold" field in this mutation.
+func (m *SignalMutation) AddedThreshold() (r float64, exists bool) {
+	v := m.addthreshold
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetThreshold resets all changes to the "threshold" field.
+func (m *SignalMutation) ResetThreshold() {
+	m.threshold = nil
+	m.addthreshold = nil
+}
+
+// SetDay sets the "day" field.
+func (m *SignalMutation) SetDay(t time.Time) {
+	m.day = &t
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *SignalMutation) Day() (r time.Time, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldDay(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *SignalMutation) ResetDay() {
+	m.day = nil
+}
+
+// SetDetectedAt sets the "detected_at" field.
+func (m *SignalMutation) SetDetectedAt(t time.Time) {
+	m.detected_at = &t
+}
+
+// DetectedAt returns the value of the "detected_at" field in the mutation.
+func (m *SignalMutation) DetectedAt() (r time.Time, exists bool) {
+	v := m.detected_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDetectedAt returns the old "detected_at" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldDetectedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDetectedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDetectedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDetectedAt: %w", err)
+	}
+	return oldValue.DetectedAt, nil
+}
+
+// ResetDetectedAt resets all changes to the "detected_at" field.
+func (m *SignalMutation) ResetDetectedAt() {
+	m.detected_at = nil
+}
+
+// SetSubjectIds sets the "subject_ids" field.
+func (m *SignalMutation) SetSubjectIds(s []string) {
+	m.subject_ids = &s
+	m.appendsubject_ids = nil
+}
+
+// SubjectIds returns the value of the "subject_ids" field in the mutation.
+func (m *SignalMutation) SubjectIds() (r []string, exists bool) {
+	v := m.subject_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectIds returns the old "subject_ids" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldSubjectIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectIds: %w", err)
+	}
+	return oldValue.SubjectIds, nil
+}
+
+// AppendSubjectIds adds s to the "subject_ids" field.
+func (m *SignalMutation) AppendSubjectIds(s []string) {
+	m.appendsubject_ids = append(m.appendsubject_ids, s...)
+}
+
+// AppendedSubjectIds returns the list of values that were appended to the "subject_ids" field in this mutation.
+func (m *SignalMutation) AppendedSubjectIds() ([]string, bool) {
+	if len(m.appendsubject_ids) == 0 {
+		return nil, false
+	}
+	return m.appendsubject_ids, true
+}
+
+// ResetSubjectIds resets all changes to the "subject_ids" field.
+func (m *SignalMutation) ResetSubjectIds() {
+	m.subject_ids = nil
+	m.appendsubject_ids = nil
+}
+
+// SetReviewedAt sets the "reviewed_at" field.
+func (m *SignalMutation) SetReviewedAt(t time.Time) {
+	m.reviewed_at = &t
+}
+
+// ReviewedAt returns the value of the "reviewed_at" field in the mutation.
+func (m *SignalMutation) ReviewedAt() (r time.Time, exists bool) {
+	v := m.reviewed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedAt returns the old "reviewed_at" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldReviewedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedAt: %w", err)
+	}
+	return oldValue.ReviewedAt, nil
+}
+
+// ClearReviewedAt clears the value of the "reviewed_at" field.
+func (m *SignalMutation) ClearReviewedAt() {
+	m.reviewed_at = nil
+	m.clearedFields[signal.FieldReviewedAt] = struct{}{}
+}
+
+// ReviewedAtCleared returns if the "reviewed_at" field was cleared in this mutation.
+func (m *SignalMutation) ReviewedAtCleared() bool {
+	_, ok := m.clearedFields[signal.FieldReviewedAt]
+	return ok
+}
+
+// ResetReviewedAt resets all changes to the "reviewed_at" field.
+func (m *SignalMutation) ResetReviewedAt() {
+	m.reviewed_at = nil
+	delete(m.clearedFields, signal.FieldReviewedAt)
+}
+
+// SetReviewedBy sets the "reviewed_by" field.
+func (m *SignalMutation) SetReviewedBy(pu pulid.ID) {
+	m.reviewed_by = &pu
+}
+
+// ReviewedBy returns the value of the "reviewed_by" field in the mutation.
+func (m *SignalMutation) ReviewedBy() (r pulid.ID, exists bool) {
+	v := m.reviewed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedBy returns the old "reviewed_by" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldReviewedBy(ctx context.Context) (v *pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedBy: %w", err)
+	}
+	return oldValue.ReviewedBy, nil
+}
+
+// ClearReviewedBy clears the value of the "reviewed_by" field.
+func (m *SignalMutation) ClearReviewedBy() {
+	m.reviewed_by = nil
+	m.clearedFields[signal.FieldReviewedBy] = struct{}{}
+}
+
+// ReviewedByCleared returns if the "reviewed_by" field was cleared in this mutation.
+func (m *SignalMutation) ReviewedByCleared() bool {
+	_, ok := m.clearedFields[signal.FieldReviewedBy]
+	return ok
+}
+
+// ResetReviewedBy resets all changes to the "reviewed_by" field.
+func (m *SignalMutation) ResetReviewedBy() {
+	m.reviewed_by = nil
+	delete(m.clearedFields, signal.FieldReviewedBy)
+}
+
+// SetReviewNote sets the "review_note" field.
+func (m *SignalMutation) SetReviewNote(s string) {
+	m.review_note = &s
+}
+
+// ReviewNote returns the value of the "review_note" field in the mutation.
+func (m *SignalMutation) ReviewNote() (r string, exists bool) {
+	v := m.review_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewNote returns the old "review_note" field's value of the Signal entity.
+// If the Signal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalMutation) OldReviewNote(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewNote: %w", err)
+	}
+	return oldValue.ReviewNote, nil
+}
+
+// ClearReviewNote clears the value of the "review_note" field.
+func (m *SignalMutation) ClearReviewNote() {
+	m.review_note = nil
+	m.clearedFields[signal.FieldReviewNote] = struct{}{}
+}
+
+// ReviewNoteCleared returns if the "review_note" field was cleared in this mutation.
+func (m *SignalMutation) ReviewNoteCleared() bool {
+	_, ok := m.clearedFields[signal.FieldReviewNote]
+	return ok
+}
+
+// ResetReviewNote resets all changes to the "review_note" field.
+func (m *SignalMutation) ResetReviewNote() {
+	m.review_note = nil
+	delete(m.clearedFields, signal.FieldReviewNote)
+}
+
+// Where appends a list predicates to the SignalMutation builder.
+func (m *SignalMutation) Where(ps ...predicate.Signal) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SignalMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SignalMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Signal, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SignalMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SignalMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Signal).
+func (m *SignalMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SignalMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.kind != nil {
+		fields = append(fields, signal.FieldKind)
+	}
+	if m.unit_id != nil {
+		fields = append(fields, signal.FieldUnitID)
+	}
+	if m.unit_path != nil {
+		fields = append(fields, signal.FieldUnitPath)
+	}
+	if m.officer_id != nil {
+		fields = append(fields, signal.FieldOfficerID)
+	}
+	if m.value != nil {
+		fields = append(fields, signal.FieldValue)
+	}
+	if m.threshold != nil {
+		fields = append(fields, signal.FieldThreshold)
+	}
+	if m.day != nil {
+		fields = append(fields, signal.FieldDay)
+	}
+	if m.detected_at != nil {
+		fields = append(fields, signal.FieldDetectedAt)
+	}
+	if m.subject_ids != nil {
+		fields = append(fields, signal.FieldSubjectIds)
+	}
+	if m.reviewed_at != nil {
+		fields = append(fields, signal.FieldReviewedAt)
+	}
+	if m.reviewed_by != nil {
+		fields = append(fields, signal.FieldReviewedBy)
+	}
+	if m.review_note != nil {
+		fields = append(fields, signal.FieldReviewNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SignalMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case signal.FieldKind:
+		return m.Kind()
+	case signal.FieldUnitID:
+		return m.UnitID()
+	case signal.FieldUnitPath:
+		return m.UnitPath()
+	case signal.FieldOfficerID:
+		return m.OfficerID()
+	case signal.FieldValue:
+		return m.Value()
+	case signal.FieldThreshold:
+		return m.Threshold()
+	case signal.FieldDay:
+		return m.Day()
+	case signal.FieldDetectedAt:
+		return m.DetectedAt()
+	case signal.FieldSubjectIds:
+		return m.SubjectIds()
+	case signal.FieldReviewedAt:
+		return m.ReviewedAt()
+	case signal.FieldReviewedBy:
+		return m.ReviewedBy()
+	case signal.FieldReviewNote:
+		return m.ReviewNote()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SignalMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case signal.FieldKind:
+		return m.OldKind(ctx)
+	case signal.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case signal.FieldUnitPath:
+		return m.OldUnitPath(ctx)
+	case signal.FieldOfficerID:
+		return m.OldOfficerID(ctx)
+	case signal.FieldValue:
+		return m.OldValue(ctx)
+	case signal.FieldThreshold:
+		return m.OldThreshold(ctx)
+	case signal.FieldDay:
+		return m.OldDay(ctx)
+	case signal.FieldDetectedAt:
+		return m.OldDetectedAt(ctx)
+	case signal.FieldSubjectIds:
+		return m.OldSubjectIds(ctx)
+	case signal.FieldReviewedAt:
+		return m.OldReviewedAt(ctx)
+	case signal.FieldReviewedBy:
+		return m.OldReviewedBy(ctx)
+	case signal.FieldReviewNote:
+		return m.OldReviewNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown Signal field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignalMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case signal.FieldKind:
+		v, ok := value.(signal.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case signal.FieldUnitID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case signal.FieldUnitPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitPath(v)
+		return nil
+	case signal.FieldOfficerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOfficerID(v)
+		return nil
+	case signal.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case signal.FieldThreshold:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThreshold(v)
+		return nil
+	case signal.FieldDay:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case signal.FieldDetectedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDetectedAt(v)
+		return nil
+	case signal.FieldSubjectIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectIds(v)
+		return nil
+	case signal.FieldReviewedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedAt(v)
+		return nil
+	case signal.FieldReviewedBy:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedBy(v)
+		return nil
+	case signal.FieldReviewNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Signal field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SignalMutation) AddedFields() []string {
+	var fields []string
+	if m.addvalue != nil {
+		fields = append(fields, signal.FieldValue)
+	}
+	if m.addthreshold != nil {
+		fields = append(fields, signal.FieldThreshold)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SignalMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case signal.FieldValue:
+		return m.AddedValue()
+	case signal.FieldThreshold:
+		return m.AddedThreshold()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignalMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case signal.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	case signal.FieldThreshold:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddThreshold(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Signal numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SignalMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(signal.FieldReviewedAt) {
+		fields = append(fields, signal.FieldReviewedAt)
+	}
+	if m.FieldCleared(signal.FieldReviewedBy) {
+		fields = append(fields, signal.FieldReviewedBy)
+	}
+	if m.FieldCleared(signal.FieldReviewNote) {
+		fields = append(fields, signal.FieldReviewNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SignalMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SignalMutation) ClearField(name string) error {
+	switch name {
+	case signal.FieldReviewedAt:
+		m.ClearReviewedAt()
+		return nil
+	case signal.FieldReviewedBy:
+		m.ClearReviewedBy()
+		return nil
+	case signal.FieldReviewNote:
+		m.ClearReviewNote()
+		return nil
+	}
+	return fmt.Errorf("unknown Signal nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SignalMutation) ResetField(name string) error {
+	switch name {
+	case signal.FieldKind:
+		m.ResetKind()
+		return nil
+	case signal.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case signal.FieldUnitPath:
+		m.ResetUnitPath()
+		return nil
+	case signal.FieldOfficerID:
+		m.ResetOfficerID()
+		return nil
+	case signal.FieldValue:
+		m.ResetValue()
+		return nil
+	case signal.FieldThreshold:
+		m.ResetThreshold()
+		return nil
+	case signal.FieldDay:
+		m.ResetDay()
+		return nil
+	case signal.FieldDetectedAt:
+		m.ResetDetectedAt()
+		return nil
+	case signal.FieldSubjectIds:
+		m.ResetSubjectIds()
+		return nil
+	case signal.FieldReviewedAt:
+		m.ResetReviewedAt()
+		return nil
+	case signal.FieldReviewedBy:
+		m.ResetReviewedBy()
+		return nil
+	case signal.FieldReviewNote:
+		m.ResetReviewNote()
+		return nil
+	}
+	return fmt.Errorf("unknown Signal field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SignalMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SignalMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SignalMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SignalMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SignalMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SignalMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SignalMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Signal unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SignalMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Signal edge %s", name)
+}
+
+// SignalSettingMutation represents an operation that mutates the SignalSetting nodes in the graph.
+type SignalSettingMutation struct {
+	config
+	op                       Op
+	typ                      string
+	id                       *pulid.ID
+	created_at               *time.Time
+	updated_at               *time.Time
+	name                     *string
+	shared_phone_accounts    *int
+	addshared_phone_accounts *int
+	desk_drop_off_factor     *float64
+	adddesk_drop_off_factor  *float64
+	lookup_budget_share      *float64
+	addlookup_budget_share   *float64
+	opening_from             *string
+	opening_to               *string
+	unused_password_share    *float64
+	addunused_password_share *float64
+	clearedFields            map[string]struct{}
+	done                     bool
+	oldValue                 func(context.Context) (*SignalSetting, error)
+	predicates               []predicate.SignalSetting
+}
+
+var _ ent.Mutation = (*SignalSettingMutation)(nil)
+
+// signalsettingOption allows management of the mutation configuration using functional options.
+type signalsettingOption func(*SignalSettingMutation)
+
+// newSignalSettingMutation creates new mutation for the SignalSetting entity.
+func newSignalSettingMutation(c config, op Op, opts ...signalsettingOption) *SignalSettingMutation {
+	m := &SignalSettingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSignalSetting,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSignalSettingID sets the ID field of the mutation.
+func withSignalSettingID(id pulid.ID) signalsettingOption {
+	return func(m *SignalSettingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SignalSetting
+		)
+		m.oldValue = func(ctx context.Context) (*SignalSetting, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SignalSetting.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSignalSetting sets the old SignalSetting of the mutation.
+func withSignalSetting(node *SignalSetting) signalsettingOption {
+	return func(m *SignalSettingMutation) {
+		m.oldValue = func(context.Context) (*SignalSetting, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SignalSettingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SignalSettingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SignalSetting entities.
+func (m *SignalSettingMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SignalSettingMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SignalSettingMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SignalSetting.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SignalSettingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SignalSettingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SignalSetting entity.
+// If the SignalSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalSettingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SignalSettingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SignalSettingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SignalSettingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SignalSetting entity.
+// If the SignalSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalSettingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SignalSettingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *SignalSettingMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *SignalSettingMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the SignalSetting entity.
+// If the SignalSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalSettingMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *SignalSettingMutation) ResetName() {
+	m.name = nil
+}
+
+// SetSharedPhoneAccounts sets the "shared_phone_accounts" field.
+func (m *SignalSettingMutation) SetSharedPhoneAccounts(i int) {
+	m.shared_phone_accounts = &i
+	m.addshared_phone_accounts = nil
+}
+
+// SharedPhoneAccounts returns the value of the "shared_phone_accounts" field in the mutation.
+func (m *SignalSettingMutation) SharedPhoneAccounts() (r int, exists bool) {
+	v := m.shared_phone_accounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSharedPhoneAccounts returns the old "shared_phone_accounts" field's value of the SignalSetting entity.
+// If the SignalSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalSettingMutation) OldSharedPhoneAccounts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSharedPhoneAccounts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSharedPhoneAccounts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSharedPhoneAccounts: %w", err)
+	}
+	return oldValue.SharedPhoneAccounts, nil
+}
+
+// AddSharedPhoneAccounts adds i to the "shared_phone_accounts" field.
+func (m *SignalSettingMutation) AddSharedPhoneAccounts(i int) {
+	if m.addshared_phone_accounts != nil {
+		*m.addshared_phone_accounts += i
+	} else {
+		m.addshared_phone_accounts = &i
+	}
+}
+
+// AddedSharedPhoneAccounts returns the value that was added to the "shared_phone_accounts" field in this mutation.
+func (m *SignalSettingMutation) AddedSharedPhoneAccounts() (r int, exists bool) {
+	v := m.addshared_phone_accounts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSharedPhoneAccounts resets all changes to the "shared_phone_accounts" field.
+func (m *SignalSettingMutation) ResetSharedPhoneAccounts() {
+	m.shared_phone_accounts = nil
+	m.addshared_phone_accounts = nil
+}
+
+// SetDeskDropOffFactor sets the "desk_drop_off_factor" field.
+func (m *SignalSettingMutation) SetDeskDropOffFactor(f float64) {
+	m.desk_drop_off_factor = &f
+	m.adddesk_drop_off_factor = nil
+}
+
+// DeskDropOffFactor returns the value of the "desk_drop_off_factor" field in the mutation.
+func (m *SignalSettingMutation) DeskDropOffFactor() (r float64, exists bool) {
+	v := m.desk_drop_off_factor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeskDropOffFactor returns the old "desk_drop_off_factor" field's value of the SignalSetting entity.
+// If the SignalSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalSettingMutation) OldDeskDropOffFactor(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeskDropOffFactor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeskDropOffFactor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeskDropOffFactor: %w", err)
+	}
+	return oldValue.DeskDropOffFactor, nil
+}
+
+// AddDeskDropOffFactor adds f to the "desk_drop_off_factor" field.
+func (m *SignalSettingMutation) AddDeskDropOffFactor(f float64) {
+	if m.adddesk_drop_off_factor != nil {
+		*m.adddesk_drop_off_factor += f
+	} else {
+		m.adddesk_drop_off_factor = &f
+	}
+}
+
+// AddedDeskDropOffFactor returns the value that was added to the "desk_drop_off_factor" field in this mutation.
+func (m *SignalSettingMutation) AddedDeskDropOffFactor() (r float64, exists bool) {
+	v := m.adddesk_drop_off_factor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeskDropOffFactor resets all changes to the "desk_drop_off_factor" field.
+func (m *SignalSettingMutation) ResetDeskDropOffFactor() {
+	m.desk_drop_off_factor = nil
+	m.adddesk_drop_off_factor = nil
+}
+
+// SetLookupBudgetShare sets the "lookup_budget_share" field.
+func (m *SignalSettingMutation) SetLookupBudgetShare(f float64) {
+	m.lookup_budget_share = &f
+	m.addlookup_budget_share = nil
+}
+
+// LookupBudgetShare returns the value of the "lookup_budget_share" field in the mutation.
+func (m *SignalSettingMutation) LookupBudgetShare() (r float64, exists bool) {
+	v := m.lookup_budget_share
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLookupBudgetShare returns the old "lookup_budget_share" field's value of the SignalSetting entity.
+// If the SignalSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalSettingMutation) OldLookupBudgetShare(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLookupBudgetShare is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLookupBudgetShare requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLookupBudgetShare: %w", err)
+	}
+	return oldValue.LookupBudgetShare, nil
+}
+
+// AddLookupBudgetShare adds f to the "lookup_budget_share" field.
+func (m *SignalSettingMutation) AddLookupBudgetShare(f float64) {
+	if m.addlookup_budget_share != nil {
+		*m.addlookup_budget_share += f
+	} else {
+		m.addlookup_budget_share = &f
+	}
+}
+
+// AddedLookupBudgetShare returns the value that was added to the "lookup_budget_share" field in this mutation.
+func (m *SignalSettingMutation) AddedLookupBudgetShare() (r float64, exists bool) {
+	v := m.addlookup_budget_share
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLookupBudgetShare resets all changes to the "lookup_budget_share" field.
+func (m *SignalSettingMutation) ResetLookupBudgetShare() {
+	m.lookup_budget_share = nil
+	m.addlookup_budget_share = nil
+}
+
+// SetOpeningFrom sets the "opening_from" field.
+func (m *SignalSettingMutation) SetOpeningFrom(s string) {
+	m.opening_from = &s
+}
+
+// OpeningFrom returns the value of the "opening_from" field in the mutation.
+func (m *SignalSettingMutation) OpeningFrom() (r string, exists bool) {
+	v := m.opening_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpeningFrom returns the old "opening_from" field's value of the SignalSetting entity.
+// If the SignalSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalSettingMutation) OldOpeningFrom(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpeningFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpeningFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpeningFrom: %w", err)
+	}
+	return oldValue.OpeningFrom, nil
+}
+
+// ResetOpeningFrom resets all changes to the "opening_from" field.
+func (m *SignalSettingMutation) ResetOpeningFrom() {
+	m.opening_from = nil
+}
+
+// SetOpeningTo sets the "opening_to" field.
+func (m *SignalSettingMutation) SetOpeningTo(s string) {
+	m.opening_to = &s
+}
+
+// OpeningTo returns the value of the "opening_to" field in the mutation.
+func (m *SignalSettingMutation) OpeningTo() (r string, exists bool) {
+	v := m.opening_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpeningTo returns the old "opening_to" field's value of the SignalSetting entity.
+// If the SignalSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalSettingMutation) OldOpeningTo(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpeningTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpeningTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpeningTo: %w", err)
+	}
+	return oldValue.OpeningTo, nil
+}
+
+// ResetOpeningTo resets all changes to the "opening_to" field.
+func (m *SignalSettingMutation) ResetOpeningTo() {
+	m.opening_to = nil
+}
+
+// SetUnusedPasswordShare sets the "unused_password_share" field.
+func (m *SignalSettingMutation) SetUnusedPasswordShare(f float64) {
+	m.unused_password_share = &f
+	m.addunused_password_share = nil
+}
+
+// UnusedPasswordShare returns the value of the "unused_password_share" field in the mutation.
+func (m *SignalSettingMutation) UnusedPasswordShare() (r float64, exists bool) {
+	v := m.unused_password_share
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnusedPasswordShare returns the old "unused_password_share" field's value of the SignalSetting entity.
+// If the SignalSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignalSettingMutation) OldUnusedPasswordShare(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnusedPasswordShare is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnusedPasswordShare requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnusedPasswordShare: %w", err)
+	}
+	return oldValue.UnusedPasswordShare, nil
+}
+
+// AddUnusedPasswordShare adds f to the "unused_password_share" field.
+func (m *SignalSettingMutation) AddUnusedPasswordShare(f float64) {
+	if m.addunused_password_share != nil {
+		*m.addunused_password_share += f
+	} else {
+		m.addunused_password_share = &f
+	}
+}
+
+// AddedUnusedPasswordShare returns the value that was added to the "unused_password_share" field in this mutation.
+func (m *SignalSettingMutation) AddedUnusedPasswordShare() (r float64, exists bool) {
+	v := m.addunused_password_share
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUnusedPasswordShare resets all changes to the "unused_password_share" field.
+func (m *SignalSettingMutation) ResetUnusedPasswordShare() {
+	m.unused_password_share = nil
+	m.addunused_password_share = nil
+}
+
+// Where appends a list predicates to the SignalSettingMutation builder.
+func (m *SignalSettingMutation) Where(ps ...predicate.SignalSetting) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SignalSettingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SignalSettingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SignalSetting, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SignalSettingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SignalSettingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SignalSetting).
+func (m *SignalSettingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SignalSettingMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, signalsetting.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, signalsetting.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, signalsetting.FieldName)
+	}
+	if m.shared_phone_accounts != nil {
+		fields = append(fields, signalsetting.FieldSharedPhoneAccounts)
+	}
+	if m.desk_drop_off_factor != nil {
+		fields = append(fields, signalsetting.FieldDeskDropOffFactor)
+	}
+	if m.lookup_budget_share != nil {
+		fields = append(fields, signalsetting.FieldLookupBudgetShare)
+	}
+	if m.opening_from != nil {
+		fields = append(fields, signalsetting.FieldOpeningFrom)
+	}
+	if m.opening_to != nil {
+		fields = append(fields, signalsetting.FieldOpeningTo)
+	}
+	if m.unused_password_share != nil {
+		fields = append(fields, signalsetting.FieldUnusedPasswordShare)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SignalSettingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case signalsetting.FieldCreatedAt:
+		return m.CreatedAt()
+	case signalsetting.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case signalsetting.FieldName:
+		return m.Name()
+	case signalsetting.FieldSharedPhoneAccounts:
+		return m.SharedPhoneAccounts()
+	case signalsetting.FieldDeskDropOffFactor:
+		return m.DeskDropOffFactor()
+	case signalsetting.FieldLookupBudgetShare:
+		return m.LookupBudgetShare()
+	case signalsetting.FieldOpeningFrom:
+		return m.OpeningFrom()
+	case signalsetting.FieldOpeningTo:
+		return m.OpeningTo()
+	case signalsetting.FieldUnusedPasswordShare:
+		return m.UnusedPasswordShare()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SignalSettingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case signalsetting.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case signalsetting.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case signalsetting.FieldName:
+		return m.OldName(ctx)
+	case signalsetting.FieldSharedPhoneAccounts:
+		return m.OldSharedPhoneAccounts(ctx)
+	case signalsetting.FieldDeskDropOffFactor:
+		return m.OldDeskDropOffFactor(ctx)
+	case signalsetting.FieldLookupBudgetShare:
+		return m.OldLookupBudgetShare(ctx)
+	case signalsetting.FieldOpeningFrom:
+		return m.OldOpeningFrom(ctx)
+	case signalsetting.FieldOpeningTo:
+		return m.OldOpeningTo(ctx)
+	case signalsetting.FieldUnusedPasswordShare:
+		return m.OldUnusedPasswordShare(ctx)
+	}
+	return nil, fmt.Errorf("unknown SignalSetting field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignalSettingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case signalsetting.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case signalsetting.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case signalsetting.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case signalsetting.FieldSharedPhoneAccounts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSharedPhoneAccounts(v)
+		return nil
+	case signalsetting.FieldDeskDropOffFactor:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeskDropOffFactor(v)
+		return nil
+	case signalsetting.FieldLookupBudgetShare:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLookupBudgetShare(v)
+		return nil
+	case signalsetting.FieldOpeningFrom:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpeningFrom(v)
+		return nil
+	case signalsetting.FieldOpeningTo:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpeningTo(v)
+		return nil
+	case signalsetting.FieldUnusedPasswordShare:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnusedPasswordShare(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SignalSetting field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SignalSettingMutation) AddedFields() []string {
+	var fields []string
+	if m.addshared_phone_accounts != nil {
+		fields = append(fields, signalsetting.FieldSharedPhoneAccounts)
+	}
+	if m.adddesk_drop_off_factor != nil {
+		fields = append(fields, signalsetting.FieldDeskDropOffFactor)
+	}
+	if m.addlookup_budget_share != nil {
+		fields = append(fields, signalsetting.FieldLookupBudgetShare)
+	}
+	if m.addunused_password_share != nil {
+		fields = append(fields, signalsetting.FieldUnusedPasswordShare)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SignalSettingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case signalsetting.FieldSharedPhoneAccounts:
+		return m.AddedSharedPhoneAccounts()
+	case signalsetting.FieldDeskDropOffFactor:
+		return m.AddedDeskDropOffFactor()
+	case signalsetting.FieldLookupBudgetShare:
+		return m.AddedLookupBudgetShare()
+	case signalsetting.FieldUnusedPasswordShare:
+		return m.AddedUnusedPasswordShare()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignalSettingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case signalsetting.FieldSharedPhoneAccounts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSharedPhoneAccounts(v)
+		return nil
+	case signalsetting.FieldDeskDropOffFactor:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeskDropOffFactor(v)
+		return nil
+	case signalsetting.FieldLookupBudgetShare:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLookupBudgetShare(v)
+		return nil
+	case signalsetting.FieldUnusedPasswordShare:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnusedPasswordShare(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SignalSetting numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SignalSettingMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SignalSettingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SignalSettingMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SignalSetting nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SignalSettingMutation) ResetField(name string) error {
+	switch name {
+	case signalsetting.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case signalsetting.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case signalsetting.FieldName:
+		m.ResetName()
+		return nil
+	case signalsetting.FieldSharedPhoneAccounts:
+		m.ResetSharedPhoneAccounts()
+		return nil
+	case signalsetting.FieldDeskDropOffFactor:
+		m.ResetDeskDropOffFactor()
+		return nil
+	case signalsetting.FieldLookupBudgetShare:
+		m.ResetLookupBudgetShare()
+		return nil
+	case signalsetting.FieldOpeningFrom:
+		m.ResetOpeningFrom()
+		return nil
+	case signalsetting.FieldOpeningTo:
+		m.ResetOpeningTo()
+		return nil
+	case signalsetting.FieldUnusedPasswordShare:
+		m.ResetUnusedPasswordShare()
+		return nil
+	}
+	return fmt.Errorf("unknown SignalSetting field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SignalSettingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SignalSettingMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SignalSettingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SignalSettingMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SignalSettingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SignalSettingMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SignalSettingMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown SignalSetting unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SignalSettingMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown SignalSetting edge %s", name)
+}
+
+// StatsDayMutation represents an operation that mutates the StatsDay nodes in the graph.
+type StatsDayMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *pulid.ID
+	day           *string
+	unit_path     *string
+	officer_id    *string
+	metric        *string
+	kind          *string
+	carrier       *string
+	bucket        *int
+	addbucket     *int
+	n             *int64
+	addn          *int64
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*StatsDay, error)
+	predicates    []predicate.StatsDay
+}
+
+var _ ent.Mutation = (*StatsDayMutation)(nil)
+
+// statsdayOption allows management of the mutation configuration using functional options.
+type statsdayOption func(*StatsDayMutation)
+
+// newStatsDayMutation creates new mutation for the StatsDay entity.
+func newStatsDayMutation(c config, op Op, opts ...statsdayOption) *StatsDayMutation {
+	m := &StatsDayMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStatsDay,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStatsDayID sets the ID field of the mutation.
+func withStatsDayID(id pulid.ID) statsdayOption {
+	return func(m *StatsDayMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StatsDay
+		)
+		m.oldValue = func(ctx context.Context) (*StatsDay, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StatsDay.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStatsDay sets the old StatsDay of the mutation.
+func withStatsDay(node *StatsDay) statsdayOption {
+	return func(m *StatsDayMutation) {
+		m.oldValue = func(context.Context) (*StatsDay, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StatsDayMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StatsDayMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of StatsDay entities.
+func (m *StatsDayMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StatsDayMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StatsDayMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StatsDay.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *StatsDayMutation) SetDay(s string) {
+	m.day = &s
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *StatsDayMutation) Day() (r string, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the StatsDay entity.
+// If the StatsDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsDayMutation) OldDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *StatsDayMutation) ResetDay() {
+	m.day = nil
+}
+
+// SetUnitPath sets the "unit_path" field.
+func (m *StatsDayMutation) SetUnitPath(s string) {
+	m.unit_path = &s
+}
+
+// UnitPath returns the value of the "unit_path" field in the mutation.
+func (m *StatsDayMutation) UnitPath() (r string, exists bool) {
+	v := m.unit_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitPath returns the old "unit_path" field's value of the StatsDay entity.
+// If the StatsDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsDayMutation) OldUnitPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitPath: %w", err)
+	}
+	return oldValue.UnitPath, nil
+}
+
+// ResetUnitPath resets all changes to the "unit_path" field.
+func (m *StatsDayMutation) ResetUnitPath() {
+	m.unit_path = nil
+}
+
+// SetOfficerID sets the "officer_id" field.
+func (m *StatsDayMutation) SetOfficerID(s string) {
+	m.officer_id = &s
+}
+
+// OfficerID returns the value of the "officer_id" field in the mutation.
+func (m *StatsDayMutation) OfficerID() (r string, exists bool) {
+	v := m.officer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOfficerID returns the old "officer_id" field's value of the StatsDay entity.
+// If the StatsDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsDayMutation) OldOfficerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOfficerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOfficerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOfficerID: %w", err)
+	}
+	return oldValue.OfficerID, nil
+}
+
+// ResetOfficerID resets all changes to the "officer_id" field.
+func (m *StatsDayMutation) ResetOfficerID() {
+	m.officer_id = nil
+}
+
+// SetMetric sets the "metric" field.
+func (m *StatsDayMutation) SetMetric(s string) {
+	m.metric = &s
+}
+
+// Metric returns the value of the "metric" field in the mutation.
+func (m *StatsDayMutation) Metric() (r string, exists bool) {
+	v := m.metric
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMetric returns the old "metric" field's value of the StatsDay entity.
+// If the StatsDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsDayMutation) OldMetric(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMetric is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMetric requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMetric: %w", err)
+	}
+	return oldValue.Metric, nil
+}
+
+// ResetMetric resets all changes to the "metric" field.
+func (m *StatsDayMutation) ResetMetric() {
+	m.metric = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *StatsDayMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *StatsDayMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the StatsDay entity.
+// If the StatsDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsDayMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *StatsDayMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetCarrier sets the "carrier" field.
+func (m *StatsDayMutation) SetCarrier(s string) {
+	m.carrier = &s
+}
+
+// Carrier returns the value of the "carrier" field in the mutation.
+func (m *StatsDayMutation) Carrier() (r string, exists bool) {
+	v := m.carrier
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCarrier returns the old "carrier" field's value of the StatsDay entity.
+// If the StatsDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsDayMutation) OldCarrier(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCarrier is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCarrier requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCarrier: %w", err)
+	}
+	return oldValue.Carrier, nil
+}
+
+// ResetCarrier resets all changes to the "carrier" field.
+func (m *StatsDayMutation) ResetCarrier() {
+	m.carrier = nil
+}
+
+// SetBucket sets the "bucket" field.
+func (m *StatsDayMutation) SetBucket(i int) {
+	m.bucket = &i
+	m.addbucket = nil
+}
+
+// Bucket returns the value of the "bucket" field in the mutation.
+func (m *StatsDayMutation) Bucket() (r int, exists bool) {
+	v := m.bucket
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBucket returns the old "bucket" field's value of the StatsDay entity.
+// If the StatsDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsDayMutation) OldBucket(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBucket is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBucket requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBucket: %w", err)
+	}
+	return oldValue.Bucket, nil
+}
+
+// AddBucket adds i to the "bucket" field.
+func (m *StatsDayMutation) AddBucket(i int) {
+	if m.addbucket != nil {
+		*m.addbucket += i
+	} else {
+		m.addbucket = &i
+	}
+}
+
+// AddedBucket returns the value that was added to the "bucket" field in this mutation.
+func (m *StatsDayMutation) AddedBucket() (r int, exists bool) {
+	v := m.addbucket
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBucket resets all changes to the "bucket" field.
+func (m *StatsDayMutation) ResetBucket() {
+	m.bucket = nil
+	m.addbucket = nil
+}
+
+// SetN sets the "n" field.
+func (m *StatsDayMutation) SetN(i int64) {
+	m.n = &i
+	m.addn = nil
+}
+
+// N returns the value of the "n" field in the mutation.
+func (m *StatsDayMutation) N() (r int64, exists bool) {
+	v := m.n
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldN returns the old "n" field's value of the StatsDay entity.
+// If the StatsDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsDayMutation) OldN(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldN is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldN requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldN: %w", err)
+	}
+	return oldValue.N, nil
+}
+
+// AddN adds i to the "n" field.
+func (m *StatsDayMutation) AddN(i int64) {
+	if m.addn != nil {
+		*m.addn += i
+	} else {
+		m.addn = &i
+	}
+}
+
+// AddedN returns the value that was added to the "n" field in this mutation.
+func (m *StatsDayMutation) AddedN() (r int64, exists bool) {
+	v := m.addn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetN resets all changes to the "n" field.
+func (m *StatsDayMutation) ResetN() {
+	m.n = nil
+	m.addn = nil
+}
+
+// Where appends a list predicates to the StatsDayMutation builder.
+func (m *StatsDayMutation) Where(ps ...predicate.StatsDay) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StatsDayMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StatsDayMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StatsDay, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StatsDayMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StatsDayMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StatsDay).
+func (m *StatsDayMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StatsDayMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.day != nil {
+		fields = append(fields, statsday.FieldDay)
+	}
+	if m.unit_path != nil {
+		fields = append(fields, statsday.FieldUnitPath)
+	}
+	if m.officer_id != nil {
+		fields = append(fields, statsday.FieldOfficerID)
+	}
+	if m.metric != nil {
+		fields = append(fields, statsday.FieldMetric)
+	}
+	if m.kind != nil {
+		fields = append(fields, statsday.FieldKind)
+	}
+	if m.carrier != nil {
+		fields = append(fields, statsday.FieldCarrier)
+	}
+	if m.bucket != nil {
+		fields = append(fields, statsday.FieldBucket)
+	}
+	if m.n != nil {
+		fields = append(fields, statsday.FieldN)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StatsDayMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case statsday.FieldDay:
+		return m.Day()
+	case statsday.FieldUnitPath:
+		return m.UnitPath()
+	case statsday.FieldOfficerID:
+		return m.OfficerID()
+	case statsday.FieldMetric:
+		return m.Metric()
+	case statsday.FieldKind:
+		return m.Kind()
+	case statsday.FieldCarrier:
+		return m.Carrier()
+	case statsday.FieldBucket:
+		return m.Bucket()
+	case statsday.FieldN:
+		return m.N()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StatsDayMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case statsday.FieldDay:
+		return m.OldDay(ctx)
+	case statsday.FieldUnitPath:
+		return m.OldUnitPath(ctx)
+	case statsday.FieldOfficerID:
+		return m.OldOfficerID(ctx)
+	case statsday.FieldMetric:
+		return m.OldMetric(ctx)
+	case statsday.FieldKind:
+		return m.OldKind(ctx)
+	case statsday.FieldCarrier:
+		return m.OldCarrier(ctx)
+	case statsday.FieldBucket:
+		return m.OldBucket(ctx)
+	case statsday.FieldN:
+		return m.OldN(ctx)
+	}
+	return nil, fmt.Errorf("unknown StatsDay field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatsDayMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case statsday.FieldDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case statsday.FieldUnitPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitPath(v)
+		return nil
+	case statsday.FieldOfficerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOfficerID(v)
+		return nil
+	case statsday.FieldMetric:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMetric(v)
+		return nil
+	case statsday.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case statsday.FieldCarrier:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCarrier(v)
+		return nil
+	case statsday.FieldBucket:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBucket(v)
+		return nil
+	case statsday.FieldN:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StatsDay field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StatsDayMutation) AddedFields() []string {
+	var fields []string
+	if m.addbucket != nil {
+		fields = append(fields, statsday.FieldBucket)
+	}
+	if m.addn != nil {
+		fields = append(fields, statsday.FieldN)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StatsDayMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case statsday.FieldBucket:
+		return m.AddedBucket()
+	case statsday.FieldN:
+		return m.AddedN()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatsDayMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case statsday.FieldBucket:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBucket(v)
+		return nil
+	case statsday.FieldN:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StatsDay numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StatsDayMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StatsDayMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StatsDayMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown StatsDay nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StatsDayMutation) ResetField(name string) error {
+	switch name {
+	case statsday.FieldDay:
+		m.ResetDay()
+		return nil
+	case statsday.FieldUnitPath:
+		m.ResetUnitPath()
+		return nil
+	case statsday.FieldOfficerID:
+		m.ResetOfficerID()
+		return nil
+	case statsday.FieldMetric:
+		m.ResetMetric()
+		return nil
+	case statsday.FieldKind:
+		m.ResetKind()
+		return nil
+	case statsday.FieldCarrier:
+		m.ResetCarrier()
+		return nil
+	case statsday.FieldBucket:
+		m.ResetBucket()
+		return nil
+	case statsday.FieldN:
+		m.ResetN()
+		return nil
+	}
+	return fmt.Errorf("unknown StatsDay field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StatsDayMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StatsDayMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StatsDayMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StatsDayMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StatsDayMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StatsDayMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StatsDayMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown StatsDay unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StatsDayMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown StatsDay edge %s", name)
 }
 
 // UnitMutation represents an operation that mutates the Unit nodes in the graph.

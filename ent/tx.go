@@ -46,6 +46,12 @@ type Tx struct {
 	Session *SessionClient
 	// SignInThrottle is the client for interacting with the SignInThrottle builders.
 	SignInThrottle *SignInThrottleClient
+	// Signal is the client for interacting with the Signal builders.
+	Signal *SignalClient
+	// SignalSetting is the client for interacting with the SignalSetting builders.
+	SignalSetting *SignalSettingClient
+	// StatsDay is the client for interacting with the StatsDay builders.
+	StatsDay *StatsDayClient
 	// Unit is the client for interacting with the Unit builders.
 	Unit *UnitClient
 
@@ -195,6 +201,9 @@ func (tx *Tx) init() {
 	tx.Scan = NewScanClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.SignInThrottle = NewSignInThrottleClient(tx.config)
+	tx.Signal = NewSignalClient(tx.config)
+	tx.SignalSetting = NewSignalSettingClient(tx.config)
+	tx.StatsDay = NewStatsDayClient(tx.config)
 	tx.Unit = NewUnitClient(tx.config)
 }
 

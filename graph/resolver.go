@@ -9,6 +9,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/officers"
 	"github.com/motcua/motcua/internal/domain/registrations"
 	"github.com/motcua/motcua/internal/domain/sso"
+	"github.com/motcua/motcua/internal/domain/stats"
 	"github.com/motcua/motcua/internal/domain/units"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
@@ -26,6 +27,7 @@ type Resolver struct {
 	Enrol    *registrations.Service
 	SMS      *smsqueue.Queue
 	SSO      *sso.Service
+	Stats    *stats.Service
 	Bus      events.Bus
 	Now      func() time.Time
 	// BaseURL is prefixed to links such as requestFormURL ("" for relative links).

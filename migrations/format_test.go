@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -46,5 +47,35 @@ func TestFormatSplitsConcurrentIndexes(t *testing.T) {
 	files, err = formatter{next: 7, dialect: dialect.SQLite}.Format(plan())
 	if err != nil || len(files) != 1 || strings.Contains(string(files[0].Bytes()), "CONCURRENTLY") {
 		t.Fatalf("SQLite: %d files, %v", len(files), err)
+	}
+}
+
+// TestDialectsShareVersions: one number names the schema on both databases
+// (operators and `serve --migrate=false` speak of "version N"). A version
+// that only one dialect needs (PostgreSQL's CONCURRENTLY index files) gets a
+// no-op file (`SELECT 1;`) on the other, then `make migration NAME=noop`
+// rehashes atlas.sum.
+func TestDialectsShareVersions(t *testing.T) {
+	versions := func(d string) map[uint]bool {
+		names, err := fs.Glob(FS, d+"/*.up.sql")
+		if err != nil || len(names) == 0 {
+			t.Fatalf("no migrations for %s: %v", d, err)
+		}
+		out := map[uint]bool{}
+		for _, n := range names {
+			out[Version(n)] = true
+		}
+		return out
+	}
+	pg, lite := versions("postgres"), versions("sqlite")
+	for v := range pg {
+		if !lite[v] {
+			t.Errorf("version %d exists for PostgreSQL only: add migrations/sqlite/%06d_….up.sql (SELECT 1; if SQLite needs nothing)", v, v)
+		}
+	}
+	for v := range lite {
+		if !pg[v] {
+			t.Errorf("version %d exists for SQLite only: add migrations/postgres/%06d_….up.sql (SELECT 1; if PostgreSQL needs nothing)", v, v)
+		}
 	}
 }

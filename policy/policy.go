@@ -47,6 +47,8 @@ const (
 	ObjCitizen       = "citizen"
 	ObjIntrospection = "introspection"
 	ObjOIDCClient    = "oidc_client"
+	ObjStats         = "stats"
+	ObjSignals       = "signals"
 
 	ActRead    = "read"
 	ActManage  = "manage"

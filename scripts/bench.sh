@@ -74,5 +74,12 @@ if [ -z "${BENCH_SCENARIOS:-}" ] || [[ ",${BENCH_SCENARIOS}," == *,S8,* ]]; then
 	mkdir -p "${BENCH_DATA_DIR:-/tmp}"
 	"${run[@]}" go test -run='^$' -bench='^Benchmark(SSO|Sign)' -benchtime=3s -cpu=1 ./internal/app | tee "${BENCH_DATA_DIR:-/tmp}/s8.txt"
 fi
+# S9, the statistics page's chart queries on daily roll-ups (SQLite and PostgreSQL):
+# Go benchmarks of internal/domain/stats; S9_DESKS sets the number of desks (200).
+if [ -z "${BENCH_SCENARIOS:-}" ] || [[ ",${BENCH_SCENARIOS}," == *,S9,* ]]; then
+	echo "bench: S9 statistics charts (go test -bench S9)" >&2
+	mkdir -p "${BENCH_DATA_DIR:-/tmp}"
+	"${run[@]}" go test -run='^$' -bench='^BenchmarkS9' -benchtime=40x -timeout=30m ./internal/domain/stats | tee "${BENCH_DATA_DIR:-/tmp}/s9.txt"
+fi
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of flags
 exec "${run[@]}" ./bin/motcua-bench run "${args[@]}" ${BENCH_ARGS:-}

@@ -25,6 +25,7 @@ import (
 )
 
 type serveFlags struct {
+	demoHistory                                                          bool
 	addr, database, publicURL, origins, secretKey, scansBucket, logLevel string
 	dev, trustProxy, migrate, clamdAccept                                bool
 	clamd                                                                string
@@ -44,6 +45,7 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.addr, "addr", ":8080", "listen address (dev mode: loopback only)")
 	fs.StringVar(&f.database, "database", store.DefaultURL, "sqlite://PATH or postgres://USER:PASS@HOST/DB?sslmode=…")
 	fs.BoolVar(&f.dev, "dev", false, "dev mode: console SMS inbox at /dev/sms, introspection, demo data and sign-ins; loopback only")
+	fs.BoolVar(&f.demoHistory, "demo-history", false, "with --dev: 60 days of desk activity for the statistics page and its signals (make run sets it)")
 	fs.StringVar(&f.publicURL, "public-url", "", "the URL users open (e.g. https://motcua.example.gov.vn); sets the allowed WebSocket origin and Secure cookies")
 	fs.StringVar(&f.origins, "allowed-origins", "", "extra allowed browser origins, comma-separated")
 	fs.BoolVar(&f.trustProxy, "trust-proxy-headers", false, "take the client address from X-Forwarded-For (behind a load balancer only)")
@@ -116,7 +118,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			IDTokenLifetime: f.oidcIDTTL, AccessTokenLifetime: f.oidcAccessTTL, RefreshTokenLifetime: f.oidcRefreshTTL,
 			KeyRotation: f.oidcKeyRotation, SecretOverlap: f.oidcSecretOverlap,
 		},
-		DatabaseURL: f.database, Dev: f.dev, Migrate: f.migrate,
+		DatabaseURL: f.database, Dev: f.dev, DemoHistory: f.dev && f.demoHistory, Migrate: f.migrate,
 		AllowedOrigins: origins, TrustProxyHeaders: f.trustProxy,
 		SecureCookie: !(f.dev && strings.HasPrefix(firstOr(origins, "http://"), "http://")),
 		MasterKey:    master, ScansBucket: f.scansBucket, ScanRetention: f.scanRetention,

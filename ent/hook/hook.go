@@ -201,6 +201,42 @@ func (f SignInThrottleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SignInThrottleMutation", m)
 }
 
+// The SignalFunc type is an adapter to allow the use of ordinary
+// function as Signal mutator.
+type SignalFunc func(context.Context, *ent.SignalMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SignalFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SignalMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SignalMutation", m)
+}
+
+// The SignalSettingFunc type is an adapter to allow the use of ordinary
+// function as SignalSetting mutator.
+type SignalSettingFunc func(context.Context, *ent.SignalSettingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SignalSettingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SignalSettingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SignalSettingMutation", m)
+}
+
+// The StatsDayFunc type is an adapter to allow the use of ordinary
+// function as StatsDay mutator.
+type StatsDayFunc func(context.Context, *ent.StatsDayMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StatsDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StatsDayMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StatsDayMutation", m)
+}
+
 // The UnitFunc type is an adapter to allow the use of ordinary
 // function as Unit mutator.
 type UnitFunc func(context.Context, *ent.UnitMutation) (ent.Value, error)

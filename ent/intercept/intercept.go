@@ -23,8 +23,11 @@ import (
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/scan"
 	"github.com/motcua/motcua/ent/session"
+	"github.com/motcua/motcua/ent/signal"
+	"github.com/motcua/motcua/ent/signalsetting"
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/ent/statsday"
 	"github.com/motcua/motcua/ent/unit"
 )
 
@@ -516,6 +519,87 @@ func (f TraverseSignInThrottle) Traverse(ctx context.Context, q ent.Query) error
 	return fmt.Errorf("unexpected query type %T. expect *ent.SignInThrottleQuery", q)
 }
 
+// The SignalFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SignalFunc func(context.Context, *ent.SignalQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SignalFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SignalQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SignalQuery", q)
+}
+
+// The TraverseSignal type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSignal func(context.Context, *ent.SignalQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSignal) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSignal) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignalQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SignalQuery", q)
+}
+
+// The SignalSettingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SignalSettingFunc func(context.Context, *ent.SignalSettingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SignalSettingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SignalSettingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SignalSettingQuery", q)
+}
+
+// The TraverseSignalSetting type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSignalSetting func(context.Context, *ent.SignalSettingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSignalSetting) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSignalSetting) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignalSettingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SignalSettingQuery", q)
+}
+
+// The StatsDayFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StatsDayFunc func(context.Context, *ent.StatsDayQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StatsDayFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StatsDayQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StatsDayQuery", q)
+}
+
+// The TraverseStatsDay type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStatsDay func(context.Context, *ent.StatsDayQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStatsDay) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStatsDay) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StatsDayQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StatsDayQuery", q)
+}
+
 // The UnitFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UnitFunc func(context.Context, *ent.UnitQuery) (ent.Value, error)
 
@@ -578,6 +662,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.SignInThrottleQuery:
 		return &query[*ent.SignInThrottleQuery, predicate.SignInThrottle, signinthrottle.OrderOption]{typ: ent.TypeSignInThrottle, tq: q}, nil
+	case *ent.SignalQuery:
+		return &query[*ent.SignalQuery, predicate.Signal, signal.OrderOption]{typ: ent.TypeSignal, tq: q}, nil
+	case *ent.SignalSettingQuery:
+		return &query[*ent.SignalSettingQuery, predicate.SignalSetting, signalsetting.OrderOption]{typ: ent.TypeSignalSetting, tq: q}, nil
+	case *ent.StatsDayQuery:
+		return &query[*ent.StatsDayQuery, predicate.StatsDay, statsday.OrderOption]{typ: ent.TypeStatsDay, tq: q}, nil
 	case *ent.UnitQuery:
 		return &query[*ent.UnitQuery, predicate.Unit, unit.OrderOption]{typ: ent.TypeUnit, tq: q}, nil
 	default:

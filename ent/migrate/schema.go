@@ -393,6 +393,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{OtpChallengesColumns[5], OtpChallengesColumns[1]},
 			},
+			{
+				Name:    "otpchallenge_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{OtpChallengesColumns[2]},
+			},
 		},
 	}
 	// OfficersColumns holds the columns for the "officers" table.
@@ -504,6 +509,21 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{RegistrationsColumns[11]},
 			},
+			{
+				Name:    "registration_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{RegistrationsColumns[2]},
+			},
+			{
+				Name:    "registration_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{RegistrationsColumns[1]},
+			},
+			{
+				Name:    "registration_completed_at",
+				Unique:  false,
+				Columns: []*schema.Column{RegistrationsColumns[16]},
+			},
 		},
 	}
 	// SmsMessagesColumns holds the columns for the "sms_messages" table.
@@ -555,6 +575,16 @@ var (
 				Name:    "smsmessage_provider_message_id",
 				Unique:  false,
 				Columns: []*schema.Column{SmsMessagesColumns[7]},
+			},
+			{
+				Name:    "smsmessage_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{SmsMessagesColumns[2]},
+			},
+			{
+				Name:    "smsmessage_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{SmsMessagesColumns[1]},
 			},
 		},
 	}
@@ -636,6 +666,89 @@ var (
 		Columns:    SignInThrottlesColumns,
 		PrimaryKey: []*schema.Column{SignInThrottlesColumns[0]},
 	}
+	// SignalsColumns holds the columns for the "signals" table.
+	SignalsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SHARED_PHONE", "DESK_DROP_OFF", "LOOKUP_BUDGET", "AFTER_HOURS", "UNUSED_PASSWORDS"}},
+		{Name: "unit_id", Type: field.TypeString},
+		{Name: "unit_path", Type: field.TypeString},
+		{Name: "officer_id", Type: field.TypeString, Default: ""},
+		{Name: "value", Type: field.TypeFloat64},
+		{Name: "threshold", Type: field.TypeFloat64},
+		{Name: "day", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
+		{Name: "detected_at", Type: field.TypeTime},
+		{Name: "subject_ids", Type: field.TypeJSON},
+		{Name: "reviewed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "reviewed_by", Type: field.TypeString, Nullable: true},
+		{Name: "review_note", Type: field.TypeString, Nullable: true},
+	}
+	// SignalsTable holds the schema information for the "signals" table.
+	SignalsTable = &schema.Table{
+		Name:       "signals",
+		Columns:    SignalsColumns,
+		PrimaryKey: []*schema.Column{SignalsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "signal_kind_unit_id_officer_id_day",
+				Unique:  true,
+				Columns: []*schema.Column{SignalsColumns[1], SignalsColumns[2], SignalsColumns[4], SignalsColumns[7]},
+			},
+			{
+				Name:    "signal_unit_path",
+				Unique:  false,
+				Columns: []*schema.Column{SignalsColumns[3]},
+			},
+		},
+	}
+	// SignalSettingsColumns holds the columns for the "signal_settings" table.
+	SignalSettingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true},
+		{Name: "shared_phone_accounts", Type: field.TypeInt},
+		{Name: "desk_drop_off_factor", Type: field.TypeFloat64},
+		{Name: "lookup_budget_share", Type: field.TypeFloat64},
+		{Name: "opening_from", Type: field.TypeString, Size: 5},
+		{Name: "opening_to", Type: field.TypeString, Size: 5},
+		{Name: "unused_password_share", Type: field.TypeFloat64},
+	}
+	// SignalSettingsTable holds the schema information for the "signal_settings" table.
+	SignalSettingsTable = &schema.Table{
+		Name:       "signal_settings",
+		Columns:    SignalSettingsColumns,
+		PrimaryKey: []*schema.Column{SignalSettingsColumns[0]},
+	}
+	// StatsDaysColumns holds the columns for the "stats_days" table.
+	StatsDaysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "day", Type: field.TypeString, Size: 10},
+		{Name: "unit_path", Type: field.TypeString, Default: ""},
+		{Name: "officer_id", Type: field.TypeString, Default: ""},
+		{Name: "metric", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeString, Default: ""},
+		{Name: "carrier", Type: field.TypeString, Default: ""},
+		{Name: "bucket", Type: field.TypeInt, Default: 0},
+		{Name: "n", Type: field.TypeInt64, Default: 0},
+	}
+	// StatsDaysTable holds the schema information for the "stats_days" table.
+	StatsDaysTable = &schema.Table{
+		Name:       "stats_days",
+		Columns:    StatsDaysColumns,
+		PrimaryKey: []*schema.Column{StatsDaysColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "statsday_day_unit_path_officer_id_metric_kind_carrier_bucket",
+				Unique:  true,
+				Columns: []*schema.Column{StatsDaysColumns[1], StatsDaysColumns[2], StatsDaysColumns[3], StatsDaysColumns[4], StatsDaysColumns[5], StatsDaysColumns[6], StatsDaysColumns[7]},
+			},
+			{
+				Name:    "statsday_metric_day_unit_path",
+				Unique:  false,
+				Columns: []*schema.Column{StatsDaysColumns[4], StatsDaysColumns[1], StatsDaysColumns[2]},
+			},
+		},
+	}
 	// UnitsColumns holds the columns for the "units" table.
 	UnitsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -698,6 +811,9 @@ var (
 		ScansTable,
 		SessionsTable,
 		SignInThrottlesTable,
+		SignalsTable,
+		SignalSettingsTable,
+		StatsDaysTable,
 		UnitsTable,
 	}
 )

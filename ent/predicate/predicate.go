@@ -54,5 +54,14 @@ type Session func(*sql.Selector)
 // SignInThrottle is the predicate function for signinthrottle builders.
 type SignInThrottle func(*sql.Selector)
 
+// Signal is the predicate function for signal builders.
+type Signal func(*sql.Selector)
+
+// SignalSetting is the predicate function for signalsetting builders.
+type SignalSetting func(*sql.Selector)
+
+// StatsDay is the predicate function for statsday builders.
+type StatsDay func(*sql.Selector)
+
 // Unit is the predicate function for unit builders.
 type Unit func(*sql.Selector)

@@ -495,6 +495,78 @@ func (f SignInThrottleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SignInThrottleMutation", m)
 }
 
+// The SignalQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SignalQueryRuleFunc func(context.Context, *ent.SignalQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SignalQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignalQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SignalQuery", q)
+}
+
+// The SignalMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SignalMutationRuleFunc func(context.Context, *ent.SignalMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SignalMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SignalMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SignalMutation", m)
+}
+
+// The SignalSettingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SignalSettingQueryRuleFunc func(context.Context, *ent.SignalSettingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SignalSettingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignalSettingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SignalSettingQuery", q)
+}
+
+// The SignalSettingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SignalSettingMutationRuleFunc func(context.Context, *ent.SignalSettingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SignalSettingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SignalSettingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SignalSettingMutation", m)
+}
+
+// The StatsDayQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type StatsDayQueryRuleFunc func(context.Context, *ent.StatsDayQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f StatsDayQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StatsDayQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.StatsDayQuery", q)
+}
+
+// The StatsDayMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type StatsDayMutationRuleFunc func(context.Context, *ent.StatsDayMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f StatsDayMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.StatsDayMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StatsDayMutation", m)
+}
+
 // The UnitQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type UnitQueryRuleFunc func(context.Context, *ent.UnitQuery) error
@@ -586,6 +658,12 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SignInThrottleQuery:
 		return q.Filter(), nil
+	case *ent.SignalQuery:
+		return q.Filter(), nil
+	case *ent.SignalSettingQuery:
+		return q.Filter(), nil
+	case *ent.StatsDayQuery:
+		return q.Filter(), nil
 	case *ent.UnitQuery:
 		return q.Filter(), nil
 	default:
@@ -626,6 +704,12 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SessionMutation:
 		return m.Filter(), nil
 	case *ent.SignInThrottleMutation:
+		return m.Filter(), nil
+	case *ent.SignalMutation:
+		return m.Filter(), nil
+	case *ent.SignalSettingMutation:
+		return m.Filter(), nil
+	case *ent.StatsDayMutation:
 		return m.Filter(), nil
 	case *ent.UnitMutation:
 		return m.Filter(), nil

@@ -22,8 +22,11 @@ import (
 	"github.com/motcua/motcua/ent/schema"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
+	"github.com/motcua/motcua/ent/signal"
+	"github.com/motcua/motcua/ent/signalsetting"
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/ent/statsday"
 	"github.com/motcua/motcua/ent/unit"
 
 	"entgo.io/ent"
@@ -638,6 +641,138 @@ func init() {
 	signinthrottleDescID := signinthrottleMixinFields0[0].Descriptor()
 	// signinthrottle.DefaultID holds the default value on creation for the id field.
 	signinthrottle.DefaultID = signinthrottleDescID.Default.(func() pulid.ID)
+	signalMixin := schema.Signal{}.Mixin()
+	signal.Policy = privacy.NewPolicies(schema.Signal{})
+	signal.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := signal.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	signalMixinFields0 := signalMixin[0].Fields()
+	_ = signalMixinFields0
+	signalFields := schema.Signal{}.Fields()
+	_ = signalFields
+	// signalDescOfficerID is the schema descriptor for officer_id field.
+	signalDescOfficerID := signalFields[3].Descriptor()
+	// signal.DefaultOfficerID holds the default value on creation for the officer_id field.
+	signal.DefaultOfficerID = signalDescOfficerID.Default.(string)
+	// signalDescReviewNote is the schema descriptor for review_note field.
+	signalDescReviewNote := signalFields[11].Descriptor()
+	// signal.ReviewNoteValidator is a validator for the "review_note" field. It is called by the builders before save.
+	signal.ReviewNoteValidator = signalDescReviewNote.Validators[0].(func(string) error)
+	// signalDescID is the schema descriptor for id field.
+	signalDescID := signalMixinFields0[0].Descriptor()
+	// signal.DefaultID holds the default value on creation for the id field.
+	signal.DefaultID = signalDescID.Default.(func() pulid.ID)
+	signalsettingMixin := schema.SignalSetting{}.Mixin()
+	signalsetting.Policy = privacy.NewPolicies(schema.SignalSetting{})
+	signalsetting.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := signalsetting.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	signalsettingMixinFields0 := signalsettingMixin[0].Fields()
+	_ = signalsettingMixinFields0
+	signalsettingMixinFields1 := signalsettingMixin[1].Fields()
+	_ = signalsettingMixinFields1
+	signalsettingFields := schema.SignalSetting{}.Fields()
+	_ = signalsettingFields
+	// signalsettingDescCreatedAt is the schema descriptor for created_at field.
+	signalsettingDescCreatedAt := signalsettingMixinFields1[0].Descriptor()
+	// signalsetting.DefaultCreatedAt holds the default value on creation for the created_at field.
+	signalsetting.DefaultCreatedAt = signalsettingDescCreatedAt.Default.(func() time.Time)
+	// signalsettingDescUpdatedAt is the schema descriptor for updated_at field.
+	signalsettingDescUpdatedAt := signalsettingMixinFields1[1].Descriptor()
+	// signalsetting.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	signalsetting.DefaultUpdatedAt = signalsettingDescUpdatedAt.Default.(func() time.Time)
+	// signalsetting.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	signalsetting.UpdateDefaultUpdatedAt = signalsettingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// signalsettingDescName is the schema descriptor for name field.
+	signalsettingDescName := signalsettingFields[0].Descriptor()
+	// signalsetting.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	signalsetting.NameValidator = signalsettingDescName.Validators[0].(func(string) error)
+	// signalsettingDescOpeningFrom is the schema descriptor for opening_from field.
+	signalsettingDescOpeningFrom := signalsettingFields[4].Descriptor()
+	// signalsetting.OpeningFromValidator is a validator for the "opening_from" field. It is called by the builders before save.
+	signalsetting.OpeningFromValidator = signalsettingDescOpeningFrom.Validators[0].(func(string) error)
+	// signalsettingDescOpeningTo is the schema descriptor for opening_to field.
+	signalsettingDescOpeningTo := signalsettingFields[5].Descriptor()
+	// signalsetting.OpeningToValidator is a validator for the "opening_to" field. It is called by the builders before save.
+	signalsetting.OpeningToValidator = signalsettingDescOpeningTo.Validators[0].(func(string) error)
+	// signalsettingDescID is the schema descriptor for id field.
+	signalsettingDescID := signalsettingMixinFields0[0].Descriptor()
+	// signalsetting.DefaultID holds the default value on creation for the id field.
+	signalsetting.DefaultID = signalsettingDescID.Default.(func() pulid.ID)
+	statsdayMixin := schema.StatsDay{}.Mixin()
+	statsday.Policy = privacy.NewPolicies(schema.StatsDay{})
+	statsday.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := statsday.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	statsdayMixinFields0 := statsdayMixin[0].Fields()
+	_ = statsdayMixinFields0
+	statsdayFields := schema.StatsDay{}.Fields()
+	_ = statsdayFields
+	// statsdayDescDay is the schema descriptor for day field.
+	statsdayDescDay := statsdayFields[0].Descriptor()
+	// statsday.DayValidator is a validator for the "day" field. It is called by the builders before save.
+	statsday.DayValidator = func() func(string) error {
+		validators := statsdayDescDay.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(day string) error {
+			for _, fn := range fns {
+				if err := fn(day); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// statsdayDescUnitPath is the schema descriptor for unit_path field.
+	statsdayDescUnitPath := statsdayFields[1].Descriptor()
+	// statsday.DefaultUnitPath holds the default value on creation for the unit_path field.
+	statsday.DefaultUnitPath = statsdayDescUnitPath.Default.(string)
+	// statsdayDescOfficerID is the schema descriptor for officer_id field.
+	statsdayDescOfficerID := statsdayFields[2].Descriptor()
+	// statsday.DefaultOfficerID holds the default value on creation for the officer_id field.
+	statsday.DefaultOfficerID = statsdayDescOfficerID.Default.(string)
+	// statsdayDescMetric is the schema descriptor for metric field.
+	statsdayDescMetric := statsdayFields[3].Descriptor()
+	// statsday.MetricValidator is a validator for the "metric" field. It is called by the builders before save.
+	statsday.MetricValidator = statsdayDescMetric.Validators[0].(func(string) error)
+	// statsdayDescKind is the schema descriptor for kind field.
+	statsdayDescKind := statsdayFields[4].Descriptor()
+	// statsday.DefaultKind holds the default value on creation for the kind field.
+	statsday.DefaultKind = statsdayDescKind.Default.(string)
+	// statsdayDescCarrier is the schema descriptor for carrier field.
+	statsdayDescCarrier := statsdayFields[5].Descriptor()
+	// statsday.DefaultCarrier holds the default value on creation for the carrier field.
+	statsday.DefaultCarrier = statsdayDescCarrier.Default.(string)
+	// statsdayDescBucket is the schema descriptor for bucket field.
+	statsdayDescBucket := statsdayFields[6].Descriptor()
+	// statsday.DefaultBucket holds the default value on creation for the bucket field.
+	statsday.DefaultBucket = statsdayDescBucket.Default.(int)
+	// statsdayDescN is the schema descriptor for n field.
+	statsdayDescN := statsdayFields[7].Descriptor()
+	// statsday.DefaultN holds the default value on creation for the n field.
+	statsday.DefaultN = statsdayDescN.Default.(int64)
+	// statsdayDescID is the schema descriptor for id field.
+	statsdayDescID := statsdayMixinFields0[0].Descriptor()
+	// statsday.DefaultID holds the default value on creation for the id field.
+	statsday.DefaultID = statsdayDescID.Default.(func() pulid.ID)
 	unitMixin := schema.Unit{}.Mixin()
 	unit.Policy = privacy.NewPolicies(schema.Unit{})
 	unit.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -47,6 +47,8 @@ func (OTPChallenge) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("subject_id", "created_at"),
 		index.Fields("phone", "created_at"),
+		// internal/domain/stats: the days whose roll-ups to rebuild
+		index.Fields("updated_at"),
 	}
 }
 

@@ -67,6 +67,10 @@ func (Registration) Indexes() []ent.Index {
 		index.Fields("officer_id", "created_at"),
 		index.Fields("state", "expires_at"),
 		index.Fields("unit_path"),
+		// internal/domain/stats: the days whose roll-ups to rebuild, and their rows
+		index.Fields("updated_at"),
+		index.Fields("created_at"),
+		index.Fields("completed_at"),
 	}
 }
 

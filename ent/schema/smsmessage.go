@@ -61,6 +61,9 @@ func (SMSMessage) Indexes() []ent.Index {
 		index.Fields("status"),
 		index.Fields("unit_path", "created_at"),
 		index.Fields("provider_message_id"),
+		// internal/domain/stats: the days whose roll-ups to rebuild, and their rows
+		index.Fields("updated_at"),
+		index.Fields("created_at"),
 	}
 }
 

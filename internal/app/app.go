@@ -26,6 +26,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/registrations"
 	"github.com/motcua/motcua/internal/domain/seed"
 	"github.com/motcua/motcua/internal/domain/sso"
+	"github.com/motcua/motcua/internal/domain/stats"
 	"github.com/motcua/motcua/internal/domain/units"
 	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/events"
@@ -44,6 +45,9 @@ import (
 type Options struct {
 	DatabaseURL string
 	Dev         bool
+	// DemoHistory (dev mode): seed.DemoHistory, so that the statistics
+	// page and the signals have figures at once.
+	DemoHistory bool
 	Migrate     bool
 	// AllowedOrigins of browsers (the public URL's origin first).
 	AllowedOrigins    []string
@@ -106,6 +110,7 @@ type App struct {
 	Enrol   *registrations.Service
 	Units   *units.Service
 	SSO     *sso.Service
+	Stats   *stats.Service
 	Handler http.Handler
 	// Sockets are the open WebSockets of signed-in sessions, closed when
 	// their session ends or loses a role.
@@ -235,9 +240,25 @@ func New(ctx context.Context, o Options) (_ *App, err error) {
 		Hasher: hasher, Bus: a.Bus, Now: o.Now, ScanRetention: o.ScanRetention,
 		LookupKey: keys.Lookup, LookupsPerMinute: o.LookupsPerMinute, LookupsPerDay: o.LookupsPerDay,
 	})
+	lookupsPerDay := o.LookupsPerDay
+	if lookupsPerDay <= 0 {
+		lookupsPerDay = registrations.DefaultLookupsPerDay
+	}
+	a.Stats = stats.New(stats.Config{
+		DB: a.DB, Bus: a.Bus, Now: o.Now, OTPMaxAttempts: otp.DefaultPolicy().MaxAttempts,
+		LookupsPerDay: lookupsPerDay, Logger: o.Logger,
+	})
+	if err := a.Stats.Register(a.Jobs); err != nil {
+		return nil, err
+	}
+	if o.Dev && o.DemoHistory {
+		if err := a.demoHistory(ctx, o.Now); err != nil {
+			return nil, err
+		}
+	}
 	resolver := &graph.Resolver{
 		DB: a.DB, Auth: a.Auth, Officers: officers.New(a.DB, a.Authz, a.Bus, o.Now), Units: a.Units,
-		Enrol: a.Enrol, SMS: a.Queue, Bus: a.Bus, SSO: a.SSO, Now: o.Now,
+		Enrol: a.Enrol, SMS: a.Queue, Bus: a.Bus, SSO: a.SSO, Stats: a.Stats, Now: o.Now,
 	}
 	a.Sockets = server.NewSockets(server.SocketsConfig{Auth: a.Auth, Logger: o.Logger})
 	a.Handler, err = server.New(server.Config{
@@ -447,4 +468,22 @@ func appendNonEmpty(xs []string, x string) []string {
 		return xs
 	}
 	return append(xs, x)
+}
+
+// demoHistory seeds the demo history and builds its roll-ups and signals
+// now rather than at the jobs' first run.
+func (a *App) demoHistory(ctx context.Context, now func() time.Time) error {
+	if now == nil {
+		now = time.Now
+	}
+	if err := seed.DemoHistory(ctx, a.DB, now()); err != nil {
+		return fmt.Errorf("app: demo history: %w", err)
+	}
+	if _, err := a.Stats.Refresh(ctx); err != nil {
+		return fmt.Errorf("app: demo history: %w", err)
+	}
+	if _, err := a.Stats.Detect(ctx, now()); err != nil {
+		return fmt.Errorf("app: demo history: %w", err)
+	}
+	return nil
 }

@@ -77,6 +77,13 @@ func TestAuthorizationTable(t *testing.T) {
 		{fmt.Sprintf(`mutation { updateOIDCClient(id: %q, input: {name: "Y"}) { id } }`, noClient), [6]string{U, F, F, F, NF, NF}},
 		{fmt.Sprintf(`mutation { setOIDCClientDisabled(id: %q, disabled: true) { id } }`, noClient), [6]string{U, F, F, F, NF, NF}},
 		{fmt.Sprintf(`mutation { rotateOIDCClientSecret(id: %q) { clientSecret } }`, noClient), [6]string{U, F, F, F, NF, NF}},
+		// Statistics and signals: admins within scope; thresholds the super admin's.
+		{`{ statistics { funnel { started } otp { codesSent } } }`, [6]string{U, F, F, F, "ok", "ok"}},
+		{fmt.Sprintf(`{ statistics(filter: {unitID: %q}) { from } }`, noUnit), [6]string{U, F, F, F, NF, NF}},
+		{`{ signals(first: 2) { totalCount } }`, [6]string{U, F, F, F, "ok", "ok"}},
+		{`{ signalSettings { sharedPhoneAccounts } }`, [6]string{U, F, F, F, "ok", "ok"}},
+		{`mutation { reviewSignal(id: "SG00000000000000000000000000") { id } }`, [6]string{U, F, F, F, NF, NF}},
+		{`mutation { updateSignalSettings(input: {sharedPhoneAccounts: 1}) { sharedPhoneAccounts } }`, [6]string{U, F, F, F, F, "VALIDATION"}},
 		{`{ connectedApps { clientID } }`, [6]string{U, "ok", "ok", "ok", "ok", "ok"}},
 		{fmt.Sprintf(`mutation { revokeConnectedApp(clientID: %q) }`, noClient), [6]string{U, NF, NF, NF, NF, NF}},
 		{fmt.Sprintf(`{ oidcAuthRequest(id: %q) { id } }`, noRequest), [6]string{"ok", "ok", "ok", "ok", "ok", "ok"}},

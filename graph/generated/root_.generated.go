@@ -110,6 +110,32 @@ type ComplexityRoot struct {
 		Scopes     func(childComplexity int) int
 	}
 
+	DayCount struct {
+		Count func(childComplexity int) int
+		Day   func(childComplexity int) int
+	}
+
+	Funnel struct {
+		Cancelled func(childComplexity int) int
+		Created   func(childComplexity int) int
+		Expired   func(childComplexity int) int
+		OtpSent   func(childComplexity int) int
+		Started   func(childComplexity int) int
+	}
+
+	FunnelRow struct {
+		Funnel func(childComplexity int) int
+		Unit   func(childComplexity int) int
+	}
+
+	GroupCount struct {
+		Count     func(childComplexity int) int
+		Drillable func(childComplexity int) int
+		Label     func(childComplexity int) int
+		Officer   func(childComplexity int) int
+		Unit      func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddOfficer             func(childComplexity int, accountID pulid.ID) int
 		ApproveOIDCAuthRequest func(childComplexity int, id pulid.ID) int
@@ -123,6 +149,7 @@ type ComplexityRoot struct {
 		RequestPasswordReset   func(childComplexity int, login string) int
 		ResendInitialPassword  func(childComplexity int, accountID pulid.ID) int
 		ResetPassword          func(childComplexity int, input model.ResetPasswordInput) int
+		ReviewSignal           func(childComplexity int, id pulid.ID, note *string) int
 		RevokeConnectedApp     func(childComplexity int, clientID pulid.ID) int
 		RevokeSession          func(childComplexity int, sessionID pulid.ID) int
 		RotateOIDCClientSecret func(childComplexity int, id pulid.ID) int
@@ -135,6 +162,7 @@ type ComplexityRoot struct {
 		StartRegistration      func(childComplexity int, input model.StartRegistrationInput) int
 		UnlockSignIn           func(childComplexity int, accountID pulid.ID) int
 		UpdateOIDCClient       func(childComplexity int, id pulid.ID, input model.UpdateOIDCClientInput) int
+		UpdateSignalSettings   func(childComplexity int, input model.SignalSettingsInput) int
 	}
 
 	OIDCAuthRequest struct {
@@ -198,6 +226,14 @@ type ComplexityRoot struct {
 		URL func(childComplexity int) int
 	}
 
+	OTPHealth struct {
+		AccountsCreated   func(childComplexity int) int
+		AttemptsExhausted func(childComplexity int) int
+		CodesPerAccount   func(childComplexity int) int
+		CodesSent         func(childComplexity int) int
+		Resends           func(childComplexity int) int
+	}
+
 	Officer struct {
 		Account                  func(childComplexity int) int
 		AdminUnit                func(childComplexity int) int
@@ -244,7 +280,10 @@ type ComplexityRoot struct {
 		OidcAuthRequest            func(childComplexity int, id pulid.ID) int
 		OidcClients                func(childComplexity int, search *string, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
 		Registrations              func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.RegistrationWhereInput) int
+		SignalSettings             func(childComplexity int) int
+		Signals                    func(childComplexity int, filter *model.SignalFilter, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
 		SmsMessages                func(childComplexity int, status *smsmessage.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
+		Statistics                 func(childComplexity int, filter *model.StatsFilter) int
 		Units                      func(childComplexity int, search *string, serviceDesksOnly *bool, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.UnitOrder, where *ent.UnitWhereInput) int
 		Viewer                     func(childComplexity int) int
 	}
@@ -290,6 +329,13 @@ type ComplexityRoot struct {
 		Sms          func(childComplexity int) int
 	}
 
+	SMSDeliveryDay struct {
+		Day        func(childComplexity int) int
+		Delivered  func(childComplexity int) int
+		P50Seconds func(childComplexity int) int
+		P95Seconds func(childComplexity int) int
+	}
+
 	SMSMessage struct {
 		Attempts    func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
@@ -315,6 +361,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SMSStatsRow struct {
+		Carrier     func(childComplexity int) int
+		Delivered   func(childComplexity int) int
+		Failed      func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		NoReport    func(childComplexity int) int
+		Sent        func(childComplexity int) int
+		Undelivered func(childComplexity int) int
+	}
+
 	Session struct {
 		CreatedAt          func(childComplexity int) int
 		ExpiresAt          func(childComplexity int) int
@@ -332,9 +388,63 @@ type ComplexityRoot struct {
 		Viewer             func(childComplexity int) int
 	}
 
+	Signal struct {
+		Day        func(childComplexity int) int
+		DetectedAt func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Officer    func(childComplexity int) int
+		ReviewNote func(childComplexity int) int
+		Reviewed   func(childComplexity int) int
+		ReviewedAt func(childComplexity int) int
+		ReviewedBy func(childComplexity int) int
+		SubjectIDs func(childComplexity int) int
+		Threshold  func(childComplexity int) int
+		Unit       func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
+	SignalConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SignalEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SignalSettings struct {
+		DeskDropOffFactor   func(childComplexity int) int
+		LookupBudgetShare   func(childComplexity int) int
+		OpeningFrom         func(childComplexity int) int
+		OpeningTo           func(childComplexity int) int
+		SharedPhoneAccounts func(childComplexity int) int
+		UnusedPasswordShare func(childComplexity int) int
+	}
+
+	Statistics struct {
+		AccountsBy     func(childComplexity int, groupBy model.StatsGroupBy, top *int) int
+		AccountsPerDay func(childComplexity int) int
+		From           func(childComplexity int) int
+		Funnel         func(childComplexity int) int
+		FunnelBy       func(childComplexity int, top *int) int
+		Otp            func(childComplexity int) int
+		Sms            func(childComplexity int) int
+		SmsDelivery    func(childComplexity int) int
+		To             func(childComplexity int) int
+		Unit           func(childComplexity int) int
+	}
+
+	StatisticsChange struct {
+		At func(childComplexity int) int
+	}
+
 	Subscription struct {
 		RegistrationEvents func(childComplexity int, registrationID pulid.ID) int
 		SmsActivity        func(childComplexity int, unitID *pulid.ID) int
+		StatisticsChanged  func(childComplexity int, unitID *pulid.ID) int
 	}
 
 	Unit struct {
@@ -662,6 +772,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConnectedApp.Scopes(childComplexity), true
 
+	case "DayCount.count":
+		if e.ComplexityRoot.DayCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayCount.Count(childComplexity), true
+	case "DayCount.day":
+		if e.ComplexityRoot.DayCount.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayCount.Day(childComplexity), true
+
+	case "Funnel.cancelled":
+		if e.ComplexityRoot.Funnel.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.Cancelled(childComplexity), true
+	case "Funnel.created":
+		if e.ComplexityRoot.Funnel.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.Created(childComplexity), true
+	case "Funnel.expired":
+		if e.ComplexityRoot.Funnel.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.Expired(childComplexity), true
+	case "Funnel.otpSent":
+		if e.ComplexityRoot.Funnel.OtpSent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.OtpSent(childComplexity), true
+	case "Funnel.started":
+		if e.ComplexityRoot.Funnel.Started == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.Started(childComplexity), true
+
+	case "FunnelRow.funnel":
+		if e.ComplexityRoot.FunnelRow.Funnel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelRow.Funnel(childComplexity), true
+	case "FunnelRow.unit":
+		if e.ComplexityRoot.FunnelRow.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelRow.Unit(childComplexity), true
+
+	case "GroupCount.count":
+		if e.ComplexityRoot.GroupCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Count(childComplexity), true
+	case "GroupCount.drillable":
+		if e.ComplexityRoot.GroupCount.Drillable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Drillable(childComplexity), true
+	case "GroupCount.label":
+		if e.ComplexityRoot.GroupCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Label(childComplexity), true
+	case "GroupCount.officer":
+		if e.ComplexityRoot.GroupCount.Officer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Officer(childComplexity), true
+	case "GroupCount.unit":
+		if e.ComplexityRoot.GroupCount.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupCount.Unit(childComplexity), true
+
 	case "Mutation.addOfficer":
 		if e.ComplexityRoot.Mutation.AddOfficer == nil {
 			break
@@ -794,6 +992,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(model.ResetPasswordInput)), true
+	case "Mutation.reviewSignal":
+		if e.ComplexityRoot.Mutation.ReviewSignal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reviewSignal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReviewSignal(childComplexity, args["id"].(pulid.ID), args["note"].(*string)), true
 	case "Mutation.revokeConnectedApp":
 		if e.ComplexityRoot.Mutation.RevokeConnectedApp == nil {
 			break
@@ -916,6 +1125,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateOIDCClient(childComplexity, args["id"].(pulid.ID), args["input"].(model.UpdateOIDCClientInput)), true
+	case "Mutation.updateSignalSettings":
+		if e.ComplexityRoot.Mutation.UpdateSignalSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSignalSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSignalSettings(childComplexity, args["input"].(model.SignalSettingsInput)), true
 
 	case "OIDCAuthRequest.clientName":
 		if e.ComplexityRoot.OIDCAuthRequest.ClientName == nil {
@@ -1163,6 +1383,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OIDCRedirect.URL(childComplexity), true
+
+	case "OTPHealth.accountsCreated":
+		if e.ComplexityRoot.OTPHealth.AccountsCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OTPHealth.AccountsCreated(childComplexity), true
+	case "OTPHealth.attemptsExhausted":
+		if e.ComplexityRoot.OTPHealth.AttemptsExhausted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OTPHealth.AttemptsExhausted(childComplexity), true
+	case "OTPHealth.codesPerAccount":
+		if e.ComplexityRoot.OTPHealth.CodesPerAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OTPHealth.CodesPerAccount(childComplexity), true
+	case "OTPHealth.codesSent":
+		if e.ComplexityRoot.OTPHealth.CodesSent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OTPHealth.CodesSent(childComplexity), true
+	case "OTPHealth.resends":
+		if e.ComplexityRoot.OTPHealth.Resends == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OTPHealth.Resends(childComplexity), true
 
 	case "Officer.account":
 		if e.ComplexityRoot.Officer.Account == nil {
@@ -1417,6 +1668,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Registrations(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["where"].(*ent.RegistrationWhereInput)), true
+	case "Query.signalSettings":
+		if e.ComplexityRoot.Query.SignalSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SignalSettings(childComplexity), true
+	case "Query.signals":
+		if e.ComplexityRoot.Query.Signals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_signals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Signals(childComplexity, args["filter"].(*model.SignalFilter), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[pulid.ID])), true
 	case "Query.smsMessages":
 		if e.ComplexityRoot.Query.SmsMessages == nil {
 			break
@@ -1428,6 +1696,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SmsMessages(childComplexity, args["status"].(*smsmessage.Status), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[pulid.ID])), true
+	case "Query.statistics":
+		if e.ComplexityRoot.Query.Statistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Statistics(childComplexity, args["filter"].(*model.StatsFilter)), true
 	case "Query.units":
 		if e.ComplexityRoot.Query.Units == nil {
 			break
@@ -1624,6 +1903,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegistrationEvent.Sms(childComplexity), true
 
+	case "SMSDeliveryDay.day":
+		if e.ComplexityRoot.SMSDeliveryDay.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSDeliveryDay.Day(childComplexity), true
+	case "SMSDeliveryDay.delivered":
+		if e.ComplexityRoot.SMSDeliveryDay.Delivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSDeliveryDay.Delivered(childComplexity), true
+	case "SMSDeliveryDay.p50Seconds":
+		if e.ComplexityRoot.SMSDeliveryDay.P50Seconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSDeliveryDay.P50Seconds(childComplexity), true
+	case "SMSDeliveryDay.p95Seconds":
+		if e.ComplexityRoot.SMSDeliveryDay.P95Seconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSDeliveryDay.P95Seconds(childComplexity), true
+
 	case "SMSMessage.attempts":
 		if e.ComplexityRoot.SMSMessage.Attempts == nil {
 			break
@@ -1723,6 +2027,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SMSMessageEdge.Node(childComplexity), true
 
+	case "SMSStatsRow.carrier":
+		if e.ComplexityRoot.SMSStatsRow.Carrier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSStatsRow.Carrier(childComplexity), true
+	case "SMSStatsRow.delivered":
+		if e.ComplexityRoot.SMSStatsRow.Delivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSStatsRow.Delivered(childComplexity), true
+	case "SMSStatsRow.failed":
+		if e.ComplexityRoot.SMSStatsRow.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSStatsRow.Failed(childComplexity), true
+	case "SMSStatsRow.kind":
+		if e.ComplexityRoot.SMSStatsRow.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSStatsRow.Kind(childComplexity), true
+	case "SMSStatsRow.noReport":
+		if e.ComplexityRoot.SMSStatsRow.NoReport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSStatsRow.NoReport(childComplexity), true
+	case "SMSStatsRow.sent":
+		if e.ComplexityRoot.SMSStatsRow.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSStatsRow.Sent(childComplexity), true
+	case "SMSStatsRow.undelivered":
+		if e.ComplexityRoot.SMSStatsRow.Undelivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SMSStatsRow.Undelivered(childComplexity), true
+
 	case "Session.createdAt":
 		if e.ComplexityRoot.Session.CreatedAt == nil {
 			break
@@ -1791,6 +2138,232 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SignInPayload.Viewer(childComplexity), true
 
+	case "Signal.day":
+		if e.ComplexityRoot.Signal.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.Day(childComplexity), true
+	case "Signal.detectedAt":
+		if e.ComplexityRoot.Signal.DetectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.DetectedAt(childComplexity), true
+	case "Signal.id":
+		if e.ComplexityRoot.Signal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.ID(childComplexity), true
+	case "Signal.kind":
+		if e.ComplexityRoot.Signal.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.Kind(childComplexity), true
+	case "Signal.officer":
+		if e.ComplexityRoot.Signal.Officer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.Officer(childComplexity), true
+	case "Signal.reviewNote":
+		if e.ComplexityRoot.Signal.ReviewNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.ReviewNote(childComplexity), true
+	case "Signal.reviewed":
+		if e.ComplexityRoot.Signal.Reviewed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.Reviewed(childComplexity), true
+	case "Signal.reviewedAt":
+		if e.ComplexityRoot.Signal.ReviewedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.ReviewedAt(childComplexity), true
+	case "Signal.reviewedBy":
+		if e.ComplexityRoot.Signal.ReviewedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.ReviewedBy(childComplexity), true
+	case "Signal.subjectIDs":
+		if e.ComplexityRoot.Signal.SubjectIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.SubjectIDs(childComplexity), true
+	case "Signal.threshold":
+		if e.ComplexityRoot.Signal.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.Threshold(childComplexity), true
+	case "Signal.unit":
+		if e.ComplexityRoot.Signal.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.Unit(childComplexity), true
+	case "Signal.value":
+		if e.ComplexityRoot.Signal.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signal.Value(childComplexity), true
+
+	case "SignalConnection.edges":
+		if e.ComplexityRoot.SignalConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalConnection.Edges(childComplexity), true
+	case "SignalConnection.pageInfo":
+		if e.ComplexityRoot.SignalConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalConnection.PageInfo(childComplexity), true
+	case "SignalConnection.totalCount":
+		if e.ComplexityRoot.SignalConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalConnection.TotalCount(childComplexity), true
+
+	case "SignalEdge.cursor":
+		if e.ComplexityRoot.SignalEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalEdge.Cursor(childComplexity), true
+	case "SignalEdge.node":
+		if e.ComplexityRoot.SignalEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalEdge.Node(childComplexity), true
+
+	case "SignalSettings.deskDropOffFactor":
+		if e.ComplexityRoot.SignalSettings.DeskDropOffFactor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalSettings.DeskDropOffFactor(childComplexity), true
+	case "SignalSettings.lookupBudgetShare":
+		if e.ComplexityRoot.SignalSettings.LookupBudgetShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalSettings.LookupBudgetShare(childComplexity), true
+	case "SignalSettings.openingFrom":
+		if e.ComplexityRoot.SignalSettings.OpeningFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalSettings.OpeningFrom(childComplexity), true
+	case "SignalSettings.openingTo":
+		if e.ComplexityRoot.SignalSettings.OpeningTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalSettings.OpeningTo(childComplexity), true
+	case "SignalSettings.sharedPhoneAccounts":
+		if e.ComplexityRoot.SignalSettings.SharedPhoneAccounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalSettings.SharedPhoneAccounts(childComplexity), true
+	case "SignalSettings.unusedPasswordShare":
+		if e.ComplexityRoot.SignalSettings.UnusedPasswordShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalSettings.UnusedPasswordShare(childComplexity), true
+
+	case "Statistics.accountsBy":
+		if e.ComplexityRoot.Statistics.AccountsBy == nil {
+			break
+		}
+
+		args, err := ec.field_Statistics_accountsBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Statistics.AccountsBy(childComplexity, args["groupBy"].(model.StatsGroupBy), args["top"].(*int)), true
+	case "Statistics.accountsPerDay":
+		if e.ComplexityRoot.Statistics.AccountsPerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.AccountsPerDay(childComplexity), true
+	case "Statistics.from":
+		if e.ComplexityRoot.Statistics.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.From(childComplexity), true
+	case "Statistics.funnel":
+		if e.ComplexityRoot.Statistics.Funnel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Funnel(childComplexity), true
+	case "Statistics.funnelBy":
+		if e.ComplexityRoot.Statistics.FunnelBy == nil {
+			break
+		}
+
+		args, err := ec.field_Statistics_funnelBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Statistics.FunnelBy(childComplexity, args["top"].(*int)), true
+	case "Statistics.otp":
+		if e.ComplexityRoot.Statistics.Otp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Otp(childComplexity), true
+	case "Statistics.sms":
+		if e.ComplexityRoot.Statistics.Sms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Sms(childComplexity), true
+	case "Statistics.smsDelivery":
+		if e.ComplexityRoot.Statistics.SmsDelivery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.SmsDelivery(childComplexity), true
+	case "Statistics.to":
+		if e.ComplexityRoot.Statistics.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.To(childComplexity), true
+	case "Statistics.unit":
+		if e.ComplexityRoot.Statistics.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Unit(childComplexity), true
+
+	case "StatisticsChange.at":
+		if e.ComplexityRoot.StatisticsChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsChange.At(childComplexity), true
+
 	case "Subscription.registrationEvents":
 		if e.ComplexityRoot.Subscription.RegistrationEvents == nil {
 			break
@@ -1813,6 +2386,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.SmsActivity(childComplexity, args["unitID"].(*pulid.ID)), true
+	case "Subscription.statisticsChanged":
+		if e.ComplexityRoot.Subscription.StatisticsChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_statisticsChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.StatisticsChanged(childComplexity, args["unitID"].(*pulid.ID)), true
 
 	case "Unit.children":
 		if e.ComplexityRoot.Unit.Children == nil {
@@ -1971,7 +2555,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SessionOrder", ec.unmarshalInputSessionOrder),
 			graphql.NewInputUnmarshaler("SessionWhereInput", ec.unmarshalInputSessionWhereInput),
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
+			graphql.NewInputUnmarshaler("SignalFilter", ec.unmarshalInputSignalFilter),
+			graphql.NewInputUnmarshaler("SignalSettingsInput", ec.unmarshalInputSignalSettingsInput),
 			graphql.NewInputUnmarshaler("StartRegistrationInput", ec.unmarshalInputStartRegistrationInput),
+			graphql.NewInputUnmarshaler("StatsFilter", ec.unmarshalInputStatsFilter),
 			graphql.NewInputUnmarshaler("UnitOrder", ec.unmarshalInputUnitOrder),
 			graphql.NewInputUnmarshaler("UnitWhereInput", ec.unmarshalInputUnitWhereInput),
 			graphql.NewInputUnmarshaler("UpdateOIDCClientInput", ec.unmarshalInputUpdateOIDCClientInput),
@@ -3781,6 +4368,190 @@ extend type SMSMessage {
   phoneMasked: String!
 }
 `, BuiltIn: false},
+	{Name: "../stats.graphql", Input: `# Statistics and signals of misuse for admins (the "Thống kê" page).
+# Scoped like every admin list: policy object ` + "`" + `stats` + "`" + `, action ` + "`" + `read` + "`" + `, granted to
+# ` + "`" + `admin` + "`" + ` (so also super_admin) in their unit subtree. Days are calendar days in
+# Asia/Ho_Chi_Minh. All counts come from daily roll-ups, never from raw scans.
+
+enum StatsPeriod { LAST_7_DAYS LAST_30_DAYS LAST_90_DAYS CUSTOM }
+
+input StatsFilter {
+  "Narrow to this unit's subtree (must be inside the viewer's scope); null: the whole scope."
+  unitID: ID
+  "Default LAST_30_DAYS. CUSTOM needs from and to (inclusive, at most 366 days)."
+  period: StatsPeriod
+  from: Date
+  to: Date
+}
+
+"What a bar of accountsBy groups by: the child units of the narrowed unit, or the officers of a desk."
+enum StatsGroupBy { UNIT OFFICER }
+
+type Statistics {
+  from: Date!
+  to: Date!
+  "The narrowed unit; null for the viewer's whole scope."
+  unit: Unit
+  "Accounts created per day, every day of the period (zeros included), oldest first."
+  accountsPerDay: [DayCount!]!
+  "Accounts created per child unit (UNIT) or per officer (OFFICER), largest first."
+  accountsBy(groupBy: StatsGroupBy! = UNIT, top: Int = 10): [GroupCount!]!
+  "The registration funnel over the period."
+  funnel: Funnel!
+  "The funnel per child unit, most started first."
+  funnelBy(top: Int = 10): [FunnelRow!]!
+  "SMS by kind and mobile network; each row counts messages by final status."
+  sms: [SMSStatsRow!]!
+  "Time from sending to delivery receipt, per day."
+  smsDelivery: [SMSDeliveryDay!]!
+  otp: OTPHealth!
+}
+
+type DayCount { day: Date!, count: Int! }
+
+type GroupCount {
+  "Exactly one of unit and officer is set."
+  unit: Unit
+  officer: Officer
+  "Unit name or officer display name."
+  label: String!
+  count: Int!
+  "True when the unit has children (or is a desk with officers) to drill into."
+  drillable: Boolean!
+}
+
+type Funnel {
+  started: Int!
+  otpSent: Int!
+  created: Int!
+  cancelled: Int!
+  expired: Int!
+}
+
+type FunnelRow { unit: Unit!, funnel: Funnel! }
+
+"Vietnamese mobile networks, from the number's prefix."
+enum Carrier { VIETTEL VINAPHONE MOBIFONE VIETNAMOBILE GMOBILE ITELECOM REDDI OTHER }
+
+type SMSStatsRow {
+  kind: SMSKind!
+  carrier: Carrier!
+  sent: Int!
+  delivered: Int!
+  undelivered: Int!
+  failed: Int!
+  noReport: Int!
+}
+
+type SMSDeliveryDay {
+  day: Date!
+  delivered: Int!
+  "Null when nothing was delivered that day."
+  p50Seconds: Float
+  p95Seconds: Float
+}
+
+type OTPHealth {
+  "Registration OTP SMS sent (first sends and resends)."
+  codesSent: Int!
+  resends: Int!
+  "Cases whose code ran out of attempts."
+  attemptsExhausted: Int!
+  accountsCreated: Int!
+  "codesSent / accountsCreated; null when no account was created."
+  codesPerAccount: Float
+}
+
+enum SignalKind {
+  "One phone number on several citizens' accounts."
+  SHARED_PHONE
+  "A desk whose cancelled/expired cases or exhausted OTPs stand far above its province's median."
+  DESK_DROP_OFF
+  "An officer's citizen lookups close to the daily budget."
+  LOOKUP_BUDGET
+  "Accounts created outside the desk's opening hours."
+  AFTER_HOURS
+  "Many initial passwords never used."
+  UNUSED_PASSWORDS
+}
+
+type Signal implements Node {
+  id: ID!
+  kind: SignalKind!
+  "The desk (or unit) it concerns."
+  unit: Unit!
+  "The officer it concerns, if one."
+  officer: Officer
+  "The measured value and the threshold it crossed (counts, ratios or percentages by kind)."
+  value: Float!
+  threshold: Float!
+  "The day (or first day) the value was measured on."
+  day: Date!
+  detectedAt: Time!
+  "IDs of the accounts or registrations behind it (at most 50), for the audit trail."
+  subjectIDs: [ID!]!
+  reviewed: Boolean!
+  reviewedAt: Time
+  reviewedBy: Officer
+  reviewNote: String
+}
+
+type SignalEdge { node: Signal!, cursor: Cursor! }
+type SignalConnection { edges: [SignalEdge!]!, pageInfo: PageInfo!, totalCount: Int! }
+
+input SignalFilter {
+  unitID: ID
+  kind: SignalKind
+  "Default false: only signals not yet reviewed."
+  includeReviewed: Boolean
+}
+
+"Thresholds of the signals (one set for the whole installation)."
+type SignalSettings {
+  "SHARED_PHONE fires at this many accounts on one phone."
+  sharedPhoneAccounts: Int!
+  "DESK_DROP_OFF fires at this multiple of the province median drop-off ratio."
+  deskDropOffFactor: Float!
+  "LOOKUP_BUDGET fires at this share (0..1) of the daily budget."
+  lookupBudgetShare: Float!
+  "Opening hours of the desks, local time, \"HH:MM\"."
+  openingFrom: String!
+  openingTo: String!
+  "UNUSED_PASSWORDS fires at this share (0..1) of a desk's accounts (7+ days old) never signed in."
+  unusedPasswordShare: Float!
+}
+
+input SignalSettingsInput {
+  sharedPhoneAccounts: Int
+  deskDropOffFactor: Float
+  lookupBudgetShare: Float
+  openingFrom: String
+  openingTo: String
+  unusedPasswordShare: Float
+}
+
+type StatisticsChange { at: Time! }
+
+extend type Query {
+  "Admins: the figures of their scope (or unitID's subtree) over a period."
+  statistics(filter: StatsFilter): Statistics!
+  "Admins: signals of misuse within scope, newest first."
+  signals(filter: SignalFilter, first: Int, after: Cursor, last: Int, before: Cursor): SignalConnection!
+  signalSettings: SignalSettings!
+}
+
+extend type Mutation {
+  "Admins: mark a signal reviewed (audited)."
+  reviewSignal(id: ID!, note: String): Signal!
+  "Super admin: change the thresholds (audited)."
+  updateSignalSettings(input: SignalSettingsInput!): SignalSettings!
+}
+
+extend type Subscription {
+  "Admins: fires when figures within scope (or unitID's subtree) changed, at most once every 5 seconds."
+  statisticsChanged(unitID: ID): StatisticsChange!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3926,6 +4697,58 @@ func (ec *executionContext) childFields_ConnectedApp(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ConnectedApp", field.Name)
 }
 
+func (ec *executionContext) childFields_DayCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_DayCount_day(ctx, field)
+	case "count":
+		return ec.fieldContext_DayCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Funnel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "started":
+		return ec.fieldContext_Funnel_started(ctx, field)
+	case "otpSent":
+		return ec.fieldContext_Funnel_otpSent(ctx, field)
+	case "created":
+		return ec.fieldContext_Funnel_created(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_Funnel_cancelled(ctx, field)
+	case "expired":
+		return ec.fieldContext_Funnel_expired(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Funnel", field.Name)
+}
+
+func (ec *executionContext) childFields_FunnelRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_FunnelRow_unit(ctx, field)
+	case "funnel":
+		return ec.fieldContext_FunnelRow_funnel(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelRow", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_GroupCount_unit(ctx, field)
+	case "officer":
+		return ec.fieldContext_GroupCount_officer(ctx, field)
+	case "label":
+		return ec.fieldContext_GroupCount_label(ctx, field)
+	case "count":
+		return ec.fieldContext_GroupCount_count(ctx, field)
+	case "drillable":
+		return ec.fieldContext_GroupCount_drillable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupCount", field.Name)
+}
+
 func (ec *executionContext) childFields_OIDCAuthRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4046,6 +4869,22 @@ func (ec *executionContext) childFields_OIDCRedirect(ctx context.Context, field 
 		return ec.fieldContext_OIDCRedirect_url(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OIDCRedirect", field.Name)
+}
+
+func (ec *executionContext) childFields_OTPHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "codesSent":
+		return ec.fieldContext_OTPHealth_codesSent(ctx, field)
+	case "resends":
+		return ec.fieldContext_OTPHealth_resends(ctx, field)
+	case "attemptsExhausted":
+		return ec.fieldContext_OTPHealth_attemptsExhausted(ctx, field)
+	case "accountsCreated":
+		return ec.fieldContext_OTPHealth_accountsCreated(ctx, field)
+	case "codesPerAccount":
+		return ec.fieldContext_OTPHealth_codesPerAccount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OTPHealth", field.Name)
 }
 
 func (ec *executionContext) childFields_Officer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4198,6 +5037,20 @@ func (ec *executionContext) childFields_RegistrationEvent(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_SMSDeliveryDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_SMSDeliveryDay_day(ctx, field)
+	case "delivered":
+		return ec.fieldContext_SMSDeliveryDay_delivered(ctx, field)
+	case "p50Seconds":
+		return ec.fieldContext_SMSDeliveryDay_p50Seconds(ctx, field)
+	case "p95Seconds":
+		return ec.fieldContext_SMSDeliveryDay_p95Seconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SMSDeliveryDay", field.Name)
+}
+
 func (ec *executionContext) childFields_SMSMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4248,6 +5101,26 @@ func (ec *executionContext) childFields_SMSMessageEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type SMSMessageEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SMSStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_SMSStatsRow_kind(ctx, field)
+	case "carrier":
+		return ec.fieldContext_SMSStatsRow_carrier(ctx, field)
+	case "sent":
+		return ec.fieldContext_SMSStatsRow_sent(ctx, field)
+	case "delivered":
+		return ec.fieldContext_SMSStatsRow_delivered(ctx, field)
+	case "undelivered":
+		return ec.fieldContext_SMSStatsRow_undelivered(ctx, field)
+	case "failed":
+		return ec.fieldContext_SMSStatsRow_failed(ctx, field)
+	case "noReport":
+		return ec.fieldContext_SMSStatsRow_noReport(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SMSStatsRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4280,6 +5153,112 @@ func (ec *executionContext) childFields_SignInPayload(ctx context.Context, field
 		return ec.fieldContext_SignInPayload_mustChangePassword(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SignInPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Signal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Signal_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Signal_kind(ctx, field)
+	case "unit":
+		return ec.fieldContext_Signal_unit(ctx, field)
+	case "officer":
+		return ec.fieldContext_Signal_officer(ctx, field)
+	case "value":
+		return ec.fieldContext_Signal_value(ctx, field)
+	case "threshold":
+		return ec.fieldContext_Signal_threshold(ctx, field)
+	case "day":
+		return ec.fieldContext_Signal_day(ctx, field)
+	case "detectedAt":
+		return ec.fieldContext_Signal_detectedAt(ctx, field)
+	case "subjectIDs":
+		return ec.fieldContext_Signal_subjectIDs(ctx, field)
+	case "reviewed":
+		return ec.fieldContext_Signal_reviewed(ctx, field)
+	case "reviewedAt":
+		return ec.fieldContext_Signal_reviewedAt(ctx, field)
+	case "reviewedBy":
+		return ec.fieldContext_Signal_reviewedBy(ctx, field)
+	case "reviewNote":
+		return ec.fieldContext_Signal_reviewNote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Signal", field.Name)
+}
+
+func (ec *executionContext) childFields_SignalConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SignalConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SignalConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SignalConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignalConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SignalEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SignalEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SignalEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignalEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SignalSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sharedPhoneAccounts":
+		return ec.fieldContext_SignalSettings_sharedPhoneAccounts(ctx, field)
+	case "deskDropOffFactor":
+		return ec.fieldContext_SignalSettings_deskDropOffFactor(ctx, field)
+	case "lookupBudgetShare":
+		return ec.fieldContext_SignalSettings_lookupBudgetShare(ctx, field)
+	case "openingFrom":
+		return ec.fieldContext_SignalSettings_openingFrom(ctx, field)
+	case "openingTo":
+		return ec.fieldContext_SignalSettings_openingTo(ctx, field)
+	case "unusedPasswordShare":
+		return ec.fieldContext_SignalSettings_unusedPasswordShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignalSettings", field.Name)
+}
+
+func (ec *executionContext) childFields_Statistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Statistics_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Statistics_to(ctx, field)
+	case "unit":
+		return ec.fieldContext_Statistics_unit(ctx, field)
+	case "accountsPerDay":
+		return ec.fieldContext_Statistics_accountsPerDay(ctx, field)
+	case "accountsBy":
+		return ec.fieldContext_Statistics_accountsBy(ctx, field)
+	case "funnel":
+		return ec.fieldContext_Statistics_funnel(ctx, field)
+	case "funnelBy":
+		return ec.fieldContext_Statistics_funnelBy(ctx, field)
+	case "sms":
+		return ec.fieldContext_Statistics_sms(ctx, field)
+	case "smsDelivery":
+		return ec.fieldContext_Statistics_smsDelivery(ctx, field)
+	case "otp":
+		return ec.fieldContext_Statistics_otp(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Statistics", field.Name)
+}
+
+func (ec *executionContext) childFields_StatisticsChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_StatisticsChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatisticsChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -21,6 +21,7 @@ import (
 type SubscriptionResolver interface {
 	RegistrationEvents(ctx context.Context, registrationID pulid.ID) (<-chan *model.RegistrationEvent, error)
 	SmsActivity(ctx context.Context, unitID *pulid.ID) (<-chan *ent.SMSMessage, error)
+	StatisticsChanged(ctx context.Context, unitID *pulid.ID) (<-chan *model.StatisticsChange, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -42,6 +43,20 @@ func (ec *executionContext) field_Subscription_registrationEvents_args(ctx conte
 }
 
 func (ec *executionContext) field_Subscription_smsActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "unitID",
+		func(ctx context.Context, v any) (*pulid.ID, error) {
+			return ec.unmarshalOID2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unitID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_statisticsChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "unitID",
@@ -257,6 +272,50 @@ func (ec *executionContext) fieldContext_Subscription_smsActivity(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_statisticsChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_statisticsChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().StatisticsChanged(ctx, fc.Args["unitID"].(*pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatisticsChange) graphql.Marshaler {
+			return ec.marshalNStatisticsChange2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐStatisticsChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_statisticsChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_statisticsChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -334,6 +393,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_registrationEvents(ctx, fields[0])
 	case "smsActivity":
 		return ec._Subscription_smsActivity(ctx, fields[0])
+	case "statisticsChanged":
+		return ec._Subscription_statisticsChanged(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

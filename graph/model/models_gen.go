@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/ent/smsmessage"
 )
 
 type ChangePasswordInput struct {
@@ -49,6 +51,35 @@ type CreateOIDCClientInput struct {
 	Public bool     `json:"public"`
 }
 
+type DayCount struct {
+	Day   time.Time `json:"day"`
+	Count int       `json:"count"`
+}
+
+type Funnel struct {
+	Started   int `json:"started"`
+	OtpSent   int `json:"otpSent"`
+	Created   int `json:"created"`
+	Cancelled int `json:"cancelled"`
+	Expired   int `json:"expired"`
+}
+
+type FunnelRow struct {
+	Unit   *ent.Unit `json:"unit"`
+	Funnel *Funnel   `json:"funnel"`
+}
+
+type GroupCount struct {
+	// Exactly one of unit and officer is set.
+	Unit    *ent.Unit    `json:"unit,omitempty"`
+	Officer *ent.Officer `json:"officer,omitempty"`
+	// Unit name or officer display name.
+	Label string `json:"label"`
+	Count int    `json:"count"`
+	// True when the unit has children (or is a desk with officers) to drill into.
+	Drillable bool `json:"drillable"`
+}
+
 type OIDCAuthRequest struct {
 	ID             pulid.ID `json:"id"`
 	ClientName     string   `json:"clientName"`
@@ -77,6 +108,17 @@ type OIDCRedirect struct {
 	URL string `json:"url"`
 }
 
+type OTPHealth struct {
+	// Registration OTP SMS sent (first sends and resends).
+	CodesSent int `json:"codesSent"`
+	Resends   int `json:"resends"`
+	// Cases whose code ran out of attempts.
+	AttemptsExhausted int `json:"attemptsExhausted"`
+	AccountsCreated   int `json:"accountsCreated"`
+	// codesSent / accountsCreated; null when no account was created.
+	CodesPerAccount *float64 `json:"codesPerAccount,omitempty"`
+}
+
 type RegistrationEvent struct {
 	Kind         RegistrationEventKind `json:"kind"`
 	Registration *ent.Registration     `json:"registration"`
@@ -90,6 +132,24 @@ type ResetPasswordInput struct {
 	NewPassword string `json:"newPassword"`
 }
 
+type SMSDeliveryDay struct {
+	Day       time.Time `json:"day"`
+	Delivered int       `json:"delivered"`
+	// Null when nothing was delivered that day.
+	P50Seconds *float64 `json:"p50Seconds,omitempty"`
+	P95Seconds *float64 `json:"p95Seconds,omitempty"`
+}
+
+type SMSStatsRow struct {
+	Kind        smsmessage.Kind `json:"kind"`
+	Carrier     Carrier         `json:"carrier"`
+	Sent        int             `json:"sent"`
+	Delivered   int             `json:"delivered"`
+	Undelivered int             `json:"undelivered"`
+	Failed      int             `json:"failed"`
+	NoReport    int             `json:"noReport"`
+}
+
 type SignInInput struct {
 	Login    string `json:"login"`
 	Password string `json:"password"`
@@ -101,6 +161,71 @@ type SignInPayload struct {
 	MustChangePassword bool    `json:"mustChangePassword"`
 }
 
+type Signal struct {
+	ID   pulid.ID   `json:"id"`
+	Kind SignalKind `json:"kind"`
+	// The desk (or unit) it concerns.
+	Unit *ent.Unit `json:"unit"`
+	// The officer it concerns, if one.
+	Officer *ent.Officer `json:"officer,omitempty"`
+	// The measured value and the threshold it crossed (counts, ratios or percentages by kind).
+	Value     float64 `json:"value"`
+	Threshold float64 `json:"threshold"`
+	// The day (or first day) the value was measured on.
+	Day        time.Time `json:"day"`
+	DetectedAt time.Time `json:"detectedAt"`
+	// IDs of the accounts or registrations behind it (at most 50), for the audit trail.
+	SubjectIDs []pulid.ID   `json:"subjectIDs"`
+	Reviewed   bool         `json:"reviewed"`
+	ReviewedAt *time.Time   `json:"reviewedAt,omitempty"`
+	ReviewedBy *ent.Officer `json:"reviewedBy,omitempty"`
+	ReviewNote *string      `json:"reviewNote,omitempty"`
+}
+
+func (Signal) IsNode() {}
+
+type SignalConnection struct {
+	Edges      []*SignalEdge              `json:"edges"`
+	PageInfo   *entgql.PageInfo[pulid.ID] `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+type SignalEdge struct {
+	Node   *Signal                 `json:"node"`
+	Cursor entgql.Cursor[pulid.ID] `json:"cursor"`
+}
+
+type SignalFilter struct {
+	UnitID *pulid.ID   `json:"unitID,omitempty"`
+	Kind   *SignalKind `json:"kind,omitempty"`
+	// Default false: only signals not yet reviewed.
+	IncludeReviewed *bool `json:"includeReviewed,omitempty"`
+}
+
+// Thresholds of the signals (one set for the whole installation).
+type SignalSettings struct {
+	// SHARED_PHONE fires at this many accounts on one phone.
+	SharedPhoneAccounts int `json:"sharedPhoneAccounts"`
+	// DESK_DROP_OFF fires at this multiple of the province median drop-off ratio.
+	DeskDropOffFactor float64 `json:"deskDropOffFactor"`
+	// LOOKUP_BUDGET fires at this share (0..1) of the daily budget.
+	LookupBudgetShare float64 `json:"lookupBudgetShare"`
+	// Opening hours of the desks, local time, "HH:MM".
+	OpeningFrom string `json:"openingFrom"`
+	OpeningTo   string `json:"openingTo"`
+	// UNUSED_PASSWORDS fires at this share (0..1) of a desk's accounts (7+ days old) never signed in.
+	UnusedPasswordShare float64 `json:"unusedPasswordShare"`
+}
+
+type SignalSettingsInput struct {
+	SharedPhoneAccounts *int     `json:"sharedPhoneAccounts,omitempty"`
+	DeskDropOffFactor   *float64 `json:"deskDropOffFactor,omitempty"`
+	LookupBudgetShare   *float64 `json:"lookupBudgetShare,omitempty"`
+	OpeningFrom         *string  `json:"openingFrom,omitempty"`
+	OpeningTo           *string  `json:"openingTo,omitempty"`
+	UnusedPasswordShare *float64 `json:"unusedPasswordShare,omitempty"`
+}
+
 type StartRegistrationInput struct {
 	IDNumber    string         `json:"idNumber"`
 	FullName    string         `json:"fullName"`
@@ -109,6 +234,39 @@ type StartRegistrationInput struct {
 	Email       *string        `json:"email,omitempty"`
 	UnitID      pulid.ID       `json:"unitID"`
 	Scan        graphql.Upload `json:"scan"`
+}
+
+type Statistics struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// The narrowed unit; null for the viewer's whole scope.
+	Unit *ent.Unit `json:"unit,omitempty"`
+	// Accounts created per day, every day of the period (zeros included), oldest first.
+	AccountsPerDay []*DayCount `json:"accountsPerDay"`
+	// Accounts created per child unit (UNIT) or per officer (OFFICER), largest first.
+	AccountsBy []*GroupCount `json:"accountsBy"`
+	// The registration funnel over the period.
+	Funnel *Funnel `json:"funnel"`
+	// The funnel per child unit, most started first.
+	FunnelBy []*FunnelRow `json:"funnelBy"`
+	// SMS by kind and mobile network; each row counts messages by final status.
+	Sms []*SMSStatsRow `json:"sms"`
+	// Time from sending to delivery receipt, per day.
+	SmsDelivery []*SMSDeliveryDay `json:"smsDelivery"`
+	Otp         *OTPHealth        `json:"otp"`
+}
+
+type StatisticsChange struct {
+	At time.Time `json:"at"`
+}
+
+type StatsFilter struct {
+	// Narrow to this unit's subtree (must be inside the viewer's scope); null: the whole scope.
+	UnitID *pulid.ID `json:"unitID,omitempty"`
+	// Default LAST_30_DAYS. CUSTOM needs from and to (inclusive, at most 366 days).
+	Period *StatsPeriod `json:"period,omitempty"`
+	From   *time.Time   `json:"from,omitempty"`
+	To     *time.Time   `json:"to,omitempty"`
 }
 
 type Subscription struct {
@@ -188,6 +346,74 @@ func (e *AccountVisibility) UnmarshalJSON(b []byte) error {
 }
 
 func (e AccountVisibility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Vietnamese mobile networks, from the number's prefix.
+type Carrier string
+
+const (
+	CarrierViettel      Carrier = "VIETTEL"
+	CarrierVinaphone    Carrier = "VINAPHONE"
+	CarrierMobifone     Carrier = "MOBIFONE"
+	CarrierVietnamobile Carrier = "VIETNAMOBILE"
+	CarrierGmobile      Carrier = "GMOBILE"
+	CarrierItelecom     Carrier = "ITELECOM"
+	CarrierReddi        Carrier = "REDDI"
+	CarrierOther        Carrier = "OTHER"
+)
+
+var AllCarrier = []Carrier{
+	CarrierViettel,
+	CarrierVinaphone,
+	CarrierMobifone,
+	CarrierVietnamobile,
+	CarrierGmobile,
+	CarrierItelecom,
+	CarrierReddi,
+	CarrierOther,
+}
+
+func (e Carrier) IsValid() bool {
+	switch e {
+	case CarrierViettel, CarrierVinaphone, CarrierMobifone, CarrierVietnamobile, CarrierGmobile, CarrierItelecom, CarrierReddi, CarrierOther:
+		return true
+	}
+	return false
+}
+
+func (e Carrier) String() string {
+	return string(e)
+}
+
+func (e *Carrier) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Carrier(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Carrier", str)
+	}
+	return nil
+}
+
+func (e Carrier) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Carrier) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Carrier) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -415,6 +641,187 @@ func (e *RegistrationEventKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e RegistrationEventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SignalKind string
+
+const (
+	// One phone number on several citizens' accounts.
+	SignalKindSharedPhone SignalKind = "SHARED_PHONE"
+	// A desk whose cancelled/expired cases or exhausted OTPs stand far above its province's median.
+	SignalKindDeskDropOff SignalKind = "DESK_DROP_OFF"
+	// An officer's citizen lookups close to the daily budget.
+	SignalKindLookupBudget SignalKind = "LOOKUP_BUDGET"
+	// Accounts created outside the desk's opening hours.
+	SignalKindAfterHours SignalKind = "AFTER_HOURS"
+	// Many initial passwords never used.
+	SignalKindUnusedPasswords SignalKind = "UNUSED_PASSWORDS"
+)
+
+var AllSignalKind = []SignalKind{
+	SignalKindSharedPhone,
+	SignalKindDeskDropOff,
+	SignalKindLookupBudget,
+	SignalKindAfterHours,
+	SignalKindUnusedPasswords,
+}
+
+func (e SignalKind) IsValid() bool {
+	switch e {
+	case SignalKindSharedPhone, SignalKindDeskDropOff, SignalKindLookupBudget, SignalKindAfterHours, SignalKindUnusedPasswords:
+		return true
+	}
+	return false
+}
+
+func (e SignalKind) String() string {
+	return string(e)
+}
+
+func (e *SignalKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SignalKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SignalKind", str)
+	}
+	return nil
+}
+
+func (e SignalKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SignalKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SignalKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a bar of accountsBy groups by: the child units of the narrowed unit, or the officers of a desk.
+type StatsGroupBy string
+
+const (
+	StatsGroupByUnit    StatsGroupBy = "UNIT"
+	StatsGroupByOfficer StatsGroupBy = "OFFICER"
+)
+
+var AllStatsGroupBy = []StatsGroupBy{
+	StatsGroupByUnit,
+	StatsGroupByOfficer,
+}
+
+func (e StatsGroupBy) IsValid() bool {
+	switch e {
+	case StatsGroupByUnit, StatsGroupByOfficer:
+		return true
+	}
+	return false
+}
+
+func (e StatsGroupBy) String() string {
+	return string(e)
+}
+
+func (e *StatsGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatsGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatsGroupBy", str)
+	}
+	return nil
+}
+
+func (e StatsGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatsGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatsGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type StatsPeriod string
+
+const (
+	StatsPeriodLast7Days  StatsPeriod = "LAST_7_DAYS"
+	StatsPeriodLast30Days StatsPeriod = "LAST_30_DAYS"
+	StatsPeriodLast90Days StatsPeriod = "LAST_90_DAYS"
+	StatsPeriodCustom     StatsPeriod = "CUSTOM"
+)
+
+var AllStatsPeriod = []StatsPeriod{
+	StatsPeriodLast7Days,
+	StatsPeriodLast30Days,
+	StatsPeriodLast90Days,
+	StatsPeriodCustom,
+}
+
+func (e StatsPeriod) IsValid() bool {
+	switch e {
+	case StatsPeriodLast7Days, StatsPeriodLast30Days, StatsPeriodLast90Days, StatsPeriodCustom:
+		return true
+	}
+	return false
+}
+
+func (e StatsPeriod) String() string {
+	return string(e)
+}
+
+func (e *StatsPeriod) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatsPeriod(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatsPeriod", str)
+	}
+	return nil
+}
+
+func (e StatsPeriod) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatsPeriod) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatsPeriod) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -178,6 +178,7 @@ export type AuditActorsQuery = { nodes: Array<
     | { __typename: 'Registration' }
     | { __typename: 'SMSMessage' }
     | { __typename: 'Session' }
+    | { __typename: 'Signal' }
     | { __typename: 'Unit' }
    | null> };
 
@@ -195,6 +196,7 @@ export type OfficerQuery = { node:
     | { __typename: 'Registration' }
     | { __typename: 'SMSMessage' }
     | { __typename: 'Session' }
+    | { __typename: 'Signal' }
     | { __typename: 'Unit' }
    | null };
 
@@ -371,6 +373,7 @@ export type RegistrationQuery = { node:
     | { __typename: 'Registration', id: string, code: string, state: RegistrationState, fullName: string, dateOfBirth: string, phoneMasked: string, email: string | null, otpSentAt: string | null, otpExpiresAt: string | null, otpAttemptsLeft: number | null, resendAvailableAt: string | null, requestFormURL: string, scanURL: string | null, createdAt: string, updatedAt: string, unit: { id: string, code: string, name: string }, account: { id: string, fullName: string, status: AccountStatus, mustChangePassword: boolean } | null, sms: Array<{ id: string, kind: SmsKind, status: SmsStatus, phoneMasked: string, attempts: number, lastError: string | null, createdAt: string, updatedAt: string, sentAt: string | null, finalAt: string | null }> }
     | { __typename: 'SMSMessage' }
     | { __typename: 'Session' }
+    | { __typename: 'Signal' }
     | { __typename: 'Unit' }
    | null };
 
@@ -482,6 +485,7 @@ export type OidcClientQuery = { node:
     | { __typename: 'Registration' }
     | { __typename: 'SMSMessage' }
     | { __typename: 'Session' }
+    | { __typename: 'Signal' }
     | { __typename: 'Unit' }
    | null };
 

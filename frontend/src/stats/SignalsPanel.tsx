@@ -54,7 +54,7 @@ export function SignalsPanel({ unitID }: { unitID: string | null }) {
     s.reviewed ? (
       <span>
         <Tag color="green">{t('signals.reviewed')}</Tag>
-        <div className="muted" style={{ fontSize: 13 }}>
+        <div className="muted" style={{ fontSize: 13 }} data-testid="signal-reviewed-by">
           {t('signals.reviewedBy', { time: formatTime(s.reviewedAt), name: s.reviewedBy?.account.fullName ?? '' })}
         </div>
         {s.reviewNote ? <div style={{ fontSize: 13, overflowWrap: 'anywhere' }}>{s.reviewNote}</div> : null}

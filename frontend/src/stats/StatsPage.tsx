@@ -16,6 +16,7 @@ import { backTo, drillInto, filterOf, funnelSteps, groupByOf, share, dropOff, sm
 import { FigureCard } from './FigureCard';
 import { barHeight, barOption, colors, lineOption } from './options';
 import { OtpCards } from './OtpCards';
+import { useIsPhone } from '../lib/useScreen';
 import { SignalsPanel } from './SignalsPanel';
 
 const periods: StatsPeriod[] = ['LAST_7_DAYS', 'LAST_30_DAYS', 'LAST_90_DAYS', 'CUSTOM'];
@@ -179,6 +180,8 @@ function Figures({ stats, groupBy, onDrill }: { stats: Stats; groupBy: StatsGrou
   const smsLabel = (r: SmsRow) => `${t(`smsKind.${r.kind}` as MessageKey)} · ${t(`carrier.${r.carrier}`)}`;
   const delivery = stats.smsDelivery;
   const byTitle = officers ? t('stats.accountsByOfficer') : t('stats.accountsByUnit');
+  // On a phone the bars' names get less room (cut with "…"; the table view shows them whole).
+  const labels = useIsPhone() ? 110 : 220;
 
   return (
     <Row gutter={[16, 16]}>
@@ -227,6 +230,7 @@ function Figures({ stats, groupBy, onDrill }: { stats: Stats; groupBy: StatsGrou
             [{ name: t('stats.col.count'), data: by.map((r) => r.count) }],
             num.n,
             by.map((r) => r.drillable),
+            labels,
           )}
           height={barHeight(by.length)}
           onItemClick={(i) => {
@@ -235,7 +239,7 @@ function Figures({ stats, groupBy, onDrill }: { stats: Stats; groupBy: StatsGrou
         />
       </Col>
       <Col xs={24} xl={12}>
-        <FunnelCard stats={stats} num={num} t={t} />
+        <FunnelCard stats={stats} num={num} t={t} labels={labels} />
       </Col>
       <Col span={24}>
         <FigureCard
@@ -263,6 +267,8 @@ function Figures({ stats, groupBy, onDrill }: { stats: Stats; groupBy: StatsGrou
               color: k === 'created' ? colors.delivered : k === 'cancelled' ? colors.noReport : colors.failed,
             })),
             num.n,
+            undefined,
+            labels,
           )}
           height={barHeight(stats.funnelBy.length, true)}
         />
@@ -287,6 +293,8 @@ function Figures({ stats, groupBy, onDrill }: { stats: Stats; groupBy: StatsGrou
             sms.map(smsLabel),
             (['delivered', 'undelivered', 'failed', 'noReport'] as const).map((k) => ({ name: t(`stats.sms.${k}`), data: sms.map((r) => r[k]), color: colors[k] })),
             num.n,
+            undefined,
+            labels,
           )}
           height={barHeight(sms.length, true)}
         />
@@ -322,7 +330,7 @@ function Figures({ stats, groupBy, onDrill }: { stats: Stats; groupBy: StatsGrou
 }
 
 /** The funnel: a bar a step, with the drop-off from the step before. */
-function FunnelCard({ stats, num, t }: { stats: Stats; num: NumberFormat; t: StatsT }) {
+function FunnelCard({ stats, num, t, labels }: { stats: Stats; num: NumberFormat; t: StatsT; labels: number }) {
   const steps = funnelSteps(stats.funnel);
   const name = (s: FunnelStep) => t(`stats.funnel.${s.key}`);
   return (
@@ -342,6 +350,8 @@ function FunnelCard({ stats, num, t }: { stats: Stats; num: NumberFormat; t: Sta
         steps.map((s) => (s.dropOff === null ? name(s) : `${name(s)} (−${num.pct(s.dropOff)})`)),
         [{ name: t('stats.col.count'), data: steps.map((s) => s.count) }],
         num.n,
+        undefined,
+        labels,
       )}
       height={barHeight(steps.length)}
     />

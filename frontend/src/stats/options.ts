@@ -31,7 +31,7 @@ export function lineOption(days: string[], series: Series[], fmt: Fmt): EChartsC
     legend: series.length > 1 ? { top: 0 } : undefined,
     tooltip: { trigger: 'axis', valueFormatter: tooltipValue(fmt) },
     xAxis: { type: 'category', data: days, boundaryGap: false },
-    yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: fmt } },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: fmt, hideOverlap: true } },
     series: series.map((s) => ({
       type: 'line',
       name: s.name,
@@ -48,19 +48,19 @@ export function lineOption(days: string[], series: Series[], fmt: Fmt): EChartsC
  * top; stacked when there is more than one series. Rows that can be clicked show a
  * pointer and a darker label.
  */
-export function barOption(categories: string[], series: Series[], fmt: Fmt, clickable?: boolean[]): EChartsCoreOption {
+export function barOption(categories: string[], series: Series[], fmt: Fmt, clickable?: boolean[], labelWidth = 220): EChartsCoreOption {
   const stacked = series.length > 1;
   return {
     animation: false,
     grid: { left: 8, right: 32, top: stacked ? 36 : 8, bottom: 8, containLabel: true },
     legend: stacked ? { top: 0 } : undefined,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: tooltipValue(fmt) },
-    xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: fmt } },
+    xAxis: { type: 'value', minInterval: 1, splitNumber: labelWidth < 200 ? 2 : 4, axisLabel: { formatter: fmt, hideOverlap: true } },
     yAxis: {
       type: 'category',
       inverse: true,
       data: categories,
-      axisLabel: { width: 220, overflow: 'truncate', color: (_: unknown, i: number) => (clickable?.[i] ? '#1d39c4' : '#434343') },
+      axisLabel: { width: labelWidth, overflow: 'truncate', color: (_: unknown, i: number) => (clickable?.[i] ? '#1d39c4' : '#434343') },
     },
     series: series.map((s) => ({
       type: 'bar',

@@ -129,11 +129,11 @@ export function SignalsPanel({ unitID }: { unitID: string | null }) {
         rowKey={(s) => s.id}
         empty={t('signals.empty')}
         columns={[
-          { title: t('signals.kind'), width: 240, render: (_: unknown, s) => <strong>{kindName(s.kind)}</strong> },
-          { title: t('signals.where'), width: 260, render: (_: unknown, s) => where(s) },
-          { title: t('signals.value'), width: 130, render: (_: unknown, s) => value(s) },
-          { title: t('signals.day'), width: 110, render: (_: unknown, s) => formatDate(s.day) },
-          { title: t('signals.state'), width: 200, render: (_: unknown, s) => state(s) },
+          { title: t('signals.kind'), width: 200, render: (_: unknown, s) => <strong>{kindName(s.kind)}</strong> },
+          { title: t('signals.where'), width: 220, render: (_: unknown, s) => where(s) },
+          { title: t('signals.value'), width: 100, render: (_: unknown, s) => value(s) },
+          { title: t('signals.day'), width: 100, render: (_: unknown, s) => formatDate(s.day) },
+          { title: t('signals.state'), width: 150, render: (_: unknown, s) => state(s) },
           { title: t('field.actions'), render: (_: unknown, s) => actions(s) },
         ]}
         phoneRow={(s) => (
@@ -263,11 +263,11 @@ function SettingsDrawer({ open, onClose }: { open: boolean; onClose: () => void 
             <InputNumber min={1} max={100} step={1} style={{ width: '100%' }} />
           </Form.Item>
           <Flex gap={12}>
-            <Form.Item name="openingFrom" label={t('settings.openingFrom')} extra={t('settings.time')} rules={[{ required: true, pattern: clock, message: t('settings.time') }]} style={{ flex: 1 }}>
-              <Input inputMode="numeric" maxLength={5} />
+            <Form.Item name="openingFrom" label={t('settings.openingFrom')} rules={[{ required: true, pattern: clock, message: t('settings.time') }]} style={{ flex: 1 }}>
+              <Input inputMode="numeric" maxLength={5} placeholder="07:30" />
             </Form.Item>
             <Form.Item name="openingTo" label={t('settings.openingTo')} rules={[{ required: true, pattern: clock, message: t('settings.time') }]} style={{ flex: 1 }}>
-              <Input inputMode="numeric" maxLength={5} />
+              <Input inputMode="numeric" maxLength={5} placeholder="17:00" />
             </Form.Item>
           </Flex>
           <Form.Item name="unusedPasswordPercent" label={t('settings.unusedPasswordShare')} rules={[{ required: true }]}>

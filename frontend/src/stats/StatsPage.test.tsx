@@ -200,6 +200,10 @@ describe('the statistics page', { timeout: 60_000 }, () => {
         Object.assign(s, signal(s.id, true), { reviewNote: v.note });
         return { data: { reviewSignal: s } };
       }
+      case 'SignalSettings':
+        return { data: { signalSettings: { sharedPhoneAccounts: 3, deskDropOffFactor: 2, lookupBudgetShare: 0.9, openingFrom: '07:30', openingTo: '17:00', unusedPasswordShare: 0.5 } } };
+      case 'UpdateSignalSettings':
+        return { data: { updateSignalSettings: { ...(v.input as object) } } };
       default:
         return { data: null };
     }
@@ -359,5 +363,31 @@ describe('the statistics page', { timeout: 60_000 }, () => {
     const alert = await within(dialog).findByTestId('error-alert');
     expect(alert.textContent).toContain('Dấu hiệu này không thuộc phạm vi quản lý của bạn.');
     expect(screen.queryByTestId('signal-reviewed')).toBeNull();
+  });
+
+  it("lets the super admin change the thresholds, shares written as percentages", async () => {
+    const { client, calls } = mockClient(answers);
+    renderPage(client);
+    fireEvent.click(await screen.findByText('Dấu hiệu bất thường'));
+    fireEvent.click(await screen.findByTestId('signal-settings-open'));
+    const share = await screen.findByLabelText('Tỷ lệ hạn mức tra cứu trong ngày (%)');
+    expect((share as HTMLInputElement).value).toBe('90');
+    fireEvent.change(share, { target: { value: '80' } });
+    fireEvent.change(screen.getByLabelText('Giờ mở cửa'), { target: { value: '7 giờ' } });
+    fireEvent.click(screen.getByTestId('signal-settings-save'));
+    // A malformed time is refused in the form; nothing is sent.
+    expect((await screen.findAllByText('Định dạng HH:MM, ví dụ 07:30')).length).toBeGreaterThan(0);
+    expect(calls.some((c) => c.name === 'UpdateSignalSettings')).toBe(false);
+    fireEvent.change(screen.getByLabelText('Giờ mở cửa'), { target: { value: '07:00' } });
+    fireEvent.click(screen.getByTestId('signal-settings-save'));
+    await screen.findByTestId('signal-settings-saved');
+    expect(calls.find((c) => c.name === 'UpdateSignalSettings')?.variables.input).toEqual({
+      sharedPhoneAccounts: 3,
+      deskDropOffFactor: 2,
+      lookupBudgetShare: 0.8,
+      openingFrom: '07:00',
+      openingTo: '17:00',
+      unusedPasswordShare: 0.5,
+    });
   });
 });

@@ -1,16 +1,14 @@
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button, Segmented, Table, type TableColumnsType } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Section } from '../components/Page';
-import { Loading } from '../components/Loading';
 import { useScrollRegion } from '../components/DataTable';
 import { buildCsv, csvFileName, type CsvColumn } from './csv';
 import { useStatsT } from './i18n';
 import { useNumberFormat } from './numbers';
 
-// ECharts arrives with the first chart, not with the page's code.
-const Chart = lazy(() => import('./Chart'));
+import { ChartView } from './ChartView';
 
 /** A column of a figure's table, written the same way into its CSV file. */
 export interface FigureColumn<R> extends CsvColumn<R> {
@@ -115,9 +113,7 @@ export function FigureCard<R extends object>({ id, title, rows, columns, rowKey,
       ) : picture ? (
         <div data-testid={`stats-chart-${id}`}>{picture}</div>
       ) : option ? (
-        <Suspense fallback={<Loading />}>
-          <Chart option={option} label={title} height={height} onItemClick={onItemClick} testId={`stats-chart-${id}`} />
-        </Suspense>
+        <ChartView option={option} label={title} height={height} onItemClick={onItemClick} testId={`stats-chart-${id}`} />
       ) : null}
     </Section>
   );

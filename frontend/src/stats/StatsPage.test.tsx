@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // The statistics page against a mocked urql client: what it asks the server, what it
 // shows, and what it does on clicks (drill-down, table view, CSV, review, refusals,
-// live refresh). ECharts does not draw in jsdom, so ./Chart is replaced by a stand-in
+// live refresh). ECharts does not draw in jsdom, so ./ChartView is replaced by a stand-in
 // that lists its categories as buttons (a click on one is a click on its bar).
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
@@ -14,8 +14,8 @@ import { ViewerProvider } from '../auth/viewer';
 import { StatsPage } from './StatsPage';
 import { BOM } from './csv';
 
-vi.mock('./Chart', () => ({
-  default: ({ option, testId, onItemClick, label }: { option: { yAxis?: { data?: string[] }; xAxis?: { data?: string[] } }; testId: string; onItemClick?: (i: number) => void; label: string }) => {
+vi.mock('./ChartView', () => ({
+  ChartView: ({ option, testId, onItemClick, label }: { option: { yAxis?: { data?: string[] }; xAxis?: { data?: string[] } }; testId: string; onItemClick?: (i: number) => void; label: string }) => {
     const cats = option.yAxis?.data ?? option.xAxis?.data ?? [];
     return (
       <div data-testid={testId} aria-label={label}>

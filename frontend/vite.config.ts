@@ -66,7 +66,8 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['src/**/*.test.ts'],
+    // *.test.tsx render screens in jsdom (each says so in its first line); the rest run in Node.
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     environment: 'node',
   },
 });

@@ -121,6 +121,7 @@ test('every page works on a phone and at a desk', { timeout: 600_000 }, async ()
     await visit(page, `${base}/admin/units`, 'admin-units', () => page.getByText('000.00.00.H26').first().waitFor());
     await visit(page, `${base}/admin/audit`, 'admin-audit', () => page.locator('main table tbody tr.ant-table-row, main .panel-small').first().waitFor());
     await visit(page, `${base}/admin/sms`, 'admin-sms', () => page.getByTestId('sms-monitor').waitFor());
+    await visit(page, `${base}/admin/stats`, 'admin-stats', () => page.locator('[data-testid=stats-chart-per-day] canvas').first().waitFor({ timeout: 30_000 }));
     await main();
   });
 });

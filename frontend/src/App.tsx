@@ -27,6 +27,8 @@ const NewRegistrationPage = lazy(() => officer().then((m) => ({ default: m.NewRe
 const RegistrationPage = lazy(() => officer().then((m) => ({ default: m.RegistrationPage })));
 const SsoPage = lazy(() => import('./sso/SsoPage').then((m) => ({ default: m.SsoPage })));
 const OidcClientsPage = lazy(() => import('./sso/OidcClientsPage').then((m) => ({ default: m.OidcClientsPage })));
+// The statistics page is its own chunk (and its charts another), so the rest of the console does not grow.
+const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
 const OidcClientDetailPage = lazy(() => import('./sso/OidcClientDetailPage').then((m) => ({ default: m.OidcClientDetailPage })));
 
 function Home() {
@@ -89,6 +91,7 @@ export function App() {
             <Route path="/admin/units" element={<Only when={isAdmin}><UnitsPage /></Only>} />
             <Route path="/admin/audit" element={<Only when={isAdmin}><AuditPage /></Only>} />
             <Route path="/admin/sms" element={<Only when={isAdmin}><SmsMonitorPage /></Only>} />
+            <Route path="/admin/stats" element={<Only when={isAdmin}><StatsPage /></Only>} />
             <Route path="/admin/oidc-clients" element={<Only when={isAdmin}><OidcClientsPage /></Only>} />
             <Route path="/admin/oidc-clients/:id" element={<Only when={isAdmin}><OidcClientDetailPage /></Only>} />
             <Route path="/officer/accounts" element={<Only when={isOfficer}><CitizenAccountsPage /></Only>} />

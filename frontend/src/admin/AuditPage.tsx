@@ -1,4 +1,5 @@
-import { Typography } from 'antd';
+import { Tag, Typography } from 'antd';
+import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import type { AuditEventsQuery as Result } from '../gql/graphql';
 import { useT } from '../i18n';
@@ -9,8 +10,8 @@ import { Page } from '../components/Page';
 import { graphql } from '../gql';
 
 const AuditEventsQuery = graphql(`
-  query AuditEvents($first: Int, $after: Cursor, $last: Int, $before: Cursor) {
-    auditEvents(first: $first, after: $after, last: $last, before: $before) {
+  query AuditEvents($first: Int, $after: Cursor, $last: Int, $before: Cursor, $where: AuditEventWhereInput) {
+    auditEvents(first: $first, after: $after, last: $last, before: $before, where: $where) {
       totalCount
       pageInfo {
         hasNextPage
@@ -56,11 +57,18 @@ function detailText(d: Record<string, unknown> | null | undefined): string {
     .join(' · ');
 }
 
-/** The audit log, newest first: who did what to which record. */
+/**
+ * The audit log, newest first: who did what to which record. `?target=<id>` (repeated)
+ * narrows it to the events of those records (the statistics page links the records
+ * behind a signal of misuse this way); ids only, as every route.
+ */
 export function AuditPage() {
   const t = useT();
   const paging = useCursorPaging(25);
-  const [{ data, fetching, error }] = useQuery({ query: AuditEventsQuery, variables: paging.variables });
+  const [params, setParams] = useSearchParams();
+  const targets = params.getAll('target');
+  const where = targets.length > 0 ? { targetIDIn: targets } : null;
+  const [{ data, fetching, error }] = useQuery({ query: AuditEventsQuery, variables: { ...paging.variables, where } });
   const conn = data?.auditEvents;
   const rows = nodesOf(conn);
   // The actor is an account id (or "system"); fetch the names of this page's actors at once.
@@ -70,7 +78,23 @@ export function AuditPage() {
   for (const n of actors?.nodes ?? []) if (n && n.__typename === 'Account') names.set(n.id, n.fullName);
 
   return (
-    <Page title={t('audit.title')}>
+    <Page
+      title={t('audit.title')}
+      extra={
+        targets.length > 0 ? (
+          <Tag
+            closable
+            data-testid="audit-targets"
+            onClose={() => {
+              setParams({});
+              paging.reset();
+            }}
+          >
+            {t('audit.target')}: {targets.length}
+          </Tag>
+        ) : null
+      }
+    >
       <DataTable<Row>
         size="small"
         connection={conn}

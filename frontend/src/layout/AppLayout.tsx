@@ -3,18 +3,19 @@ import { App as AntApp, Button, Drawer, Dropdown, Flex, Layout, Menu, Typography
 import { Loading } from '../components/Loading';
 import {
   AuditOutlined, ApartmentOutlined, MessageOutlined, TeamOutlined, UserAddOutlined, UserOutlined, InboxOutlined, DownOutlined, MenuOutlined,
-  ApiOutlined,
+  ApiOutlined, BarChartOutlined,
 } from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { isAdmin, isOfficer, useViewer, type Viewer } from '../auth/viewer';
 import { useSignOut } from '../auth/SignOutButton';
 import { LangSwitch } from '../components/LangSwitch';
-import { useT, type T } from '../i18n';
+import { useLang, useT, type Lang, type T } from '../i18n';
+import { statsMenuLabel } from '../stats/menu';
 import { useDevMode } from '../dev/devMode';
 import { useWideScreen } from '../lib/useScreen';
 import { useSsoT, type SsoT } from '../sso/i18n';
 
-function menuItems(viewer: Viewer, dev: boolean, t: T, st: SsoT) {
+function menuItems(viewer: Viewer, dev: boolean, t: T, st: SsoT, lang: Lang) {
   return [
     ...(isAdmin(viewer)
       ? [
@@ -26,6 +27,7 @@ function menuItems(viewer: Viewer, dev: boolean, t: T, st: SsoT) {
               { key: '/admin/units', icon: <ApartmentOutlined />, label: t('menu.units') },
               { key: '/admin/audit', icon: <AuditOutlined />, label: t('menu.audit') },
               { key: '/admin/sms', icon: <MessageOutlined />, label: t('menu.sms') },
+              { key: '/admin/stats', icon: <BarChartOutlined />, label: statsMenuLabel[lang] },
               { key: '/admin/oidc-clients', icon: <ApiOutlined />, label: st('menu.oidcClients') },
             ],
           },
@@ -58,6 +60,7 @@ function menuItems(viewer: Viewer, dev: boolean, t: T, st: SsoT) {
 export function AppLayout() {
   const t = useT();
   const st = useSsoT();
+  const { lang } = useLang();
   const { viewer } = useViewer();
   const location = useLocation();
   const navigate = useNavigate();
@@ -72,7 +75,7 @@ export function AppLayout() {
 
   if (!viewer) return null; // SignedIn (App.tsx) lets only a signed-in viewer through
 
-  const items = menuItems(viewer, dev, t, st);
+  const items = menuItems(viewer, dev, t, st, lang);
   const selected = items
     .flatMap((g) => g.children)
     .map((i) => i.key)

@@ -99,6 +99,9 @@ test('the statistics page: charts, drill-down, table, CSV, live, signals', { tim
     // The super admin's thresholds.
     await page.getByTestId('signal-settings-open').click();
     await page.getByLabel('Số tài khoản trên một số điện thoại').waitFor();
+    // Checked once the drawer has finished sliding in (mid-animation colours are not the page's).
+    await page.waitForFunction(() => !document.querySelector('[class*="-motion-"][class*="-active"]'));
+    await page.waitForTimeout(200);
     await checkPage(page, 'signal settings at 1366×768');
     await shot(page, '9-statistics-settings');
     await page.keyboard.press('Escape');
@@ -120,5 +123,5 @@ test('the statistics page: charts, drill-down, table, CSV, live, signals', { tim
     await page.waitForTimeout(300);
     await checkPage(page, 'statistics at 390×844');
     await shot(page, '9-statistics-phone');
-  });
+  }, { serverArgs: ['--demo-history'] }); // what `make run` starts with: 60 days of desk activity
 });

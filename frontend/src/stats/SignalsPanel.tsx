@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, type ButtonProps, Drawer, Flex, Form, Input, InputNumber, Modal, Select, Switch, Tag, Typography } from 'antd';
+import { Alert, Button, type ButtonProps, Drawer, Flex, Form, Input, InputNumber, Modal, Select, Switch, Typography } from 'antd';
 import { SettingOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import type { SignalFieldsFragment, SignalKind, SignalSettingsFieldsFragment, SignalSettingsInput } from '../gql/graphql';
 import { DataTable } from '../components/DataTable';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { Tag } from '../components/Tags';
 import { useCursorPaging } from '../lib/paging';
 import { formatDate, formatTime } from '../lib/format';
 import { isSuperAdmin, useViewer } from '../auth/viewer';
@@ -53,14 +54,14 @@ export function SignalsPanel({ unitID }: { unitID: string | null }) {
   const state = (s: SignalFieldsFragment) =>
     s.reviewed ? (
       <span>
-        <Tag color="green">{t('signals.reviewed')}</Tag>
+        <Tag tone="green">{t('signals.reviewed')}</Tag>
         <div className="muted" style={{ fontSize: 13 }} data-testid="signal-reviewed-by">
           {t('signals.reviewedBy', { time: formatTime(s.reviewedAt), name: s.reviewedBy?.account.fullName ?? '' })}
         </div>
         {s.reviewNote ? <div style={{ fontSize: 13, overflowWrap: 'anywhere' }}>{s.reviewNote}</div> : null}
       </span>
     ) : (
-      <Tag color="orange">{t('signals.notReviewed')}</Tag>
+      <Tag tone="orange">{t('signals.notReviewed')}</Tag>
     );
   const actions = (s: SignalFieldsFragment) => (
     <Flex wrap gap={8}>

@@ -43,8 +43,12 @@ const DefaultPollInterval = 500 * time.Millisecond
 // fetchCooldown: see open.
 const fetchCooldown = 5 * time.Millisecond
 
-// rescueGrace is added to the longest job timeout: a job still running that
-// long after it started belongs to a replica that died, and is retried.
+// rescueGrace is added to the shortest queue timeout: a job still running
+// that long after it started is taken to belong to a replica that died, and
+// is retried. River has one rescue window for every queue, so it must suit
+// the queue that needs its retries soonest (an SMS whose code expires): jobs
+// of queues with a longer timeout may then run twice, and are written so
+// that this is harmless (idempotent work serialised by its own lock).
 const rescueGrace = 15 * time.Second
 
 // Config configures a Runner.
@@ -61,9 +65,9 @@ type Config struct {
 type Queue struct {
 	Name       string
 	MaxWorkers int
-	// Timeout bounds one attempt of the queue's jobs (the workers' own
-	// Timeout methods may shorten it). A job whose replica died is rescued
-	// Timeout + 15 s after it started.
+	// Timeout bounds one attempt of each of the queue's jobs (0: the
+	// shortest Timeout of the other queues). A job whose replica died is rescued 15 s after the
+	// shortest Timeout of all queues (see rescueGrace).
 	Timeout time.Duration
 }
 
@@ -76,7 +80,7 @@ type Runner struct {
 	workers  *river.Workers
 	queues   map[string]river.QueueConfig
 	periodic []*river.PeriodicJob
-	timeout  time.Duration
+	timeout  time.Duration // the shortest queue timeout
 	client   *river.Client[*sql.Tx]
 	// listen is the pgx pool River takes its LISTEN connection from
 	// (PostgreSQL only); closed by Stop.
@@ -106,15 +110,30 @@ func Add[T river.JobArgs](r *Runner, q Queue, w river.Worker[T]) error {
 	if r.client != nil {
 		return ErrOpened
 	}
+	if q.Timeout > 0 {
+		w = timed[T]{Worker: w, timeout: q.Timeout}
+	}
 	if err := river.AddWorkerSafely(r.workers, w); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
 	if _, ok := r.queues[q.Name]; !ok {
 		r.queues[q.Name] = river.QueueConfig{MaxWorkers: max(q.MaxWorkers, 1)}
 	}
-	r.timeout = max(r.timeout, q.Timeout)
+	if q.Timeout > 0 && (r.timeout == 0 || q.Timeout < r.timeout) {
+		r.timeout = q.Timeout
+	}
 	return nil
 }
+
+// timed gives a worker its queue's timeout: River has one default for
+// every queue, and the queues' needs differ (an SMS send, a roll-up rebuild).
+type timed[T river.JobArgs] struct {
+	river.Worker[T]
+	timeout time.Duration
+}
+
+// Timeout implements river.Worker.
+func (w timed[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
 
 // AddPeriodic registers a periodic job, inserted by whichever replica is
 // River's leader at the time.
@@ -153,6 +172,8 @@ func (r *Runner) open(forWork bool) (*river.Client[*sql.Tx], error) {
 		cfg.Queues, cfg.Workers = r.queues, r.workers
 	}
 	if r.timeout > 0 {
+		// River wants its default timeout within the rescue window; every
+		// queue with a Timeout has its own (timed).
 		cfg.JobTimeout = r.timeout
 		cfg.RescueStuckJobsAfter = r.timeout + rescueGrace
 	}

@@ -39,7 +39,12 @@ type workWorker struct {
 	ran chan string
 }
 
-func (w *workWorker) Work(context.Context, *river.Job[workArgs]) error {
+// Work reports whether it ran under its queue's timeout (a second).
+func (w *workWorker) Work(ctx context.Context, _ *river.Job[workArgs]) error {
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > time.Second {
+		w.ran <- "work without its queue's timeout"
+		return nil
+	}
 	w.ran <- "work"
 	return nil
 }
@@ -100,6 +105,9 @@ func TestOneRunnerRunsEveryCapability(t *testing.T) {
 		for !seen["work"] || !seen["tick"] {
 			select {
 			case name := <-ran:
+				if name != "work" && name != "tick" {
+					t.Fatal(name)
+				}
 				seen[name] = true
 			case <-ctx.Done():
 				t.Fatalf("ran %v; want the queued job and the periodic one", seen)

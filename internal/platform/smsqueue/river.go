@@ -39,7 +39,7 @@ func register(r *jobs.Runner, q *Queue, cfg Config) error {
 	// takes it over timeout + 15 s after it started and sends again with
 	// the same id.
 	queue := jobs.Queue{Name: queueName, MaxWorkers: n, Timeout: timeout}
-	if err := jobs.Add(r, queue, &sendWorker{q: q, timeout: timeout}); err != nil {
+	if err := jobs.Add(r, queue, &sendWorker{q: q}); err != nil {
 		return fmt.Errorf("smsqueue: %w", err)
 	}
 	if err := jobs.Add(r, queue, &receiptDeadlineWorker{q: q}); err != nil {
@@ -61,12 +61,8 @@ func register(r *jobs.Runner, q *Queue, cfg Config) error {
 // sendWorker runs a send job.
 type sendWorker struct {
 	river.WorkerDefaults[sendArgs]
-	q       *Queue
-	timeout time.Duration
+	q *Queue
 }
-
-// Timeout bounds one attempt (the provider has its own, shorter, timeout).
-func (w *sendWorker) Timeout(*river.Job[sendArgs]) time.Duration { return w.timeout }
 
 // NextRetry is the queue's backoff, with jitter.
 func (w *sendWorker) NextRetry(job *river.Job[sendArgs]) time.Time {

@@ -86,7 +86,7 @@ func parseConfig(args []string) (*config, error) {
 	fs.StringVar(&cfg.serverCPUs, "server-cpus", "0", "CPUs of the servers under test and their peers (taskset -c)")
 	fs.StringVar(&cfg.loadCPUs, "load-cpus", "1", "CPUs of the load generator (this process) and PostgreSQL once the data is loaded")
 	fs.StringVar(&cfg.postgraphile, "postgraphile", "", "path of PostGraphile's cli.js (S2's peer; scripts/bench.sh installs it)")
-	scen := fs.String("scenarios", "S1,S2,S3,S4,S5,S6,S7", "scenarios to run")
+	scen := fs.String("scenarios", "S0,S1,S2,S3,S4,S5,S6,S7", "scenarios to run")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -195,7 +195,7 @@ func runSuite(ctx context.Context, args []string) (err error) {
 		}
 		return false
 	}
-	if need("S1", "S2", "S3", "S4", "S5", "S6", "S7") {
+	if need("S0", "S1", "S2", "S3", "S4", "S5", "S6", "S7") {
 		logf("PostgreSQL: starting a cluster in %s", filepath.Join(cfg.dataDir, "pg"))
 		if b.pg, err = startPG(filepath.Join(cfg.dataDir, "pg"), cfg.allCPUs); err != nil {
 			return err
@@ -231,7 +231,7 @@ func runSuite(ctx context.Context, args []string) (err error) {
 		name string
 		run  func(context.Context) error
 	}{
-		{"S1", b.s1}, {"S2", b.s2}, {"S3", b.s3}, {"S4", b.s4}, {"S5", b.s5}, {"S6", b.s6}, {"S7", b.s7},
+		{"S0", b.s0}, {"S1", b.s1}, {"S2", b.s2}, {"S3", b.s3}, {"S4", b.s4}, {"S5", b.s5}, {"S6", b.s6}, {"S7", b.s7},
 	}
 	for _, s := range steps {
 		if !cfg.scenarios[s.name] {

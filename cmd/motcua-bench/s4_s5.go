@@ -267,7 +267,11 @@ type s4Result struct {
 	Officers, Creations, Created int
 	Start, Send, Complete        loadStats
 	WaitOTP, Total               time.Duration
-	PerSec, CompletePerSec       float64
+	// OTPQueue is how long registration OTP SMS waited from being queued
+	// (the row written in sendRegistrationOTP's transaction) to the
+	// provider taking them (sent_at), from the database after the flow.
+	OTPQueue               latencies
+	PerSec, CompletePerSec float64
 	Ceiling                      ceiling
 	Share, CompleteShare         float64
 	// ServerCPU is the server's CPU share over the whole flow; PerCoreShare
@@ -427,6 +431,10 @@ func (b *bench) s4(ctx context.Context) error {
 	r.CPU = whole.end()
 	r.ServerCPU = r.CPU["server"]
 	r.Start, r.Send, r.Complete = mergeStats(starts), mergeStats(sends), mergeStats(completes)
+	if r.OTPQueue, err = queueLatencies(ctx, admin, "REGISTRATION_OTP", began); err != nil {
+		return err
+	}
+	logf("S4 OTP queued → provider: %s", r.OTPQueue)
 	logf("S4 start      %s", r.Start)
 	logf("S4 send OTP   %s", r.Send)
 	logf("S4 complete   %s", r.Complete)
@@ -580,4 +588,32 @@ func (b *bench) s5(ctx context.Context) error {
 		r.VerifyCoreShare = r.Verifications.perCore("server") / r.Ceiling.PerCPUSec
 	}
 	return nil
+}
+
+// latencies are quantiles of a set of durations.
+type latencies struct {
+	N                  int
+	P50, P95, P99, Max time.Duration
+}
+
+func (l latencies) String() string {
+	return fmt.Sprintf("n=%d p50 %s p95 %s p99 %s max %s", l.N, ms(l.P50), ms(l.P95), ms(l.P99), ms(l.Max))
+}
+
+// queueLatencies reads how long the SMS of kind created since since waited
+// from being queued to being handed to the provider.
+func queueLatencies(ctx context.Context, db *sql.DB, kind string, since time.Time) (latencies, error) {
+	var l latencies
+	var p50, p95, p99, mx sql.NullFloat64
+	err := db.QueryRowContext(ctx, `SELECT count(*),
+		percentile_disc(0.5) WITHIN GROUP (ORDER BY d), percentile_disc(0.95) WITHIN GROUP (ORDER BY d),
+		percentile_disc(0.99) WITHIN GROUP (ORDER BY d), max(d)
+		FROM (SELECT extract(epoch FROM sent_at - created_at) AS d FROM sms_messages
+		      WHERE kind = $1 AND created_at >= $2 AND sent_at IS NOT NULL) q`, kind, since).Scan(&l.N, &p50, &p95, &p99, &mx)
+	if err != nil {
+		return l, fmt.Errorf("%s queue latency: %w", kind, err)
+	}
+	sec := func(f sql.NullFloat64) time.Duration { return time.Duration(f.Float64 * float64(time.Second)) }
+	l.P50, l.P95, l.P99, l.Max = sec(p50), sec(p95), sec(p99), sec(mx)
+	return l, nil
 }

@@ -272,8 +272,8 @@ type s4Result struct {
 	// provider taking them (sent_at), from the database after the flow.
 	OTPQueue               latencies
 	PerSec, CompletePerSec float64
-	Ceiling                      ceiling
-	Share, CompleteShare         float64
+	Ceiling                ceiling
+	Share, CompleteShare   float64
 	// ServerCPU is the server's CPU share over the whole flow; PerCoreShare
 	// compares creations per server CPU-second with hashes per CPU-second.
 	ServerCPU, PerCoreShare float64

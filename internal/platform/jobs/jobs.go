@@ -43,6 +43,13 @@ const DefaultPollInterval = 500 * time.Millisecond
 // fetchCooldown: see open.
 const fetchCooldown = 5 * time.Millisecond
 
+// UrgentPollInterval is how often an Urgent queue looks for due jobs where
+// nothing wakes it on commit: on SQLite (no notifications; the one process
+// polls its own file, a local query) and on PostgreSQL with PollOnly. A
+// person at the desk waits for what such a queue does (an OTP SMS), and
+// DefaultPollInterval would add up to half a second to each.
+const UrgentPollInterval = 50 * time.Millisecond
+
 // rescueGrace is added to the shortest queue timeout: a job still running
 // that long after it started is taken to belong to a replica that died, and
 // is retried. River has one rescue window for every queue, so it must suit
@@ -69,6 +76,9 @@ type Queue struct {
 	// shortest Timeout of the other queues). A job whose replica died is rescued 15 s after the
 	// shortest Timeout of all queues (see rescueGrace).
 	Timeout time.Duration
+	// Urgent: someone waits for the queue's jobs. Where the queue is not
+	// woken on commit, it is polled every UrgentPollInterval.
+	Urgent bool
 }
 
 // Runner is the River client of a process, built on first use.
@@ -117,12 +127,21 @@ func Add[T river.JobArgs](r *Runner, q Queue, w river.Worker[T]) error {
 		return fmt.Errorf("jobs: %w", err)
 	}
 	if _, ok := r.queues[q.Name]; !ok {
-		r.queues[q.Name] = river.QueueConfig{MaxWorkers: max(q.MaxWorkers, 1)}
+		r.queues[q.Name] = r.queueConfig(q)
 	}
 	if q.Timeout > 0 && (r.timeout == 0 || q.Timeout < r.timeout) {
 		r.timeout = q.Timeout
 	}
 	return nil
+}
+
+// queueConfig is River's configuration of q.
+func (r *Runner) queueConfig(q Queue) river.QueueConfig {
+	c := river.QueueConfig{MaxWorkers: max(q.MaxWorkers, 1)}
+	if q.Urgent && (!r.db.IsPostgres() || r.cfg.PollOnly) {
+		c.FetchPollInterval = min(UrgentPollInterval, r.cfg.PollInterval)
+	}
+	return c
 }
 
 // timed gives a worker its queue's timeout: River has one default for

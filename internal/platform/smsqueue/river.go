@@ -38,7 +38,8 @@ func register(r *jobs.Runner, q *Queue, cfg Config) error {
 	// A replica that died mid-send leaves its job running; another replica
 	// takes it over timeout + 15 s after it started and sends again with
 	// the same id.
-	queue := jobs.Queue{Name: queueName, MaxWorkers: n, Timeout: timeout}
+	// Urgent: an officer and a citizen wait at the desk for the OTP.
+	queue := jobs.Queue{Name: queueName, MaxWorkers: n, Timeout: timeout, Urgent: true}
 	if err := jobs.Add(r, queue, &sendWorker{q: q}); err != nil {
 		return fmt.Errorf("smsqueue: %w", err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,15 @@ func TestNotifyShadowOnlySuppressesOurChannel(t *testing.T) {
 	}
 	if s := notifyShadow(true)[0]; !strings.Contains(s, "channel <> 'motcua_events'") {
 		t.Errorf("suppressing shadow: %s", s)
+	}
+}
+
+// TestSampleScanExists: S4 and S7 upload the tests' sample scan; a move of
+// the fixtures must move the bench's path too (it once failed both).
+func TestSampleScanExists(t *testing.T) {
+	b := &bench{cfg: &config{repo: filepath.Join("..", "..")}}
+	data, err := b.scanFile()
+	if err != nil || len(data) == 0 {
+		t.Fatalf("scanFile: %d bytes, %v", len(data), err)
 	}
 }

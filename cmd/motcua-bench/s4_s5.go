@@ -52,9 +52,13 @@ func (b *bench) nextCitizen() citizen {
 
 const startQuery = `mutation($in: StartRegistrationInput!){ startRegistration(input: $in){ id email } }`
 
-// scanFile is the sample ID scan of the product's tests (a small .docx).
+// sampleScan is the sample ID scan of the product's tests (a small .docx),
+// relative to the repository.
+var sampleScan = filepath.Join("internal", "testkit", "fixtures", "files", "sample.docx")
+
+// scanFile reads the sample ID scan.
 func (b *bench) scanFile() ([]byte, error) {
-	return os.ReadFile(filepath.Join(b.cfg.repo, "internal", "platform", "scans", "testdata", "sample.docx"))
+	return os.ReadFile(filepath.Join(b.cfg.repo, sampleScan))
 }
 
 // startTarget is a startRegistration with its scan (GraphQL multipart

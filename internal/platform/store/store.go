@@ -102,8 +102,14 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 		db = sql.OpenDB(dsnConnector{dsn: dsn, drv: drv})
 	}
 	if dialectName == dialect.Postgres {
-		db.SetMaxOpenConns(40)
-		db.SetMaxIdleConns(20)
+		// As many idle connections as open ones: with fewer, a burst of
+		// requests closes what it opened and the next burst opens them
+		// again — a PostgreSQL backend's start (fork, catalog caches, first
+		// plans) cost more than the statements they ran (S2 in
+		// docs/PERFORMANCE.md: 149 new connections in 15 s at 32 concurrent
+		// requests). Idle ones are closed after five minutes.
+		db.SetMaxOpenConns(maxPostgresConns)
+		db.SetMaxIdleConns(maxPostgresConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		// One writer at a time is SQLite's nature; immediate transactions
@@ -120,6 +126,9 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	drv := entsql.OpenDB(dialectName, db)
 	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialectName, DSN: dsn, path: path}, nil
 }
+
+// maxPostgresConns bounds a replica's PostgreSQL connections.
+const maxPostgresConns = 40
 
 // dsnConnector opens connections of drv to dsn.
 type dsnConnector struct {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 
@@ -57,5 +58,30 @@ func TestInTx(t *testing.T) {
 func TestOpenRefusesUnknownURL(t *testing.T) {
 	if _, err := store.Open(context.Background(), "mysql://x"); err == nil {
 		t.Fatal("mysql:// accepted")
+	}
+}
+
+// TestPostgresKeepsItsConnections: after a burst of 30 concurrent
+// connections, all 30 stay open for the next burst instead of being closed
+// and opened again (a PostgreSQL backend's start costs more than a query).
+func TestPostgresKeepsItsConnections(t *testing.T) {
+	db := testenv.Postgres(t)
+	ctx := context.Background()
+	const burst = 30
+	conns := make([]*sql.Conn, 0, burst)
+	for range burst {
+		c, err := db.SQL.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := db.SQL.Stats(); st.Idle != burst || st.MaxIdleClosed != 0 {
+		t.Errorf("after a burst of %d: %d idle, %d closed for the idle limit; want all %d kept", burst, st.Idle, st.MaxIdleClosed, burst)
 	}
 }

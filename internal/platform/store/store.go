@@ -96,8 +96,14 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
+	drv, wrapped := db.Driver(), false
+	if dialectName == dialect.Postgres {
+		drv, wrapped = cacheStatements(drv), true
+	}
 	if o.wrap != nil {
-		drv := o.wrap(db.Driver())
+		drv, wrapped = o.wrap(drv), true // outside the cache: a counting wrapper sees every statement run
+	}
+	if wrapped {
 		_ = db.Close() // never connected: sql.Open only names the driver
 		db = sql.OpenDB(dsnConnector{dsn: dsn, drv: drv})
 	}
@@ -123,8 +129,8 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	drv := entsql.OpenDB(dialectName, db)
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dialectName, DSN: dsn, path: path}, nil
+	entDrv := entsql.OpenDB(dialectName, db)
+	return &DB{Client: ent.NewClient(ent.Driver(entDrv)), SQL: db, Dialect: dialectName, DSN: dsn, path: path}, nil
 }
 
 // maxPostgresConns bounds a replica's PostgreSQL connections.

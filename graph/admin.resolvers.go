@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/accounts"
 	"github.com/motcua/motcua/internal/domain/officers"
 	"github.com/motcua/motcua/internal/domain/units"
+	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
 	"github.com/motcua/motcua/internal/rules/vn"
 )
@@ -129,7 +130,7 @@ func (r *officerResolver) Notice(ctx context.Context, obj *ent.Officer) (*string
 // Officers is the resolver for the officers field.
 func (r *queryResolver) Officers(ctx context.Context, search *string, status *account.Status, unitID *pulid.ID, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.OfficerOrder, where *ent.OfficerWhereInput) (*ent.OfficerConnection, error) {
 	q := officers.OfficerSearch{Status: status, UnitID: unitID, OrderBy: orderBy, Where: where,
-		Page: officers.Page{First: first, After: after, Last: last, Before: before}}
+		Page: pageOf(first, after, last, before)}
 	if search != nil {
 		q.Search = *search
 	}
@@ -139,7 +140,7 @@ func (r *queryResolver) Officers(ctx context.Context, search *string, status *ac
 // Accounts is the resolver for the accounts field.
 func (r *queryResolver) Accounts(ctx context.Context, search *string, status *account.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) (*ent.AccountConnection, error) {
 	q := accounts.Query{Status: status, OrderBy: orderBy, Where: where,
-		Page: accounts.Page{First: first, After: after, Last: last, Before: before}}
+		Page: pageOf(first, after, last, before)}
 	if search != nil {
 		q.Search = *search
 	}
@@ -155,10 +156,10 @@ func (r *queryResolver) Units(ctx context.Context, search *string, serviceDesksO
 	if serviceDesksOnly != nil {
 		q.ServiceDesksOnly = *serviceDesksOnly
 	}
-	return r.Resolver.Units.Search(ctx, q, after, first, before, last, orderBy, where)
+	return r.Resolver.Units.Search(ctx, pageOf(first, after, last, before), q, orderBy, where)
 }
 
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
-	return r.Resolver.Officers.AuditEvents(ctx, officers.Page{First: first, After: after, Last: last, Before: before}, where)
+	return audit.List(ctx, r.DB.Client, pageOf(first, after, last, before), where)
 }

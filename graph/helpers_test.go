@@ -96,3 +96,18 @@ func TestSmallMappers(t *testing.T) {
 		t.Errorf("orEmpty(nil) = %#v, want an empty list (GraphQL [String!]! is never null)", got)
 	}
 }
+
+// TestPageOf: the connection arguments, in the Relay order of the schema,
+// land in their own fields of the page (two ints and two cursors could be
+// swapped without the compiler noticing).
+func TestPageOf(t *testing.T) {
+	first, last := 3, 4
+	after, before := &ent.Cursor{ID: "AC01"}, &ent.Cursor{ID: "AC02"}
+	p := pageOf(&first, after, &last, before)
+	if p.First != &first || p.After != after || p.Last != &last || p.Before != before {
+		t.Errorf("pageOf(first, after, last, before) = %+v", p)
+	}
+	if _, err := pageOf(&first, nil, &last, nil).Check(); err == nil {
+		t.Error("first and last together were accepted")
+	}
+}

@@ -19,7 +19,7 @@ import (
 
 // SmsMessages is the resolver for the smsMessages field.
 func (r *queryResolver) SmsMessages(ctx context.Context, status *smsmessage.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.SMSMessageConnection, error) {
-	return r.SMS.Messages(ctx, status, after, first, before, last)
+	return r.SMS.Messages(ctx, pageOf(first, after, last, before), status)
 }
 
 // PhoneMasked is the resolver for the phoneMasked field.

@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/password"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit"
@@ -87,7 +88,7 @@ func TestComplete(t *testing.T) {
 			t.Errorf("events %+v", e)
 		}
 		// The account is in the officer's list; the number is free of open cases.
-		conn, err := f.svc.AccountsCreatedByMe(f.as(t, registrar1), nil, nil, nil, nil)
+		conn, err := f.svc.AccountsCreatedByMe(f.as(t, registrar1), store.Page{})
 		if err != nil || conn.TotalCount != 1 || conn.Edges[0].Node.ID != acc.ID {
 			t.Errorf("accounts created by me: %+v, %v", conn, err)
 		}

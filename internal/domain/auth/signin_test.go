@@ -42,6 +42,11 @@ func TestFirstSignIn(t *testing.T) {
 		if len(res.Token) != 43 {
 			t.Errorf("token %d characters, want 43 (32 bytes base64url)", len(res.Token))
 		}
+		// The answer's viewer comes with the sign-in, as Me would give it.
+		if m := res.Me; m == nil || m.Account.ID != a.ID || m.Account.InitialPasswordUsedAt == nil || m.Officer != nil ||
+			m.CurrentSessionID != res.Viewer.SessionID || len(m.Sessions) != 1 || m.Sessions[0].ID != res.Viewer.SessionID {
+			t.Errorf("sign-in's viewer: %+v", res.Me)
+		}
 		ctx := e.session(t, res.Token)
 		if !viewer.FromContext(ctx).PasswordChangeOnly {
 			t.Error("Authenticate lost password_change_only")

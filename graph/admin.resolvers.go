@@ -58,14 +58,21 @@ func (r *mutationResolver) AddOfficer(ctx context.Context, accountID pulid.ID) (
 
 // AssignOfficerUnit is the resolver for the assignOfficerUnit field.
 func (r *mutationResolver) AssignOfficerUnit(ctx context.Context, officerID pulid.ID, unitID pulid.ID) (*ent.Officer, error) {
+	o, _, err := r.Officers.AssignUnit(ctx, officerID, unitID)
+	return o, err
+}
+
+// MoveOfficer is the resolver for the moveOfficer field.
+func (r *mutationResolver) MoveOfficer(ctx context.Context, officerID pulid.ID, unitID pulid.ID) (*model.MoveOfficerPayload, error) {
 	o, notice, err := r.Officers.AssignUnit(ctx, officerID, unitID)
 	if err != nil {
 		return nil, err
 	}
+	out := &model.MoveOfficerPayload{Officer: o}
 	if notice != nil {
-		setNotice(ctx, notice.Message(requestinfo.FromContext(ctx).Lang))
+		out.Notice = &model.Notice{Code: model.NoticeCode(notice.Code), Message: notice.Message(requestinfo.FromContext(ctx).Lang)}
 	}
-	return o, nil
+	return out, nil
 }
 
 // SetOfficerPermissions is the resolver for the setOfficerPermissions field.
@@ -120,11 +127,6 @@ func (r *officerResolver) Blockers(ctx context.Context, obj *ent.Officer) ([]mod
 // Manageable is the resolver for the manageable field.
 func (r *officerResolver) Manageable(ctx context.Context, obj *ent.Officer) (bool, error) {
 	return officers.Manageable(ctx, obj), nil
-}
-
-// Notice is the resolver for the notice field.
-func (r *officerResolver) Notice(ctx context.Context, obj *ent.Officer) (*string, error) {
-	return noticeOf(ctx), nil
 }
 
 // Officers is the resolver for the officers field.

@@ -6,8 +6,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
@@ -36,26 +34,6 @@ func TestNodeType(t *testing.T) {
 		_, err := nodeType(context.Background(), pulid.New(prefix))
 		testkit.Refused(t, err, refusal.NotFound)
 	}
-}
-
-// TestNotice: a notice set in a mutation's field context is seen by the
-// fields of its answer (children), and by no field elsewhere.
-func TestNotice(t *testing.T) {
-	mutation := &graphql.FieldContext{}
-	ctx := graphql.WithFieldContext(context.Background(), mutation)
-	setNotice(ctx, "Đã gắn đơn vị.")
-	child := graphql.WithFieldContext(ctx, &graphql.FieldContext{Parent: mutation})
-	if got := noticeOf(child); got == nil || *got != "Đã gắn đơn vị." {
-		t.Errorf("noticeOf(child) = %v, want the notice", got)
-	}
-	other := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Parent: &graphql.FieldContext{}})
-	if got := noticeOf(other); got != nil {
-		t.Errorf("noticeOf(another field) = %q, want nil", *got)
-	}
-	if got := noticeOf(context.Background()); got != nil {
-		t.Errorf("noticeOf(no field) = %q, want nil", *got)
-	}
-	setNotice(context.Background(), "x") // outside GraphQL: nothing to do, no panic
 }
 
 func TestViewerModel(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit/testenv"
@@ -166,7 +166,7 @@ func TestMessagesHistory(t *testing.T) {
 		if conn.TotalCount != 1 || conn.Edges[0].Node.ID != inside.ID {
 			t.Errorf("admin sees %d messages, want only the one in scope", conn.TotalCount)
 		}
-		sent := smsmessage.StatusSENT
+		sent := sms.Sent
 		if conn, err := e.q.Messages(admin, store.Page{}, &sent); err != nil || conn.TotalCount != 0 {
 			t.Errorf("status filter SENT: %v, %v; want none", conn, err)
 		}

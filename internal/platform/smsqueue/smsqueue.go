@@ -37,7 +37,7 @@ import (
 
 // Outgoing is an SMS to send.
 type Outgoing struct {
-	Kind  smsmessage.Kind
+	Kind  sms.Kind
 	Phone string // E.164
 	Body  string // ASCII, no diacritics; sealed at rest, wiped once sent or final
 	// SendBefore: an OTP is never sent after its code expired (status EXPIRED).
@@ -231,7 +231,7 @@ func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, m Outgoing) (*ent.SMS
 		SetID(id).
 		SetKind(m.Kind).
 		SetPhone(phone).
-		SetStatus(smsmessage.StatusQUEUED).
+		SetStatus(sms.Queued).
 		SetBodySealed(sealed).
 		SetNillableSendBefore(m.SendBefore).
 		SetNillableRegistrationID(m.RegistrationID).
@@ -255,7 +255,7 @@ func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, m Outgoing) (*ent.SMS
 
 // Messages is the admins' history of SMS messages within their scope, newest
 // first (Query.smsMessages). Rows are filtered by the privacy policy of ctx.
-func (q *Queue) Messages(ctx context.Context, p store.Page, status *smsmessage.Status) (*ent.SMSMessageConnection, error) {
+func (q *Queue) Messages(ctx context.Context, p store.Page, status *sms.Status) (*ent.SMSMessageConnection, error) {
 	v := viewer.FromContext(ctx)
 	if !v.SignedIn() {
 		return nil, errUnauthenticated

@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 	"github.com/motcua/motcua/ent/session"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/unit"
@@ -1723,16 +1724,16 @@ type SMSMessageWhereInput struct {
 	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
 
 	// "kind" field predicates.
-	Kind      *smsmessage.Kind  `json:"kind,omitempty"`
-	KindNEQ   *smsmessage.Kind  `json:"kindNEQ,omitempty"`
-	KindIn    []smsmessage.Kind `json:"kindIn,omitempty"`
-	KindNotIn []smsmessage.Kind `json:"kindNotIn,omitempty"`
+	Kind      *smsenum.Kind  `json:"kind,omitempty"`
+	KindNEQ   *smsenum.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []smsenum.Kind `json:"kindIn,omitempty"`
+	KindNotIn []smsenum.Kind `json:"kindNotIn,omitempty"`
 
 	// "status" field predicates.
-	Status      *smsmessage.Status  `json:"status,omitempty"`
-	StatusNEQ   *smsmessage.Status  `json:"statusNEQ,omitempty"`
-	StatusIn    []smsmessage.Status `json:"statusIn,omitempty"`
-	StatusNotIn []smsmessage.Status `json:"statusNotIn,omitempty"`
+	Status      *smsenum.Status  `json:"status,omitempty"`
+	StatusNEQ   *smsenum.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []smsenum.Status `json:"statusIn,omitempty"`
+	StatusNotIn []smsenum.Status `json:"statusNotIn,omitempty"`
 
 	// "provider" field predicates.
 	Provider             *string  `json:"provider,omitempty"`

@@ -26,6 +26,7 @@ import (
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/scan"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 	"github.com/motcua/motcua/ent/session"
 	"github.com/motcua/motcua/ent/signal"
 	"github.com/motcua/motcua/ent/signalsetting"
@@ -14552,9 +14553,9 @@ type SMSMessageMutation struct {
 	id                  *pulid.ID
 	created_at          *time.Time
 	updated_at          *time.Time
-	kind                *smsmessage.Kind
+	kind                *smsenum.Kind
 	phone               *string
-	status              *smsmessage.Status
+	status              *smsenum.Status
 	provider            *string
 	provider_message_id *string
 	attempts            *int
@@ -14752,12 +14753,12 @@ func (m *SMSMessageMutation) ResetUpdatedAt() {
 }
 
 // SetKind sets the "kind" field.
-func (m *SMSMessageMutation) SetKind(s smsmessage.Kind) {
+func (m *SMSMessageMutation) SetKind(s smsenum.Kind) {
 	m.kind = &s
 }
 
 // Kind returns the value of the "kind" field in the mutation.
-func (m *SMSMessageMutation) Kind() (r smsmessage.Kind, exists bool) {
+func (m *SMSMessageMutation) Kind() (r smsenum.Kind, exists bool) {
 	v := m.kind
 	if v == nil {
 		return
@@ -14768,7 +14769,7 @@ func (m *SMSMessageMutation) Kind() (r smsmessage.Kind, exists bool) {
 // OldKind returns the old "kind" field's value of the SMSMessage entity.
 // If the SMSMessage object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SMSMessageMutation) OldKind(ctx context.Context) (v smsmessage.Kind, err error) {
+func (m *SMSMessageMutation) OldKind(ctx context.Context) (v smsenum.Kind, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldKind is only allowed on UpdateOne operations")
 	}
@@ -14824,12 +14825,12 @@ func (m *SMSMessageMutation) ResetPhone() {
 }
 
 // SetStatus sets the "status" field.
-func (m *SMSMessageMutation) SetStatus(s smsmessage.Status) {
+func (m *SMSMessageMutation) SetStatus(s smsenum.Status) {
 	m.status = &s
 }
 
 // Status returns the value of the "status" field in the mutation.
-func (m *SMSMessageMutation) Status() (r smsmessage.Status, exists bool) {
+func (m *SMSMessageMutation) Status() (r smsenum.Status, exists bool) {
 	v := m.status
 	if v == nil {
 		return
@@ -14840,7 +14841,7 @@ func (m *SMSMessageMutation) Status() (r smsmessage.Status, exists bool) {
 // OldStatus returns the old "status" field's value of the SMSMessage entity.
 // If the SMSMessage object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SMSMessageMutation) OldStatus(ctx context.Context) (v smsmessage.Status, err error) {
+func (m *SMSMessageMutation) OldStatus(ctx context.Context) (v smsenum.Status, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
 	}
@@ -15676,7 +15677,7 @@ func (m *SMSMessageMutation) SetField(name string, value ent.Value) error {
 		m.SetUpdatedAt(v)
 		return nil
 	case smsmessage.FieldKind:
-		v, ok := value.(smsmessage.Kind)
+		v, ok := value.(smsenum.Kind)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -15690,7 +15691,7 @@ func (m *SMSMessageMutation) SetField(name string, value ent.Value) error {
 		m.SetPhone(v)
 		return nil
 	case smsmessage.FieldStatus:
-		v, ok := value.(smsmessage.Status)
+		v, ok := value.(smsenum.Status)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

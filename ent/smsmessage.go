@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 	"github.com/motcua/motcua/ent/smsmessage"
 )
 
@@ -24,11 +25,11 @@ type SMSMessage struct {
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Kind holds the value of the "kind" field.
-	Kind smsmessage.Kind `json:"kind,omitempty"`
+	Kind smsenum.Kind `json:"kind,omitempty"`
 	// Phone holds the value of the "phone" field.
 	Phone string `json:"phone,omitempty"`
 	// Status holds the value of the "status" field.
-	Status smsmessage.Status `json:"status,omitempty"`
+	Status smsenum.Status `json:"status,omitempty"`
 	// Provider holds the value of the "provider" field.
 	Provider string `json:"provider,omitempty"`
 	// ProviderMessageID holds the value of the "provider_message_id" field.
@@ -133,7 +134,7 @@ func (_m *SMSMessage) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field kind", values[i])
 			} else if value.Valid {
-				_m.Kind = smsmessage.Kind(value.String)
+				_m.Kind = smsenum.Kind(value.String)
 			}
 		case smsmessage.FieldPhone:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -145,7 +146,7 @@ func (_m *SMSMessage) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
-				_m.Status = smsmessage.Status(value.String)
+				_m.Status = smsenum.Status(value.String)
 			}
 		case smsmessage.FieldProvider:
 			if value, ok := values[i].(*sql.NullString); !ok {

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 	"github.com/motcua/motcua/ent/smsmessage"
 )
 
@@ -54,7 +55,7 @@ func (_c *SMSMessageCreate) SetNillableUpdatedAt(v *time.Time) *SMSMessageCreate
 }
 
 // SetKind sets the "kind" field.
-func (_c *SMSMessageCreate) SetKind(v smsmessage.Kind) *SMSMessageCreate {
+func (_c *SMSMessageCreate) SetKind(v smsenum.Kind) *SMSMessageCreate {
 	_c.mutation.SetKind(v)
 	return _c
 }
@@ -66,13 +67,13 @@ func (_c *SMSMessageCreate) SetPhone(v string) *SMSMessageCreate {
 }
 
 // SetStatus sets the "status" field.
-func (_c *SMSMessageCreate) SetStatus(v smsmessage.Status) *SMSMessageCreate {
+func (_c *SMSMessageCreate) SetStatus(v smsenum.Status) *SMSMessageCreate {
 	_c.mutation.SetStatus(v)
 	return _c
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_c *SMSMessageCreate) SetNillableStatus(v *smsmessage.Status) *SMSMessageCreate {
+func (_c *SMSMessageCreate) SetNillableStatus(v *smsenum.Status) *SMSMessageCreate {
 	if v != nil {
 		_c.SetStatus(*v)
 	}
@@ -539,7 +540,7 @@ func (u *SMSMessageUpsert) UpdateUpdatedAt() *SMSMessageUpsert {
 }
 
 // SetStatus sets the "status" field.
-func (u *SMSMessageUpsert) SetStatus(v smsmessage.Status) *SMSMessageUpsert {
+func (u *SMSMessageUpsert) SetStatus(v smsenum.Status) *SMSMessageUpsert {
 	u.Set(smsmessage.FieldStatus, v)
 	return u
 }
@@ -778,7 +779,7 @@ func (u *SMSMessageUpsertOne) UpdateUpdatedAt() *SMSMessageUpsertOne {
 }
 
 // SetStatus sets the "status" field.
-func (u *SMSMessageUpsertOne) SetStatus(v smsmessage.Status) *SMSMessageUpsertOne {
+func (u *SMSMessageUpsertOne) SetStatus(v smsenum.Status) *SMSMessageUpsertOne {
 	return u.Update(func(s *SMSMessageUpsert) {
 		s.SetStatus(v)
 	})
@@ -1210,7 +1211,7 @@ func (u *SMSMessageUpsertBulk) UpdateUpdatedAt() *SMSMessageUpsertBulk {
 }
 
 // SetStatus sets the "status" field.
-func (u *SMSMessageUpsertBulk) SetStatus(v smsmessage.Status) *SMSMessageUpsertBulk {
+func (u *SMSMessageUpsertBulk) SetStatus(v smsenum.Status) *SMSMessageUpsertBulk {
 	return u.Update(func(s *SMSMessageUpsert) {
 		s.SetStatus(v)
 	})

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/motcua/motcua/ent/predicate"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 	"github.com/motcua/motcua/ent/smsmessage"
 )
 
@@ -35,13 +36,13 @@ func (_u *SMSMessageUpdate) SetUpdatedAt(v time.Time) *SMSMessageUpdate {
 }
 
 // SetStatus sets the "status" field.
-func (_u *SMSMessageUpdate) SetStatus(v smsmessage.Status) *SMSMessageUpdate {
+func (_u *SMSMessageUpdate) SetStatus(v smsenum.Status) *SMSMessageUpdate {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *SMSMessageUpdate) SetNillableStatus(v *smsmessage.Status) *SMSMessageUpdate {
+func (_u *SMSMessageUpdate) SetNillableStatus(v *smsenum.Status) *SMSMessageUpdate {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
@@ -360,13 +361,13 @@ func (_u *SMSMessageUpdateOne) SetUpdatedAt(v time.Time) *SMSMessageUpdateOne {
 }
 
 // SetStatus sets the "status" field.
-func (_u *SMSMessageUpdateOne) SetStatus(v smsmessage.Status) *SMSMessageUpdateOne {
+func (_u *SMSMessageUpdateOne) SetStatus(v smsenum.Status) *SMSMessageUpdateOne {
 	_u.mutation.SetStatus(v)
 	return _u
 }
 
 // SetNillableStatus sets the "status" field if the given value is not nil.
-func (_u *SMSMessageUpdateOne) SetNillableStatus(v *smsmessage.Status) *SMSMessageUpdateOne {
+func (_u *SMSMessageUpdateOne) SetNillableStatus(v *smsenum.Status) *SMSMessageUpdateOne {
 	if v != nil {
 		_u.SetStatus(*v)
 	}

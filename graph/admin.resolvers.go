@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/accounts"
 	"github.com/motcua/motcua/internal/domain/officers"
 	"github.com/motcua/motcua/internal/domain/units"
+	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
 	"github.com/motcua/motcua/internal/rules/vn"
 )
@@ -57,14 +58,21 @@ func (r *mutationResolver) AddOfficer(ctx context.Context, accountID pulid.ID) (
 
 // AssignOfficerUnit is the resolver for the assignOfficerUnit field.
 func (r *mutationResolver) AssignOfficerUnit(ctx context.Context, officerID pulid.ID, unitID pulid.ID) (*ent.Officer, error) {
+	o, _, err := r.Officers.AssignUnit(ctx, officerID, unitID)
+	return o, err
+}
+
+// MoveOfficer is the resolver for the moveOfficer field.
+func (r *mutationResolver) MoveOfficer(ctx context.Context, officerID pulid.ID, unitID pulid.ID) (*model.MoveOfficerPayload, error) {
 	o, notice, err := r.Officers.AssignUnit(ctx, officerID, unitID)
 	if err != nil {
 		return nil, err
 	}
+	out := &model.MoveOfficerPayload{Officer: o}
 	if notice != nil {
-		setNotice(ctx, notice.Message(requestinfo.FromContext(ctx).Lang))
+		out.Notice = &model.Notice{Code: model.NoticeCode(notice.Code), Message: notice.Message(requestinfo.FromContext(ctx).Lang)}
 	}
-	return o, nil
+	return out, nil
 }
 
 // SetOfficerPermissions is the resolver for the setOfficerPermissions field.
@@ -121,15 +129,10 @@ func (r *officerResolver) Manageable(ctx context.Context, obj *ent.Officer) (boo
 	return officers.Manageable(ctx, obj), nil
 }
 
-// Notice is the resolver for the notice field.
-func (r *officerResolver) Notice(ctx context.Context, obj *ent.Officer) (*string, error) {
-	return noticeOf(ctx), nil
-}
-
 // Officers is the resolver for the officers field.
 func (r *queryResolver) Officers(ctx context.Context, search *string, status *account.Status, unitID *pulid.ID, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.OfficerOrder, where *ent.OfficerWhereInput) (*ent.OfficerConnection, error) {
 	q := officers.OfficerSearch{Status: status, UnitID: unitID, OrderBy: orderBy, Where: where,
-		Page: officers.Page{First: first, After: after, Last: last, Before: before}}
+		Page: pageOf(first, after, last, before)}
 	if search != nil {
 		q.Search = *search
 	}
@@ -139,7 +142,7 @@ func (r *queryResolver) Officers(ctx context.Context, search *string, status *ac
 // Accounts is the resolver for the accounts field.
 func (r *queryResolver) Accounts(ctx context.Context, search *string, status *account.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) (*ent.AccountConnection, error) {
 	q := accounts.Query{Status: status, OrderBy: orderBy, Where: where,
-		Page: accounts.Page{First: first, After: after, Last: last, Before: before}}
+		Page: pageOf(first, after, last, before)}
 	if search != nil {
 		q.Search = *search
 	}
@@ -155,10 +158,10 @@ func (r *queryResolver) Units(ctx context.Context, search *string, serviceDesksO
 	if serviceDesksOnly != nil {
 		q.ServiceDesksOnly = *serviceDesksOnly
 	}
-	return r.Resolver.Units.Search(ctx, q, after, first, before, last, orderBy, where)
+	return r.Resolver.Units.Search(ctx, pageOf(first, after, last, before), q, orderBy, where)
 }
 
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
-	return r.Resolver.Officers.AuditEvents(ctx, officers.Page{First: first, After: after, Last: last, Before: before}, where)
+	return audit.List(ctx, r.DB.Client, pageOf(first, after, last, before), where)
 }

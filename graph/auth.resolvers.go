@@ -13,7 +13,6 @@ import (
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
-	"github.com/motcua/motcua/policy/viewer"
 )
 
 // SignInLockedUntil is the resolver for the signInLockedUntil field.
@@ -28,7 +27,7 @@ func (r *mutationResolver) SignIn(ctx context.Context, input model.SignInInput) 
 		return nil, err
 	}
 	requestinfo.SessionWriterFrom(ctx).SetSession(res.Token, res.ExpiresAt)
-	v, err := viewerModel(r.Auth.Me(viewer.NewContext(ctx, res.Viewer), true))
+	v, err := viewerModel(res.Me, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -68,12 +68,12 @@ func (r *queryResolver) LookupCitizen(ctx context.Context, idNumber string) (*mo
 
 // Registrations is the resolver for the registrations field.
 func (r *queryResolver) Registrations(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.RegistrationWhereInput) (*ent.RegistrationConnection, error) {
-	return r.Enrol.Registrations(ctx, after, first, before, last, where)
+	return r.Enrol.Registrations(ctx, pageOf(first, after, last, before), where)
 }
 
 // CitizenAccountsCreatedByMe is the resolver for the citizenAccountsCreatedByMe field.
 func (r *queryResolver) CitizenAccountsCreatedByMe(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.AccountConnection, error) {
-	return r.Enrol.AccountsCreatedByMe(ctx, after, first, before, last)
+	return r.Enrol.AccountsCreatedByMe(ctx, pageOf(first, after, last, before))
 }
 
 // PhoneMasked is the resolver for the phoneMasked field.

@@ -6,8 +6,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/graph/model"
@@ -36,26 +34,6 @@ func TestNodeType(t *testing.T) {
 		_, err := nodeType(context.Background(), pulid.New(prefix))
 		testkit.Refused(t, err, refusal.NotFound)
 	}
-}
-
-// TestNotice: a notice set in a mutation's field context is seen by the
-// fields of its answer (children), and by no field elsewhere.
-func TestNotice(t *testing.T) {
-	mutation := &graphql.FieldContext{}
-	ctx := graphql.WithFieldContext(context.Background(), mutation)
-	setNotice(ctx, "Đã gắn đơn vị.")
-	child := graphql.WithFieldContext(ctx, &graphql.FieldContext{Parent: mutation})
-	if got := noticeOf(child); got == nil || *got != "Đã gắn đơn vị." {
-		t.Errorf("noticeOf(child) = %v, want the notice", got)
-	}
-	other := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Parent: &graphql.FieldContext{}})
-	if got := noticeOf(other); got != nil {
-		t.Errorf("noticeOf(another field) = %q, want nil", *got)
-	}
-	if got := noticeOf(context.Background()); got != nil {
-		t.Errorf("noticeOf(no field) = %q, want nil", *got)
-	}
-	setNotice(context.Background(), "x") // outside GraphQL: nothing to do, no panic
 }
 
 func TestViewerModel(t *testing.T) {
@@ -94,5 +72,20 @@ func TestSmallMappers(t *testing.T) {
 	}
 	if got := orEmpty(nil); got == nil || len(got) != 0 {
 		t.Errorf("orEmpty(nil) = %#v, want an empty list (GraphQL [String!]! is never null)", got)
+	}
+}
+
+// TestPageOf: the connection arguments, in the Relay order of the schema,
+// land in their own fields of the page (two ints and two cursors could be
+// swapped without the compiler noticing).
+func TestPageOf(t *testing.T) {
+	first, last := 3, 4
+	after, before := &ent.Cursor{ID: "AC01"}, &ent.Cursor{ID: "AC02"}
+	p := pageOf(&first, after, &last, before)
+	if p.First != &first || p.After != after || p.Last != &last || p.Before != before {
+		t.Errorf("pageOf(first, after, last, before) = %+v", p)
+	}
+	if _, err := pageOf(&first, nil, &last, nil).Check(); err == nil {
+		t.Error("first and last together were accepted")
 	}
 }

@@ -133,9 +133,5 @@ func (r *queryResolver) OidcClients(ctx context.Context, search *string, first *
 	if search != nil {
 		text = *search
 	}
-	q, err := r.SSO.ClientsQuery(ctx, text)
-	if err != nil {
-		return nil, err
-	}
-	return q.Paginate(ctx, after, first, before, last)
+	return r.SSO.Clients(ctx, pageOf(first, after, last, before), text)
 }

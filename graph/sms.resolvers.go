@@ -11,15 +11,15 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 	"github.com/motcua/motcua/graph/generated"
 	"github.com/motcua/motcua/internal/domain/registrations"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 )
 
 // SmsMessages is the resolver for the smsMessages field.
-func (r *queryResolver) SmsMessages(ctx context.Context, status *smsmessage.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.SMSMessageConnection, error) {
-	return r.SMS.Messages(ctx, status, after, first, before, last)
+func (r *queryResolver) SmsMessages(ctx context.Context, status *smsenum.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.SMSMessageConnection, error) {
+	return r.SMS.Messages(ctx, pageOf(first, after, last, before), status)
 }
 
 // PhoneMasked is the resolver for the phoneMasked field.

@@ -30,7 +30,7 @@ func (r *queryResolver) Statistics(ctx context.Context, filter *stats.Filter) (*
 
 // Signals is the resolver for the signals field.
 func (r *queryResolver) Signals(ctx context.Context, filter *stats.SignalFilter, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*stats.SignalConnection, error) {
-	return r.Stats.Signals(ctx, filter, first, after, last, before)
+	return r.Stats.Signals(ctx, pageOf(first, after, last, before), filter)
 }
 
 // SignalSettings is the resolver for the signalSettings field.

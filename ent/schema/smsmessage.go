@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 )
 
 // SMSMessage is one SMS and its delivery status. The body is encrypted and
@@ -23,11 +24,11 @@ func (SMSMessage) Mixin() []ent.Mixin {
 // Fields of SMSMessage.
 func (SMSMessage) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").Values("REGISTRATION_OTP", "INITIAL_PASSWORD", "RESET_OTP", "PASSWORD_CHANGED").
+		field.Enum("kind").GoType(smsenum.Kind("")).
 			Immutable().Annotations(entgql.Type("SMSKind")),
 		field.String("phone").Immutable().Annotations(entgql.Skip()),
-		field.Enum("status").Values("QUEUED", "SENDING", "SENT", "DELIVERED", "UNDELIVERED", "FAILED", "EXPIRED", "NO_REPORT").
-			Default("QUEUED").Annotations(entgql.Type("SMSStatus")),
+		field.Enum("status").GoType(smsenum.Status("")).
+			Default(string(smsenum.Queued)).Annotations(entgql.Type("SMSStatus")),
 		field.String("provider").Optional(),
 		field.String("provider_message_id").Optional().Annotations(entgql.Skip()),
 		field.Int("attempts").Default(0),

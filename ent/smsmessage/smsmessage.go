@@ -4,14 +4,14 @@ package smsmessage
 
 import (
 	"fmt"
-	"io"
-	"strconv"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 )
 
 const (
@@ -118,57 +118,22 @@ var (
 	DefaultID func() pulid.ID
 )
 
-// Kind defines the type for the "kind" enum field.
-type Kind string
-
-// Kind values.
-const (
-	KindREGISTRATION_OTP Kind = "REGISTRATION_OTP"
-	KindINITIAL_PASSWORD Kind = "INITIAL_PASSWORD"
-	KindRESET_OTP        Kind = "RESET_OTP"
-	KindPASSWORD_CHANGED Kind = "PASSWORD_CHANGED"
-)
-
-func (k Kind) String() string {
-	return string(k)
-}
-
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
-func KindValidator(k Kind) error {
+func KindValidator(k smsenum.Kind) error {
 	switch k {
-	case KindREGISTRATION_OTP, KindINITIAL_PASSWORD, KindRESET_OTP, KindPASSWORD_CHANGED:
+	case "REGISTRATION_OTP", "INITIAL_PASSWORD", "RESET_OTP", "PASSWORD_CHANGED":
 		return nil
 	default:
 		return fmt.Errorf("smsmessage: invalid enum value for kind field: %q", k)
 	}
 }
 
-// Status defines the type for the "status" enum field.
-type Status string
-
-// StatusQUEUED is the default value of the Status enum.
-const DefaultStatus = StatusQUEUED
-
-// Status values.
-const (
-	StatusQUEUED      Status = "QUEUED"
-	StatusSENDING     Status = "SENDING"
-	StatusSENT        Status = "SENT"
-	StatusDELIVERED   Status = "DELIVERED"
-	StatusUNDELIVERED Status = "UNDELIVERED"
-	StatusFAILED      Status = "FAILED"
-	StatusEXPIRED     Status = "EXPIRED"
-	StatusNO_REPORT   Status = "NO_REPORT"
-)
-
-func (s Status) String() string {
-	return string(s)
-}
+const DefaultStatus smsenum.Status = "QUEUED"
 
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
-func StatusValidator(s Status) error {
+func StatusValidator(s smsenum.Status) error {
 	switch s {
-	case StatusQUEUED, StatusSENDING, StatusSENT, StatusDELIVERED, StatusUNDELIVERED, StatusFAILED, StatusEXPIRED, StatusNO_REPORT:
+	case "QUEUED", "SENDING", "SENT", "DELIVERED", "UNDELIVERED", "FAILED", "EXPIRED", "NO_REPORT":
 		return nil
 	default:
 		return fmt.Errorf("smsmessage: invalid enum value for status field: %q", s)
@@ -277,38 +242,16 @@ func newRegistrationStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
-func (e Kind) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
-}
+var (
+	// smsenum.Kind must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*smsenum.Kind)(nil)
+	// smsenum.Kind must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*smsenum.Kind)(nil)
+)
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
-func (e *Kind) UnmarshalGQL(val interface{}) error {
-	str, ok := val.(string)
-	if !ok {
-		return fmt.Errorf("enum %T must be a string", val)
-	}
-	*e = Kind(str)
-	if err := KindValidator(*e); err != nil {
-		return fmt.Errorf("%s is not a valid Kind", str)
-	}
-	return nil
-}
-
-// MarshalGQL implements graphql.Marshaler interface.
-func (e Status) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
-}
-
-// UnmarshalGQL implements graphql.Unmarshaler interface.
-func (e *Status) UnmarshalGQL(val interface{}) error {
-	str, ok := val.(string)
-	if !ok {
-		return fmt.Errorf("enum %T must be a string", val)
-	}
-	*e = Status(str)
-	if err := StatusValidator(*e); err != nil {
-		return fmt.Errorf("%s is not a valid Status", str)
-	}
-	return nil
-}
+var (
+	// smsenum.Status must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*smsenum.Status)(nil)
+	// smsenum.Status must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*smsenum.Status)(nil)
+)

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 )
 
 // ID filters vertices based on their ID field.
@@ -212,23 +213,33 @@ func UpdatedAtLTE(v time.Time) predicate.SMSMessage {
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.
-func KindEQ(v Kind) predicate.SMSMessage {
-	return predicate.SMSMessage(sql.FieldEQ(FieldKind, v))
+func KindEQ(v smsenum.Kind) predicate.SMSMessage {
+	vc := v
+	return predicate.SMSMessage(sql.FieldEQ(FieldKind, vc))
 }
 
 // KindNEQ applies the NEQ predicate on the "kind" field.
-func KindNEQ(v Kind) predicate.SMSMessage {
-	return predicate.SMSMessage(sql.FieldNEQ(FieldKind, v))
+func KindNEQ(v smsenum.Kind) predicate.SMSMessage {
+	vc := v
+	return predicate.SMSMessage(sql.FieldNEQ(FieldKind, vc))
 }
 
 // KindIn applies the In predicate on the "kind" field.
-func KindIn(vs ...Kind) predicate.SMSMessage {
-	return predicate.SMSMessage(sql.FieldIn(FieldKind, vs...))
+func KindIn(vs ...smsenum.Kind) predicate.SMSMessage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.SMSMessage(sql.FieldIn(FieldKind, v...))
 }
 
 // KindNotIn applies the NotIn predicate on the "kind" field.
-func KindNotIn(vs ...Kind) predicate.SMSMessage {
-	return predicate.SMSMessage(sql.FieldNotIn(FieldKind, vs...))
+func KindNotIn(vs ...smsenum.Kind) predicate.SMSMessage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.SMSMessage(sql.FieldNotIn(FieldKind, v...))
 }
 
 // PhoneEQ applies the EQ predicate on the "phone" field.
@@ -297,23 +308,33 @@ func PhoneContainsFold(v string) predicate.SMSMessage {
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.
-func StatusEQ(v Status) predicate.SMSMessage {
-	return predicate.SMSMessage(sql.FieldEQ(FieldStatus, v))
+func StatusEQ(v smsenum.Status) predicate.SMSMessage {
+	vc := v
+	return predicate.SMSMessage(sql.FieldEQ(FieldStatus, vc))
 }
 
 // StatusNEQ applies the NEQ predicate on the "status" field.
-func StatusNEQ(v Status) predicate.SMSMessage {
-	return predicate.SMSMessage(sql.FieldNEQ(FieldStatus, v))
+func StatusNEQ(v smsenum.Status) predicate.SMSMessage {
+	vc := v
+	return predicate.SMSMessage(sql.FieldNEQ(FieldStatus, vc))
 }
 
 // StatusIn applies the In predicate on the "status" field.
-func StatusIn(vs ...Status) predicate.SMSMessage {
-	return predicate.SMSMessage(sql.FieldIn(FieldStatus, vs...))
+func StatusIn(vs ...smsenum.Status) predicate.SMSMessage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.SMSMessage(sql.FieldIn(FieldStatus, v...))
 }
 
 // StatusNotIn applies the NotIn predicate on the "status" field.
-func StatusNotIn(vs ...Status) predicate.SMSMessage {
-	return predicate.SMSMessage(sql.FieldNotIn(FieldStatus, vs...))
+func StatusNotIn(vs ...smsenum.Status) predicate.SMSMessage {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.SMSMessage(sql.FieldNotIn(FieldStatus, v...))
 }
 
 // ProviderEQ applies the EQ predicate on the "provider" field.

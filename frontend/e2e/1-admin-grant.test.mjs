@@ -1,6 +1,7 @@
 // (1) A super admin finds an officer by a name typed without diacritics, attaches a
 // service-desk unit and grants the right; the grant is refused with a visible reason
-// for a non-desk unit and for the VNPost account. The path is the source document's
+// for a non-desk unit and for the VNPost account; a move to a non-desk unit removes the
+// right, with a notice. The path is the source document's
 // §2: search, "Add account" when not found, attach the unit, tick the right.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -90,6 +91,11 @@ test('super admin attaches a service desk and grants the right; refusals say why
     await page.getByRole('checkbox', { name: rightName }).waitFor();
     assert.equal(await page.getByRole('checkbox', { name: rightName }).isChecked(), true);
     await shot(page, '1-grant-saved');
+
+    // Moved to a unit that is no service desk: the right goes, and the page says so.
+    await attachUnit(page, demo.nonDesk.search, demo.nonDesk.name);
+    await page.getByTestId('officer-notice').getByText(/Đã thu hồi quyền tạo tài khoản cho công dân của cán bộ/).waitFor();
+    assert.equal(await page.getByRole('checkbox', { name: rightName }).isChecked(), false);
 
     // The VNPost account: never an officer's right, although its unit is a desk.
     await page.goto(`${base}/admin/officers`);

@@ -4,8 +4,12 @@ package generated
 
 import (
 	"context"
+	"math"
+	"strconv"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/graph/model"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -20,6 +24,116 @@ import (
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _MoveOfficerPayload_officer(ctx context.Context, field graphql.CollectedField, obj *model.MoveOfficerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveOfficerPayload_officer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Officer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Officer) graphql.Marshaler {
+			return ec.marshalNOfficer2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚐOfficer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveOfficerPayload_officer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveOfficerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Officer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveOfficerPayload_notice(ctx context.Context, field graphql.CollectedField, obj *model.MoveOfficerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveOfficerPayload_notice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Notice) graphql.Marshaler {
+			return ec.marshalONotice2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐNotice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MoveOfficerPayload_notice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveOfficerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Notice_code(ctx context.Context, field graphql.CollectedField, obj *model.Notice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NoticeCode) graphql.Marshaler {
+			return ec.marshalNNoticeCode2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐNoticeCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, "NoticeCode")
+}
+
+func (ec *executionContext) _Notice_message(ctx context.Context, field graphql.CollectedField, obj *model.Notice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notice_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notice_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notice", field, false, false, "String")
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -32,6 +146,82 @@ import (
 
 // region    **************************** object.gotpl ****************************
 
+var moveOfficerPayloadImplementors = []string{"MoveOfficerPayload"}
+
+func (ec *executionContext) _MoveOfficerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MoveOfficerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveOfficerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveOfficerPayload")
+		case "officer":
+			out.Values[i] = ec._MoveOfficerPayload_officer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notice":
+			out.Values[i] = ec._MoveOfficerPayload_notice(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var noticeImplementors = []string{"Notice"}
+
+func (ec *executionContext) _Notice(ctx context.Context, sel ast.SelectionSet, obj *model.Notice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noticeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Notice")
+		case "code":
+			out.Values[i] = ec._Notice_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Notice_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -43,6 +233,24 @@ func (ec *executionContext) unmarshalNAccountVisibility2githubᚗcomᚋmotcuaᚋ
 }
 
 func (ec *executionContext) marshalNAccountVisibility2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐAccountVisibility(ctx context.Context, sel ast.SelectionSet, v model.AccountVisibility) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMoveOfficerPayload2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐMoveOfficerPayload(ctx context.Context, sel ast.SelectionSet, v *model.MoveOfficerPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MoveOfficerPayload!")
+		return graphql.Null
+	}
+	return ec._MoveOfficerPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNoticeCode2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐNoticeCode(ctx context.Context, v any) (model.NoticeCode, error) {
+	var res model.NoticeCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNoticeCode2githubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐNoticeCode(ctx context.Context, sel ast.SelectionSet, v model.NoticeCode) graphql.Marshaler {
 	return v
 }
 
@@ -124,6 +332,13 @@ func (ec *executionContext) marshalNPermission2ᚕgithubᚗcomᚋmotcuaᚋmotcua
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalONotice2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐNotice(ctx context.Context, sel ast.SelectionSet, v *model.Notice) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Notice(ctx, sel, v)
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -19,7 +19,7 @@ import (
 	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 	"github.com/motcua/motcua/ent/unit"
 	"github.com/motcua/motcua/graph/model"
 	"github.com/motcua/motcua/internal/domain/stats"
@@ -54,7 +54,6 @@ type OfficerResolver interface {
 	CanCreateCitizenAccounts(ctx context.Context, obj *ent.Officer) (bool, error)
 	Blockers(ctx context.Context, obj *ent.Officer) ([]model.OfficerBlocker, error)
 	Manageable(ctx context.Context, obj *ent.Officer) (bool, error)
-	Notice(ctx context.Context, obj *ent.Officer) (*string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
@@ -70,7 +69,7 @@ type QueryResolver interface {
 	OidcAuthRequest(ctx context.Context, id pulid.ID) (*model.OIDCAuthRequest, error)
 	ConnectedApps(ctx context.Context) ([]*model.ConnectedApp, error)
 	OidcClients(ctx context.Context, search *string, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.OIDCClientConnection, error)
-	SmsMessages(ctx context.Context, status *smsmessage.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.SMSMessageConnection, error)
+	SmsMessages(ctx context.Context, status *smsenum.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.SMSMessageConnection, error)
 	Statistics(ctx context.Context, filter *stats.Filter) (*stats.Report, error)
 	Signals(ctx context.Context, filter *stats.SignalFilter, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*stats.SignalConnection, error)
 	SignalSettings(ctx context.Context) (*stats.Settings, error)
@@ -534,8 +533,8 @@ func (ec *executionContext) field_Query_smsMessages_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
-		func(ctx context.Context, v any) (*smsmessage.Status, error) {
-			return ec.unmarshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx, v)
+		func(ctx context.Context, v any) (*smsenum.Status, error) {
+			return ec.unmarshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2596,29 +2595,6 @@ func (ec *executionContext) fieldContext_Officer_manageable(_ context.Context, f
 	return graphql.NewScalarFieldContext("Officer", field, true, true, "Boolean")
 }
 
-func (ec *executionContext) _Officer_notice(ctx context.Context, field graphql.CollectedField, obj *ent.Officer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Officer_notice(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Officer().Notice(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Officer_notice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Officer", field, true, true, "String")
-}
-
 func (ec *executionContext) _OfficerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OfficerConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3411,7 +3387,7 @@ func (ec *executionContext) _Query_smsMessages(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SmsMessages(ctx, fc.Args["status"].(*smsmessage.Status), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]))
+			return ec.Resolvers.Query().SmsMessages(ctx, fc.Args["status"].(*smsenum.Status), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.SMSMessageConnection) graphql.Marshaler {
@@ -4360,8 +4336,8 @@ func (ec *executionContext) _SMSMessage_kind(ctx context.Context, field graphql.
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v smsmessage.Kind) graphql.Marshaler {
-			return ec.marshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v smsenum.Kind) graphql.Marshaler {
+			return ec.marshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4383,8 +4359,8 @@ func (ec *executionContext) _SMSMessage_status(ctx context.Context, field graphq
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v smsmessage.Status) graphql.Marshaler {
-			return ec.marshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v smsenum.Status) graphql.Marshaler {
+			return ec.marshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7942,56 +7918,56 @@ func (ec *executionContext) unmarshalInputSMSMessageWhereInput(ctx context.Conte
 			it.CreatedAtLTE = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOSMSKind2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOSMSKind2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Kind = data
 		case "kindNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
-			data, err := ec.unmarshalOSMSKind2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx, v)
+			data, err := ec.unmarshalOSMSKind2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindNEQ = data
 		case "kindIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
-			data, err := ec.unmarshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKindᚄ(ctx, v)
+			data, err := ec.unmarshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindIn = data
 		case "kindNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
-			data, err := ec.unmarshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKindᚄ(ctx, v)
+			data, err := ec.unmarshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.KindNotIn = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx, v)
+			data, err := ec.unmarshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Status = data
 		case "statusNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
-			data, err := ec.unmarshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx, v)
+			data, err := ec.unmarshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StatusNEQ = data
 		case "statusIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
-			data, err := ec.unmarshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StatusIn = data
 		case "statusNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
-			data, err := ec.unmarshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -10177,12 +10153,6 @@ func (ec *executionContext) _Officer(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Officer_manageable(ctx, field, obj)
 				})
-		case "notice":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Officer_notice(ctx, field, obj)
-				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11400,13 +11370,13 @@ func (ec *executionContext) unmarshalNRegistrationWhereInput2ᚖgithubᚗcomᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx context.Context, v any) (smsmessage.Kind, error) {
-	var res smsmessage.Kind
+func (ec *executionContext) unmarshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx context.Context, v any) (smsenum.Kind, error) {
+	var res smsenum.Kind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx context.Context, sel ast.SelectionSet, v smsmessage.Kind) graphql.Marshaler {
+func (ec *executionContext) marshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx context.Context, sel ast.SelectionSet, v smsenum.Kind) graphql.Marshaler {
 	return v
 }
 
@@ -11461,13 +11431,13 @@ func (ec *executionContext) unmarshalNSMSMessageWhereInput2ᚖgithubᚗcomᚋmot
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx context.Context, v any) (smsmessage.Status, error) {
-	var res smsmessage.Status
+func (ec *executionContext) unmarshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx context.Context, v any) (smsenum.Status, error) {
+	var res smsenum.Status
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx context.Context, sel ast.SelectionSet, v smsmessage.Status) graphql.Marshaler {
+func (ec *executionContext) marshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx context.Context, sel ast.SelectionSet, v smsenum.Status) graphql.Marshaler {
 	return v
 }
 
@@ -12089,16 +12059,16 @@ func (ec *executionContext) unmarshalORegistrationWhereInput2ᚖgithubᚗcomᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKindᚄ(ctx context.Context, v any) ([]smsmessage.Kind, error) {
+func (ec *executionContext) unmarshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKindᚄ(ctx context.Context, v any) ([]smsenum.Kind, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]smsmessage.Kind, len(vSlice))
+	res := make([]smsenum.Kind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -12106,14 +12076,14 @@ func (ec *executionContext) unmarshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcua�
 	return res, nil
 }
 
-func (ec *executionContext) marshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []smsmessage.Kind) graphql.Marshaler {
+func (ec *executionContext) marshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []smsenum.Kind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx, sel, v[i])
+		return ec.marshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12125,16 +12095,16 @@ func (ec *executionContext) marshalOSMSKind2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋ
 	return ret
 }
 
-func (ec *executionContext) unmarshalOSMSKind2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx context.Context, v any) (*smsmessage.Kind, error) {
+func (ec *executionContext) unmarshalOSMSKind2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx context.Context, v any) (*smsenum.Kind, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(smsmessage.Kind)
+	var res = new(smsenum.Kind)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSMSKind2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx context.Context, sel ast.SelectionSet, v *smsmessage.Kind) graphql.Marshaler {
+func (ec *executionContext) marshalOSMSKind2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx context.Context, sel ast.SelectionSet, v *smsenum.Kind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -12193,16 +12163,16 @@ func (ec *executionContext) unmarshalOSMSMessageWhereInput2ᚖgithubᚗcomᚋmot
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatusᚄ(ctx context.Context, v any) ([]smsmessage.Status, error) {
+func (ec *executionContext) unmarshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatusᚄ(ctx context.Context, v any) ([]smsenum.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]smsmessage.Status, len(vSlice))
+	res := make([]smsenum.Status, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -12210,14 +12180,14 @@ func (ec *executionContext) unmarshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcu
 	return res, nil
 }
 
-func (ec *executionContext) marshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []smsmessage.Status) graphql.Marshaler {
+func (ec *executionContext) marshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []smsenum.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx, sel, v[i])
+		return ec.marshalNSMSStatus2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12229,16 +12199,16 @@ func (ec *executionContext) marshalOSMSStatus2ᚕgithubᚗcomᚋmotcuaᚋmotcua�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx context.Context, v any) (*smsmessage.Status, error) {
+func (ec *executionContext) unmarshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx context.Context, v any) (*smsenum.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(smsmessage.Status)
+	var res = new(smsenum.Status)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐStatus(ctx context.Context, sel ast.SelectionSet, v *smsmessage.Status) graphql.Marshaler {
+func (ec *executionContext) marshalOSMSStatus2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐStatus(ctx context.Context, sel ast.SelectionSet, v *smsenum.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

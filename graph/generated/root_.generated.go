@@ -13,7 +13,7 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 	"github.com/motcua/motcua/graph/model"
 	"github.com/motcua/motcua/internal/domain/stats"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -139,6 +139,11 @@ type ComplexityRoot struct {
 		Unit      func(childComplexity int) int
 	}
 
+	MoveOfficerPayload struct {
+		Notice  func(childComplexity int) int
+		Officer func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddOfficer             func(childComplexity int, accountID pulid.ID) int
 		ApproveOIDCAuthRequest func(childComplexity int, id pulid.ID) int
@@ -149,6 +154,7 @@ type ComplexityRoot struct {
 		CreateOIDCClient       func(childComplexity int, input model.CreateOIDCClientInput) int
 		DenyOIDCAuthRequest    func(childComplexity int, id pulid.ID) int
 		GrantAdmin             func(childComplexity int, accountID pulid.ID, unitID pulid.ID) int
+		MoveOfficer            func(childComplexity int, officerID pulid.ID, unitID pulid.ID) int
 		RequestPasswordReset   func(childComplexity int, login string) int
 		ResendInitialPassword  func(childComplexity int, accountID pulid.ID) int
 		ResetPassword          func(childComplexity int, input model.ResetPasswordInput) int
@@ -166,6 +172,11 @@ type ComplexityRoot struct {
 		UnlockSignIn           func(childComplexity int, accountID pulid.ID) int
 		UpdateOIDCClient       func(childComplexity int, id pulid.ID, input model.UpdateOIDCClientInput) int
 		UpdateSignalSettings   func(childComplexity int, input stats.SettingsInput) int
+	}
+
+	Notice struct {
+		Code    func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	OIDCAuthRequest struct {
@@ -247,7 +258,6 @@ type ComplexityRoot struct {
 		IsAdmin                  func(childComplexity int) int
 		IsSuperAdmin             func(childComplexity int) int
 		Manageable               func(childComplexity int) int
-		Notice                   func(childComplexity int) int
 		Permissions              func(childComplexity int) int
 		Unit                     func(childComplexity int) int
 		UpdatedAt                func(childComplexity int) int
@@ -285,7 +295,7 @@ type ComplexityRoot struct {
 		Registrations              func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.RegistrationWhereInput) int
 		SignalSettings             func(childComplexity int) int
 		Signals                    func(childComplexity int, filter *stats.SignalFilter, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
-		SmsMessages                func(childComplexity int, status *smsmessage.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
+		SmsMessages                func(childComplexity int, status *smsenum.Status, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
 		Statistics                 func(childComplexity int, filter *stats.Filter) int
 		Units                      func(childComplexity int, search *string, serviceDesksOnly *bool, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], orderBy []*ent.UnitOrder, where *ent.UnitWhereInput) int
 		Viewer                     func(childComplexity int) int
@@ -869,6 +879,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GroupCount.Unit(childComplexity), true
 
+	case "MoveOfficerPayload.notice":
+		if e.ComplexityRoot.MoveOfficerPayload.Notice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveOfficerPayload.Notice(childComplexity), true
+	case "MoveOfficerPayload.officer":
+		if e.ComplexityRoot.MoveOfficerPayload.Officer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveOfficerPayload.Officer(childComplexity), true
+
 	case "Mutation.addOfficer":
 		if e.ComplexityRoot.Mutation.AddOfficer == nil {
 			break
@@ -968,6 +991,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.GrantAdmin(childComplexity, args["accountID"].(pulid.ID), args["unitID"].(pulid.ID)), true
+	case "Mutation.moveOfficer":
+		if e.ComplexityRoot.Mutation.MoveOfficer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveOfficer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveOfficer(childComplexity, args["officerID"].(pulid.ID), args["unitID"].(pulid.ID)), true
 	case "Mutation.requestPasswordReset":
 		if e.ComplexityRoot.Mutation.RequestPasswordReset == nil {
 			break
@@ -1145,6 +1179,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSignalSettings(childComplexity, args["input"].(stats.SettingsInput)), true
+
+	case "Notice.code":
+		if e.ComplexityRoot.Notice.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.Code(childComplexity), true
+	case "Notice.message":
+		if e.ComplexityRoot.Notice.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notice.Message(childComplexity), true
 
 	case "OIDCAuthRequest.clientName":
 		if e.ComplexityRoot.OIDCAuthRequest.ClientName == nil {
@@ -1478,12 +1525,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Officer.Manageable(childComplexity), true
-	case "Officer.notice":
-		if e.ComplexityRoot.Officer.Notice == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Officer.Notice(childComplexity), true
 	case "Officer.permissions":
 		if e.ComplexityRoot.Officer.Permissions == nil {
 			break
@@ -1704,7 +1745,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SmsMessages(childComplexity, args["status"].(*smsmessage.Status), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[pulid.ID])), true
+		return e.ComplexityRoot.Query.SmsMessages(childComplexity, args["status"].(*smsenum.Status), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[pulid.ID])), true
 	case "Query.statistics":
 		if e.ComplexityRoot.Query.Statistics == nil {
 			break
@@ -2697,6 +2738,12 @@ extend type Mutation {
   "Bring a registered portal account into user management (Thêm mới tài khoản)."
   addOfficer(accountID: ID!): Officer!
   assignOfficerUnit(officerID: ID!, unitID: ID!): Officer!
+  """
+  Attach or change an officer's unit, as assignOfficerUnit, answering also what the
+  admin should know about the move (a notice when it removed the right to create
+  citizen accounts).
+  """
+  moveOfficer(officerID: ID!, unitID: ID!): MoveOfficerPayload!
   setOfficerPermissions(officerID: ID!, permissions: [Permission!]!): Officer!
   "Super admin: make a level-1 admin of a unit subtree."
   grantAdmin(accountID: ID!, unitID: ID!): Officer!
@@ -2733,8 +2780,24 @@ extend type Officer {
   blockers: [OfficerBlocker!]!
   "May the viewer change this officer's unit and grants?"
   manageable: Boolean!
-  "Set on the answer of assignOfficerUnit when the move removed the right to create citizen accounts."
-  notice: String
+}
+
+type MoveOfficerPayload {
+  officer: Officer!
+  "Set when the move removed the right to create citizen accounts."
+  notice: Notice
+}
+
+"Something the admin should know about a change that succeeded."
+type Notice {
+  code: NoticeCode!
+  "In the request's language (Accept-Language: English for en, Vietnamese otherwise)."
+  message: String!
+}
+
+enum NoticeCode {
+  "The new unit is no service desk: the officer's right to create citizen accounts was removed."
+  PERMISSION_REVOKED
 }
 
 extend type AccountConnection {
@@ -3732,7 +3795,7 @@ input RegistrationWhereInput {
 """
 SMSKind is enum for the field kind
 """
-enum SMSKind @goModel(model: "github.com/motcua/motcua/ent/smsmessage.Kind") {
+enum SMSKind @goModel(model: "github.com/motcua/motcua/ent/schema/smsenum.Kind") {
   REGISTRATION_OTP
   INITIAL_PASSWORD
   RESET_OTP
@@ -3920,7 +3983,7 @@ input SMSMessageWhereInput {
 """
 SMSStatus is enum for the field status
 """
-enum SMSStatus @goModel(model: "github.com/motcua/motcua/ent/smsmessage.Status") {
+enum SMSStatus @goModel(model: "github.com/motcua/motcua/ent/schema/smsenum.Status") {
   QUEUED
   SENDING
   SENT
@@ -4769,6 +4832,26 @@ func (ec *executionContext) childFields_GroupCount(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type GroupCount", field.Name)
 }
 
+func (ec *executionContext) childFields_MoveOfficerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "officer":
+		return ec.fieldContext_MoveOfficerPayload_officer(ctx, field)
+	case "notice":
+		return ec.fieldContext_MoveOfficerPayload_notice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoveOfficerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Notice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Notice_code(ctx, field)
+	case "message":
+		return ec.fieldContext_Notice_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Notice", field.Name)
+}
+
 func (ec *executionContext) childFields_OIDCAuthRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4933,8 +5016,6 @@ func (ec *executionContext) childFields_Officer(ctx context.Context, field graph
 		return ec.fieldContext_Officer_blockers(ctx, field)
 	case "manageable":
 		return ec.fieldContext_Officer_manageable(ctx, field)
-	case "notice":
-		return ec.fieldContext_Officer_notice(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Officer", field.Name)
 }

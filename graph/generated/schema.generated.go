@@ -24,6 +24,7 @@ import (
 type MutationResolver interface {
 	AddOfficer(ctx context.Context, accountID pulid.ID) (*ent.Officer, error)
 	AssignOfficerUnit(ctx context.Context, officerID pulid.ID, unitID pulid.ID) (*ent.Officer, error)
+	MoveOfficer(ctx context.Context, officerID pulid.ID, unitID pulid.ID) (*model.MoveOfficerPayload, error)
 	SetOfficerPermissions(ctx context.Context, officerID pulid.ID, permissions []model.Permission) (*ent.Officer, error)
 	GrantAdmin(ctx context.Context, accountID pulid.ID, unitID pulid.ID) (*ent.Officer, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
@@ -193,6 +194,28 @@ func (ec *executionContext) field_Mutation_grantAdmin_args(ctx context.Context, 
 		return nil, err
 	}
 	args["accountID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "unitID",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unitID"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_moveOfficer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "officerID",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["officerID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "unitID",
 		func(ctx context.Context, v any) (pulid.ID, error) {
 			return ec.unmarshalNID2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋpulidᚐID(ctx, v)
@@ -532,6 +555,50 @@ func (ec *executionContext) fieldContext_Mutation_assignOfficerUnit(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_assignOfficerUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveOfficer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveOfficer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveOfficer(ctx, fc.Args["officerID"].(pulid.ID), fc.Args["unitID"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoveOfficerPayload) graphql.Marshaler {
+			return ec.marshalNMoveOfficerPayload2ᚖgithubᚗcomᚋmotcuaᚋmotcuaᚋgraphᚋmodelᚐMoveOfficerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveOfficer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoveOfficerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveOfficer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -1593,6 +1660,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "assignOfficerUnit":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_assignOfficerUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveOfficer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveOfficer(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -13,8 +13,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
+	"github.com/motcua/motcua/ent/schema/smsenum"
 	"github.com/motcua/motcua/ent/signal"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/domain/stats"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -642,8 +642,8 @@ func (ec *executionContext) _SMSStatsRow_kind(ctx context.Context, field graphql
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v smsmessage.Kind) graphql.Marshaler {
-			return ec.marshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋsmsmessageᚐKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v smsenum.Kind) graphql.Marshaler {
+			return ec.marshalNSMSKind2githubᚗcomᚋmotcuaᚋmotcuaᚋentᚋschemaᚋsmsenumᚐKind(ctx, selections, v)
 		},
 		true,
 		true,

@@ -49,6 +49,19 @@ type CreateOIDCClientInput struct {
 	Public bool     `json:"public"`
 }
 
+type MoveOfficerPayload struct {
+	Officer *ent.Officer `json:"officer"`
+	// Set when the move removed the right to create citizen accounts.
+	Notice *Notice `json:"notice,omitempty"`
+}
+
+// Something the admin should know about a change that succeeded.
+type Notice struct {
+	Code NoticeCode `json:"code"`
+	// In the request's language (Accept-Language: English for en, Vietnamese otherwise).
+	Message string `json:"message"`
+}
+
 type OIDCAuthRequest struct {
 	ID             pulid.ID `json:"id"`
 	ClientName     string   `json:"clientName"`
@@ -181,6 +194,60 @@ func (e *AccountVisibility) UnmarshalJSON(b []byte) error {
 }
 
 func (e AccountVisibility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type NoticeCode string
+
+const (
+	// The new unit is no service desk: the officer's right to create citizen accounts was removed.
+	NoticeCodePermissionRevoked NoticeCode = "PERMISSION_REVOKED"
+)
+
+var AllNoticeCode = []NoticeCode{
+	NoticeCodePermissionRevoked,
+}
+
+func (e NoticeCode) IsValid() bool {
+	switch e {
+	case NoticeCodePermissionRevoked:
+		return true
+	}
+	return false
+}
+
+func (e NoticeCode) String() string {
+	return string(e)
+}
+
+func (e *NoticeCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NoticeCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NoticeCode", str)
+	}
+	return nil
+}
+
+func (e NoticeCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NoticeCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NoticeCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

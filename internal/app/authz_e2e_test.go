@@ -62,6 +62,7 @@ func TestAuthorizationTable(t *testing.T) {
 		{`{ officers(search: "0934000106", where: {}) { totalCount } }`, [6]string{U, F, F, F, "VALIDATION", "ok"}},
 		{fmt.Sprintf(`mutation { addOfficer(accountID: %q) { id } }`, noAccount), [6]string{U, F, F, F, NF, NF}},
 		{fmt.Sprintf(`mutation { assignOfficerUnit(officerID: %q, unitID: %q) { id } }`, noOfficer, noUnit), [6]string{U, F, F, F, NF, NF}},
+		{fmt.Sprintf(`mutation { moveOfficer(officerID: %q, unitID: %q) { officer { id } notice { code } } }`, noOfficer, noUnit), [6]string{U, F, F, F, NF, NF}},
 		{fmt.Sprintf(`mutation { setOfficerPermissions(officerID: %q, permissions: [CREATE_CITIZEN_ACCOUNTS]) { id } }`, noOfficer), [6]string{U, F, F, F, NF, NF}},
 		{fmt.Sprintf(`mutation { grantAdmin(accountID: %q, unitID: %q) { id } }`, noAccount, noUnit), [6]string{U, F, F, F, F, NF}},
 		{fmt.Sprintf(`mutation { unlockSignIn(accountID: %q) }`, noAccount), [6]string{U, F, F, F, NF, NF}},

@@ -74,4 +74,29 @@ func statementsPerOperation(t *testing.T, url string) {
 			}
 		}
 	}
+
+	// Sign-in: throttle reservation, the account and officer, the session,
+	// its audit event and the answer's viewer, which the sign-in itself
+	// hands to the resolver (no second read of the account and officer).
+	var in struct {
+		SignIn struct {
+			Token  string
+			Viewer struct {
+				Account  struct{ ID string }
+				Sessions []struct{ ID string }
+			}
+		}
+	}
+	anon := &gqlclient.Client{BaseURL: counted.URL}
+	mustDo(t, anon, `mutation($l:String!,$p:String!){ signIn(input:{login:$l,password:$p}){ token viewer { account { id fullName } roles officer { id } permissions currentSessionID sessions { id } } } }`,
+		map[string]any{"l": superAdmin, "p": superPass}, &in)
+	n := current.Load()
+	if in.SignIn.Token == "" || in.SignIn.Viewer.Account.ID == "" || len(in.SignIn.Viewer.Sessions) == 0 {
+		t.Errorf("sign-in answered %+v", in.SignIn)
+	}
+	if max := 20; n.N() > max {
+		t.Errorf("sign-in: %d statements, want at most %d:\n%s", n.N(), max, n)
+	} else {
+		t.Logf("sign-in: %d statements", n.N())
+	}
 }

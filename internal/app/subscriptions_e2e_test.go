@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/testkit/gqlclient"
@@ -89,7 +89,7 @@ func enqueueSMS(t *testing.T, s *testServer) string {
 	var id string
 	err := s.App.DB.InTx(context.Background(), func(ctx context.Context, tx *store.Tx) error {
 		m, err := s.App.Queue.Enqueue(ctx, tx, smsqueue.Outgoing{
-			Kind: smsmessage.KindRESET_OTP, Phone: "0912000111", Body: "Ma xac nhan: 123456", UnitPath: "/",
+			Kind: sms.ResetOTP, Phone: "0912000111", Body: "Ma xac nhan: 123456", UnitPath: "/",
 		})
 		if err == nil {
 			id = string(m.ID)

@@ -25,10 +25,16 @@ const OfficerQuery = graphql(`
   }
 `);
 
-const AssignOfficerUnitMutation = graphql(`
-  mutation AssignOfficerUnit($officerID: ID!, $unitID: ID!) {
-    assignOfficerUnit(officerID: $officerID, unitID: $unitID) {
-      ...OfficerFields
+const MoveOfficerMutation = graphql(`
+  mutation MoveOfficer($officerID: ID!, $unitID: ID!) {
+    moveOfficer(officerID: $officerID, unitID: $unitID) {
+      officer {
+        ...OfficerFields
+      }
+      notice {
+        code
+        message
+      }
     }
   }
 `);
@@ -56,7 +62,7 @@ export function OfficerDetailPage() {
   const { id = '' } = useParams();
   const { viewer } = useViewer();
   const [{ data, fetching, error }] = useQuery({ query: OfficerQuery, variables: { id } });
-  const [unitState, assignUnit] = useMutation(AssignOfficerUnitMutation);
+  const [unitState, moveOfficer] = useMutation(MoveOfficerMutation);
   const [permState, setPermissions] = useMutation(SetOfficerPermissionsMutation);
   const [adminState, grantAdmin] = useMutation(GrantAdminMutation);
   const [pickingUnit, setPickingUnit] = useState(false);
@@ -65,6 +71,8 @@ export function OfficerDetailPage() {
   const [choice, setChoice] = useState<{ id: string; checked: boolean } | null>(null);
   // What was just saved, said beside its button (a toast would follow the admin to the next screen).
   const [saved, setSaved] = useState<'unit' | 'rights' | 'admin' | null>(null);
+  // What the server said about the last move of this officer (in the page's language).
+  const [notice, setNotice] = useState<{ officerID: string; message: string } | null>(null);
   const phone = useIsPhone();
 
   const node = data?.node;
@@ -95,7 +103,7 @@ export function OfficerDetailPage() {
       <Link to="/admin/officers">
         <ArrowLeftOutlined /> {t('officer.backToList')}
       </Link>
-      {officer.notice ? <Alert type="info" showIcon title={officer.notice} data-testid="officer-notice" /> : null}
+      {notice && notice.officerID === officer.id ? <Alert type="info" showIcon title={notice.message} data-testid="officer-notice" /> : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
           <Section title={t('officer.account')}>
@@ -200,9 +208,13 @@ export function OfficerDetailPage() {
         busy={unitState.fetching}
         onCancel={() => setPickingUnit(false)}
         onPick={async (u) => {
-          const r = await assignUnit({ officerID: officer.id, unitID: u.id });
+          const r = await moveOfficer({ officerID: officer.id, unitID: u.id });
           setPickingUnit(false);
-          if (r.data) setSaved('unit');
+          if (r.data) {
+            const n = r.data.moveOfficer.notice;
+            setNotice(n ? { officerID: officer.id, message: n.message } : null);
+            setSaved('unit');
+          }
         }}
       />
       <UnitPicker

@@ -42,7 +42,6 @@ export const OfficerFields = graphql(`
     canCreateCitizenAccounts
     blockers
     manageable
-    notice
     adminUnit {
       id
       code

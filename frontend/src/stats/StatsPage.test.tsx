@@ -150,7 +150,7 @@ const superAdmin = {
     currentSessionID: 'S1',
     sessions: [],
     account: { id: 'A9', idNumberMasked: '0010******01', fullName: 'Quản Trị Viên', dateOfBirth: null, phoneMasked: null, email: null, status: 'ACTIVE', origin: 'IMPORTED', mustChangePassword: false, createdAt: '2026-01-01T00:00:00Z' },
-    officer: { id: 'O9', permissions: [], isAdmin: true, isSuperAdmin: true, canCreateCitizenAccounts: false, blockers: [], manageable: false, notice: null, adminUnit: null, account: null, unit: null },
+    officer: { id: 'O9', permissions: [], isAdmin: true, isSuperAdmin: true, canCreateCitizenAccounts: false, blockers: [], manageable: false, adminUnit: null, account: null, unit: null },
   },
 };
 

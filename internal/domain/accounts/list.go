@@ -16,47 +16,12 @@ import (
 	"github.com/motcua/motcua/policy/viewer"
 )
 
-// Page sizes of the admin lists.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 200
-)
-
 // CountCap is the largest total an account list counts exactly: it counts
 // at most CountCap+1 matches, so a totalCount of CountCap+1 means "more than
 // CountCap" (GraphQL AccountConnection.totalCountCapped; docs/API.md).
 // Counting the four million "nguyen" of a national database took seconds;
 // no admin pages through ten thousand results.
 const CountCap = 10_000
-
-// Page is a Relay page request: First/After forwards, Last/Before backwards.
-type Page struct {
-	First, Last   *int
-	After, Before *ent.Cursor
-}
-
-// Check refuses a bad page request and fills in the default size.
-func (p Page) Check() (Page, error) {
-	bad := func(field string) error {
-		return refusal.New(refusal.Validation,
-			fmt.Sprintf("Số bản ghi mỗi trang phải từ 0 đến %d.", MaxPageSize),
-			fmt.Sprintf("A page holds 0 to %d records.", MaxPageSize)).OnField(field)
-	}
-	switch {
-	case p.First != nil && p.Last != nil:
-		return p, refusal.New(refusal.Validation,
-			"Chỉ dùng một trong hai tham số first và last.",
-			"Use first or last, not both.").OnField("last")
-	case p.First != nil && (*p.First < 0 || *p.First > MaxPageSize):
-		return p, bad("first")
-	case p.Last != nil && (*p.Last < 0 || *p.Last > MaxPageSize):
-		return p, bad("last")
-	case p.First == nil && p.Last == nil:
-		n := DefaultPageSize
-		p.First = &n
-	}
-	return p, nil
-}
 
 // Admin refuses a caller who may do act on obj nowhere.
 func Admin(ctx context.Context, obj, act string) (*viewer.Viewer, error) {
@@ -103,7 +68,7 @@ type Query struct {
 	Status  *account.Status
 	OrderBy []*ent.AccountOrder
 	Where   *ent.AccountWhereInput
-	Page
+	store.Page
 }
 
 // Search lists portal accounts for admins: ranked (rank.go) and newest
@@ -174,7 +139,7 @@ func Search(ctx context.Context, db *store.DB, q Query) (*ent.AccountConnection,
 
 // orderedPage is a page in the order the caller asked for (Ent's pager),
 // with the total counted up to the cap instead of by Ent's pager.
-func orderedPage(ctx context.Context, base *ent.AccountQuery, filter func(*ent.AccountQuery) (*ent.AccountQuery, error), q Query, p Page) (*ent.AccountConnection, error) {
+func orderedPage(ctx context.Context, base *ent.AccountQuery, filter func(*ent.AccountQuery) (*ent.AccountQuery, error), q Query, p store.Page) (*ent.AccountConnection, error) {
 	match, ok, err := Match(q.Search)
 	if err != nil {
 		return nil, err
@@ -232,7 +197,7 @@ func cappedCount(ctx context.Context, q *ent.AccountQuery, ts []tier) (int, erro
 // since ids are ULIDs, so that every page is a range of the primary key
 // within a tier. Ent's pager cannot express this order, so the keyset is
 // written here; cursors are ent cursors of the id, their value the tier.
-func rankedPage(ctx context.Context, q *ent.AccountQuery, filter func(*ent.AccountQuery) (*ent.AccountQuery, error), r ranking, p Page) (*ent.AccountConnection, error) {
+func rankedPage(ctx context.Context, q *ent.AccountQuery, filter func(*ent.AccountQuery) (*ent.AccountQuery, error), r ranking, p store.Page) (*ent.AccountConnection, error) {
 	q, err := filter(q)
 	if err != nil {
 		return nil, err

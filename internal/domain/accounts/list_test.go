@@ -72,7 +72,7 @@ func (w *searchWorld) names(search string, n int) []string {
 	var out []string
 	var after *ent.Cursor
 	for range 100 {
-		conn, err := accounts.Search(w.ctx, w.db, accounts.Query{Search: search, Page: accounts.Page{First: &n, After: after}})
+		conn, err := accounts.Search(w.ctx, w.db, accounts.Query{Search: search, Page: store.Page{First: &n, After: after}})
 		if err != nil {
 			w.t.Fatalf("search %q: %v", search, err)
 		}
@@ -114,7 +114,7 @@ func TestSearchRanking(t *testing.T) {
 		var got []string
 		var before *ent.Cursor
 		for {
-			conn, err := accounts.Search(w.ctx, db, accounts.Query{Search: "Nguyen Van Anh", Page: accounts.Page{Last: &n, Before: before}})
+			conn, err := accounts.Search(w.ctx, db, accounts.Query{Search: "Nguyen Van Anh", Page: store.Page{Last: &n, Before: before}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,7 +191,7 @@ func TestSearchCountCapped(t *testing.T) {
 			{"quan tri vien", false}, // one
 			{"zzz", false},           // none
 		} {
-			conn, err := accounts.Search(w.ctx, db, accounts.Query{Search: c.search, Page: accounts.Page{First: &n}})
+			conn, err := accounts.Search(w.ctx, db, accounts.Query{Search: c.search, Page: store.Page{First: &n}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,12 +210,12 @@ func TestSearchCountCapped(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		conn, err := accounts.Search(w.ctx, db, accounts.Query{Search: "Nguyễn", Page: accounts.Page{First: &n}})
+		conn, err := accounts.Search(w.ctx, db, accounts.Query{Search: "Nguyễn", Page: store.Page{First: &n}})
 		if err != nil || conn.TotalCount != want {
 			t.Errorf("nguyen: totalCount %d, want %d (%v)", conn.TotalCount, want, err)
 		}
 		// With an explicit order (Ent's pager) the count is capped too.
-		conn, err = accounts.Search(w.ctx, db, accounts.Query{Page: accounts.Page{First: &n},
+		conn, err = accounts.Search(w.ctx, db, accounts.Query{Page: store.Page{First: &n},
 			OrderBy: []*ent.AccountOrder{{Field: ent.AccountOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}}})
 		if err != nil {
 			t.Fatal(err)

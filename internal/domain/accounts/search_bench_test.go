@@ -58,7 +58,7 @@ func BenchmarkSearchShapes(b *testing.B) {
 				for b.Loop() {
 					start := time.Now()
 					if mode == "after" {
-						conn, err := accounts.Search(ctx, db, accounts.Query{Search: s.term, Page: accounts.Page{First: &n}})
+						conn, err := accounts.Search(ctx, db, accounts.Query{Search: s.term, Page: store.Page{First: &n}})
 						if err != nil {
 							b.Fatal(err)
 						}

@@ -10,10 +10,10 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/session"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/password"
@@ -151,7 +151,7 @@ func changedText(at time.Time) string {
 func (s *Service) notifyChanged(ctx context.Context, tx *store.Tx, now time.Time, acct *ent.Account, unitPath string) error {
 	id := acct.ID
 	_, err := s.outbox.Enqueue(ctx, tx, smsqueue.Outgoing{
-		Kind: smsmessage.KindPASSWORD_CHANGED, Phone: acct.Phone, Body: changedText(now),
+		Kind: sms.PasswordChanged, Phone: acct.Phone, Body: changedText(now),
 		AccountID: &id, UnitPath: unitPath,
 	})
 	if err != nil {

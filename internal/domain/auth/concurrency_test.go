@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/ent/account"
-	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit"
@@ -210,7 +210,7 @@ func TestConcurrentResetCodesOneCode(t *testing.T) {
 		e := newEnv(t, db)
 		a := e.account(t, hung)
 		e.request(t, hung.id)
-		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
+		code := e.outbox.LastCodeOf(t, sms.ResetOTP)
 		g := newGate(100)
 		e.svc.otp = heldCodes{codeHasher: e.svc.otp, right: code, gate: g}
 		finish := g.burst(99, func(i int) error {
@@ -247,7 +247,7 @@ func TestConcurrentResetCodesOneAddress(t *testing.T) {
 			p := person{id: fmt.Sprintf("0011900%05d", i), phone: fmt.Sprintf("+8498%07d", i), name: "Trần Văn Nam", origin: account.OriginIMPORTED}
 			e.account(t, p)
 			e.request(t, p.id)
-			codes[p.id] = e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
+			codes[p.id] = e.outbox.LastCodeOf(t, sms.ResetOTP)
 		}
 		g := newGate(200)
 		e.svc.otp = heldCodes{codeHasher: e.svc.otp, gate: g}

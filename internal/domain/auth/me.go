@@ -34,19 +34,24 @@ func (s *Service) Me(ctx context.Context, withSessions bool) (*Me, error) {
 	if !v.SignedIn() {
 		return nil, nil
 	}
-	me := &Me{CurrentSessionID: v.SessionID}
-	var cached bool
-	me.Account, me.Officer, cached = s.viewers.profile(v)
+	acct, o, cached := s.viewers.profile(v)
 	if !cached {
 		var err error
-		if me.Account, err = s.db.Client.Account.Get(ctx, v.AccountID); err != nil {
+		if acct, err = s.db.Client.Account.Get(ctx, v.AccountID); err != nil {
 			return nil, fmt.Errorf("auth: viewer: %w", err)
 		}
-		me.Officer, err = s.db.Client.Officer.Query().Where(officer.AccountID(v.AccountID)).Only(ctx)
+		o, err = s.db.Client.Officer.Query().Where(officer.AccountID(v.AccountID)).Only(ctx)
 		if err != nil && !ent.IsNotFound(err) {
 			return nil, fmt.Errorf("auth: viewer: officer: %w", err)
 		}
 	}
+	return s.meOf(ctx, v, acct, o, withSessions)
+}
+
+// meOf is Me of v from its account and officer record (nil: none), already
+// read; roles come from v, sessions (when withSessions) are read through ctx.
+func (s *Service) meOf(ctx context.Context, v *viewer.Viewer, acct *ent.Account, o *ent.Officer, withSessions bool) (*Me, error) {
+	me := &Me{Account: acct, Officer: o, CurrentSessionID: v.SessionID}
 	for _, a := range v.Roles() {
 		if !slices.Contains(me.Roles, a.Role) {
 			me.Roles = append(me.Roles, a.Role)

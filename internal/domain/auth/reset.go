@@ -13,9 +13,9 @@ import (
 	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/otp"
@@ -263,7 +263,7 @@ func (s *Service) sendResetCode(ctx context.Context, tx *store.Tx, now time.Time
 	}
 	id := acct.ID
 	_, err = s.outbox.Enqueue(ctx, tx, smsqueue.Outgoing{
-		Kind: smsmessage.KindRESET_OTP, Phone: acct.Phone,
+		Kind: sms.ResetOTP, Phone: acct.Phone,
 		Body:       otp.SMSText(otp.PurposeReset, code, s.otpPolicy.TTL),
 		SendBefore: &expires, AccountID: &id, UnitPath: path,
 	})

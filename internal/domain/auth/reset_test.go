@@ -11,8 +11,8 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/otpchallenge"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit"
@@ -60,12 +60,12 @@ func TestResetPassword(t *testing.T) {
 		}
 
 		e.request(t, "0912.345.678")
-		sms := e.outbox.Of(smsmessage.KindRESET_OTP)
-		if len(sms) != 1 || sms[0].Phone != hung.phone || sms[0].SendBefore == nil ||
-			!sms[0].SendBefore.Equal(start.Add(5*time.Minute)) || *sms[0].AccountID != a.ID {
-			t.Fatalf("reset SMS: %+v", sms)
+		sent := e.outbox.Of(sms.ResetOTP)
+		if len(sent) != 1 || sent[0].Phone != hung.phone || sent[0].SendBefore == nil ||
+			!sent[0].SendBefore.Equal(start.Add(5*time.Minute)) || *sent[0].AccountID != a.ID {
+			t.Fatalf("reset SMS: %+v", sent)
 		}
-		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
+		code := e.outbox.LastCodeOf(t, sms.ResetOTP)
 
 		// Wrong code: counted.
 		r := testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, otherCode(code), newPW), refusal.OTPInvalid)
@@ -76,13 +76,13 @@ func TestResetPassword(t *testing.T) {
 		e.clock.Advance(61 * time.Second)
 		e.request(t, hung.id)
 		testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPSuperseded)
-		code = e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
+		code = e.outbox.LastCodeOf(t, sms.ResetOTP)
 		// Expired.
 		e.clock.Advance(5 * time.Minute)
 		testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPExpired)
 
 		e.request(t, hung.id)
-		code = e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
+		code = e.outbox.LastCodeOf(t, sms.ResetOTP)
 		// A weak password with the right code: refused, the code still
 		// counts and its attempt is given back.
 		r = testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, "Nguyễn Văn Hùng"), refusal.PasswordTooWeak)
@@ -109,7 +109,7 @@ func TestResetPassword(t *testing.T) {
 		if !sessionEvents(e.bus)[string(e.mustSession(t, before))] {
 			t.Error("no event for the session revoked by the reset")
 		}
-		if n := len(e.outbox.Of(smsmessage.KindPASSWORD_CHANGED)); n != 1 {
+		if n := len(e.outbox.Of(sms.PasswordChanged)); n != 1 {
 			t.Errorf("%d PASSWORD_CHANGED SMS, want 1", n)
 		}
 		// The new password works at once: the reset cleared the lock.
@@ -142,7 +142,7 @@ func TestResetAttemptsExhausted(t *testing.T) {
 		e := newEnv(t, db)
 		e.account(t, hung)
 		e.request(t, hung.id)
-		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
+		code := e.outbox.LastCodeOf(t, sms.ResetOTP)
 		for i := range 5 {
 			r := testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, otherCode(code), newPW), refusal.OTPInvalid)
 			if r.Extra["attemptsLeft"] != 4-i {
@@ -153,7 +153,7 @@ func TestResetAttemptsExhausted(t *testing.T) {
 		// A new code starts afresh.
 		e.clock.Advance(time.Minute)
 		e.request(t, hung.id)
-		if err := e.svc.ResetPassword(e.ctx, hung.id, e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP), newPW); err != nil {
+		if err := e.svc.ResetPassword(e.ctx, hung.id, e.outbox.LastCodeOf(t, sms.ResetOTP), newPW); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -166,7 +166,7 @@ func TestResetImported(t *testing.T) {
 		imported := person{id: "001190011111", phone: "+84911111111", name: "Trần Văn Nam", origin: account.OriginIMPORTED}
 		e.account(t, imported)
 		e.request(t, imported.id)
-		if err := e.svc.ResetPassword(e.ctx, imported.id, e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP), newPW); err != nil {
+		if err := e.svc.ResetPassword(e.ctx, imported.id, e.outbox.LastCodeOf(t, sms.ResetOTP), newPW); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.svc.SignIn(e.ctx, "0911111111", newPW); err != nil {
@@ -308,7 +308,7 @@ func TestConcurrentReset(t *testing.T) {
 		e := newEnv(t, db)
 		a := e.account(t, hung)
 		e.request(t, hung.id)
-		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
+		code := e.outbox.LastCodeOf(t, sms.ResetOTP)
 		const n = 4 // within MaxAttempts, so every one reaches the consuming UPDATE
 		errs := make([]error, n)
 		var wg sync.WaitGroup
@@ -338,7 +338,7 @@ func TestConcurrentReset(t *testing.T) {
 		if _, err := e.svc.SignIn(e.ctx, hung.id, fmt.Sprintf("mật khẩu mới số %d", winner)); err != nil {
 			t.Errorf("the winner's password: %v", err)
 		}
-		if n := len(e.outbox.Of(smsmessage.KindPASSWORD_CHANGED)); n != 1 {
+		if n := len(e.outbox.Of(sms.PasswordChanged)); n != 1 {
 			t.Errorf("%d PASSWORD_CHANGED SMS, want 1", n)
 		}
 		if cs := e.challenges(t, a); cs[0].ConsumedAt == nil {
@@ -354,7 +354,7 @@ func TestConcurrentGuesses(t *testing.T) {
 		e := newEnv(t, db)
 		a := e.account(t, hung)
 		e.request(t, hung.id)
-		code := e.outbox.LastCodeOf(t, smsmessage.KindRESET_OTP)
+		code := e.outbox.LastCodeOf(t, sms.ResetOTP)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		invalid := 0
@@ -430,7 +430,7 @@ func TestResetAnswersAlike(t *testing.T) {
 		// A wrong code for the real accounts is any code but the one sent.
 		wrong := func() string {
 			sent := map[string]bool{}
-			for _, m := range e.outbox.Of(smsmessage.KindRESET_OTP) {
+			for _, m := range e.outbox.Of(sms.ResetOTP) {
 				sent[fakes.CodeIn(m.Body)] = true
 			}
 			for c := 0; ; c++ {

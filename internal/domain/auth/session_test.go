@@ -8,8 +8,8 @@ import (
 
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit"
@@ -209,7 +209,7 @@ func TestChangePasswordRevokesOthers(t *testing.T) {
 		}
 		e.session(t, token)
 		e.dead(t, other, "other session after a password change")
-		if n := len(e.outbox.Of(smsmessage.KindPASSWORD_CHANGED)); n != 1 {
+		if n := len(e.outbox.Of(sms.PasswordChanged)); n != 1 {
 			t.Errorf("%d PASSWORD_CHANGED SMS, want 1", n)
 		}
 		testkit.Refused(t, e.svc.ChangePassword(e.ctx, "x", "y"), refusal.Unauthenticated)

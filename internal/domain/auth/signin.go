@@ -26,6 +26,9 @@ type SignInResult struct {
 	MustChangePassword bool
 	// ExpiresAt is the session's absolute expiry (for the cookie).
 	ExpiresAt time.Time
+	// Me is what Me answers the new session's viewer, sessions included,
+	// built from the rows the sign-in read (SignInPayload.viewer).
+	Me *Me
 }
 
 // SignIn checks a login (ID number or phone, any accepted spelling) and
@@ -145,7 +148,7 @@ func (s *Service) open(ctx context.Context, now time.Time, l login, ipAttempt, l
 		return refuse(reason, errInitialPasswordSpent())
 	}
 
-	v, err := LoadViewer(ctx, s.db.Client, s.authz, acct.ID, "")
+	v, o, err := loadViewer(ctx, s.db.Client, s.authz, acct.ID, "")
 	if err != nil {
 		return SignInResult{}, err
 	}
@@ -191,6 +194,12 @@ func (s *Service) open(ctx context.Context, now time.Time, l login, ipAttempt, l
 		}
 	}
 	if err != nil {
+		return SignInResult{}, err
+	}
+	if initial {
+		acct.InitialPasswordUsedAt = &now
+	}
+	if res.Me, err = s.meOf(viewer.NewContext(ctx, v), v, acct, o, true); err != nil {
 		return SignInResult{}, err
 	}
 	return res, nil

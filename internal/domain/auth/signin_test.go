@@ -7,8 +7,8 @@ import (
 
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/session"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/password"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -41,6 +41,11 @@ func TestFirstSignIn(t *testing.T) {
 		}
 		if len(res.Token) != 43 {
 			t.Errorf("token %d characters, want 43 (32 bytes base64url)", len(res.Token))
+		}
+		// The answer's viewer comes with the sign-in, as Me would give it.
+		if m := res.Me; m == nil || m.Account.ID != a.ID || m.Account.InitialPasswordUsedAt == nil || m.Officer != nil ||
+			m.CurrentSessionID != res.Viewer.SessionID || len(m.Sessions) != 1 || m.Sessions[0].ID != res.Viewer.SessionID {
+			t.Errorf("sign-in's viewer: %+v", res.Me)
 		}
 		ctx := e.session(t, res.Token)
 		if !viewer.FromContext(ctx).PasswordChangeOnly {
@@ -89,7 +94,7 @@ func TestFirstSignIn(t *testing.T) {
 		if res2.MustChangePassword || res2.Viewer.PasswordChangeOnly {
 			t.Error("the new password gave a restricted session")
 		}
-		if n := len(e.outbox.Of(smsmessage.KindPASSWORD_CHANGED)); n != 0 {
+		if n := len(e.outbox.Of(sms.PasswordChanged)); n != 0 {
 			t.Errorf("the forced first change sent %d PASSWORD_CHANGED SMS, want 0", n)
 		}
 	})

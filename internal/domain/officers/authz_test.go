@@ -7,6 +7,7 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/internal/domain/accounts"
+	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit/testenv"
@@ -102,7 +103,7 @@ func TestAuthorizationTable(t *testing.T) {
 			return err
 		}},
 		{"auditEvents", func(t *testing.T, w *world, ctx context.Context) error {
-			_, err := w.svc.AuditEvents(ctx, Page{}, nil)
+			_, err := audit.List(ctx, w.db.Client, store.Page{}, nil)
 			return err
 		}},
 	}

@@ -514,7 +514,7 @@ func TestAuditEventsScope(t *testing.T) {
 			t.Fatal(err)
 		}
 		targets := func(a *ent.Account) []string {
-			conn, err := w.svc.AuditEvents(w.as(a), Page{}, nil)
+			conn, err := audit.List(w.as(a), w.db.Client, store.Page{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

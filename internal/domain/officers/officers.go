@@ -46,7 +46,7 @@ type Permission string
 const CreateCitizenAccounts Permission = "CREATE_CITIZEN_ACCOUNTS"
 
 // Notice is something the admin should know about a change that succeeded,
-// in both languages (the GraphQL field Officer.notice).
+// in both languages (MoveOfficerPayload.notice).
 type Notice struct {
 	Code   string
 	VI, EN string

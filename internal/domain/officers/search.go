@@ -12,19 +12,11 @@ import (
 	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/internal/domain/accounts"
+	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/policy"
 	"github.com/motcua/motcua/policy/viewer"
 )
-
-// Page sizes of the admin lists.
-const (
-	DefaultPageSize = accounts.DefaultPageSize
-	MaxPageSize     = accounts.MaxPageSize
-)
-
-// Page is a Relay page request (accounts.Page).
-type Page = accounts.Page
 
 // OfficerSearch is the officers list of source §2 step 1 ("System
 // administration >> User management").
@@ -34,7 +26,7 @@ type OfficerSearch struct {
 	UnitID  *pulid.ID       // exactly this unit (not its subtree)
 	OrderBy []*ent.OfficerOrder
 	Where   *ent.OfficerWhereInput
-	Page
+	store.Page
 }
 
 // Search lists the officers the viewer administers, newest first unless
@@ -132,28 +124,4 @@ func officerInScope(scope policy.Scope) predicate.Officer {
 		ps = append(ps, officer.UnitPathHasPrefix(p))
 	}
 	return officer.Or(ps...)
-}
-
-// AuditEvents lists the audit trail within the viewer's scope, newest first
-// (by id: ULIDs follow the time of recording). The ent privacy policy keeps
-// a level-1 admin to events about units of their subtree.
-func (s *Service) AuditEvents(ctx context.Context, p Page, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
-	if _, err := admin(ctx, policy.ObjAudit, policy.ActRead); err != nil {
-		return nil, err
-	}
-	page, err := p.Check()
-	if err != nil {
-		return nil, err
-	}
-	opts := []ent.AuditEventPaginateOption{
-		ent.WithAuditEventOrder(&ent.AuditEventOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultAuditEventOrder.Field}),
-	}
-	if where != nil {
-		opts = append(opts, ent.WithAuditEventFilter(where.Filter))
-	}
-	conn, err := s.db.Client.AuditEvent.Query().Paginate(ctx, page.After, page.First, page.Before, page.Last, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("officers: audit events: %w", err)
-	}
-	return conn, nil
 }

@@ -232,7 +232,7 @@ func TestPaginationStableUnderInserts(t *testing.T) {
 			w.account("Trang Thị Sách", account.OriginSELF_REGISTERED)
 		}
 		ctx := w.as(w.super)
-		all, err := accounts.Search(ctx, w.db, accounts.Query{Page: Page{First: ptr(100)}})
+		all, err := accounts.Search(ctx, w.db, accounts.Query{Page: store.Page{First: ptr(100)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +246,7 @@ func TestPaginationStableUnderInserts(t *testing.T) {
 		var got []pulid.ID
 		var after *ent.Cursor
 		for page := 0; ; page++ {
-			conn, err := accounts.Search(ctx, w.db, accounts.Query{Page: Page{First: ptr(5), After: after}})
+			conn, err := accounts.Search(ctx, w.db, accounts.Query{Page: store.Page{First: ptr(5), After: after}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -273,7 +273,7 @@ func TestPaginationStableUnderInserts(t *testing.T) {
 		before := &all.Edges[len(all.Edges)-1].Cursor
 		back = append(back, want[len(want)-1])
 		for {
-			conn, err := accounts.Search(ctx, w.db, accounts.Query{Page: Page{Last: ptr(4), Before: before}})
+			conn, err := accounts.Search(ctx, w.db, accounts.Query{Page: store.Page{Last: ptr(4), Before: before}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -296,7 +296,7 @@ func TestPaginationStableUnderInserts(t *testing.T) {
 		var offs []pulid.ID
 		after = nil
 		for {
-			conn, err := w.svc.Search(ctx, OfficerSearch{Page: Page{First: ptr(2), After: after}})
+			conn, err := w.svc.Search(ctx, OfficerSearch{Page: store.Page{First: ptr(2), After: after}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -319,7 +319,7 @@ func TestPageChecks(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		ctx := w.as(w.super)
-		for _, p := range []Page{{First: ptr(-1)}, {First: ptr(MaxPageSize + 1)}, {Last: ptr(-1)}, {First: ptr(1), Last: ptr(1)}} {
+		for _, p := range []store.Page{{First: ptr(-1)}, {First: ptr(store.MaxPageSize + 1)}, {Last: ptr(-1)}, {First: ptr(1), Last: ptr(1)}} {
 			_, err := accounts.Search(ctx, w.db, accounts.Query{Page: p})
 			wantCode(t, err, refusal.Validation)
 		}

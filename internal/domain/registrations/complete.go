@@ -9,8 +9,8 @@ import (
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/audit"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/password"
@@ -105,7 +105,7 @@ func (s *Service) Complete(ctx context.Context, id pulid.ID, code string) (*ent.
 		}
 		expires := now.Add(InitialPasswordTTL)
 		_, err = s.outbox.Enqueue(ctx, tx, smsqueue.Outgoing{
-			Kind: smsmessage.KindINITIAL_PASSWORD, Phone: acc.Phone, Body: initialPasswordSMS(pw),
+			Kind: sms.InitialPassword, Phone: acc.Phone, Body: initialPasswordSMS(pw),
 			SendBefore: &expires, RegistrationID: &id, AccountID: &acc.ID,
 			OfficerID: string(reg.OfficerID), UnitPath: reg.UnitPath,
 		})

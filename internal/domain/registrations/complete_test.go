@@ -13,6 +13,8 @@ import (
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/internal/platform/sms"
+	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/password"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit"
@@ -55,7 +57,7 @@ func TestComplete(t *testing.T) {
 		}
 		// The password SMS: the hash verifies the password it carries.
 		m := f.outbox.Last(t)
-		if m.Kind != smsmessage.KindINITIAL_PASSWORD || m.Phone != e164For(1) || m.AccountID == nil || *m.AccountID != acc.ID ||
+		if m.Kind != sms.InitialPassword || m.Phone != e164For(1) || m.AccountID == nil || *m.AccountID != acc.ID ||
 			m.RegistrationID == nil || *m.RegistrationID != reg.ID || m.SendBefore == nil {
 			t.Errorf("SMS %+v", m)
 		}
@@ -87,7 +89,7 @@ func TestComplete(t *testing.T) {
 			t.Errorf("events %+v", e)
 		}
 		// The account is in the officer's list; the number is free of open cases.
-		conn, err := f.svc.AccountsCreatedByMe(f.as(t, registrar1), nil, nil, nil, nil)
+		conn, err := f.svc.AccountsCreatedByMe(f.as(t, registrar1), store.Page{})
 		if err != nil || conn.TotalCount != 1 || conn.Edges[0].Node.ID != acc.ID {
 			t.Errorf("accounts created by me: %+v, %v", conn, err)
 		}
@@ -153,7 +155,7 @@ func TestDoubleCompletion(t *testing.T) {
 			if n := f.db.Client.Account.Query().Where(account.IDNumber(idFor(1 + round))).CountX(sys); n != 1 {
 				t.Fatalf("round %d: %d accounts", round, n)
 			}
-			if n := f.db.Client.SMSMessage.Query().Where(smsmessage.KindEQ(smsmessage.KindINITIAL_PASSWORD)).CountX(sys); n != round+1 {
+			if n := f.db.Client.SMSMessage.Query().Where(smsmessage.KindEQ(sms.InitialPassword)).CountX(sys); n != round+1 {
 				t.Fatalf("round %d: %d password SMS", round, n)
 			}
 			if n := f.db.Client.OTPChallenge.Query().Where(otpchallenge.ConsumedAtNotNil()).CountX(sys); n != round+1 {

@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/internal/platform/requestform"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
+	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/rules/vn"
 	"github.com/motcua/motcua/internal/testkit"
@@ -88,21 +89,21 @@ func TestLists(t *testing.T) {
 		}
 		two := 2
 		ctx := f.as(t, registrar1)
-		page, err := f.svc.Registrations(ctx, nil, &two, nil, nil, nil)
+		page, err := f.svc.Registrations(ctx, store.Page{First: &two}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if page.TotalCount != 5 || len(page.Edges) != 2 || page.Edges[0].Node.ID != mine[4].ID || page.Edges[1].Node.ID != mine[3].ID || !page.PageInfo.HasNextPage {
 			t.Fatalf("first page: total %d, %d edges", page.TotalCount, len(page.Edges))
 		}
-		next, err := f.svc.Registrations(ctx, page.PageInfo.EndCursor, &two, nil, nil, nil)
+		next, err := f.svc.Registrations(ctx, store.Page{First: &two, After: page.PageInfo.EndCursor}, nil)
 		if err != nil || len(next.Edges) != 2 || next.Edges[0].Node.ID != mine[2].ID {
 			t.Fatalf("second page: %+v, %v", next, err)
 		}
 		if _, err := f.svc.Cancel(ctx, mine[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		open, err := f.svc.Registrations(ctx, nil, nil, nil, nil, &ent.RegistrationWhereInput{
+		open, err := f.svc.Registrations(ctx, store.Page{}, &ent.RegistrationWhereInput{
 			StateIn: []registration.State{registration.StateDRAFT, registration.StateOTP_SENT},
 		})
 		if err != nil || open.TotalCount != 4 {
@@ -119,16 +120,16 @@ func TestLists(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		accs, err := f.svc.AccountsCreatedByMe(ctx, nil, nil, nil, nil)
+		accs, err := f.svc.AccountsCreatedByMe(ctx, store.Page{})
 		if err != nil || accs.TotalCount != 2 || accs.Edges[0].Node.IDNumber != idFor(3) || accs.Edges[1].Node.IDNumber != idFor(2) {
 			t.Fatalf("accounts: %+v, %v", accs, err)
 		}
-		if other, err := f.svc.AccountsCreatedByMe(f.as(t, registrar2), nil, nil, nil, nil); err != nil || other.TotalCount != 0 {
+		if other, err := f.svc.AccountsCreatedByMe(f.as(t, registrar2), store.Page{}); err != nil || other.TotalCount != 0 {
 			t.Errorf("another officer's list: %+v, %v", other, err)
 		}
-		_, err = f.svc.Registrations(f.as(t, citizen), nil, nil, nil, nil, nil)
+		_, err = f.svc.Registrations(f.as(t, citizen), store.Page{}, nil)
 		testkit.Refused(t, err, refusal.Forbidden)
-		_, err = f.svc.AccountsCreatedByMe(f.as(t, anonymous), nil, nil, nil, nil)
+		_, err = f.svc.AccountsCreatedByMe(f.as(t, anonymous), store.Page{})
 		testkit.Refused(t, err, refusal.Unauthenticated)
 	})
 }

@@ -10,9 +10,9 @@ import (
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/domain/auth"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -113,9 +113,9 @@ func (e *ends) codes() []refusal.Code {
 }
 
 // addSMS writes a message of reg as the SMS queue would, and publishes its change.
-func (f *fixture) addSMS(t *testing.T, reg *ent.Registration, status smsmessage.Status) *ent.SMSMessage {
+func (f *fixture) addSMS(t *testing.T, reg *ent.Registration, status sms.Status) *ent.SMSMessage {
 	t.Helper()
-	m := f.db.Client.SMSMessage.Create().SetKind(smsmessage.KindREGISTRATION_OTP).SetPhone("+84912000001").
+	m := f.db.Client.SMSMessage.Create().SetKind(sms.RegistrationOTP).SetPhone("+84912000001").
 		SetStatus(status).SetRegistrationID(reg.ID).SetOfficerID(string(f.officers[registrar1].ID)).
 		SetUnitPath(f.desk1.Path).SetUpdatedAt(time.Now().Add(time.Hour)).SaveX(testkit.System())
 	if err := f.bus.Publish(context.Background(), events.Event{
@@ -151,7 +151,7 @@ func TestEvents(t *testing.T) {
 			if ev := next(t, ch); ev.Kind != StateChanged || ev.Registration.State != "OTP_SENT" {
 				t.Fatalf("after SendOTP: %s %s, want STATE_CHANGED to OTP_SENT", ev.Kind, ev.Registration.State)
 			}
-			m := f.addSMS(t, reg, smsmessage.StatusDELIVERED)
+			m := f.addSMS(t, reg, sms.Delivered)
 			if ev := next(t, ch); ev.Kind != SMSStatusChanged || ev.Sms == nil || ev.Sms.ID != m.ID {
 				t.Fatalf("after an SMS change: %+v, want SMS_STATUS_CHANGED with the message", ev)
 			}
@@ -195,7 +195,7 @@ func TestEvents(t *testing.T) {
 			if n := bus.n.Load(); n != 1 {
 				t.Fatalf("%d bus subscriptions for 4 watchers, want 1", n)
 			}
-			f.addSMS(t, reg, smsmessage.StatusSENT)
+			f.addSMS(t, reg, sms.Sent)
 			var shared *Event
 			for i, ch := range chans {
 				ev := next(t, ch)

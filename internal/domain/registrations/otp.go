@@ -13,8 +13,8 @@ import (
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/audit"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/otp"
@@ -92,7 +92,7 @@ func (s *Service) SendOTP(ctx context.Context, id pulid.ID) (*ent.Registration, 
 			return fmt.Errorf("enrol: send otp: %w", err)
 		}
 		_, err = s.outbox.Enqueue(ctx, tx, smsqueue.Outgoing{
-			Kind: smsmessage.KindREGISTRATION_OTP, Phone: reg.Phone,
+			Kind: sms.RegistrationOTP, Phone: reg.Phone,
 			Body:       otp.SMSText(otp.PurposeRegistration, code, s.policy.TTL),
 			SendBefore: &expires, RegistrationID: &id,
 			OfficerID: string(reg.OfficerID), UnitPath: reg.UnitPath,

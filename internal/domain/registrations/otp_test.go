@@ -8,7 +8,7 @@ import (
 
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/rules/otp"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit"
@@ -68,7 +68,7 @@ func TestSendOTP(t *testing.T) {
 		}
 		// The SMS: queued in the same transaction, never sent after the code expired.
 		m := f.outbox.Last(t)
-		if m.Kind != smsmessage.KindREGISTRATION_OTP || m.Phone != e164For(1) || !strings.Contains(m.Body, "042917") ||
+		if m.Kind != sms.RegistrationOTP || m.Phone != e164For(1) || !strings.Contains(m.Body, "042917") ||
 			m.SendBefore == nil || !m.SendBefore.Equal(t0.Add(5*time.Minute)) || m.RegistrationID == nil || *m.RegistrationID != reg.ID ||
 			m.OfficerID != string(f.officers[registrar1].ID) || m.UnitPath != f.desk1.Path {
 			t.Errorf("SMS %+v", m)
@@ -76,9 +76,9 @@ func TestSendOTP(t *testing.T) {
 		if m.Body != otp.SMSText(otp.PurposeRegistration, "042917", 5*time.Minute) {
 			t.Errorf("SMS text %q", m.Body)
 		}
-		sms, err := f.svc.CaseSMS(f.as(t, registrar1), got)
-		if err != nil || len(sms) != 1 || sms[0].Kind != smsmessage.KindREGISTRATION_OTP {
-			t.Errorf("case SMS %v, %v", sms, err)
+		caseSMS, err := f.svc.CaseSMS(f.as(t, registrar1), got)
+		if err != nil || len(caseSMS) != 1 || caseSMS[0].Kind != sms.RegistrationOTP {
+			t.Errorf("case SMS %v, %v", caseSMS, err)
 		}
 		if e := drain(evs); len(e) != 1 || e[0].Status != "OTP_SENT" {
 			t.Errorf("events %+v", e)

@@ -13,9 +13,9 @@ import (
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -108,7 +108,7 @@ func (s *Service) ResendInitialPassword(ctx context.Context, accountID pulid.ID)
 			}
 		}
 		out := smsqueue.Outgoing{
-			Kind: smsmessage.KindINITIAL_PASSWORD, Phone: acc.Phone, Body: newPasswordSMS(pw),
+			Kind: sms.InitialPassword, Phone: acc.Phone, Body: newPasswordSMS(pw),
 			AccountID: &accountID, UnitPath: unitPath,
 		}
 		expires := now.Add(InitialPasswordTTL)

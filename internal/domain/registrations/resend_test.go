@@ -8,8 +8,8 @@ import (
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit"
 )
@@ -36,7 +36,7 @@ func TestResendInitialPassword(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Kind != smsmessage.KindINITIAL_PASSWORD || m.AccountID == nil || *m.AccountID != accID ||
+		if m.Kind != sms.InitialPassword || m.AccountID == nil || *m.AccountID != accID ||
 			m.RegistrationID == nil || *m.RegistrationID != reg.ID {
 			t.Errorf("SMS row %+v", m)
 		}

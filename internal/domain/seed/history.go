@@ -11,8 +11,8 @@ import (
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/unit"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/vn"
 	"github.com/motcua/motcua/policy/viewer"
@@ -174,7 +174,7 @@ func (h *history) deskCase(desk *ent.Unit, off *ent.Officer, at time.Time, drop 
 		done := codeAt.Add(time.Duration(30+h.r.IntN(120)) * time.Second)
 		accID := h.account(off, desk, name, phone, done)
 		reg.SetAccountID(accID).SetCompletedAt(done)
-		h.message(smsmessage.KindINITIAL_PASSWORD, &id, off, desk.Path, phone, done)
+		h.message(sms.InitialPassword, &id, off, desk.Path, phone, done)
 	}
 	h.regs = append(h.regs, reg.SetState(state))
 }
@@ -196,7 +196,7 @@ func (h *history) code(reg pulid.ID, off *ent.Officer, desk *ent.Unit, phone str
 	h.codes = append(h.codes, h.c.OTPChallenge.Create().SetPurpose(otpchallenge.PurposeREGISTRATION).
 		SetSubjectID(string(reg)).SetPhone(phone).SetCodeHash("demo-history").SetExpiresAt(at.Add(5*time.Minute)).
 		SetAttempts(attempts).SetSuperseded(true).SetRegistrationID(reg).SetCreatedAt(at).SetUpdatedAt(h.now))
-	h.message(smsmessage.KindREGISTRATION_OTP, &reg, off, desk.Path, phone, at)
+	h.message(sms.RegistrationOTP, &reg, off, desk.Path, phone, at)
 }
 
 func (h *history) account(off *ent.Officer, desk *ent.Unit, name, phone string, at time.Time) pulid.ID {
@@ -217,7 +217,7 @@ func (h *history) account(off *ent.Officer, desk *ent.Unit, name, phone string, 
 }
 
 // message is an SMS in a final status drawn like a real month's.
-func (h *history) message(kind smsmessage.Kind, reg *pulid.ID, off *ent.Officer, unitPath, phone string, at time.Time) {
+func (h *history) message(kind sms.Kind, reg *pulid.ID, off *ent.Officer, unitPath, phone string, at time.Time) {
 	c := h.c.SMSMessage.Create().SetID(pulid.New("SM")).SetKind(kind).SetPhone(phone).SetNillableRegistrationID(reg).
 		SetUnitPath(unitPath).SetCreatedAt(at).SetUpdatedAt(h.now)
 	if off != nil {
@@ -228,19 +228,19 @@ func (h *history) message(kind smsmessage.Kind, reg *pulid.ID, off *ent.Officer,
 	if h.r.IntN(20) == 0 {
 		delay = time.Duration(60+h.r.IntN(900)) * time.Second
 	}
-	status := smsmessage.StatusDELIVERED
+	status := sms.Delivered
 	switch x := h.r.IntN(100); {
 	case x < 5:
-		status = smsmessage.StatusUNDELIVERED
+		status = sms.Undelivered
 	case x < 8:
-		status = smsmessage.StatusFAILED
+		status = sms.Failed
 	case x < 13:
-		status = smsmessage.StatusNO_REPORT
+		status = sms.NoReport
 	case x < 15:
-		status = smsmessage.StatusEXPIRED
+		status = sms.Expired
 	}
 	c.SetStatus(status).SetFinalAt(sent.Add(delay)).SetAttempts(1).SetProvider("console")
-	if status != smsmessage.StatusFAILED && status != smsmessage.StatusEXPIRED {
+	if status != sms.Failed && status != sms.Expired {
 		c.SetSentAt(sent)
 	}
 	h.sms = append(h.sms, c)
@@ -271,7 +271,7 @@ func (h *history) stories(desks []*ent.Unit) {
 		}
 	}
 	for day := range HistoryDays {
-		h.message(smsmessage.KindRESET_OTP, nil, nil, "", h.phone(), h.now.AddDate(0, 0, -day).Add(-time.Hour))
+		h.message(sms.ResetOTP, nil, nil, "", h.phone(), h.now.AddDate(0, 0, -day).Add(-time.Hour))
 	}
 }
 

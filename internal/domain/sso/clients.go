@@ -405,6 +405,24 @@ func (s *Service) ClientsQuery(ctx context.Context, search string) (*ent.OIDCCli
 	return q, nil
 }
 
+// Clients pages through the clients the viewer may manage, matching search
+// (ClientsQuery), in Ent's default order.
+func (s *Service) Clients(ctx context.Context, p store.Page, search string) (*ent.OIDCClientConnection, error) {
+	q, err := s.ClientsQuery(ctx, search)
+	if err != nil {
+		return nil, err
+	}
+	page, err := p.Check()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := q.Paginate(ctx, page.After, page.First, page.Before, page.Last)
+	if err != nil {
+		return nil, fmt.Errorf("sso: clients: %w", err)
+	}
+	return conn, nil
+}
+
 // RecentDeliveries are a client's latest back-channel logouts (the
 // caller's privacy scope applies).
 func (s *Service) RecentDeliveries(ctx context.Context, clientID pulid.ID) ([]*ent.OIDCBackchannelDelivery, error) {

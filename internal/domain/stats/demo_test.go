@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/internal/domain/seed"
 	"github.com/motcua/motcua/internal/domain/units"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 	"github.com/motcua/motcua/policy"
 	"github.com/motcua/motcua/policy/viewer"
@@ -101,7 +102,7 @@ func TestDemoHistoryFillsEveryChart(t *testing.T) {
 		t.Errorf("thin demo: %d days with accounts, %d bars, funnel %+v, %d carriers, %d rows of every status, %d days with p95, OTP %+v",
 			nonZero, len(bars), funnel, len(carriers), statuses, p95, health)
 	}
-	conn, err := svc.Signals(ctx, nil, nil, nil, nil, nil)
+	conn, err := svc.Signals(ctx, store.Page{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,9 @@ import (
 	"github.com/motcua/motcua/ent/officer"
 	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/statsday"
 	"github.com/motcua/motcua/ent/unit"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -420,7 +420,7 @@ func (r *Report) FunnelBy(ctx context.Context, top *int) ([]*FunnelRow, error) {
 
 // SMSRow counts one kind × carrier's messages by status now.
 type SMSRow struct {
-	Kind                                           smsmessage.Kind
+	Kind                                           sms.Kind
 	Carrier                                        Carrier
 	Sent, Delivered, Undelivered, Failed, NoReport int
 }
@@ -438,23 +438,23 @@ func (r *Report) SMS(ctx context.Context) ([]*SMSRow, error) {
 	for _, x := range rows {
 		row := by[kc{x.Kind, x.Carrier}]
 		if row == nil {
-			row = &SMSRow{Kind: smsmessage.Kind(x.Kind), Carrier: Carrier(x.Carrier)}
+			row = &SMSRow{Kind: sms.Kind(x.Kind), Carrier: Carrier(x.Carrier)}
 			by[kc{x.Kind, x.Carrier}] = row
 		}
 		n := int(x.N)
-		switch smsmessage.Status(strings.TrimPrefix(x.Metric, mSMSPrefix)) {
-		case smsmessage.StatusSENT:
+		switch sms.Status(strings.TrimPrefix(x.Metric, mSMSPrefix)) {
+		case sms.Sent:
 			row.Sent += n
-		case smsmessage.StatusDELIVERED:
+		case sms.Delivered:
 			row.Sent += n
 			row.Delivered += n
-		case smsmessage.StatusUNDELIVERED:
+		case sms.Undelivered:
 			row.Sent += n
 			row.Undelivered += n
-		case smsmessage.StatusNO_REPORT:
+		case sms.NoReport:
 			row.Sent += n
 			row.NoReport += n
-		case smsmessage.StatusFAILED, smsmessage.StatusEXPIRED:
+		case sms.Failed, sms.Expired:
 			row.Failed += n
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/statsday"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -330,7 +331,7 @@ func (s *Service) countSMS(sys context.Context, d string, start, end time.Time, 
 	firstCode := map[pulid.ID]time.Time{}
 	var earlier []pulid.ID
 	for _, m := range msgs {
-		if m.Kind != smsmessage.KindREGISTRATION_OTP || m.RegistrationID == nil {
+		if m.Kind != sms.RegistrationOTP || m.RegistrationID == nil {
 			continue
 		}
 		id := *m.RegistrationID
@@ -350,7 +351,7 @@ func (s *Service) countSMS(sys context.Context, d string, start, end time.Time, 
 	for _, m := range msgs {
 		unit := m.UnitPath
 		out[key{Day: d, UnitPath: unit, Metric: mSMSPrefix + string(m.Status), Kind: string(m.Kind), Carrier: string(CarrierOf(m.Phone))}]++
-		if m.Kind == smsmessage.KindREGISTRATION_OTP {
+		if m.Kind == sms.RegistrationOTP {
 			out[key{Day: d, UnitPath: unit, Metric: mCodesSent}]++
 			resend := true
 			if m.RegistrationID != nil && !before[*m.RegistrationID] && !firstSeen[*m.RegistrationID] && m.CreatedAt.Equal(firstCode[*m.RegistrationID]) {
@@ -361,7 +362,7 @@ func (s *Service) countSMS(sys context.Context, d string, start, end time.Time, 
 				out[key{Day: d, UnitPath: unit, Metric: mResends}]++
 			}
 		}
-		if m.Status == smsmessage.StatusDELIVERED && m.SentAt != nil && m.FinalAt != nil {
+		if m.Status == sms.Delivered && m.SentAt != nil && m.FinalAt != nil {
 			out[key{Day: d, UnitPath: unit, Metric: mDelivery, Bucket: bucketOf(m.FinalAt.Sub(*m.SentAt))}]++
 		}
 	}
@@ -375,7 +376,7 @@ func (s *Service) casesWithCodeBefore(sys context.Context, ids []pulid.ID, t tim
 	const batch = 500
 	for i := 0; i < len(ids); i += batch {
 		ms, err := s.db.Client.SMSMessage.Query().
-			Where(smsmessage.RegistrationIDIn(ids[i:min(i+batch, len(ids))]...), smsmessage.KindEQ(smsmessage.KindREGISTRATION_OTP),
+			Where(smsmessage.RegistrationIDIn(ids[i:min(i+batch, len(ids))]...), smsmessage.KindEQ(sms.RegistrationOTP),
 				smsmessage.CreatedAtLT(t)).
 			Select(smsmessage.FieldRegistrationID).All(sys)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/ent/registration"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 )
@@ -136,10 +137,10 @@ func (s *simulation) sendCode(c *ent.Client, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	return s.sms(c, now, r, smsmessage.KindREGISTRATION_OTP)
+	return s.sms(c, now, r, sms.RegistrationOTP)
 }
 
-func (s *simulation) sms(c *ent.Client, now time.Time, r *ent.Registration, kind smsmessage.Kind) error {
+func (s *simulation) sms(c *ent.Client, now time.Time, r *ent.Registration, kind sms.Kind) error {
 	return c.SMSMessage.Create().SetID(pulid.New("SM")).SetKind(kind).SetPhone(r.Phone).SetRegistrationID(r.ID).
 		SetOfficerID(string(r.OfficerID)).SetUnitPath(r.UnitPath).SetCreatedAt(now).SetUpdatedAt(now).Exec(sys())
 }
@@ -162,7 +163,7 @@ func (s *simulation) end(c *ent.Client, now time.Time) error {
 		return err
 	}
 	if to == registration.StateCREATED {
-		return s.sms(c, now, r, smsmessage.KindINITIAL_PASSWORD)
+		return s.sms(c, now, r, sms.InitialPassword)
 	}
 	return nil
 }
@@ -178,7 +179,7 @@ func (s *simulation) exhaust(c *ent.Client, now time.Time) error {
 // receipt moves a message on: sent, then a final status; a NO_REPORT may
 // still turn DELIVERED (a late receipt), days after the message was queued.
 func (s *simulation) receipt(c *ent.Client, now time.Time) error {
-	ms, err := c.SMSMessage.Query().Where(smsmessage.StatusIn(smsmessage.StatusQUEUED, smsmessage.StatusSENT, smsmessage.StatusNO_REPORT)).
+	ms, err := c.SMSMessage.Query().Where(smsmessage.StatusIn(sms.Queued, sms.Sent, sms.NoReport)).
 		Order(ent.Asc(smsmessage.FieldID)).All(sys())
 	if err != nil || len(ms) == 0 {
 		return err
@@ -186,17 +187,17 @@ func (s *simulation) receipt(c *ent.Client, now time.Time) error {
 	m := ms[s.rnd.IntN(len(ms))]
 	u := c.SMSMessage.UpdateOne(m).SetUpdatedAt(now)
 	switch m.Status {
-	case smsmessage.StatusQUEUED:
+	case sms.Queued:
 		if s.rnd.IntN(5) == 0 {
-			return u.SetStatus([]smsmessage.Status{smsmessage.StatusFAILED, smsmessage.StatusEXPIRED}[s.rnd.IntN(2)]).SetFinalAt(now).Exec(sys())
+			return u.SetStatus([]sms.Status{sms.Failed, sms.Expired}[s.rnd.IntN(2)]).SetFinalAt(now).Exec(sys())
 		}
-		return u.SetStatus(smsmessage.StatusSENT).SetSentAt(now.Add(-time.Duration(s.rnd.IntN(60)) * time.Second)).Exec(sys())
-	case smsmessage.StatusSENT:
-		st := []smsmessage.Status{smsmessage.StatusDELIVERED, smsmessage.StatusUNDELIVERED, smsmessage.StatusNO_REPORT}[s.rnd.IntN(3)]
+		return u.SetStatus(sms.Sent).SetSentAt(now.Add(-time.Duration(s.rnd.IntN(60)) * time.Second)).Exec(sys())
+	case sms.Sent:
+		st := []sms.Status{sms.Delivered, sms.Undelivered, sms.NoReport}[s.rnd.IntN(3)]
 		return u.SetStatus(st).SetFinalAt(now).Exec(sys())
 	default:
 		s.late++
-		return u.SetStatus(smsmessage.StatusDELIVERED).SetFinalAt(now).Exec(sys())
+		return u.SetStatus(sms.Delivered).SetFinalAt(now).Exec(sys())
 	}
 }
 
@@ -255,14 +256,14 @@ func rawCounts(t *testing.T, w *world) map[key]int64 {
 	for _, m := range ms {
 		d := dayOf(m.CreatedAt)
 		out[key{Day: d, UnitPath: m.UnitPath, Metric: mSMSPrefix + string(m.Status), Kind: string(m.Kind), Carrier: string(CarrierOf(m.Phone))}]++
-		if m.Kind == smsmessage.KindREGISTRATION_OTP {
+		if m.Kind == sms.RegistrationOTP {
 			inc(out, key{Day: d, UnitPath: m.UnitPath}, mCodesSent)
 			if seen[*m.RegistrationID] {
 				inc(out, key{Day: d, UnitPath: m.UnitPath}, mResends)
 			}
 			seen[*m.RegistrationID] = true
 		}
-		if m.Status == smsmessage.StatusDELIVERED {
+		if m.Status == sms.Delivered {
 			out[key{Day: d, UnitPath: m.UnitPath, Metric: mDelivery, Bucket: bucketOf(m.FinalAt.Sub(*m.SentAt))}]++
 		}
 	}

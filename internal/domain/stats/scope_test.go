@@ -88,7 +88,7 @@ func TestStatisticsScope(t *testing.T) {
 		if _, err := w.svc.Statistics(w.as(w.adminA), &Filter{Period: &custom}); !refusal.Is(err, refusal.Validation) {
 			t.Errorf("CUSTOM without dates: %v", err)
 		}
-		if _, err := w.svc.Signals(w.as(w.adminB), &SignalFilter{UnitID: &provA}, nil, nil, nil, nil); !refusal.Is(err, refusal.OutOfScope) {
+		if _, err := w.svc.Signals(w.as(w.adminB), store.Page{}, &SignalFilter{UnitID: &provA}); !refusal.Is(err, refusal.OutOfScope) {
 			t.Errorf("admin B's signals of A: %v", err)
 		}
 		if _, err := w.svc.UpdateSignalSettings(w.as(w.adminA), SettingsInput{}); !refusal.Is(err, refusal.Forbidden) {

@@ -61,8 +61,12 @@ type SignalConnection struct {
 
 // Signals lists the signals within the viewer's scope, newest first. The
 // rows are read as the viewer, so the privacy policy filters them too.
-func (s *Service) Signals(ctx context.Context, f *SignalFilter, first *int, after *ent.Cursor, last *int, before *ent.Cursor) (*SignalConnection, error) {
+func (s *Service) Signals(ctx context.Context, p store.Page, f *SignalFilter) (*SignalConnection, error) {
 	_, scope, err := scopeOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := p.Check()
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +97,7 @@ func (s *Service) Signals(ctx context.Context, f *SignalFilter, first *int, afte
 	if err != nil {
 		return nil, fmt.Errorf("stats: count signals: %w", err)
 	}
-	rows, info, err := s.page(ctx, where, first, after, last, before)
+	rows, info, err := s.page(ctx, where, page)
 	if err != nil {
 		return nil, err
 	}
@@ -111,31 +115,22 @@ func (s *Service) Signals(ctx context.Context, f *SignalFilter, first *int, afte
 	return conn, nil
 }
 
-const maxPage = 100
-
-// page reads one page by id, newest first (ids sort by time).
-func (s *Service) page(ctx context.Context, where []predicate.Signal, first *int, after *ent.Cursor, last *int, before *ent.Cursor) ([]*ent.Signal, ent.PageInfo, error) {
+// page reads one page by id, newest first (ids sort by time); p is checked
+// (store.Page.Check: exactly one of First and Last is set).
+func (s *Service) page(ctx context.Context, where []predicate.Signal, p store.Page) ([]*ent.Signal, ent.PageInfo, error) {
 	var info ent.PageInfo
-	for _, n := range []*int{first, last} {
-		if n != nil && (*n < 0 || *n > maxPage) {
-			return nil, info, refusal.New(refusal.Validation, "Mỗi trang tối đa 100 dòng.", "A page holds at most 100 rows.").OnField("first")
-		}
-	}
 	q := s.db.Client.Signal.Query().Where(where...)
-	if after != nil {
-		q.Where(signal.IDLT(after.ID))
+	if p.After != nil {
+		q.Where(signal.IDLT(p.After.ID))
 	}
-	if before != nil {
-		q.Where(signal.IDGT(before.ID))
+	if p.Before != nil {
+		q.Where(signal.IDGT(p.Before.ID))
 	}
-	backwards := last != nil && first == nil
-	n := 20
-	switch {
-	case first != nil:
-		n = *first
-	case last != nil:
-		n = *last
+	size, backwards := p.First, p.First == nil
+	if backwards {
+		size = p.Last
 	}
+	n := *size
 	if backwards {
 		q.Order(ent.Asc(signal.FieldID))
 	} else {
@@ -153,9 +148,9 @@ func (s *Service) page(ctx context.Context, where []predicate.Signal, first *int
 		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
 			rows[i], rows[j] = rows[j], rows[i]
 		}
-		info.HasPreviousPage, info.HasNextPage = more, before != nil
+		info.HasPreviousPage, info.HasNextPage = more, p.Before != nil
 	} else {
-		info.HasNextPage, info.HasPreviousPage = more, after != nil
+		info.HasNextPage, info.HasPreviousPage = more, p.After != nil
 	}
 	return rows, info, nil
 }

@@ -105,12 +105,12 @@ func TestSignals(t *testing.T) {
 		if _, err := w.svc.Review(w.as(w.adminB), drop.ID, nil); err == nil {
 			t.Error("admin B reviewed a signal of province A")
 		}
-		open, err := w.svc.Signals(w.as(w.adminA), nil, nil, nil, nil, nil)
+		open, err := w.svc.Signals(w.as(w.adminA), store.Page{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		all := true
-		every, err := w.svc.Signals(w.as(w.adminA), &SignalFilter{IncludeReviewed: &all}, nil, nil, nil, nil)
+		every, err := w.svc.Signals(w.as(w.adminA), store.Page{}, &SignalFilter{IncludeReviewed: &all})
 		if err != nil {
 			t.Fatal(err)
 		}

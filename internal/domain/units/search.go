@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"entgo.io/contrib/entgql"
-
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/predicate"
-	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/unit"
+	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/vn"
 )
 
@@ -31,10 +29,11 @@ type SearchQuery struct {
 // with at least one dot or digit) matches units whose code starts with it,
 // or whose folded name contains it; any other text matches units whose
 // folded name contains every one of its folded words.
-func (s *Service) Search(ctx context.Context, q SearchQuery,
-	after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int,
-	orderBy []*ent.UnitOrder, where *ent.UnitWhereInput,
-) (*ent.UnitConnection, error) {
+func (s *Service) Search(ctx context.Context, p store.Page, q SearchQuery, orderBy []*ent.UnitOrder, where *ent.UnitWhereInput) (*ent.UnitConnection, error) {
+	page, err := p.Check()
+	if err != nil {
+		return nil, err
+	}
 	query := s.db.Client.Unit.Query()
 	if p := textPredicate(q.Text); p != nil {
 		query = query.Where(p)
@@ -42,7 +41,7 @@ func (s *Service) Search(ctx context.Context, q SearchQuery,
 	if q.ServiceDesksOnly {
 		query = query.Where(unit.IsServiceDesk(true))
 	}
-	conn, err := query.Paginate(ctx, after, first, before, last,
+	conn, err := query.Paginate(ctx, page.After, page.First, page.Before, page.Last,
 		ent.WithUnitOrder(orderBy), ent.WithUnitFilter(where.Filter))
 	if err != nil {
 		return nil, fmt.Errorf("units: search: %w", err)

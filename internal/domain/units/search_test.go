@@ -39,7 +39,7 @@ func codes(t *testing.T, conn *ent.UnitConnection) []string {
 
 func search(t *testing.T, s *Service, q SearchQuery) []string {
 	t.Helper()
-	conn, err := s.Search(signedIn(), q, nil, nil, nil, nil, nil, nil)
+	conn, err := s.Search(signedIn(), store.Page{}, q, nil, nil)
 	if err != nil {
 		t.Fatalf("search %+v: %v", q, err)
 	}
@@ -92,7 +92,7 @@ func TestSearchPagination(t *testing.T) {
 		var after *entgql.Cursor[pulid.ID]
 		two := 2
 		for page := 0; ; page++ {
-			conn, err := s.Search(signedIn(), SearchQuery{Text: "000"}, after, &two, nil, nil, order, nil)
+			conn, err := s.Search(signedIn(), store.Page{First: &two, After: after}, SearchQuery{Text: "000"}, order, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +121,7 @@ func TestSearchPagination(t *testing.T) {
 
 		// The generic where filter combines with the search.
 		where := &ent.UnitWhereInput{Kind: ptr(unit.KindPROVINCE)}
-		conn, err := s.Search(signedIn(), SearchQuery{Text: "lang son"}, nil, nil, nil, nil, nil, where)
+		conn, err := s.Search(signedIn(), store.Page{}, SearchQuery{Text: "lang son"}, nil, where)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,7 +135,7 @@ func TestSearchNeedsASignedInViewer(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		s := newService(db)
 		searchTree(t, db, s)
-		if _, err := s.Search(context.Background(), SearchQuery{}, nil, nil, nil, nil, nil, nil); err == nil {
+		if _, err := s.Search(context.Background(), store.Page{}, SearchQuery{}, nil, nil); err == nil {
 			t.Error("an anonymous search was answered")
 		}
 	})

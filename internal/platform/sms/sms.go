@@ -12,62 +12,37 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/motcua/motcua/ent/schema/smsenum"
 )
 
-// Kind says why a message is sent.
-type Kind string
+// Kind says why a message is sent; the kinds are defined once, beside the
+// schema (ent/schema/smsenum), and named here for this package's callers.
+type Kind = smsenum.Kind
 
-// The kinds of message. PasswordChanged extends the API's SMSKind enum: the
-// notice sent after a password reset, so a citizen learns of a reset they did
-// not ask for.
+// The kinds of message (smsenum).
 const (
-	RegistrationOTP Kind = "REGISTRATION_OTP"
-	InitialPassword Kind = "INITIAL_PASSWORD"
-	ResetOTP        Kind = "RESET_OTP"
-	PasswordChanged Kind = "PASSWORD_CHANGED"
+	RegistrationOTP = smsenum.RegistrationOTP
+	InitialPassword = smsenum.InitialPassword
+	ResetOTP        = smsenum.ResetOTP
+	PasswordChanged = smsenum.PasswordChanged
 )
 
-// Valid reports whether k is one of the kinds above.
-func (k Kind) Valid() bool {
-	switch k {
-	case RegistrationOTP, InitialPassword, ResetOTP, PasswordChanged:
-		return true
-	}
-	return false
-}
+// Status is where a message is on its way to the phone (smsenum.Status:
+// Valid, and Final for the end states).
+type Status = smsenum.Status
 
-// Status is where a message is on its way to the phone.
-type Status string
-
-// The statuses of a message, as in the API's SMSStatus enum.
+// The statuses of a message (smsenum).
 const (
-	Queued      Status = "QUEUED"      // waiting for the queue to hand it to the provider
-	Sending     Status = "SENDING"     // handed to the provider, answer not yet recorded
-	Sent        Status = "SENT"        // the provider accepted it
-	Delivered   Status = "DELIVERED"   // the carrier reports it reached the phone
-	Undelivered Status = "UNDELIVERED" // the carrier gave up (phone off too long, bad number, expired at the carrier)
-	Failed      Status = "FAILED"      // refused by the provider, or retries exhausted
-	Expired     Status = "EXPIRED"     // no longer worth sending (the OTP or password it carries lapsed) before the provider took it
-	// NoReport extends the API's SMSStatus: the provider accepted the
-	// message but no delivery receipt came before the kind's receipt
-	// deadline. Nobody knows whether it reached the phone, so the officer may
-	// resend, as after UNDELIVERED.
-	NoReport Status = "NO_REPORT"
+	Queued      = smsenum.Queued
+	Sending     = smsenum.Sending
+	Sent        = smsenum.Sent
+	Delivered   = smsenum.Delivered
+	Undelivered = smsenum.Undelivered
+	Failed      = smsenum.Failed
+	Expired     = smsenum.Expired
+	NoReport    = smsenum.NoReport
 )
-
-// Valid reports whether s is one of the statuses above.
-func (s Status) Valid() bool {
-	_, ok := rank[s]
-	return ok
-}
-
-// Final reports whether s is an end state: nothing is sent any more, the
-// body is wiped and the officer may resend. Nothing leaves a final status,
-// except NO_REPORT, which a late receipt may still replace with the outcome
-// it reports (see CanMove).
-func (s Status) Final() bool {
-	return s == Delivered || s == Undelivered || s == Failed || s == Expired || s == NoReport
-}
 
 // rank orders the statuses: a move goes to a higher rank, with the single
 // exception of a retry (SENDING → QUEUED).

@@ -11,8 +11,8 @@ import (
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit/testenv"
@@ -159,18 +159,18 @@ func TestMessagesHistory(t *testing.T) {
 		e.enqueue(t, o)
 
 		admin := e.fx.as(context.Background(), e.fx.admin, "SE1")
-		conn, err := e.q.Messages(admin, nil, nil, nil, nil, nil)
+		conn, err := e.q.Messages(admin, store.Page{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if conn.TotalCount != 1 || conn.Edges[0].Node.ID != inside.ID {
 			t.Errorf("admin sees %d messages, want only the one in scope", conn.TotalCount)
 		}
-		sent := smsmessage.StatusSENT
-		if conn, err := e.q.Messages(admin, &sent, nil, nil, nil, nil); err != nil || conn.TotalCount != 0 {
+		sent := sms.Sent
+		if conn, err := e.q.Messages(admin, store.Page{}, &sent); err != nil || conn.TotalCount != 0 {
 			t.Errorf("status filter SENT: %v, %v; want none", conn, err)
 		}
-		if _, err := e.q.Messages(e.fx.as(context.Background(), e.fx.officer, "SE2"), nil, nil, nil, nil, nil); !refusal.Is(err, refusal.Forbidden) {
+		if _, err := e.q.Messages(e.fx.as(context.Background(), e.fx.officer, "SE2"), store.Page{}, nil); !refusal.Is(err, refusal.Forbidden) {
 			t.Errorf("officer: %v, want FORBIDDEN", err)
 		}
 		if got := MaskedPhone(inside); got != "+84 91* *** 678" {

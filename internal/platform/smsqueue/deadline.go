@@ -60,11 +60,11 @@ func (d ReceiptDeadlines) Check(otpLife time.Duration) error {
 }
 
 // For is the deadline of kind k.
-func (d ReceiptDeadlines) For(k smsmessage.Kind) time.Duration {
+func (d ReceiptDeadlines) For(k sms.Kind) time.Duration {
 	switch k {
-	case smsmessage.KindREGISTRATION_OTP, smsmessage.KindRESET_OTP:
+	case sms.RegistrationOTP, sms.ResetOTP:
 		return d.OTP
-	case smsmessage.KindINITIAL_PASSWORD:
+	case sms.InitialPassword:
 		return d.Password
 	}
 	return d.Notice
@@ -102,11 +102,11 @@ const sweepBatch = 500
 func (q *Queue) ExpireReceipts(ctx context.Context) (int, error) {
 	sys := viewer.System(ctx)
 	moved := 0
-	for _, kind := range []smsmessage.Kind{smsmessage.KindREGISTRATION_OTP, smsmessage.KindRESET_OTP, smsmessage.KindINITIAL_PASSWORD, smsmessage.KindPASSWORD_CHANGED} {
+	for _, kind := range []sms.Kind{sms.RegistrationOTP, sms.ResetOTP, sms.InitialPassword, sms.PasswordChanged} {
 		now := q.now()
 		for {
 			ids, err := q.db.Client.SMSMessage.Query().
-				Where(smsmessage.StatusEQ(smsmessage.StatusSENT), smsmessage.KindEQ(kind),
+				Where(smsmessage.StatusEQ(sms.Sent), smsmessage.KindEQ(kind),
 					smsmessage.Or(smsmessage.SentAtLTE(now.Add(-q.deadlines.For(kind))), smsmessage.SendBeforeLTE(now))).
 				Limit(sweepBatch).IDs(sys)
 			if err != nil {

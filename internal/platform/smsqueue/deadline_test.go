@@ -10,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/motcua/motcua/ent"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
@@ -25,7 +24,7 @@ func (e *env) sent(t *testing.T, out Outgoing) *ent.SMSMessage {
 	if err := e.q.send(context.Background(), m.ID, 1, 10); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.get(t, m.ID); got.Status != smsmessage.StatusSENT {
+	if got := e.get(t, m.ID); got.Status != sms.Sent {
 		t.Fatalf("status %s after the send, want SENT", got.Status)
 	}
 	return m
@@ -47,13 +46,13 @@ func TestReceiptDeadlines(t *testing.T) {
 		e := newEnv(t, db, options{cfg: func(c *Config) { c.ReceiptDeadlines = deadlines; c.Registerer = reg }})
 		ctx := context.Background()
 		for _, tc := range []struct {
-			kind     smsmessage.Kind
+			kind     sms.Kind
 			deadline time.Duration
 		}{
-			{smsmessage.KindREGISTRATION_OTP, 3 * time.Minute},
-			{smsmessage.KindRESET_OTP, 3 * time.Minute},
-			{smsmessage.KindINITIAL_PASSWORD, 10 * time.Minute},
-			{smsmessage.KindPASSWORD_CHANGED, 15 * time.Minute},
+			{sms.RegistrationOTP, 3 * time.Minute},
+			{sms.ResetOTP, 3 * time.Minute},
+			{sms.InitialPassword, 10 * time.Minute},
+			{sms.PasswordChanged, 15 * time.Minute},
 		} {
 			t.Run(string(tc.kind), func(t *testing.T) {
 				out := e.otp(phone)
@@ -72,7 +71,7 @@ func TestReceiptDeadlines(t *testing.T) {
 					t.Fatalf("%d messages NO_REPORT at the deadline, want 1", n)
 				}
 				got := e.get(t, m.ID)
-				if got.Status != smsmessage.StatusNO_REPORT || got.FinalAt == nil || !got.FinalAt.Equal(e.clock.Now()) ||
+				if got.Status != sms.NoReport || got.FinalAt == nil || !got.FinalAt.Equal(e.clock.Now()) ||
 					!strings.Contains(got.LastError, "no delivery report") || !e.bodyIsNull(t, m.ID) {
 					t.Fatalf("after the deadline: %s, final at %v, last error %q, body null %v",
 						got.Status, got.FinalAt, got.LastError, e.bodyIsNull(t, m.ID))
@@ -103,7 +102,7 @@ func TestReceiptDeadlines(t *testing.T) {
 					}
 				}
 				got = e.get(t, m.ID)
-				if got.Status != smsmessage.StatusDELIVERED || got.LastError != "" {
+				if got.Status != sms.Delivered || got.LastError != "" {
 					t.Errorf("after late receipts: %s (%q), want DELIVERED without the deadline's error", got.Status, got.LastError)
 				}
 				if ev := next(t, evs); ev.Topic == events.TopicSMS && ev.Status != "DELIVERED" {
@@ -162,7 +161,7 @@ func TestConcurrentSweepsMoveEachMessageOnce(t *testing.T) {
 		const messages, sweepers = 30, 8
 		for range messages {
 			out := e.otp(phone)
-			out.Kind = smsmessage.KindINITIAL_PASSWORD
+			out.Kind = sms.InitialPassword
 			e.sent(t, out)
 		}
 		evs := collect(t, e.bus, events.TopicSMS)
@@ -206,11 +205,11 @@ func TestReceiptDeadlineJobRuns(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, options{cfg: func(c *Config) { c.ReceiptSweep = 100 * time.Millisecond }})
 		out := e.otp(phone)
-		out.Kind = smsmessage.KindINITIAL_PASSWORD
+		out.Kind = sms.InitialPassword
 		m := e.sent(t, out)
 		e.clock.Advance(DefaultReceiptDeadlines.Password)
 		e.start(t)
-		e.waitStatus(t, m.ID, smsmessage.StatusNO_REPORT)
+		e.waitStatus(t, m.ID, sms.NoReport)
 	})
 }
 

@@ -15,7 +15,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/testkit/testenv"
@@ -85,20 +84,20 @@ func TestHTTPProviderThroughTheQueue(t *testing.T) {
 		e := newEnv(t, db, options{cfg: func(c *Config) { c.Provider = provider; c.Registerer = reg }})
 
 		type want struct {
-			status   smsmessage.Status
+			status   sms.Status
 			calls    int
 			attempts int
 		}
 		cases := map[string]want{
-			gwOK:      {smsmessage.StatusSENT, 1, 1},
-			gwFlaky:   {smsmessage.StatusSENT, 2, 2},
-			gwRefuses: {smsmessage.StatusFAILED, 1, 1},
-			gwSlow:    {smsmessage.StatusSENT, 2, 2},
+			gwOK:      {sms.Sent, 1, 1},
+			gwFlaky:   {sms.Sent, 2, 2},
+			gwRefuses: {sms.Failed, 1, 1},
+			gwSlow:    {sms.Sent, 2, 2},
 		}
 		ids := map[string]pulid.ID{}
 		for number := range cases {
 			out := e.otp(number)
-			out.Kind, out.Body = smsmessage.KindINITIAL_PASSWORD, secretBody
+			out.Kind, out.Body = sms.InitialPassword, secretBody
 			ids[number] = e.enqueue(t, out).ID
 		}
 		e.start(t)
@@ -118,7 +117,7 @@ func TestHTTPProviderThroughTheQueue(t *testing.T) {
 			if m.Attempts != w.attempts {
 				t.Errorf("%s: %d attempts recorded, want %d", number, m.Attempts, w.attempts)
 			}
-			if w.status == smsmessage.StatusSENT && (m.ProviderMessageID != "gw-"+string(id) || m.Provider != "http" || m.SentAt == nil) {
+			if w.status == sms.Sent && (m.ProviderMessageID != "gw-"+string(id) || m.Provider != "http" || m.SentAt == nil) {
 				t.Errorf("%s: provider %q id %q sent at %v", number, m.Provider, m.ProviderMessageID, m.SentAt)
 			}
 			if !e.bodyIsNull(t, id) {
@@ -151,10 +150,10 @@ func TestHTTPProviderThroughTheQueue(t *testing.T) {
 		if code := post(`{"id":"`+string(ids[gwFlaky])+`","status":"DELIVRD"}`, false); code != http.StatusUnauthorized {
 			t.Fatalf("unsigned receipt answered %d", code)
 		}
-		if m := e.get(t, okID); m.Status != smsmessage.StatusDELIVERED || !e.bodyIsNull(t, okID) || m.FinalAt == nil {
+		if m := e.get(t, okID); m.Status != sms.Delivered || !e.bodyIsNull(t, okID) || m.FinalAt == nil {
 			t.Errorf("after the receipt: %s, body null %v", m.Status, e.bodyIsNull(t, okID))
 		}
-		if m := e.get(t, ids[gwFlaky]); m.Status != smsmessage.StatusSENT {
+		if m := e.get(t, ids[gwFlaky]); m.Status != sms.Sent {
 			t.Errorf("an unsigned receipt moved the message to %s", m.Status)
 		}
 
@@ -243,8 +242,8 @@ func TestConsoleProviderDeliversThroughTheQueue(t *testing.T) {
 	}
 	ok := e.enqueue(t, e.otp(phone))
 	bad := e.enqueue(t, e.otp("0987654321"))
-	e.waitStatus(t, ok.ID, smsmessage.StatusDELIVERED)
-	e.waitStatus(t, bad.ID, smsmessage.StatusUNDELIVERED)
+	e.waitStatus(t, ok.ID, sms.Delivered)
+	e.waitStatus(t, bad.ID, sms.Undelivered)
 	inbox := console.Inbox(phone)
 	if len(inbox) != 1 || !bytes.Contains([]byte(inbox[0].Body), []byte("482913")) {
 		t.Errorf("console inbox %+v", inbox)

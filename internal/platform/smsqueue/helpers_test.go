@@ -13,7 +13,6 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/unit"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/jobs"
@@ -199,7 +198,7 @@ func (e *env) enqueue(t testing.TB, m Outgoing) *ent.SMSMessage {
 // otp is a registration OTP of the fixture's registration.
 func (e *env) otp(phone string) Outgoing {
 	return Outgoing{
-		Kind: smsmessage.KindREGISTRATION_OTP, Phone: phone,
+		Kind: sms.RegistrationOTP, Phone: phone,
 		Body:           "Ma OTP tao tai khoan: 482913. Het han sau 5 phut.",
 		RegistrationID: &e.fx.reg.ID, OfficerID: string(e.fx.officer.ID), UnitPath: e.fx.desk.Path,
 	}
@@ -229,7 +228,7 @@ func (e *env) bodyIsNull(t testing.TB, id pulid.ID) bool {
 }
 
 // waitStatus polls the row until it has status want (bounded by guard).
-func (e *env) waitStatus(t testing.TB, id pulid.ID, want smsmessage.Status) *ent.SMSMessage {
+func (e *env) waitStatus(t testing.TB, id pulid.ID, want sms.Status) *ent.SMSMessage {
 	t.Helper()
 	deadline := time.Now().Add(guard)
 	for {

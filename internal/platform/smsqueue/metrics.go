@@ -135,11 +135,11 @@ func (c depthCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var rows []struct {
-		Status smsmessage.Status `json:"status"`
-		Count  int               `json:"count"`
+		Status sms.Status `json:"status"`
+		Count  int        `json:"count"`
 	}
 	err := c.db.Client.SMSMessage.Query().
-		Where(smsmessage.StatusIn(smsmessage.StatusQUEUED, smsmessage.StatusSENDING, smsmessage.StatusSENT)).
+		Where(smsmessage.StatusIn(sms.Queued, sms.Sending, sms.Sent)).
 		GroupBy(smsmessage.FieldStatus).
 		Aggregate(ent.Count()).
 		Scan(viewer.System(ctx), &rows)
@@ -147,7 +147,7 @@ func (c depthCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(depthDesc, errors.Join(errors.New("smsqueue: queue depth"), err))
 		return
 	}
-	counts := map[smsmessage.Status]int{smsmessage.StatusQUEUED: 0, smsmessage.StatusSENDING: 0, smsmessage.StatusSENT: 0}
+	counts := map[sms.Status]int{sms.Queued: 0, sms.Sending: 0, sms.Sent: 0}
 	for _, r := range rows {
 		counts[r.Status] = r.Count
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/motcua/motcua/ent/schema/pulid"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/jobs"
 	"github.com/motcua/motcua/internal/platform/sms"
@@ -120,7 +119,7 @@ func TestEnqueueWritesSealedMessageAndJobAndPublishesAfterCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := e.get(t, id)
-		if m.Status != smsmessage.StatusQUEUED || m.Phone != phone || m.Kind != smsmessage.KindREGISTRATION_OTP ||
+		if m.Status != sms.Queued || m.Phone != phone || m.Kind != sms.RegistrationOTP ||
 			m.RegistrationID == nil || *m.RegistrationID != e.fx.reg.ID || m.UnitPath != e.fx.desk.Path ||
 			m.SendBefore == nil || !m.SendBefore.Equal(sendBefore) || !m.CreatedAt.Equal(e.clock.Now()) {
 			t.Errorf("stored message = %+v", m)
@@ -245,37 +244,37 @@ func TestStatusTransitions(t *testing.T) {
 		name       string
 		fail       []error // the provider's answers to the first sends
 		steps      []step
-		want       smsmessage.Status
+		want       sms.Status
 		wantSends  int
 		wantEvents []string
 	}{
 		{"sent then delivered", nil,
 			[]step{{send: true}, {receipt: sms.Delivered}},
-			smsmessage.StatusDELIVERED, 1, []string{"SENDING", "SENT", "DELIVERED"}},
+			sms.Delivered, 1, []string{"SENDING", "SENT", "DELIVERED"}},
 		{"duplicate and late receipts change nothing", nil,
 			[]step{{send: true}, {receipt: sms.Delivered}, {receipt: sms.Delivered}, {receipt: sms.Sent}, {receipt: sms.Undelivered}, {send: true}},
-			smsmessage.StatusDELIVERED, 1, []string{"SENDING", "SENT", "DELIVERED"}},
+			sms.Delivered, 1, []string{"SENDING", "SENT", "DELIVERED"}},
 		{"undelivered", nil,
 			[]step{{send: true}, {receipt: sms.Sent}, {receipt: sms.Undelivered}},
-			smsmessage.StatusUNDELIVERED, 1, []string{"SENDING", "SENT", "UNDELIVERED"}},
+			sms.Undelivered, 1, []string{"SENDING", "SENT", "UNDELIVERED"}},
 		{"receipt before the job ran: never sent again", nil,
 			[]step{{receipt: sms.Delivered}, {send: true}},
-			smsmessage.StatusDELIVERED, 0, []string{"DELIVERED"}},
+			sms.Delivered, 0, []string{"DELIVERED"}},
 		{"delivered outruns sent", nil,
 			[]step{{send: true}, {receipt: sms.Delivered}, {receipt: sms.Sent}},
-			smsmessage.StatusDELIVERED, 1, []string{"SENDING", "SENT", "DELIVERED"}},
+			sms.Delivered, 1, []string{"SENDING", "SENT", "DELIVERED"}},
 		{"gateway failed after accepting", nil,
 			[]step{{send: true}, {receipt: sms.Failed}, {receipt: sms.Delivered}},
-			smsmessage.StatusFAILED, 1, []string{"SENDING", "SENT", "FAILED"}},
+			sms.Failed, 1, []string{"SENDING", "SENT", "FAILED"}},
 		{"temporary error then success", []error{errTemporary},
 			[]step{{send: true}, {send: true}},
-			smsmessage.StatusSENT, 2, []string{"SENDING", "QUEUED", "SENDING", "SENT"}},
+			sms.Sent, 2, []string{"SENDING", "QUEUED", "SENDING", "SENT"}},
 		{"permanent refusal", []error{fmt.Errorf("number blocked: %w", sms.ErrPermanent)},
 			[]step{{send: true}, {send: true}, {receipt: sms.Delivered}},
-			smsmessage.StatusFAILED, 1, []string{"SENDING", "FAILED"}},
+			sms.Failed, 1, []string{"SENDING", "FAILED"}},
 		{"status receipt meaningless before sending is ignored", nil,
 			[]step{{receipt: sms.Queued}, {receipt: sms.Sending}, {receipt: "LOST"}, {send: true}},
-			smsmessage.StatusSENT, 1, []string{"SENDING", "SENT"}},
+			sms.Sent, 1, []string{"SENDING", "SENT"}},
 	}
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, options{})
@@ -316,13 +315,13 @@ func TestStatusTransitions(t *testing.T) {
 					t.Errorf("events %v, want %v", statuses, tt.wantEvents)
 				}
 				final := sms.Status(got.Status).Final()
-				if isNull := e.bodyIsNull(t, m.ID); isNull != (final || got.Status == smsmessage.StatusSENT) {
+				if isNull := e.bodyIsNull(t, m.ID); isNull != (final || got.Status == sms.Sent) {
 					t.Errorf("body_sealed IS NULL = %v with status %s", isNull, got.Status)
 				}
 				if final != (got.FinalAt != nil) {
 					t.Errorf("final_at %v with status %s", got.FinalAt, got.Status)
 				}
-				if got.Status != smsmessage.StatusFAILED && tt.wantSends > 0 && got.ProviderMessageID == "" {
+				if got.Status != sms.Failed && tt.wantSends > 0 && got.ProviderMessageID == "" {
 					t.Error("provider message id not recorded")
 				}
 			})
@@ -337,7 +336,7 @@ func TestSendingMessageIsSentAgainWithTheSameID(t *testing.T) {
 		m := e.enqueue(t, e.otp(phone))
 		// A replica crashed after marking the message SENDING, before or after
 		// the provider took it: River rescues the job and runs it again.
-		if _, err := db.Client.SMSMessage.UpdateOneID(m.ID).SetStatus(smsmessage.StatusSENDING).SetAttempts(1).
+		if _, err := db.Client.SMSMessage.UpdateOneID(m.ID).SetStatus(sms.Sending).SetAttempts(1).
 			Save(viewer.System(ctx)); err != nil {
 			t.Fatal(err)
 		}
@@ -345,7 +344,7 @@ func TestSendingMessageIsSentAgainWithTheSameID(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := e.get(t, m.ID)
-		if got.Status != smsmessage.StatusSENT || got.Attempts != 2 {
+		if got.Status != sms.Sent || got.Attempts != 2 {
 			t.Errorf("status %s attempts %d, want SENT after 2 attempts", got.Status, got.Attempts)
 		}
 		if len(e.prov.msgs) != 1 || e.prov.msgs[0].ID != string(m.ID) {
@@ -364,7 +363,7 @@ func TestPermanentRefusalCancelsTheJob(t *testing.T) {
 		t.Fatalf("send = %v, want river.JobCancel", err)
 	}
 	got := e.get(t, m.ID)
-	if got.Status != smsmessage.StatusFAILED || !strings.Contains(got.LastError, "400 invalid number") {
+	if got.Status != sms.Failed || !strings.Contains(got.LastError, "400 invalid number") {
 		t.Errorf("status %s last error %q", got.Status, got.LastError)
 	}
 }
@@ -385,7 +384,7 @@ func TestRetriesExhaustedFail(t *testing.T) {
 		}
 	}
 	got := e.get(t, m.ID)
-	if got.Status != smsmessage.StatusFAILED || got.Attempts != 3 || !e.bodyIsNull(t, m.ID) {
+	if got.Status != sms.Failed || got.Attempts != 3 || !e.bodyIsNull(t, m.ID) {
 		t.Errorf("status %s attempts %d, want FAILED after 3 with the body wiped", got.Status, got.Attempts)
 	}
 }
@@ -405,7 +404,7 @@ func TestOTPPastSendBeforeIsExpiredNotSent(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := e.get(t, m.ID)
-			if got.Status != smsmessage.StatusEXPIRED || e.prov.calls(m.ID) != 0 || !e.bodyIsNull(t, m.ID) {
+			if got.Status != sms.Expired || e.prov.calls(m.ID) != 0 || !e.bodyIsNull(t, m.ID) {
 				t.Errorf("status %s, %d sends, body null %v; want EXPIRED, 0, true", got.Status, e.prov.calls(m.ID), e.bodyIsNull(t, m.ID))
 			}
 		})
@@ -422,7 +421,7 @@ func TestOTPPastSendBeforeIsExpiredNotSent(t *testing.T) {
 			if !errors.As(err, &cancel) {
 				t.Errorf("send = %v, want river.JobCancel", err)
 			}
-			if got := e.get(t, m.ID); got.Status != smsmessage.StatusEXPIRED {
+			if got := e.get(t, m.ID); got.Status != sms.Expired {
 				t.Errorf("status %s, want EXPIRED", got.Status)
 			}
 		})
@@ -436,7 +435,7 @@ func TestOTPPastSendBeforeIsExpiredNotSent(t *testing.T) {
 			if !errors.As(err, &cancel) || !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("send = %v, want river.JobCancel of the deadline", err)
 			}
-			if got := e.get(t, m.ID); got.Status != smsmessage.StatusEXPIRED {
+			if got := e.get(t, m.ID); got.Status != sms.Expired {
 				t.Errorf("status %s, want EXPIRED", got.Status)
 			}
 		})
@@ -449,7 +448,7 @@ func TestOTPPastSendBeforeIsExpiredNotSent(t *testing.T) {
 			if err := e.q.send(ctx, m.ID, 1, 10); err != nil {
 				t.Fatal(err)
 			}
-			if got := e.get(t, m.ID); got.Status != smsmessage.StatusSENT {
+			if got := e.get(t, m.ID); got.Status != sms.Sent {
 				t.Errorf("status %s, want SENT", got.Status)
 			}
 		})

@@ -58,7 +58,7 @@ func TestTwoReplicasSendEachMessageOnce(t *testing.T) {
 	sys := viewer.System(context.Background())
 	deadline := time.Now().Add(guard)
 	for {
-		sent, err := dbA.Client.SMSMessage.Query().Where(smsmessage.StatusEQ(smsmessage.StatusSENT)).Count(sys)
+		sent, err := dbA.Client.SMSMessage.Query().Where(smsmessage.StatusEQ(sms.Sent)).Count(sys)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -67,7 +67,7 @@ func (q *Queue) apply(ctx context.Context, id pulid.ID, decide func(m *ent.SMSMe
 			from := sms.Status(m.Status)
 			upd := tx.Client.SMSMessage.Update().
 				Where(smsmessage.ID(id), smsmessage.StatusEQ(m.Status)).
-				SetStatus(smsmessage.Status(ch.to)).
+				SetStatus(sms.Status(ch.to)).
 				SetUpdatedAt(now)
 			if ch.provider != "" {
 				upd.SetProvider(ch.provider)

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/motcua/motcua/ent/smsmessage"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -15,17 +15,17 @@ import (
 func TestSharedReads(t *testing.T) {
 	db := testenv.SQLite(t)
 	ctx := viewer.System(context.Background())
-	m, err := db.Client.SMSMessage.Create().SetKind(smsmessage.KindRESET_OTP).SetPhone("+84912345678").
+	m, err := db.Client.SMSMessage.Create().SetKind(sms.ResetOTP).SetPhone("+84912345678").
 		SetUnitPath("/UNa/").Save(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	reads := newSharedReads(db, time.Minute)
 	first, err := reads.message(ctx, string(m.ID), "QUEUED")
-	if err != nil || first.Status != smsmessage.StatusQUEUED {
+	if err != nil || first.Status != sms.Queued {
 		t.Fatalf("first read: %+v %v", first, err)
 	}
-	if _, err := db.Client.SMSMessage.UpdateOneID(m.ID).SetStatus(smsmessage.StatusSENT).Save(ctx); err != nil {
+	if _, err := db.Client.SMSMessage.UpdateOneID(m.ID).SetStatus(sms.Sent).Save(ctx); err != nil {
 		t.Fatal(err)
 	}
 	again, err := reads.message(ctx, string(m.ID), "QUEUED")
@@ -33,7 +33,7 @@ func TestSharedReads(t *testing.T) {
 		t.Fatalf("the same event was read again: %+v %v", again, err)
 	}
 	sent, err := reads.message(ctx, string(m.ID), "SENT")
-	if err != nil || sent.Status != smsmessage.StatusSENT {
+	if err != nil || sent.Status != sms.Sent {
 		t.Fatalf("a new status was not read: %+v %v", sent, err)
 	}
 	// A subscriber's cancelled context does not fail the shared read.

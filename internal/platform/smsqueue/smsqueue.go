@@ -37,7 +37,7 @@ import (
 
 // Outgoing is an SMS to send.
 type Outgoing struct {
-	Kind  smsmessage.Kind
+	Kind  sms.Kind
 	Phone string // E.164
 	Body  string // ASCII, no diacritics; sealed at rest, wiped once sent or final
 	// SendBefore: an OTP is never sent after its code expired (status EXPIRED).
@@ -231,7 +231,7 @@ func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, m Outgoing) (*ent.SMS
 		SetID(id).
 		SetKind(m.Kind).
 		SetPhone(phone).
-		SetStatus(smsmessage.StatusQUEUED).
+		SetStatus(sms.Queued).
 		SetBodySealed(sealed).
 		SetNillableSendBefore(m.SendBefore).
 		SetNillableRegistrationID(m.RegistrationID).
@@ -255,7 +255,7 @@ func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, m Outgoing) (*ent.SMS
 
 // Messages is the admins' history of SMS messages within their scope, newest
 // first (Query.smsMessages). Rows are filtered by the privacy policy of ctx.
-func (q *Queue) Messages(ctx context.Context, status *smsmessage.Status, after *ent.Cursor, first *int, before *ent.Cursor, last *int) (*ent.SMSMessageConnection, error) {
+func (q *Queue) Messages(ctx context.Context, p store.Page, status *sms.Status) (*ent.SMSMessageConnection, error) {
 	v := viewer.FromContext(ctx)
 	if !v.SignedIn() {
 		return nil, errUnauthenticated
@@ -265,11 +265,15 @@ func (q *Queue) Messages(ctx context.Context, status *smsmessage.Status, after *
 			"Bạn không có quyền theo dõi tin nhắn SMS.",
 			"You may not monitor SMS messages.")
 	}
+	page, err := p.Check()
+	if err != nil {
+		return nil, err
+	}
 	query := q.db.Client.SMSMessage.Query()
 	if status != nil {
 		query = query.Where(smsmessage.StatusEQ(*status))
 	}
-	conn, err := query.Paginate(ctx, after, first, before, last,
+	conn, err := query.Paginate(ctx, page.After, page.First, page.Before, page.Last,
 		ent.WithSMSMessageOrder(&ent.SMSMessageOrder{Direction: entgql.OrderDirectionDesc, Field: ent.SMSMessageOrderFieldCreatedAt}))
 	if err != nil {
 		return nil, fmt.Errorf("smsqueue: messages: %w", err)

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/ent"
-	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/policy/viewer"
@@ -53,7 +53,7 @@ func (o *Outbox) All() []smsqueue.Outgoing {
 }
 
 // Of is the committed messages of kind, oldest first.
-func (o *Outbox) Of(kind smsmessage.Kind) []smsqueue.Outgoing {
+func (o *Outbox) Of(kind sms.Kind) []smsqueue.Outgoing {
 	var out []smsqueue.Outgoing
 	for _, m := range o.All() {
 		if m.Kind == kind {
@@ -85,7 +85,7 @@ func (o *Outbox) LastCode(t testing.TB) string {
 }
 
 // LastCodeOf is the six-digit code in the last message of kind.
-func (o *Outbox) LastCodeOf(t testing.TB, kind smsmessage.Kind) string {
+func (o *Outbox) LastCodeOf(t testing.TB, kind sms.Kind) string {
 	t.Helper()
 	msgs := o.Of(kind)
 	if len(msgs) == 0 {

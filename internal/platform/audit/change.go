@@ -1,0 +1,74 @@
+package audit
+
+import (
+	"context"
+	"time"
+
+	"github.com/motcua/motcua/internal/platform/events"
+	"github.com/motcua/motcua/internal/platform/store"
+)
+
+// Change is what one transaction changed: the entries the trail records in
+// that transaction, and the events subscribers hear once it committed.
+// The zero Change records and publishes nothing (nothing changed).
+type Change struct {
+	// At is the time of the entries, and of each event whose At is zero.
+	At      time.Time
+	Entries []Entry
+	Events  []events.Event
+}
+
+// Empty reports whether c records and publishes nothing.
+func (c Change) Empty() bool { return len(c.Entries) == 0 && len(c.Events) == 0 }
+
+// Write runs fn in one transaction of db: fn checks and writes and returns
+// what changed; Write records its entries in the same transaction and,
+// once the transaction committed, publishes its events on bus (nil: no
+// bus). It returns the change, committed, so that the caller can act on it
+// after the commit (a policy reload, for example).
+func Write(ctx context.Context, db *store.DB, bus events.Bus, fn func(ctx context.Context, tx *store.Tx) (Change, error)) (Change, error) {
+	var done Change
+	err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		c, err := fn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		done = c
+		return c.Apply(ctx, tx, bus)
+	})
+	if err != nil {
+		return Change{}, err
+	}
+	return done, nil
+}
+
+// Apply records c's entries inside tx and queues its events for
+// publication on bus after the commit: Write's second half, for a step that
+// runs inside a transaction its caller opened.
+func (c Change) Apply(ctx context.Context, tx *store.Tx, bus events.Bus) error {
+	for _, e := range c.Entries {
+		if err := Record(ctx, tx, c.At, e); err != nil {
+			return err
+		}
+	}
+	if bus == nil || len(c.Events) == 0 {
+		return nil
+	}
+	evs := make([]events.Event, len(c.Events))
+	for i, ev := range c.Events {
+		if ev.At.IsZero() {
+			ev.At = c.At
+		}
+		evs[i] = ev
+	}
+	ctx = context.WithoutCancel(ctx)
+	tx.OnCommit(func() {
+		for _, ev := range evs {
+			// The bus is a hint: subscribers re-read, and resync when they
+			// missed something. The change is committed; a lost event
+			// costs a subscriber a late refresh, so there is nothing to undo.
+			_ = bus.Publish(ctx, ev)
+		}
+	})
+	return nil
+}

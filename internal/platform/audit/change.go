@@ -10,7 +10,7 @@ import (
 
 // Change is what one transaction changed: the entries the trail records in
 // that transaction, and the events subscribers hear once it committed.
-// The zero Change records and publishes nothing (nothing changed).
+// A Change left empty records and publishes nothing (nothing changed).
 type Change struct {
 	// At is the time of the entries, and of each event whose At is zero.
 	At      time.Time
@@ -18,19 +18,28 @@ type Change struct {
 	Events  []events.Event
 }
 
+// Record says that the trail records es, which happened at at.
+func (c *Change) Record(at time.Time, es ...Entry) {
+	c.At = at
+	c.Entries = append(c.Entries, es...)
+}
+
+// Publish says that evs are published once the transaction committed.
+func (c *Change) Publish(evs ...events.Event) { c.Events = append(c.Events, evs...) }
+
 // Empty reports whether c records and publishes nothing.
 func (c Change) Empty() bool { return len(c.Entries) == 0 && len(c.Events) == 0 }
 
-// Write runs fn in one transaction of db: fn checks and writes and returns
-// what changed; Write records its entries in the same transaction and,
-// once the transaction committed, publishes its events on bus (nil: no
-// bus). It returns the change, committed, so that the caller can act on it
-// after the commit (a policy reload, for example).
-func Write(ctx context.Context, db *store.DB, bus events.Bus, fn func(ctx context.Context, tx *store.Tx) (Change, error)) (Change, error) {
+// Write runs fn in one transaction of db: fn checks and writes and says in
+// c what changed; Write records c's entries in the same transaction and,
+// once the transaction committed, publishes c's events on bus (nil: no
+// bus). It returns the committed change, so that the caller can act on it
+// after the commit (a policy reload, for example); nothing when fn failed.
+func Write(ctx context.Context, db *store.DB, bus events.Bus, fn func(ctx context.Context, tx *store.Tx, c *Change) error) (Change, error) {
 	var done Change
 	err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		c, err := fn(ctx, tx)
-		if err != nil {
+		var c Change
+		if err := fn(ctx, tx, &c); err != nil {
 			return err
 		}
 		done = c

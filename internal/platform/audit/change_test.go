@@ -23,13 +23,11 @@ func TestWrite(t *testing.T) {
 		at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 		bus := &fakes.Bus{}
 		publishedInside := -1
-		c, err := audit.Write(ctx, db, bus, func(ctx context.Context, tx *store.Tx) (audit.Change, error) {
+		c, err := audit.Write(ctx, db, bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 			tx.OnCommit(func() { publishedInside = len(bus.Events()) })
-			return audit.Change{
-				At:      at,
-				Entries: []audit.Entry{{Action: "unit.test", TargetType: "Unit", TargetID: "UN1"}},
-				Events:  []events.Event{{Topic: events.TopicPolicy, ID: "UN1"}, {Topic: events.TopicPolicy, ID: "UN2", At: at.Add(time.Second)}},
-			}, nil
+			c.Record(at, audit.Entry{Action: "unit.test", TargetType: "Unit", TargetID: "UN1"})
+			c.Publish(events.Event{Topic: events.TopicPolicy, ID: "UN1"}, events.Event{Topic: events.TopicPolicy, ID: "UN2", At: at.Add(time.Second)})
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -50,8 +48,10 @@ func TestWrite(t *testing.T) {
 		}
 
 		refused := errors.New("refused")
-		c, err = audit.Write(ctx, db, bus, func(ctx context.Context, tx *store.Tx) (audit.Change, error) {
-			return audit.Change{At: at, Entries: []audit.Entry{{Action: "unit.test"}}, Events: []events.Event{{Topic: events.TopicPolicy}}}, refused
+		c, err = audit.Write(ctx, db, bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+			c.Record(at, audit.Entry{Action: "unit.test"})
+			c.Publish(events.Event{Topic: events.TopicPolicy})
+			return refused
 		})
 		if !errors.Is(err, refused) || !c.Empty() {
 			t.Errorf("failed Write = %+v, %v; want an empty change and the refusal", c, err)

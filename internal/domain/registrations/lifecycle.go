@@ -118,14 +118,15 @@ func (s *Service) endCase(ctx, actorCtx context.Context, tx *store.Tx, reg *ent.
 	if to == registration.StateEXPIRED {
 		action = "registration.expire"
 	}
-	err = audit.Record(actorCtx, tx, now, audit.Entry{
+	var c audit.Change
+	c.Record(now, audit.Entry{
 		Action: action, TargetType: "Registration", TargetID: string(reg.ID), UnitPath: reg.UnitPath,
 		Detail: map[string]any{"from": string(reg.State)},
 	})
-	if err != nil {
+	c.Publish(stateChanged(reg.ID, to))
+	if err := c.Apply(actorCtx, tx, s.bus); err != nil {
 		return false, err
 	}
-	s.publishState(ctx, tx, reg.ID, to)
 	return true, nil
 }
 

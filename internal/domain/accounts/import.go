@@ -97,7 +97,7 @@ func Import(ctx context.Context, db *store.DB, r io.Reader, dryRun bool, now fun
 		return imp.report, nil
 	}
 	imp.write = true
-	err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := audit.Write(ctx, db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		imp.client = tx.Client
 		if err := imp.run(ctx, r); err != nil {
 			return err
@@ -105,10 +105,11 @@ func Import(ctx context.Context, db *store.DB, r io.Reader, dryRun bool, now fun
 		if len(imp.report.Problems) > 0 {
 			return ErrRejected
 		}
-		return audit.Record(ctx, tx, imp.now, audit.Entry{
+		c.Record(imp.now, audit.Entry{
 			Action: "accounts.import", TargetType: "Account", TargetID: "import",
 			Detail: map[string]any{"created": imp.report.Created, "rows": imp.report.Rows},
 		})
+		return nil
 	})
 	if err != nil {
 		imp.report.Created = 0

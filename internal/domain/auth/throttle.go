@@ -334,7 +334,7 @@ func (s *Service) Unlock(ctx context.Context, accountID pulid.ID) error {
 		return err
 	}
 	now := s.now()
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		until, err := lockedUntil(ctx, tx.Client, now, accountKey(acct.ID))
 		if err != nil {
 			return err
@@ -346,10 +346,11 @@ func (s *Service) Unlock(ctx context.Context, accountID pulid.ID) error {
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "auth.sign_in_unlocked", TargetType: "Account", TargetID: string(acct.ID), UnitPath: path,
 			Detail: map[string]any{"wasLocked": !until.IsZero()},
 		})
+		return nil
 	})
 }
 

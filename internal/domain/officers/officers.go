@@ -154,12 +154,14 @@ func policyChanged(officerID pulid.ID) events.Event {
 // changed grants (published a policy event), reloads this replica's policy
 // at once; other replicas reload on the event.
 func (s *Service) change(ctx context.Context, fn func(ctx context.Context, tx *store.Tx, c *audit.Change) error) error {
-	c, err := audit.Write(ctx, s.db, s.bus, fn)
-	if err != nil {
+	grants := false
+	err := audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+		err := fn(ctx, tx, c)
+		grants = len(c.Events) > 0
 		return err
-	}
-	if len(c.Events) == 0 {
-		return nil
+	})
+	if err != nil || !grants {
+		return err
 	}
 	return s.reloaded(ctx)
 }

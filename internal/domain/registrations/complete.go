@@ -44,7 +44,7 @@ func (s *Service) Complete(ctx context.Context, id pulid.ID, code string) (*ent.
 		return nil, err
 	}
 	now := s.now()
-	_, err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		sys := viewer.System(ctx)
 		if err := s.consumeCode(ctx, tx, id, ch.ID, now); err != nil {
 			return err

@@ -88,7 +88,7 @@ func (s *Service) Lookup(ctx context.Context, idNumber string) (*Lookup, error) 
 		}
 		return nil, errLookupsSpent(spent, now)
 	}
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		left, err := budget.Take(ctx, tx, now, key, s.lookupLimits...)
 		var spent *budget.Exceeded
 		if errors.As(err, &spent) {
@@ -112,10 +112,11 @@ func (s *Service) Lookup(ctx context.Context, idNumber string) (*Lookup, error) 
 		if open {
 			out.Warnings = append(out.Warnings, pick(en, warningOpenCaseVI, warningOpenCaseEN))
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: ActionLookup, TargetType: "IDNumberHash", TargetID: s.LookupHash(id.Digits),
 			UnitPath: u.Path, Detail: detail,
 		})
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ func (s *Service) SendOTP(ctx context.Context, id pulid.ID) (*ent.Registration, 
 	}
 	now := s.now()
 	expires := now.Add(s.policy.TTL)
-	_, err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		sys := viewer.System(ctx)
 		sends, err := s.maySend(ctx, tx, reg, now)
 		if err != nil {

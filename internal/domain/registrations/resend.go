@@ -58,7 +58,7 @@ func (s *Service) ResendInitialPassword(ctx context.Context, accountID pulid.ID)
 	sys := viewer.System(ctx)
 	now := s.now()
 	var smsID pulid.ID
-	_, err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		// The conditional update locks the account first, so concurrent
 		// resends count each other below.
 		n, err := tx.Client.Account.Update().

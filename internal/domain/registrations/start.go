@@ -82,7 +82,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*ent.Registration, 
 		return nil, fmt.Errorf("enrol: start: %w", err)
 	}
 	var id pulid.ID
-	_, err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, ch *audit.Change) error {
+	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, ch *audit.Change) error {
 		// A case of this number left idle past its expiry frees the number now.
 		if _, err := s.expireIn(ctx, tx, registration.OpenIDNumber(e.id.Digits)); err != nil {
 			return err

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/motcua/motcua/internal/platform/events"
@@ -27,28 +28,18 @@ func (c *Change) Record(at time.Time, es ...Entry) {
 // Publish says that evs are published once the transaction committed.
 func (c *Change) Publish(evs ...events.Event) { c.Events = append(c.Events, evs...) }
 
-// Empty reports whether c records and publishes nothing.
-func (c Change) Empty() bool { return len(c.Entries) == 0 && len(c.Events) == 0 }
-
 // Write runs fn in one transaction of db: fn checks and writes and says in
 // c what changed; Write records c's entries in the same transaction and,
 // once the transaction committed, publishes c's events on bus (nil: no
-// bus). It returns the committed change, so that the caller can act on it
-// after the commit (a policy reload, for example); nothing when fn failed.
-func Write(ctx context.Context, db *store.DB, bus events.Bus, fn func(ctx context.Context, tx *store.Tx, c *Change) error) (Change, error) {
-	var done Change
-	err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+// bus). When fn fails, nothing is written, recorded or published.
+func Write(ctx context.Context, db *store.DB, bus events.Bus, fn func(ctx context.Context, tx *store.Tx, c *Change) error) error {
+	return db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var c Change
 		if err := fn(ctx, tx, &c); err != nil {
 			return err
 		}
-		done = c
 		return c.Apply(ctx, tx, bus)
 	})
-	if err != nil {
-		return Change{}, err
-	}
-	return done, nil
 }
 
 // Apply records c's entries inside tx and queues its events for
@@ -75,8 +66,10 @@ func (c Change) Apply(ctx context.Context, tx *store.Tx, bus events.Bus) error {
 		for _, ev := range evs {
 			// The bus is a hint: subscribers re-read, and resync when they
 			// missed something. The change is committed; a lost event
-			// costs a subscriber a late refresh, so there is nothing to undo.
-			_ = bus.Publish(ctx, ev)
+			// costs a subscriber a late refresh, so it is logged, not undone.
+			if err := bus.Publish(ctx, ev); err != nil {
+				slog.Warn("audit: publish after commit", "topic", ev.Topic, "id", ev.ID, "err", err)
+			}
 		}
 	})
 	return nil

@@ -72,13 +72,7 @@ func (s *Service) Lookup(ctx context.Context, idNumber string) (*Lookup, error) 
 		return nil, errors.New("enrol: lookup: no key to hash ID numbers with")
 	}
 	en := strings.HasPrefix(requestinfo.FromContext(ctx).Lang, "en")
-	out := &Lookup{Kind: id.Kind, Warnings: []string{}}
-	if name, ok := vn.ProvinceName(id.ProvinceCode); ok && id.Kind == vn.CCCD {
-		out.Province = name
-	}
-	for _, w := range id.Warnings() {
-		out.Warnings = append(out.Warnings, pick(en, w.VI, w.EN))
-	}
+	out := numberFacts(id, en)
 	now := s.now()
 	key := "lookup:" + string(v.OfficerID)
 	// A flood past the budget is turned away before it takes the write lock.
@@ -122,6 +116,19 @@ func (s *Service) Lookup(ctx context.Context, idNumber string) (*Lookup, error) 
 		return nil, err
 	}
 	return out, nil
+}
+
+// numberFacts is what the number id itself says: its kind, the province a
+// CCCD was issued for and its warnings, in English when en.
+func numberFacts(id vn.IDNumber, en bool) *Lookup {
+	out := &Lookup{Kind: id.Kind, Warnings: []string{}}
+	if name, ok := vn.ProvinceName(id.ProvinceCode); ok && id.Kind == vn.CCCD {
+		out.Province = name
+	}
+	for _, w := range id.Warnings() {
+		out.Warnings = append(out.Warnings, pick(en, w.VI, w.EN))
+	}
+	return out
 }
 
 // lookUp finds the account of a number (nil if none) and, when there is

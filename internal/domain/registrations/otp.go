@@ -50,19 +50,8 @@ func (s *Service) SendOTP(ctx context.Context, id pulid.ID) (*ent.Registration, 
 		if err != nil {
 			return err
 		}
-		err = tx.Client.OTPChallenge.Update().
-			Where(otpchallenge.RegistrationID(id), otpchallenge.Superseded(false), otpchallenge.ConsumedAtIsNil()).
-			SetSuperseded(true).SetUpdatedAt(now).Exec(sys)
-		if err != nil {
-			return fmt.Errorf("enrol: send otp: supersede: %w", err)
-		}
-		err = tx.Client.OTPChallenge.Create().
-			SetPurpose(otpchallenge.PurposeREGISTRATION).SetSubjectID(string(id)).SetPhone(reg.Phone).
-			SetCodeHash(s.otp.Hash(otp.PurposeRegistration, string(id), code)).
-			SetExpiresAt(expires).SetRegistrationID(id).SetCreatedAt(now).SetUpdatedAt(now).
-			Exec(sys)
-		if err != nil {
-			return fmt.Errorf("enrol: send otp: %w", err)
+		if err := s.newChallenge(sys, tx, reg, code, expires, now); err != nil {
+			return err
 		}
 		err = tx.Client.Registration.Update().Where(registration.ID(id)).
 			SetState(registration.StateOTP_SENT).SetOtpSentAt(now).SetOtpExpiresAt(expires).
@@ -93,6 +82,26 @@ func (s *Service) SendOTP(ctx context.Context, id pulid.ID) (*ent.Registration, 
 		return nil, err
 	}
 	return s.reload(ctx, id)
+}
+
+// newChallenge supersedes the case's earlier codes and keeps the hash of
+// the new one, code, valid until expires.
+func (s *Service) newChallenge(sys context.Context, tx *store.Tx, reg *ent.Registration, code otp.Code, expires, now time.Time) error {
+	err := tx.Client.OTPChallenge.Update().
+		Where(otpchallenge.RegistrationID(reg.ID), otpchallenge.Superseded(false), otpchallenge.ConsumedAtIsNil()).
+		SetSuperseded(true).SetUpdatedAt(now).Exec(sys)
+	if err != nil {
+		return fmt.Errorf("enrol: send otp: supersede: %w", err)
+	}
+	err = tx.Client.OTPChallenge.Create().
+		SetPurpose(otpchallenge.PurposeREGISTRATION).SetSubjectID(string(reg.ID)).SetPhone(reg.Phone).
+		SetCodeHash(s.otp.Hash(otp.PurposeRegistration, string(reg.ID), code)).
+		SetExpiresAt(expires).SetRegistrationID(reg.ID).SetCreatedAt(now).SetUpdatedAt(now).
+		Exec(sys)
+	if err != nil {
+		return fmt.Errorf("enrol: send otp: %w", err)
+	}
+	return nil
 }
 
 // maySend locks the open case reg and its phone for a new code and checks

@@ -61,16 +61,8 @@ func (s *Service) ResendInitialPassword(ctx context.Context, accountID pulid.ID)
 	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		// The conditional update locks the account first, so concurrent
 		// resends count each other below.
-		n, err := tx.Client.Account.Update().
-			Where(account.ID(accountID), account.MustChangePassword(true), account.StatusEQ(account.StatusACTIVE)).
-			SetPasswordHash(hash).SetInitialPasswordExpiresAt(now.Add(InitialPasswordTTL)).
-			ClearInitialPasswordUsedAt().SetUpdatedAt(now).
-			Save(sys)
-		if err != nil {
-			return fmt.Errorf("enrol: resend password: %w", err)
-		}
-		if n == 0 {
-			return errPasswordAlreadyChosen()
+		if err := replaceInitialPassword(sys, tx, accountID, hash, now); err != nil {
+			return err
 		}
 		if err := s.checkResendRate(sys, tx.Client, accountID, now); err != nil {
 			return err
@@ -138,6 +130,23 @@ func (s *Service) resendTarget(ctx context.Context, v *viewer.Viewer, accountID 
 		return nil, "", errPasswordAlreadyChosen()
 	}
 	return acc, unitPath, nil
+}
+
+// replaceInitialPassword gives the account a fresh initial password (its
+// hash), unless the citizen has chosen their own meanwhile.
+func replaceInitialPassword(sys context.Context, tx *store.Tx, accountID pulid.ID, hash string, now time.Time) error {
+	n, err := tx.Client.Account.Update().
+		Where(account.ID(accountID), account.MustChangePassword(true), account.StatusEQ(account.StatusACTIVE)).
+		SetPasswordHash(hash).SetInitialPasswordExpiresAt(now.Add(InitialPasswordTTL)).
+		ClearInitialPasswordUsedAt().SetUpdatedAt(now).
+		Save(sys)
+	if err != nil {
+		return fmt.Errorf("enrol: resend password: %w", err)
+	}
+	if n == 0 {
+		return errPasswordAlreadyChosen()
+	}
+	return nil
 }
 
 // revokeSessions revokes, inside tx, the account's open sessions (a

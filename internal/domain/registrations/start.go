@@ -83,11 +83,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*ent.Registration, 
 	}
 	var id pulid.ID
 	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, ch *audit.Change) error {
-		// A case of this number left idle past its expiry frees the number now.
-		if _, err := s.expireIn(ctx, tx, registration.OpenIDNumber(e.id.Digits)); err != nil {
-			return err
-		}
-		if err := s.refuseDuplicate(sys, tx.Client, e.id.Digits, v.OfficerID); err != nil {
+		if err := s.numberFree(ctx, tx, e.id.Digits, v.OfficerID); err != nil {
 			return err
 		}
 		reg, err := newCase(tx.Client, code, e, v.OfficerID, unit, now).Save(sys)
@@ -171,6 +167,16 @@ func (s *Service) checkStart(ctx context.Context, in StartInput, unit *ent.Unit,
 		}
 	}
 	return e, checked, nil
+}
+
+// numberFree refuses, inside tx, an ID number that is taken (see
+// refuseDuplicate); a case of this number left idle past its expiry frees
+// the number first.
+func (s *Service) numberFree(ctx context.Context, tx *store.Tx, digits string, officerID pulid.ID) error {
+	if _, err := s.expireIn(ctx, tx, registration.OpenIDNumber(digits)); err != nil {
+		return err
+	}
+	return s.refuseDuplicate(viewer.System(ctx), tx.Client, digits, officerID)
 }
 
 // refuseDuplicate refuses an ID number that has an account (as its number or

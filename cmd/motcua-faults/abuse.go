@@ -39,11 +39,7 @@ func (e *env) devServer(ctx context.Context) (*proctest.Server, *gqlclient.Clien
 		}
 		e.dev = s
 	}
-	off, err := proctest.SignIn(ctx, e.dev.URL, proctest.Registrar, proctest.RegistrarPass)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	unitID, err := proctest.OfficerUnit(ctx, off)
+	off, unitID, err := proctest.SignInRegistrar(ctx, e.dev.URL)
 	return e.dev, off, unitID, err
 }
 

@@ -50,11 +50,7 @@ func postgresRestart(ctx context.Context, e *env) (*proctest.Report, error) {
 		return nil, err
 	}
 	defer db.Close()
-	off, err := proctest.SignIn(ctx, srv.URL, proctest.Registrar, proctest.RegistrarPass)
-	if err != nil {
-		return nil, err
-	}
-	unitID, err := proctest.OfficerUnit(ctx, off)
+	off, unitID, err := proctest.SignInRegistrar(ctx, srv.URL)
 	if err != nil {
 		return nil, err
 	}

@@ -3,8 +3,6 @@ package registrations
 import (
 	"context"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,34 +82,6 @@ func watchCtx(ctx, as context.Context) context.Context {
 	return viewer.NewContext(ctx, viewer.FromContext(as))
 }
 
-// countingBus counts the subscriptions made on it.
-type countingBus struct {
-	events.Bus
-	n atomic.Int64
-}
-
-func (b *countingBus) Subscribe(ctx context.Context, topics ...string) (<-chan events.Event, error) {
-	b.n.Add(1)
-	return b.Bus.Subscribe(ctx, topics...)
-}
-
-// ends records the reasons a hub gave for ending a stream.
-type ends struct {
-	mu  sync.Mutex
-	got []*refusal.Error
-}
-
-func (e *ends) onEnd(r *refusal.Error) { e.mu.Lock(); defer e.mu.Unlock(); e.got = append(e.got, r) }
-func (e *ends) codes() []refusal.Code {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []refusal.Code
-	for _, r := range e.got {
-		out = append(out, r.Code)
-	}
-	return out
-}
-
 // addSMS writes a message of reg as the SMS queue would, and publishes its change.
 func (f *fixture) addSMS(t *testing.T, reg *ent.Registration, status smsmessage.Status) *ent.SMSMessage {
 	t.Helper()
@@ -135,8 +105,8 @@ func TestEvents(t *testing.T) {
 			before := runtime.NumGoroutine()
 			ctx, cancel := context.WithCancel(f.as(t, registrar1))
 			defer cancel()
-			var why ends
-			ch, err := f.svc.Events(ctx, reg.ID, why.onEnd)
+			var why testkit.Ends
+			ch, err := f.svc.Events(ctx, reg.ID, why.OnEnd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,15 +140,15 @@ func TestEvents(t *testing.T) {
 			if got := drainClosed(t, ch); len(got) != 0 {
 				t.Fatalf("after cancel: %d more events, want the channel closed", len(got))
 			}
-			if len(why.codes()) != 0 {
-				t.Errorf("ended by its own ctx, onEnd got %v; want nothing", why.codes())
+			if len(why.Codes()) != 0 {
+				t.Errorf("ended by its own ctx, onEnd got %v; want nothing", why.Codes())
 			}
 			noGoroutineLeak(t, before)
 		})
 
 		t.Run("watchers share one bus subscription, started and stopped with them", func(t *testing.T) {
 			before := runtime.NumGoroutine()
-			bus := &countingBus{Bus: f.bus}
+			bus := &testkit.CountingBus{Bus: f.bus}
 			cfg := f.cfg
 			cfg.Bus = bus
 			svc := New(cfg)
@@ -192,7 +162,7 @@ func TestEvents(t *testing.T) {
 				next(t, ch) // the snapshot
 				chans = append(chans, ch)
 			}
-			if n := bus.n.Load(); n != 1 {
+			if n := bus.Subscriptions(); n != 1 {
 				t.Fatalf("%d bus subscriptions for 4 watchers, want 1", n)
 			}
 			f.addSMS(t, reg, smsmessage.StatusSENT)
@@ -218,15 +188,15 @@ func TestEvents(t *testing.T) {
 				t.Fatal(err)
 			}
 			next(t, ch)
-			if n := bus.n.Load(); n != 2 {
+			if n := bus.Subscriptions(); n != 2 {
 				t.Errorf("%d bus subscriptions after the last watcher left and a new one came, want 2", n)
 			}
 		})
 
 		t.Run("revoking the session ends the stream with UNAUTHENTICATED", func(t *testing.T) {
 			before := runtime.NumGoroutine()
-			var why ends
-			ch, err := f.svc.Events(f.asSession(t, adminA, "SE-admin"), reg.ID, why.onEnd)
+			var why testkit.Ends
+			ch, err := f.svc.Events(f.asSession(t, adminA, "SE-admin"), reg.ID, why.OnEnd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -235,7 +205,7 @@ func TestEvents(t *testing.T) {
 				t.Fatal(err)
 			}
 			drainClosed(t, ch)
-			if got := why.codes(); len(got) != 1 || got[0] != refusal.Unauthenticated {
+			if got := why.Codes(); len(got) != 1 || got[0] != refusal.Unauthenticated {
 				t.Errorf("onEnd got %v, want [UNAUTHENTICATED]", got)
 			}
 			noGoroutineLeak(t, before)
@@ -245,8 +215,8 @@ func TestEvents(t *testing.T) {
 			before := runtime.NumGoroutine()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			var slowWhy ends
-			slow, err := f.svc.Events(watchCtx(ctx, f.as(t, registrar1)), reg.ID, slowWhy.onEnd)
+			var slowWhy testkit.Ends
+			slow, err := f.svc.Events(watchCtx(ctx, f.as(t, registrar1)), reg.ID, slowWhy.OnEnd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -281,7 +251,7 @@ func TestEvents(t *testing.T) {
 			if len(read) != liveBuffer {
 				t.Errorf("the slow watcher read %d events before the end, want its buffer of %d", len(read), liveBuffer)
 			}
-			if codes := slowWhy.codes(); len(codes) != 1 || codes[0] != refusal.ResyncRequired {
+			if codes := slowWhy.Codes(); len(codes) != 1 || codes[0] != refusal.ResyncRequired {
 				t.Errorf("the slow watcher was told %v, want [RESYNC_REQUIRED]", codes)
 			}
 			cancel()
@@ -291,8 +261,8 @@ func TestEvents(t *testing.T) {
 
 		t.Run("a policy change that hides the case ends the stream with NOT_FOUND", func(t *testing.T) {
 			ctx := f.as(t, adminA)
-			var why ends
-			ch, err := f.svc.Events(ctx, reg.ID, why.onEnd)
+			var why testkit.Ends
+			ch, err := f.svc.Events(ctx, reg.ID, why.OnEnd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -313,7 +283,7 @@ func TestEvents(t *testing.T) {
 			}
 			f.svc.PolicyChanged(context.Background())
 			drainClosed(t, ch)
-			if got := why.codes(); len(got) != 1 || got[0] != refusal.NotFound {
+			if got := why.Codes(); len(got) != 1 || got[0] != refusal.NotFound {
 				t.Errorf("onEnd got %v, want [NOT_FOUND]", got)
 			}
 		})

@@ -38,11 +38,7 @@ func TestGatewayWithoutReceipts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	off, err := proctest.SignIn(ctx, srv.URL, proctest.Registrar, proctest.RegistrarPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unitID, err := proctest.OfficerUnit(ctx, off)
+	off, unitID, err := proctest.SignInRegistrar(ctx, srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

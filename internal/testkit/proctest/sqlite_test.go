@@ -25,11 +25,7 @@ func TestSQLiteKillAndRestart(t *testing.T) {
 	srv := startServer(t, ctx, proctest.ServerConfig{
 		Dir: dir, Database: "sqlite://" + dbFile, Dev: true, Args: []string{"--sms-console-delay", "100ms"},
 	}, "sqlite")
-	off, err := proctest.SignIn(ctx, srv.URL, proctest.Registrar, proctest.RegistrarPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unitID, err := proctest.OfficerUnit(ctx, off)
+	off, unitID, err := proctest.SignInRegistrar(ctx, srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

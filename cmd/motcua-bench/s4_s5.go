@@ -280,6 +280,9 @@ type s4Result struct {
 // deskWorkers is the number of concurrent officers' requests in S4 and S7.
 const deskWorkers = 16
 
+// s4 measures the desk's whole flow (start, send the code, complete) under
+// deskWorkers concurrent officers on PostgreSQL. Long because a scenario
+// reads as its steps: prepare, load, measure, check, in the order they run.
 func (b *bench) s4(ctx context.Context) error {
 	r := &s4Result{Creations: b.cfg.creations}
 	b.results.S4 = r
@@ -515,6 +518,9 @@ func activeCitizens(ctx context.Context, admin *sql.DB, n, offset int) (ids, log
 	return ids, logins, phones, rows.Err()
 }
 
+// s5 measures sign-ins and password resets (request, verify) on PostgreSQL.
+// Long because a scenario reads as its steps: prepare, load, measure, check,
+// in the order they run.
 func (b *bench) s5(ctx context.Context) error {
 	r := &s5Result{}
 	b.results.S5 = r

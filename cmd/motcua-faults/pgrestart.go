@@ -19,6 +19,8 @@ import (
 // live. The server must recover without a restart of its own: readiness,
 // requests and SMS sending come back, and the subscription resyncs (a new
 // SNAPSHOT) and carries the changes made afterwards.
+// Long because a fault scenario reads as its steps: load, fault, recovery,
+// checks, in the order they happen.
 func postgresRestart(ctx context.Context, e *env) (*proctest.Report, error) {
 	rep := &proctest.Report{Name: "PostgreSQL restarted under load"}
 	dbURL, err := e.postgres(ctx)

@@ -282,6 +282,8 @@ func streamPost(t *testing.T, addr string, header map[string]string, size int64,
 // length, JSON waiting for 100 Continue) and checks that every one is
 // answered 413 while the server's heap stays bounded. It logs the peak heap
 // growth.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestOversizedBodiesUnderLoad(t *testing.T) {
 	ts := httptest.NewServer(newAbuseServer(t, false, 0, nil))
 	t.Cleanup(ts.Close)

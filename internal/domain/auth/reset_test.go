@@ -50,6 +50,9 @@ func otherCode(code string) string {
 	return "000000"
 }
 
+// TestResetPassword is long because it is one scenario told in order: its
+// steps share what the first ones set up and each checks what the one before
+// left.
 func TestResetPassword(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -386,6 +389,8 @@ func TestConcurrentGuesses(t *testing.T) {
 // flow short of the right code answers the same: the same refusal code,
 // messages, field and extensions, after the same time floor. The rows run
 // in lockstep on one clock, each from its own address.
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestResetAnswersAlike(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)

@@ -116,6 +116,9 @@ func TestAuthenticateRefuses(t *testing.T) {
 	})
 }
 
+// TestRevokeAndSignOut is long because it is one scenario told in order: its
+// steps share what the first ones set up and each checks what the one before
+// left.
 func TestRevokeAndSignOut(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)

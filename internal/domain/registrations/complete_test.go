@@ -18,6 +18,8 @@ import (
 	"github.com/motcua/motcua/internal/testkit"
 )
 
+// TestComplete is long because it is one scenario told in order: its steps
+// share what the first ones set up and each checks what the one before left.
 func TestComplete(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		reg := f.sent(t, 1)

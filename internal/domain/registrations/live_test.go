@@ -96,6 +96,8 @@ func (f *fixture) addSMS(t *testing.T, reg *ent.Registration, status smsmessage.
 	return m
 }
 
+// TestEvents is long because it is one scenario told in order: its steps
+// share what the first ones set up and each checks what the one before left.
 func TestEvents(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)

@@ -66,6 +66,8 @@ func countAll(t *testing.T, db *store.DB) counts {
 	return c
 }
 
+// TestDemoUnits is long because it is one scenario told in order: its steps
+// share what the first ones set up and each checks what the one before left.
 func TestDemoUnits(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		seedDemo(t, db, &fakeHash{})
@@ -148,6 +150,9 @@ func TestDemoUnits(t *testing.T) {
 	})
 }
 
+// TestDemoAccounts is long because it is one scenario told in order: its
+// steps share what the first ones set up and each checks what the one before
+// left.
 func TestDemoAccounts(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		h := &fakeHash{}

@@ -14,6 +14,8 @@ import (
 	"github.com/motcua/motcua/internal/testkit/testenv"
 )
 
+// TestGenerate is long because it is one scenario told in order: its steps
+// share what the first ones set up and each checks what the one before left.
 func TestGenerate(t *testing.T) {
 	const accounts, officers = 2000, 40
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {

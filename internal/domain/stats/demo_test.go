@@ -18,6 +18,8 @@ import (
 // TestDemoHistoryFillsEveryChart: after `make run`'s seeding every chart of
 // the super admin has figures and at least two kinds of signal fired.
 // SQLite only: the demo is the dev mode's.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestDemoHistoryFillsEveryChart(t *testing.T) {
 	db := testenv.SQLite(t)
 	now := time.Now()

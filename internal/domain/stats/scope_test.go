@@ -13,6 +13,8 @@ import (
 
 // TestStatisticsScope: who may read which figures, and that a province
 // admin's figures are its desks' only.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestStatisticsScope(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)

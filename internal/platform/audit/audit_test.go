@@ -65,6 +65,8 @@ func exec(t *testing.T, db *store.DB, q string) {
 	}
 }
 
+// TestChain is long because it is one scenario told in order: its steps
+// share what the first ones set up and each checks what the one before left.
 func TestChain(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		v := viewer.New(nil)
@@ -207,6 +209,8 @@ func TestWritersDoNotWait(t *testing.T) {
 // TestConcurrentAppendsKeepOneChain: 100 writers append while a sealer
 // seals over and over; every event ends up in one chain, once, and a
 // rolled-back append leaves no trace in it.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		ctx, cancel := context.WithTimeout(viewer.System(context.Background()), 2*guard)

@@ -54,6 +54,8 @@ func (w *workWorker) Work(ctx context.Context, _ *river.Job[workArgs]) error {
 // even though another queue's worker shares the process (with one River
 // client per capability, the client that lost the leader election never
 // inserted its periodic jobs). Registering after first use is refused.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestOneRunnerRunsEveryCapability(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

@@ -69,6 +69,9 @@ func publish(t testing.TB, bus events.Bus, e events.Event) {
 	}
 }
 
+// TestSMSActivity is long because it is one scenario told in order: its
+// steps share what the first ones set up and each checks what the one before
+// left.
 func TestSMSActivity(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, options{})
@@ -197,6 +200,9 @@ func drain[T any](t testing.TB, ch <-chan T) []T {
 	}
 }
 
+// TestSMSActivityShared is long because it is one scenario told in order:
+// its steps share what the first ones set up and each checks what the one
+// before left.
 func TestSMSActivityShared(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		bus := &testkit.CountingBus{Bus: events.NewLocal()}

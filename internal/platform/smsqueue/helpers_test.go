@@ -254,6 +254,8 @@ type fixture struct {
 	authz                              *policy.Authorizer
 }
 
+// newFixture is long because it builds one fixture field by field, each from
+// those before it.
 func newFixture(t testing.TB, db *store.DB) fixture {
 	t.Helper()
 	ctx := viewer.System(context.Background())

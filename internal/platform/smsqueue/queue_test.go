@@ -236,6 +236,8 @@ func TestNewRefusesBadConfig(t *testing.T) {
 
 // TestStatusTransitions drives the job (send) and receipts (Receive)
 // directly, without River's timing, through every path of docs/SMS.md.
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestStatusTransitions(t *testing.T) {
 	type step struct {
 		send    bool       // run one attempt of the job
@@ -390,6 +392,9 @@ func TestRetriesExhaustedFail(t *testing.T) {
 	}
 }
 
+// TestOTPPastSendBeforeIsExpiredNotSent is long because it is one scenario
+// told in order: its steps share what the first ones set up and each checks
+// what the one before left.
 func TestOTPPastSendBeforeIsExpiredNotSent(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, options{})

@@ -242,7 +242,10 @@ func (s *Service) refreshFailed(ctx context.Context, t *ent.OIDCToken, reason st
 		e.TargetType, e.TargetID = "Account", string(t.AccountID)
 		e.Detail["clientID"] = string(t.ClientID)
 	}
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error { return audit.Record(ctx, tx, s.now(), e) })
+	err := audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+		c.Record(s.now(), e)
+		return nil
+	})
 	if err != nil {
 		s.log.Error("sso: audit refresh failure", "err", err)
 	}

@@ -54,8 +54,6 @@ func (w *workWorker) Work(ctx context.Context, _ *river.Job[workArgs]) error {
 // even though another queue's worker shares the process (with one River
 // client per capability, the client that lost the leader election never
 // inserted its periodic jobs). Registering after first use is refused.
-// Long because it is one scenario told in order: its steps share what the
-// first ones set up and each checks what the one before left.
 func TestOneRunnerRunsEveryCapability(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -80,16 +78,7 @@ func TestOneRunnerRunsEveryCapability(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tx, err := db.SQL.BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := r.InsertTx(ctx, tx, workArgs{N: 1}, &river.InsertOpts{Queue: "a"}); err != nil {
-			t.Fatal(err)
-		}
-		if err := tx.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		insertInTx(t, ctx, db, r, workArgs{N: 1}, "a")
 		if err := jobs.Add(r, jobs.Queue{Name: "c"}, &workWorker{ran: ran}); !errors.Is(err, jobs.ErrOpened) {
 			t.Errorf("registering after first use: %v, want ErrOpened", err)
 		}
@@ -116,6 +105,21 @@ func TestOneRunnerRunsEveryCapability(t *testing.T) {
 			}
 		}
 	})
+}
+
+// insertInTx inserts a job of args on queue in a transaction of its own.
+func insertInTx(t *testing.T, ctx context.Context, db *store.DB, r *jobs.Runner, args river.JobArgs, queue string) {
+	t.Helper()
+	tx, err := db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.InsertTx(ctx, tx, args, &river.InsertOpts{Queue: queue}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestWakeOnCommit: on PostgreSQL a job inserted in a transaction runs when

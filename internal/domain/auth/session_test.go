@@ -134,7 +134,6 @@ func TestRevokeAndSignOut(t *testing.T) {
 		}
 		otherCtx, otherToken := e.signIn(t, other.id, other.password)
 		sessionID := func(ctx context.Context) pulid.ID { return viewer.FromContext(ctx).SessionID }
-
 		list, err := e.svc.Sessions(ctxs[0])
 		if err != nil {
 			t.Fatal(err)

@@ -121,7 +121,7 @@ func (s *Service) AssignUnit(ctx context.Context, officerID, unitID pulid.ID) (*
 			})
 			notice = revokedNotice(u)
 		}
-		c.Publish(policyChanged(o.ID))
+		c.Publish(s.policyChanged(o.ID))
 		return nil
 	})
 	if err != nil {
@@ -227,7 +227,7 @@ func (s *Service) SetPermissions(ctx context.Context, officerID pulid.ID, perms 
 			Action: ActionSetPermissions, TargetType: "Officer", TargetID: string(o.ID), UnitPath: o.UnitPath,
 			Detail: map[string]any{"before": state(o), "after": state(after)},
 		})
-		c.Publish(policyChanged(o.ID))
+		c.Publish(s.policyChanged(o.ID))
 		return nil
 	})
 	if err != nil {
@@ -286,7 +286,7 @@ func (s *Service) GrantAdmin(ctx context.Context, accountID, unitID pulid.ID) (*
 			Action: ActionGrantAdmin, TargetType: "Officer", TargetID: string(o.ID), UnitPath: u.Path,
 			Detail: map[string]any{"accountID": string(a.ID), "before": before, "after": state(o)},
 		})
-		c.Publish(policyChanged(o.ID))
+		c.Publish(s.policyChanged(o.ID))
 		return nil
 	})
 	if err != nil {

@@ -145,9 +145,9 @@ func (s *Service) reloaded(ctx context.Context) error {
 }
 
 // policyChanged is the event that makes other replicas reload the policy
-// after a change of officerID's grants.
-func policyChanged(officerID pulid.ID) events.Event {
-	return events.Event{Topic: events.TopicPolicy, ID: string(officerID)}
+// after a change of officerID's grants, timed now, the change written.
+func (s *Service) policyChanged(officerID pulid.ID) events.Event {
+	return events.Event{Topic: events.TopicPolicy, ID: string(officerID), At: s.now()}
 }
 
 // change runs fn as one audited transaction (audit.Write) and, when it

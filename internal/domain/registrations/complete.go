@@ -80,7 +80,7 @@ func (s *Service) Complete(ctx context.Context, id pulid.ID, code string) (*ent.
 				"idNumberMasked": vn.MaskIDNumber(reg.IDNumber),
 			},
 		})
-		c.Publish(stateChanged(id, registration.StateCREATED))
+		c.Publish(s.stateChanged(id, registration.StateCREATED))
 		return nil
 	})
 	if err != nil {

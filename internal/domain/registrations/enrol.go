@@ -140,9 +140,10 @@ var openStates = []registration.State{registration.StateDRAFT, registration.Stat
 
 // stateChanged is the event that tells subscribers, after the commit, that
 // a registration changed (audit.Write publishes it; a nil Bus publishes
-// nothing).
-func stateChanged(id pulid.ID, state registration.State) events.Event {
-	return events.Event{Topic: events.TopicRegistration, ID: string(id), Status: string(state)}
+// nothing). Its time is taken now, the change written, just before the
+// commit: subscribers measure their delay from it.
+func (s *Service) stateChanged(id pulid.ID, state registration.State) events.Event {
+	return events.Event{Topic: events.TopicRegistration, ID: string(id), Status: string(state), At: s.now()}
 }
 
 // reload reads a registration after commit with the caller's ctx: entities

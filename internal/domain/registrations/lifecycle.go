@@ -123,7 +123,7 @@ func (s *Service) endCase(ctx, actorCtx context.Context, tx *store.Tx, reg *ent.
 		Action: action, TargetType: "Registration", TargetID: string(reg.ID), UnitPath: reg.UnitPath,
 		Detail: map[string]any{"from": string(reg.State)},
 	})
-	c.Publish(stateChanged(reg.ID, to))
+	c.Publish(s.stateChanged(reg.ID, to))
 	if err := c.Apply(actorCtx, tx, s.bus); err != nil {
 		return false, err
 	}

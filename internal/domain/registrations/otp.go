@@ -75,7 +75,7 @@ func (s *Service) SendOTP(ctx context.Context, id pulid.ID) (*ent.Registration, 
 			UnitPath: reg.UnitPath,
 			Detail:   map[string]any{"resend": reg.State == registration.StateOTP_SENT, "phoneMasked": vn.MaskPhone(reg.Phone)},
 		})
-		c.Publish(stateChanged(id, registration.StateOTP_SENT))
+		c.Publish(s.stateChanged(id, registration.StateOTP_SENT))
 		return nil
 	})
 	if err != nil {

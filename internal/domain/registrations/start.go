@@ -106,7 +106,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*ent.Registration, 
 				"scanKind": string(checked.Kind), "scanSize": checked.Size,
 			},
 		})
-		ch.Publish(stateChanged(reg.ID, registration.StateDRAFT))
+		ch.Publish(s.stateChanged(reg.ID, registration.StateDRAFT))
 		return nil
 	})
 	if err != nil {

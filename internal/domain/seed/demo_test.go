@@ -66,8 +66,9 @@ func countAll(t *testing.T, db *store.DB) counts {
 	return c
 }
 
-// TestDemoUnits is long because it is one scenario told in order: its steps
-// share what the first ones set up and each checks what the one before left.
+// TestDemoUnits checks the demo units: paths, codes, every province with
+// its centre and Sở Tư pháp, the communes with desks, and the unit named
+// without diacritics.
 func TestDemoUnits(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		seedDemo(t, db, &fakeHash{})
@@ -98,56 +99,70 @@ func TestDemoUnits(t *testing.T) {
 				t.Errorf("%s: %v", u.Code, err)
 			}
 		}
-		provinces := vn.CurrentProvinces()
-		if len(provinces) != 34 {
-			t.Fatalf("%d provinces", len(provinces))
-		}
-		for _, p := range provinces {
-			nn := p.Code[len(p.Code)-3:]
-			prov, centre, justice := byCode[p.Code], byCode["000.00.01."+nn], byCode["000.00.02."+nn]
-			if prov == nil || centre == nil || justice == nil {
-				t.Errorf("%s: province, centre or Sở Tư pháp missing", p.Name)
-				continue
-			}
-			if prov.Kind != unit.KindPROVINCE || prov.Name != p.FullName() || prov.ParentID != nil {
-				t.Errorf("province %+v", prov)
-			}
-			if !centre.IsServiceDesk || centre.Kind != unit.KindAGENCY || *centre.ParentID != prov.ID ||
-				!strings.HasPrefix(centre.Name, "Trung tâm Phục vụ hành chính công ") || !strings.HasSuffix(centre.Name, p.Name) {
-				t.Errorf("centre %+v", centre)
-			}
-			if justice.IsServiceDesk || !strings.HasPrefix(justice.Name, "Sở Tư pháp ") || *justice.ParentID != prov.ID {
-				t.Errorf("Sở Tư pháp %+v", justice)
-			}
-		}
+		checkProvinces(t, byCode)
 		if u := byCode[CodeLangSonCentre]; u.Name != "Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn" {
 			t.Errorf("Lạng Sơn centre named %q", u.Name)
 		}
 		if u := byCode["000.00.00.H26"]; u.Name != "Thành phố Hà Nội" {
 			t.Errorf("Hà Nội named %q", u.Name)
 		}
-		for _, c := range []struct{ commune, desk, communeName, deskName string }{
-			{"000.00.50.H37", "000.01.50.H37", "Xã Hữu Lũng", "Bộ phận Một cửa UBND xã Hữu Lũng"},
-			{"000.00.51.H37", "000.01.51.H37", "Phường Tam Thanh", "Bộ phận Một cửa UBND phường Tam Thanh"},
-			{"000.00.50.H26", "000.01.50.H26", "Phường Ba Đình", "Bộ phận Một cửa UBND phường Ba Đình"},
-			{"000.00.50.H29", "000.01.50.H29", "Phường Sài Gòn", "Bộ phận Một cửa UBND phường Sài Gòn"},
-		} {
-			cu, du := byCode[c.commune], byCode[c.desk]
-			if cu == nil || du == nil {
-				t.Errorf("%s or %s missing", c.commune, c.desk)
-				continue
-			}
-			if cu.Name != c.communeName || cu.Kind != unit.KindCOMMUNE || cu.IsServiceDesk {
-				t.Errorf("commune %+v", cu)
-			}
-			if du.Name != c.deskName || du.Kind != unit.KindAGENCY || !du.IsServiceDesk || *du.ParentID != cu.ID {
-				t.Errorf("desk %+v", du)
-			}
-		}
+		checkCommuneDesks(t, byCode)
 		if u := byCode[CodeNoDiacritics]; u == nil || u.IsServiceDesk || u.Name != "Bo phan mot cua xa Thu Nghiem" {
 			t.Errorf("unit without diacritics: %+v", u)
 		}
 	})
+}
+
+// checkProvinces checks that each of the 34 provinces (byCode: the units
+// by code) has its unit, its Public Administration Service Centre (a
+// service desk) and its Sở Tư pháp (not one).
+func checkProvinces(t *testing.T, byCode map[string]*ent.Unit) {
+	t.Helper()
+	provinces := vn.CurrentProvinces()
+	if len(provinces) != 34 {
+		t.Fatalf("%d provinces", len(provinces))
+	}
+	for _, p := range provinces {
+		nn := p.Code[len(p.Code)-3:]
+		prov, centre, justice := byCode[p.Code], byCode["000.00.01."+nn], byCode["000.00.02."+nn]
+		if prov == nil || centre == nil || justice == nil {
+			t.Errorf("%s: province, centre or Sở Tư pháp missing", p.Name)
+			continue
+		}
+		if prov.Kind != unit.KindPROVINCE || prov.Name != p.FullName() || prov.ParentID != nil {
+			t.Errorf("province %+v", prov)
+		}
+		if !centre.IsServiceDesk || centre.Kind != unit.KindAGENCY || *centre.ParentID != prov.ID ||
+			!strings.HasPrefix(centre.Name, "Trung tâm Phục vụ hành chính công ") || !strings.HasSuffix(centre.Name, p.Name) {
+			t.Errorf("centre %+v", centre)
+		}
+		if justice.IsServiceDesk || !strings.HasPrefix(justice.Name, "Sở Tư pháp ") || *justice.ParentID != prov.ID {
+			t.Errorf("Sở Tư pháp %+v", justice)
+		}
+	}
+}
+
+// checkCommuneDesks checks the communes with a one-stop desk of their own.
+func checkCommuneDesks(t *testing.T, byCode map[string]*ent.Unit) {
+	t.Helper()
+	for _, c := range []struct{ commune, desk, communeName, deskName string }{
+		{"000.00.50.H37", "000.01.50.H37", "Xã Hữu Lũng", "Bộ phận Một cửa UBND xã Hữu Lũng"},
+		{"000.00.51.H37", "000.01.51.H37", "Phường Tam Thanh", "Bộ phận Một cửa UBND phường Tam Thanh"},
+		{"000.00.50.H26", "000.01.50.H26", "Phường Ba Đình", "Bộ phận Một cửa UBND phường Ba Đình"},
+		{"000.00.50.H29", "000.01.50.H29", "Phường Sài Gòn", "Bộ phận Một cửa UBND phường Sài Gòn"},
+	} {
+		cu, du := byCode[c.commune], byCode[c.desk]
+		if cu == nil || du == nil {
+			t.Errorf("%s or %s missing", c.commune, c.desk)
+			continue
+		}
+		if cu.Name != c.communeName || cu.Kind != unit.KindCOMMUNE || cu.IsServiceDesk {
+			t.Errorf("commune %+v", cu)
+		}
+		if du.Name != c.deskName || du.Kind != unit.KindAGENCY || !du.IsServiceDesk || *du.ParentID != cu.ID {
+			t.Errorf("desk %+v", du)
+		}
+	}
 }
 
 // TestDemoAccounts is long because it is one scenario told in order: its

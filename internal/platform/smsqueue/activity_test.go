@@ -69,9 +69,9 @@ func publish(t testing.TB, bus events.Bus, e events.Event) {
 	}
 }
 
-// TestSMSActivity is long because it is one scenario told in order: its
-// steps share what the first ones set up and each checks what the one before
-// left.
+// TestSMSActivity: the feed carries the messages within the viewer's scope
+// as they change, narrows to a unit's subtree, and ends when the session is
+// revoked, leaving no goroutine behind.
 func TestSMSActivity(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, options{})
@@ -127,29 +127,34 @@ func TestSMSActivity(t *testing.T) {
 			}
 			assertNoGoroutineLeak(t, before)
 		})
+	})
+}
 
-		t.Run("refused", func(t *testing.T) {
-			unknown := pulid.New("UN")
-			tests := []struct {
-				name string
-				ctx  context.Context
-				unit *pulid.ID
-				want refusal.Code
-			}{
-				{"anonymous", context.Background(), nil, refusal.Unauthenticated},
-				{"officer without the monitor grant", e.fx.as(context.Background(), e.fx.officer, "SE2"), nil, refusal.Forbidden},
-				{"unit outside the scope", e.fx.as(context.Background(), e.fx.admin, "SE3"), &e.fx.other.ID, refusal.OutOfScope},
-				{"unknown unit", e.fx.as(context.Background(), e.fx.admin, "SE4"), &unknown, refusal.NotFound},
-			}
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					ch, err := e.q.SMSActivity(tt.ctx, tt.unit, nil)
-					if ch != nil || !refusal.Is(err, tt.want) {
-						t.Errorf("got %v, %v; want refusal %s and no channel", ch, err, tt.want)
-					}
-				})
-			}
-		})
+// TestSMSActivityRefused: the feed refuses the anonymous, officers without
+// the monitor grant, and units outside the scope or unknown.
+func TestSMSActivityRefused(t *testing.T) {
+	testenv.Databases(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, options{})
+		unknown := pulid.New("UN")
+		tests := []struct {
+			name string
+			ctx  context.Context
+			unit *pulid.ID
+			want refusal.Code
+		}{
+			{"anonymous", context.Background(), nil, refusal.Unauthenticated},
+			{"officer without the monitor grant", e.fx.as(context.Background(), e.fx.officer, "SE2"), nil, refusal.Forbidden},
+			{"unit outside the scope", e.fx.as(context.Background(), e.fx.admin, "SE3"), &e.fx.other.ID, refusal.OutOfScope},
+			{"unknown unit", e.fx.as(context.Background(), e.fx.admin, "SE4"), &unknown, refusal.NotFound},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				ch, err := e.q.SMSActivity(tt.ctx, tt.unit, nil)
+				if ch != nil || !refusal.Is(err, tt.want) {
+					t.Errorf("got %v, %v; want refusal %s and no channel", ch, err, tt.want)
+				}
+			})
+		}
 	})
 }
 

@@ -19,8 +19,6 @@ import (
 // TestSignals: each rule fires on data made to cross its threshold and
 // stays quiet on data just under it; a second run adds nothing; a review is
 // audited and hides the signal from the default list.
-// Long because it is one scenario told in order: its steps share what the
-// first ones set up and each checks what the one before left.
 func TestSignals(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)

@@ -282,8 +282,6 @@ func streamPost(t *testing.T, addr string, header map[string]string, size int64,
 // length, JSON waiting for 100 Continue) and checks that every one is
 // answered 413 while the server's heap stays bounded. It logs the peak heap
 // growth.
-// Long because it is one scenario told in order: its steps share what the
-// first ones set up and each checks what the one before left.
 func TestOversizedBodiesUnderLoad(t *testing.T) {
 	ts := httptest.NewServer(newAbuseServer(t, false, 0, nil))
 	t.Cleanup(ts.Close)
@@ -298,20 +296,7 @@ func TestOversizedBodiesUnderLoad(t *testing.T) {
 	sampled := make(chan struct{})
 	go func() {
 		defer close(sampled)
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			var m runtime.MemStats
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
-			}
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
+		samplePeakHeap(&peak, stop)
 	}()
 
 	statuses := make(chan int, n)
@@ -349,5 +334,24 @@ func TestOversizedBodiesUnderLoad(t *testing.T) {
 	// the buffer's growth and the HTTP machinery.
 	if limit := int64(n) * 4 << 20; growth > limit {
 		t.Errorf("heap grew by %d bytes, more than %d", growth, limit)
+	}
+}
+
+// samplePeakHeap records in peak the largest heap in use it sees, sampling
+// every 2 ms until stop is closed.
+func samplePeakHeap(peak *atomic.Uint64, stop <-chan struct{}) {
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		if m.HeapInuse > peak.Load() {
+			peak.Store(m.HeapInuse)
+		}
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
 	}
 }

@@ -296,20 +296,7 @@ func TestOversizedBodiesUnderLoad(t *testing.T) {
 	sampled := make(chan struct{})
 	go func() {
 		defer close(sampled)
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			var m runtime.MemStats
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
-			}
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
+		samplePeakHeap(&peak, stop)
 	}()
 
 	statuses := make(chan int, n)
@@ -347,5 +334,24 @@ func TestOversizedBodiesUnderLoad(t *testing.T) {
 	// the buffer's growth and the HTTP machinery.
 	if limit := int64(n) * 4 << 20; growth > limit {
 		t.Errorf("heap grew by %d bytes, more than %d", growth, limit)
+	}
+}
+
+// samplePeakHeap records in peak the largest heap in use it sees, sampling
+// every 2 ms until stop is closed.
+func samplePeakHeap(peak *atomic.Uint64, stop <-chan struct{}) {
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		if m.HeapInuse > peak.Load() {
+			peak.Store(m.HeapInuse)
+		}
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
 	}
 }

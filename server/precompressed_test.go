@@ -57,6 +57,9 @@ func gzipped(t *testing.T, s string) []byte {
 	return b.Bytes()
 }
 
+// TestSPAServesPrecompressedAssets is long because it is one scenario told
+// in order: its steps share what the first ones set up and each checks what
+// the one before left.
 func TestSPAServesPrecompressedAssets(t *testing.T) {
 	js := strings.Repeat("console.log('một cửa');\n", 200)
 	dist := fstest.MapFS{

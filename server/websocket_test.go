@@ -354,6 +354,8 @@ func TestWebSocketInitTimeout(t *testing.T) {
 	}
 }
 
+// TestWebSocketReadLimit is long because it is a table: one row per case, so
+// that the cases read side by side and a missing one shows.
 func TestWebSocketReadLimit(t *testing.T) {
 	const limit = 1024
 	pad := func(n int) string { return strings.Repeat("x", n) }
@@ -573,6 +575,8 @@ func TestWebSocketContextReachesResolver(t *testing.T) {
 
 // Every way a connection ends releases its goroutines, and ErrorFunc hears
 // only of real failures.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestWebSocketNoGoroutineLeak(t *testing.T) {
 	tests := []struct {
 		name string

@@ -54,6 +54,8 @@ var accountSearchIndexes = []struct{ name, create string }{
 // the cluster: roles motcua (the product) and postgraphile (the peer), the
 // schema by `motcua migrate`, accounts by `motcua seed generate` (COPY),
 // then the search indexes.
+// Long because it is the data set's recipe, step by step, each depending on
+// the one before.
 func preparePostgres(ctx context.Context, cfg *config, c *pgCluster, n int) (*dataset, error) {
 	base := fmt.Sprintf("accounts_%d", n)
 	roles := `DO $$ BEGIN

@@ -67,6 +67,8 @@ type config struct {
 	scenarios                  map[string]bool
 }
 
+// parseConfig reads the flags of the benchmark. Long because it is one flag
+// per line and the checks of their combinations.
 func parseConfig(args []string) (*config, error) {
 	cfg := &config{}
 	fs := flag.NewFlagSet("motcua-bench run", flag.ContinueOnError)
@@ -152,6 +154,9 @@ func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
 }
 
+// runSuite runs the scenarios the flags ask for and writes the report. Long
+// because it is the suite's schedule: each scenario in turn with the data
+// set it needs, the order being the point.
 func runSuite(ctx context.Context, args []string) (err error) {
 	cfg, err := parseConfig(args)
 	if err != nil {

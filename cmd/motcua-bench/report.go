@@ -76,6 +76,8 @@ func below(measured, want float64) (bool, float64) {
 	return measured < want, measured / want
 }
 
+// goals are the targets the results are judged against. Long because it is
+// the list of goals, one line each.
 func (r *results) goals() []goal {
 	var gs []goal
 	add := func(g goal) { gs = append(gs, g) }
@@ -223,6 +225,8 @@ func (r *results) writeReport(path string) error {
 	return os.WriteFile(path, []byte(r.markdown(analysis)), 0o644)
 }
 
+// markdown is the report of the results, with the analysis. Long because it
+// is the report, one section after another, as it reads.
 func (r *results) markdown(analysis string) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }

@@ -148,6 +148,9 @@ const (
 	s2Where = `query($id: ID!){ accounts(where: {id: $id}, first: 1) { edges { node { id fullName status createdAtUnit { id name } } } } }`
 )
 
+// s2 measures lookups of accounts by id on the large PostgreSQL data set.
+// Long because a scenario reads as its steps: prepare, load, measure, check,
+// in the order they run.
 func (b *bench) s2(ctx context.Context) error {
 	r := &s2Result{Accounts: b.pgData.stats.Accounts}
 	b.results.S2 = r
@@ -225,6 +228,8 @@ func (b *bench) s2(ctx context.Context) error {
 
 // s2Peer runs PostGraphile on the same database, pinned like the server,
 // and loads it with the same lookups.
+// Long because it is the peer's whole run (start, warm up, load, stop), in
+// the order it happens.
 func (b *bench) s2Peer(ctx context.Context, r *s2Result, ids []string, admin *sql.DB) error {
 	port, err := freePort()
 	if err != nil {

@@ -288,24 +288,18 @@ type s4Result struct {
 // deskWorkers is the number of concurrent officers' requests in S4 and S7.
 const deskWorkers = 16
 
+// s4 measures the desk's whole flow (start, send the code, complete) under
+// deskWorkers concurrent officers on PostgreSQL. Long because a scenario
+// reads as its steps: prepare, load, measure, check, in the order they run.
 func (b *bench) s4(ctx context.Context) error {
 	r := &s4Result{Creations: b.cfg.creations}
 	b.results.S4 = r
-	srv, err := b.pgServer(ctx, "s4-motcua")
-	if err != nil {
-		return err
-	}
-	admin, err := b.pg.admin(b.pgData.db)
+	srv, admin, c, err := b.passwordServer(ctx, "s4-motcua")
 	if err != nil {
 		return err
 	}
 	defer admin.Close()
-	if err := waitQueueIdle(ctx, admin, 3*time.Minute); err != nil {
-		return err
-	}
-	if r.Ceiling, err = b.ceiling(ctx); err != nil {
-		return err
-	}
+	r.Ceiling = c
 	logf("S4 argon2id ceiling on CPU %s: %.1f hashes/s", b.cfg.serverCPUs, r.Ceiling.PerSec)
 	offs, err := b.deskOfficers(ctx, srv, admin, 8)
 	if err != nil {
@@ -492,6 +486,31 @@ type s5Result struct {
 
 // activeCitizens picks n ACTIVE generated citizens without a password (the
 // generator gives none), skipping the first offset.
+// passwordServer starts the server of a scenario that hashes passwords
+// (S4, S5) on the PostgreSQL data set, opens an admin connection to its
+// database (the caller closes it), waits until the SMS queue is idle, and
+// measures the argon2id ceiling of the server's CPUs.
+func (b *bench) passwordServer(ctx context.Context, name string) (*server, *sql.DB, ceiling, error) {
+	srv, err := b.pgServer(ctx, name)
+	if err != nil {
+		return nil, nil, ceiling{}, err
+	}
+	admin, err := b.pg.admin(b.pgData.db)
+	if err != nil {
+		return nil, nil, ceiling{}, err
+	}
+	if err := waitQueueIdle(ctx, admin, 3*time.Minute); err != nil {
+		admin.Close()
+		return nil, nil, ceiling{}, err
+	}
+	c, err := b.ceiling(ctx)
+	if err != nil {
+		admin.Close()
+		return nil, nil, ceiling{}, err
+	}
+	return srv, admin, c, nil
+}
+
 func activeCitizens(ctx context.Context, admin *sql.DB, n, offset int) (ids, logins, phones []string, err error) {
 	rows, err := admin.QueryContext(ctx, `SELECT a.id, a.id_number, a.phone FROM accounts a
 		WHERE a.status = 'ACTIVE' AND a.password_hash IS NULL AND NOT a.must_change_password
@@ -511,24 +530,18 @@ func activeCitizens(ctx context.Context, admin *sql.DB, n, offset int) (ids, log
 	return ids, logins, phones, rows.Err()
 }
 
+// s5 measures sign-ins and password resets (request, verify) on PostgreSQL.
+// Long because a scenario reads as its steps: prepare, load, measure, check,
+// in the order they run.
 func (b *bench) s5(ctx context.Context) error {
 	r := &s5Result{}
 	b.results.S5 = r
-	srv, err := b.pgServer(ctx, "s5-motcua")
-	if err != nil {
-		return err
-	}
-	admin, err := b.pg.admin(b.pgData.db)
+	srv, admin, c, err := b.passwordServer(ctx, "s5-motcua")
 	if err != nil {
 		return err
 	}
 	defer admin.Close()
-	if err := waitQueueIdle(ctx, admin, 3*time.Minute); err != nil {
-		return err
-	}
-	if r.Ceiling, err = b.ceiling(ctx); err != nil {
-		return err
-	}
+	r.Ceiling = c
 	ids, logins, _, err := activeCitizens(ctx, admin, 200, 0)
 	if err != nil {
 		return err

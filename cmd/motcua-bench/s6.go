@@ -39,6 +39,9 @@ type subscriber struct {
 	lat  []time.Duration
 }
 
+// s6 measures the SMS monitor: many WebSocket subscribers while SMS change
+// status. Long because a scenario reads as its steps: prepare, load,
+// measure, check, in the order they run.
 func (b *bench) s6(ctx context.Context) error {
 	r := &s6Result{Subscribers: b.cfg.subscribers}
 	b.results.S6 = r

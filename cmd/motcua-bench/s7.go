@@ -62,6 +62,10 @@ func (b *bench) replicas(ctx context.Context, tag string) (*server, *server, err
 	return a, c, nil
 }
 
+// s7 runs two replicas on one PostgreSQL database and measures the events
+// between them: their latency (s7Latency), and the throughput of writes
+// with and without publishing. Long because a scenario reads as its steps: prepare,
+// load, measure, check, in the order they run.
 func (b *bench) s7(ctx context.Context) error {
 	r := &s7Result{CancelRate: 20}
 	b.results.S7 = r
@@ -172,6 +176,8 @@ func (b *bench) s7(ctx context.Context) error {
 // (registrationEvents); A cancels them at a fixed rate; the latency of each
 // event is its arrival at the client of B less its commit time on A (the
 // event's `at`, same machine clock).
+// Long because a scenario reads as its steps: watch, cancel, collect, in the
+// order they run.
 func (b *bench) s7Latency(ctx context.Context, r *s7Result, a, c *server, offs []officer, scan []byte) error {
 	n := 200
 	if b.cfg.quick {

@@ -39,17 +39,15 @@ func (e *env) devServer(ctx context.Context) (*proctest.Server, *gqlclient.Clien
 		}
 		e.dev = s
 	}
-	off, err := proctest.SignIn(ctx, e.dev.URL, proctest.Registrar, proctest.RegistrarPass)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	unitID, err := proctest.OfficerUnit(ctx, off)
+	off, unitID, err := proctest.SignInRegistrar(ctx, e.dev.URL)
 	return e.dev, off, unitID, err
 }
 
 // otpAliases sends 50 wrong codes in one GraphQL document (aliases run
 // one after the other in one request): at most 5 may be counted, the rest
 // must be OTP_TOO_MANY_ATTEMPTS, and then even the right code is refused.
+// Long because a fault scenario reads as its steps: set up, attack, checks,
+// in the order they happen.
 func otpAliases(ctx context.Context, e *env) (*proctest.Report, error) {
 	rep := &proctest.Report{Name: "50 aliased OTP attempts in one GraphQL document"}
 	_, off, unitID, err := e.devServer(ctx)
@@ -206,6 +204,8 @@ func errCodes(r *gqlclient.Response) string {
 // header, carrying the session cookie as a browser would, is refused with
 // 400 and creates nothing; a WebSocket from a foreign origin is refused
 // with 403 before the upgrade.
+// Long because a fault scenario reads as its steps: set up, attack, checks,
+// in the order they happen.
 func crossOrigin(ctx context.Context, e *env) (*proctest.Report, error) {
 	rep := &proctest.Report{Name: "cross-origin multipart POST and WebSocket"}
 	srv, off, unitID, err := e.devServer(ctx)

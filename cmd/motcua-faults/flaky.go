@@ -21,6 +21,8 @@ var longDigits = regexp.MustCompile(`\d{6,}`)
 // 400 (a refusal, FAILED at once). Every message must end DELIVERED or
 // visibly FAILED: the officer sees the status and a last error without
 // personal data, and a message the gateway took is never FAILED.
+// Long because a fault scenario reads as its steps: load, fault, recovery,
+// checks, in the order they happen.
 func flakyGateway(ctx context.Context, e *env) (*proctest.Report, error) {
 	rep := &proctest.Report{Name: "the SMS gateway fails half its calls"}
 	dbURL, err := e.postgres(ctx)
@@ -67,11 +69,7 @@ func flakyGateway(ctx context.Context, e *env) (*proctest.Report, error) {
 		return nil, err
 	}
 	defer db.Close()
-	off, err := proctest.SignIn(ctx, srv.URL, proctest.Registrar, proctest.RegistrarPass)
-	if err != nil {
-		return nil, err
-	}
-	unitID, err := proctest.OfficerUnit(ctx, off)
+	off, unitID, err := proctest.SignInRegistrar(ctx, srv.URL)
 	if err != nil {
 		return nil, err
 	}

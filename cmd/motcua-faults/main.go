@@ -80,32 +80,15 @@ func names() string {
 	return strings.Join(n, ", ")
 }
 
+// run runs the fault scenarios (only: those named, comma-separated; all
+// when empty), prints their reports and a summary to out, and returns the
+// exit code: 1 when one did not hold.
 func run(ctx context.Context, bin, scanPath, only string, seed int64, logDir string, out io.Writer) (int, error) {
-	e := &env{seed: seed}
-	var err error
-	if e.bin, err = filepath.Abs(bin); err != nil {
+	e, err := newEnv(bin, scanPath, seed, logDir)
+	if err != nil {
 		return 0, err
 	}
-	if _, err := os.Stat(e.bin); err != nil {
-		return 0, fmt.Errorf("no motcua binary (make build-go): %w", err)
-	}
-	if e.scan, err = os.ReadFile(scanPath); err != nil {
-		return 0, err
-	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	e.secretKey = base64.StdEncoding.EncodeToString(key)
-	if logDir == "" {
-		if logDir, err = os.MkdirTemp("", "motcua-faults-logs-"); err != nil {
-			return 0, err
-		}
-	} else if err := os.MkdirAll(logDir, 0o755); err != nil {
-		return 0, err
-	}
-	e.logDir = logDir
-	if e.workDir, err = os.MkdirTemp("", "motcua-faults-"); err != nil {
-		return 0, err
-	}
+	logDir = e.logDir
 	defer os.RemoveAll(e.workDir)
 	defer func() {
 		if e.dev != nil {
@@ -116,12 +99,7 @@ func run(ctx context.Context, bin, scanPath, only string, seed int64, logDir str
 		}
 	}()
 
-	selected := map[string]bool{}
-	for _, n := range strings.Split(only, ",") {
-		if n = strings.TrimSpace(n); n != "" {
-			selected[n] = true
-		}
-	}
+	selected := nameSet(only)
 	fmt.Fprintf(out, "motcua fault runs — %s, binary %s, gateway seed %d, server logs in %s\n\n",
 		time.Now().UTC().Format(time.RFC3339), bin, seed, logDir)
 	var held, broken []string
@@ -162,6 +140,49 @@ func run(ctx context.Context, bin, scanPath, only string, seed int64, logDir str
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// nameSet is the set of the comma-separated names in list.
+func nameSet(list string) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range strings.Split(list, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			set[n] = true
+		}
+	}
+	return set
+}
+
+// newEnv is the environment of a run: the motcua binary bin, the scan file
+// at scanPath, a fresh secret key, the directory of the servers' logs
+// (logDir, or a new one) and a new work directory, which the caller removes.
+func newEnv(bin, scanPath string, seed int64, logDir string) (*env, error) {
+	e := &env{seed: seed}
+	var err error
+	if e.bin, err = filepath.Abs(bin); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(e.bin); err != nil {
+		return nil, fmt.Errorf("no motcua binary (make build-go): %w", err)
+	}
+	if e.scan, err = os.ReadFile(scanPath); err != nil {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	e.secretKey = base64.StdEncoding.EncodeToString(key)
+	if logDir == "" {
+		if logDir, err = os.MkdirTemp("", "motcua-faults-logs-"); err != nil {
+			return nil, err
+		}
+	} else if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return nil, err
+	}
+	e.logDir = logDir
+	if e.workDir, err = os.MkdirTemp("", "motcua-faults-"); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // postgres returns a new empty database on the run's cluster, starting the

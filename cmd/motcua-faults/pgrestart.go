@@ -19,6 +19,8 @@ import (
 // live. The server must recover without a restart of its own: readiness,
 // requests and SMS sending come back, and the subscription resyncs (a new
 // SNAPSHOT) and carries the changes made afterwards.
+// Long because a fault scenario reads as its steps: load, fault, recovery,
+// checks, in the order they happen.
 func postgresRestart(ctx context.Context, e *env) (*proctest.Report, error) {
 	rep := &proctest.Report{Name: "PostgreSQL restarted under load"}
 	dbURL, err := e.postgres(ctx)
@@ -50,11 +52,7 @@ func postgresRestart(ctx context.Context, e *env) (*proctest.Report, error) {
 		return nil, err
 	}
 	defer db.Close()
-	off, err := proctest.SignIn(ctx, srv.URL, proctest.Registrar, proctest.RegistrarPass)
-	if err != nil {
-		return nil, err
-	}
-	unitID, err := proctest.OfficerUnit(ctx, off)
+	off, unitID, err := proctest.SignInRegistrar(ctx, srv.URL)
 	if err != nil {
 		return nil, err
 	}

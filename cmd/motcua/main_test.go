@@ -33,38 +33,19 @@ func TestCommands(t *testing.T) {
 		t.Fatalf("migrate: %v", err)
 	}
 
-	// Units: a bad file lists every bad row with its line and writes nothing.
-	bad := writeFile(t, "bad.csv", "code,name,parent_code,kind\n"+
-		"000.00.00.H99,Tỉnh Thử Nghiệm,,PROVINCE\n"+
-		"bad code!,Xã A,000.00.00.H99,COMMUNE\n"+
-		"000.00.51.H99,Xã B,NOPE,COMMUNE\n")
-	_, stderr, err := cli(t, "", "units", "import", bad, "--dry-run", "--database", db)
-	if err == nil || !strings.Contains(stderr, ":3:") || !strings.Contains(stderr, ":4:") {
-		t.Fatalf("bad units file: err %v, stderr %q", err, stderr)
-	}
-	good := writeFile(t, "good.csv", "code,name,parent_code,kind\n"+
-		"000.00.00.H99,Tỉnh Thử Nghiệm,,PROVINCE\n"+
-		"000.00.01.H99,Trung tâm Phục vụ hành chính công tỉnh Thử Nghiệm,000.00.00.H99,agency\n")
-	out, _, err := cli(t, "", "units", "import", "--dry-run", good, "--database", db)
-	if err != nil || !strings.Contains(out, "2 rows are valid") {
-		t.Fatalf("dry run: %v %q", err, out)
-	}
-	out, _, err = cli(t, "", "units", "import", good, "--database", db)
-	if err != nil || !strings.Contains(out, "imported 2 units") {
-		t.Fatalf("import: %v %q", err, out)
-	}
+	importUnits(t, db)
 
 	// Accounts.
 	accounts := writeFile(t, "accounts.csv", "id_number,full_name,date_of_birth,phone,email,status,origin\n"+
 		"001090123456,Nguyễn Văn Bình,1990-05-06,0912 345 678,,ACTIVE,IMPORTED\n"+
 		"001090123457,Trần Thị C,1990-13-01,0912 345 679,,ACTIVE,IMPORTED\n")
-	_, stderr, err = cli(t, "", "accounts", "import", accounts, "--database", db)
+	_, stderr, err := cli(t, "", "accounts", "import", accounts, "--database", db)
 	if err == nil || !strings.Contains(stderr, ":3:") {
 		t.Fatalf("accounts with a bad date: err %v, stderr %q", err, stderr)
 	}
 
 	// The first super admin, password on stdin.
-	out, _, err = cli(t, "rat kho doan mat khau nay\n", "admin", "create-super",
+	out, _, err := cli(t, "rat kho doan mat khau nay\n", "admin", "create-super",
 		"--id-number", "001078123456", "--name", "Nguyễn Văn An", "--phone", "0987 111 222", "--database", db)
 	if err != nil || !strings.Contains(out, "super admin created") {
 		t.Fatalf("create-super: %v %q", err, out)
@@ -85,6 +66,32 @@ func TestCommands(t *testing.T) {
 
 	if _, _, err := cli(t, "", "frobnicate"); err == nil {
 		t.Fatal("unknown command accepted")
+	}
+}
+
+// importUnits checks `motcua units import` on db: a bad file lists every bad
+// row with its line and writes nothing; a dry run writes nothing; then two
+// units are imported.
+func importUnits(t *testing.T, db string) {
+	t.Helper()
+	bad := writeFile(t, "bad.csv", "code,name,parent_code,kind\n"+
+		"000.00.00.H99,Tỉnh Thử Nghiệm,,PROVINCE\n"+
+		"bad code!,Xã A,000.00.00.H99,COMMUNE\n"+
+		"000.00.51.H99,Xã B,NOPE,COMMUNE\n")
+	_, stderr, err := cli(t, "", "units", "import", bad, "--dry-run", "--database", db)
+	if err == nil || !strings.Contains(stderr, ":3:") || !strings.Contains(stderr, ":4:") {
+		t.Fatalf("bad units file: err %v, stderr %q", err, stderr)
+	}
+	good := writeFile(t, "good.csv", "code,name,parent_code,kind\n"+
+		"000.00.00.H99,Tỉnh Thử Nghiệm,,PROVINCE\n"+
+		"000.00.01.H99,Trung tâm Phục vụ hành chính công tỉnh Thử Nghiệm,000.00.00.H99,agency\n")
+	out, _, err := cli(t, "", "units", "import", "--dry-run", good, "--database", db)
+	if err != nil || !strings.Contains(out, "2 rows are valid") {
+		t.Fatalf("dry run: %v %q", err, out)
+	}
+	out, _, err = cli(t, "", "units", "import", good, "--database", db)
+	if err != nil || !strings.Contains(out, "imported 2 units") {
+		t.Fatalf("import: %v %q", err, out)
 	}
 }
 

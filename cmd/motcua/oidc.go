@@ -87,42 +87,9 @@ func oidcClients(ctx context.Context, sub string, args []string, stdout, stderr 
 	case "add":
 		in.RedirectURIs, in.PostLogoutRedirectURIs = redirects, postLogout
 		in.Scopes = splitList(scopes)
-		c, secret, err := s.CreateClient(sys, in)
-		if err != nil {
-			return err
-		}
-		out := map[string]string{"client_id": string(c.ID)}
-		if secret != "" {
-			out["client_secret"] = secret
-		}
-		return printJSON(stdout, out)
+		return addClient(sys, s, in, stdout)
 	case "list":
-		q, err := s.ClientsQuery(sys, "")
-		if err != nil {
-			return err
-		}
-		cs, err := q.WithUnit().Order(ent.Asc("created_at")).All(sys)
-		if err != nil {
-			return err
-		}
-		type row struct {
-			ClientID               string    `json:"client_id"`
-			Name                   string    `json:"name"`
-			Unit                   string    `json:"unit"`
-			RedirectURIs           []string  `json:"redirect_uris"`
-			PostLogoutRedirectURIs []string  `json:"post_logout_redirect_uris"`
-			BackchannelLogoutURI   string    `json:"backchannel_logout_uri,omitempty"`
-			Scopes                 []string  `json:"scopes"`
-			Public                 bool      `json:"public"`
-			Disabled               bool      `json:"disabled"`
-			CreatedAt              time.Time `json:"created_at"`
-		}
-		rows := []row{}
-		for _, c := range cs {
-			rows = append(rows, row{string(c.ID), c.Name, c.Edges.Unit.Code, c.RedirectUris, c.PostLogoutRedirectUris,
-				c.BackchannelLogoutURI, c.Scopes, c.Public, c.Disabled, c.CreatedAt})
-		}
-		return printJSON(stdout, rows)
+		return listClients(sys, s, stdout)
 	case "disable", "rotate-secret":
 		if fs.NArg() != 1 {
 			return fmt.Errorf("usage: motcua oidc-clients %s CLIENT_ID", sub)
@@ -143,6 +110,51 @@ func oidcClients(ctx context.Context, sub string, args []string, stdout, stderr 
 			"previous_secret_valid_until": c.PreviousSecretExpiresAt})
 	}
 	return errors.New("usage: motcua oidc-clients add|list|disable|rotate-secret")
+}
+
+// addClient registers the client in and prints its id and secret as JSON.
+func addClient(sys context.Context, s *sso.Service, in sso.ClientInput, stdout io.Writer) error {
+	c, secret, err := s.CreateClient(sys, in)
+	if err != nil {
+		return err
+	}
+	out := map[string]string{"client_id": string(c.ID)}
+	if secret != "" {
+		out["client_secret"] = secret
+	}
+	return printJSON(stdout, out)
+}
+
+// clientRow is a client as `motcua oidc-clients list` prints it.
+type clientRow struct {
+	ClientID               string    `json:"client_id"`
+	Name                   string    `json:"name"`
+	Unit                   string    `json:"unit"`
+	RedirectURIs           []string  `json:"redirect_uris"`
+	PostLogoutRedirectURIs []string  `json:"post_logout_redirect_uris"`
+	BackchannelLogoutURI   string    `json:"backchannel_logout_uri,omitempty"`
+	Scopes                 []string  `json:"scopes"`
+	Public                 bool      `json:"public"`
+	Disabled               bool      `json:"disabled"`
+	CreatedAt              time.Time `json:"created_at"`
+}
+
+// listClients prints every client, oldest first, as JSON.
+func listClients(sys context.Context, s *sso.Service, stdout io.Writer) error {
+	q, err := s.ClientsQuery(sys, "")
+	if err != nil {
+		return err
+	}
+	cs, err := q.WithUnit().Order(ent.Asc("created_at")).All(sys)
+	if err != nil {
+		return err
+	}
+	rows := []clientRow{}
+	for _, c := range cs {
+		rows = append(rows, clientRow{string(c.ID), c.Name, c.Edges.Unit.Code, c.RedirectUris, c.PostLogoutRedirectUris,
+			c.BackchannelLogoutURI, c.Scopes, c.Public, c.Disabled, c.CreatedAt})
+	}
+	return printJSON(stdout, rows)
 }
 
 func oidcKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {

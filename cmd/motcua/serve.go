@@ -86,14 +86,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if f.dev && !isSet(fs, "addr") && os.Getenv("MOTCUA_ADDR") == "" {
-		f.addr = "127.0.0.1:8080"
-	}
-	if f.dev && !loopback(f.addr) {
-		return fmt.Errorf("--dev refuses a non-loopback --addr (%s): dev mode shows SMS codes to anyone who can connect", f.addr)
-	}
-	if f.lookupsPerMinute < 1 || f.lookupsPerDay < 1 {
-		return errors.New("--lookups-per-minute and --lookups-per-day must be at least 1")
+	if err := f.check(fs); err != nil {
+		return err
 	}
 	logger := newLogger(stderr, f.logLevel)
 	started := time.Now()
@@ -112,29 +106,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if publicURL == "" {
 		publicURL = "http://" + displayAddr(ln.Addr().String())
 	}
-	a, err := app.New(ctx, app.Options{
-		PublicURL: publicURL,
-		SSO: app.SSOOptions{
-			IDTokenLifetime: f.oidcIDTTL, AccessTokenLifetime: f.oidcAccessTTL, RefreshTokenLifetime: f.oidcRefreshTTL,
-			KeyRotation: f.oidcKeyRotation, SecretOverlap: f.oidcSecretOverlap,
-		},
-		DatabaseURL: f.database, Dev: f.dev, DemoHistory: f.dev && f.demoHistory, Migrate: f.migrate,
-		AllowedOrigins: origins, TrustProxyHeaders: f.trustProxy,
-		SecureCookie: !(f.dev && strings.HasPrefix(firstOr(origins, "http://"), "http://")),
-		MasterKey:    master, ScansBucket: f.scansBucket, ScanRetention: f.scanRetention,
-		SMSWorkers: f.workers, MaxBodyBytes: f.maxBody, Logger: logger,
-		Clamd: f.clamd, ClamdAcceptWhenDown: f.clamdAccept,
-		LookupsPerMinute: f.lookupsPerMinute, LookupsPerDay: f.lookupsPerDay,
-		SMS: app.SMSOptions{
-			Provider: f.smsProvider, ConsoleDelay: f.consoleDelay,
-			Undeliverable: splitList(f.undeliverable), Failing: splitList(f.failing),
-			ReceiptDeadlines: smsqueue.ReceiptDeadlines{OTP: f.deadlineOTP, Password: f.deadlinePassword, Notice: f.deadlineNotice},
-			HTTP: sms.HTTPConfig{
-				URL: f.smsHTTPURL, AuthHeader: f.smsHTTPAuthHeader, AuthValue: f.smsHTTPAuthValue,
-				Timeout: f.httpTimeout, Sender: f.smsHTTPSender, ReceiptSecret: []byte(f.smsReceiptSecret),
-			},
-		},
-	})
+	a, err := app.New(ctx, f.options(publicURL, origins, master, logger))
 	if err != nil {
 		return err
 	}
@@ -167,6 +139,48 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// check applies the flags' defaults that depend on other flags (fs says
+// which were set) and refuses combinations that make no sense.
+func (f *serveFlags) check(fs *flag.FlagSet) error {
+	if f.dev && !isSet(fs, "addr") && os.Getenv("MOTCUA_ADDR") == "" {
+		f.addr = "127.0.0.1:8080"
+	}
+	if f.dev && !loopback(f.addr) {
+		return fmt.Errorf("--dev refuses a non-loopback --addr (%s): dev mode shows SMS codes to anyone who can connect", f.addr)
+	}
+	if f.lookupsPerMinute < 1 || f.lookupsPerDay < 1 {
+		return errors.New("--lookups-per-minute and --lookups-per-day must be at least 1")
+	}
+	return nil
+}
+
+// options are the application's options the flags say.
+func (f *serveFlags) options(publicURL string, origins []string, master []byte, logger *slog.Logger) app.Options {
+	return app.Options{
+		PublicURL: publicURL,
+		SSO: app.SSOOptions{
+			IDTokenLifetime: f.oidcIDTTL, AccessTokenLifetime: f.oidcAccessTTL, RefreshTokenLifetime: f.oidcRefreshTTL,
+			KeyRotation: f.oidcKeyRotation, SecretOverlap: f.oidcSecretOverlap,
+		},
+		DatabaseURL: f.database, Dev: f.dev, DemoHistory: f.dev && f.demoHistory, Migrate: f.migrate,
+		AllowedOrigins: origins, TrustProxyHeaders: f.trustProxy,
+		SecureCookie: !(f.dev && strings.HasPrefix(firstOr(origins, "http://"), "http://")),
+		MasterKey:    master, ScansBucket: f.scansBucket, ScanRetention: f.scanRetention,
+		SMSWorkers: f.workers, MaxBodyBytes: f.maxBody, Logger: logger,
+		Clamd: f.clamd, ClamdAcceptWhenDown: f.clamdAccept,
+		LookupsPerMinute: f.lookupsPerMinute, LookupsPerDay: f.lookupsPerDay,
+		SMS: app.SMSOptions{
+			Provider: f.smsProvider, ConsoleDelay: f.consoleDelay,
+			Undeliverable: splitList(f.undeliverable), Failing: splitList(f.failing),
+			ReceiptDeadlines: smsqueue.ReceiptDeadlines{OTP: f.deadlineOTP, Password: f.deadlinePassword, Notice: f.deadlineNotice},
+			HTTP: sms.HTTPConfig{
+				URL: f.smsHTTPURL, AuthHeader: f.smsHTTPAuthHeader, AuthValue: f.smsHTTPAuthValue,
+				Timeout: f.httpTimeout, Sender: f.smsHTTPSender, ReceiptSecret: []byte(f.smsReceiptSecret),
+			},
+		},
+	}
 }
 
 func printDemo(w io.Writer, demo seed.Demo) {

@@ -124,6 +124,9 @@ type App struct {
 }
 
 // New assembles the App. Call Start to run its background work, Close at the end.
+// Long because it is the wiring: each part is built from those before it, in
+// the order they depend on one another, and split the order would hide
+// across functions.
 func New(ctx context.Context, o Options) (_ *App, err error) {
 	if o.Now == nil {
 		o.Now = time.Now

@@ -15,6 +15,8 @@ import (
 // authorisation, such as NOT_FOUND for an id that does not exist) or refused
 // with the exact code. Ids that exist nowhere separate "may not" from "may,
 // but there is no such thing".
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestAuthorizationTable(t *testing.T) {
 	s := start(t, dbtest.SQLiteURL(t))
 	actors := map[string]*gqlclient.Client{
@@ -178,6 +180,8 @@ func TestNodeIsGuarded(t *testing.T) {
 // sees in full the accounts of its province (its officers, the citizens its
 // desks created); a citizen of Hà Nội only by exact ID number or phone, and
 // masked: masked name, no date of birth or e-mail. The super admin sees all.
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestAdminScopeTable(t *testing.T) {
 	databases(t, func(t *testing.T, s *testServer) {
 		actors := map[string]*gqlclient.Client{

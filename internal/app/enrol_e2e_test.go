@@ -21,6 +21,8 @@ var (
 // server: lookup, start with an upload, request form, OTP by SMS (read from
 // the console inbox), live SMS statuses over a WebSocket, completion, the
 // password SMS, and the new citizen's first sign-in.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestOfficerCreatesCitizenAccount(t *testing.T) {
 	databases(t, func(t *testing.T, s *testServer) {
 		ctx := context.Background()

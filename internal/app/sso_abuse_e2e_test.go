@@ -36,6 +36,8 @@ func baseParams(rp *testRP, f flow) url.Values {
 	}
 }
 
+// TestSSOBadInput is long because it is a table: one row per case, so that
+// the cases read side by side and a missing one shows.
 func TestSSOBadInput(t *testing.T) {
 	databases(t, func(t *testing.T, s *testServer) {
 		ctx := context.Background()
@@ -152,6 +154,8 @@ func rebind(s *testServer, q string) string {
 
 // TestSSOBackchannelAndKeys: a password reset revokes the RP's tokens and
 // POSTs a signed logout_token to it; a rotated key keeps verifying.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestSSOBackchannelAndKeys(t *testing.T) {
 	databases(t, func(t *testing.T, s *testServer) {
 		ctx := context.Background()

@@ -162,6 +162,9 @@ func codeFor(t testing.TB, s *testServer, rp *testRP, b *http.Client, gql *gqlcl
 	return loc.Query().Get("code")
 }
 
+// TestSSOCodeFlow is long because it is one scenario told in order: its
+// steps share what the first ones set up and each checks what the one before
+// left.
 func TestSSOCodeFlow(t *testing.T) {
 	databases(t, func(t *testing.T, s *testServer) {
 		ctx := context.Background()

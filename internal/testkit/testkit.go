@@ -1,17 +1,19 @@
 // Package testkit is what tests of several packages share: the system
 // context, refusal assertions and a fake clock. Fakes of the platform
 // (outbox, bus) are in testkit/fakes and files in testkit/fixtures, so that
-// this package imports only rules and policy and any package's tests may use
-// it.
+// this package imports only rules, policy and platform/events (which imports
+// nothing of the module) and any package's tests may use it.
 package testkit
 
 import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/policy/viewer"
 )
@@ -108,3 +110,40 @@ func (c *Clock) Set(t time.Time) {
 	defer c.mu.Unlock()
 	c.t = t
 }
+
+// Ends records the reasons a live stream (a subscription of the SMS
+// activity, of a registration's events) was ended with: pass its OnEnd as
+// the stream's onEnd. The zero value is ready to use.
+type Ends struct {
+	mu  sync.Mutex
+	got []*refusal.Error
+}
+
+// OnEnd records r.
+func (e *Ends) OnEnd(r *refusal.Error) { e.mu.Lock(); defer e.mu.Unlock(); e.got = append(e.got, r) }
+
+// Codes are the codes of the reasons recorded, oldest first.
+func (e *Ends) Codes() []refusal.Code {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []refusal.Code
+	for _, r := range e.got {
+		out = append(out, r.Code)
+	}
+	return out
+}
+
+// CountingBus is Bus counting the subscriptions made on it.
+type CountingBus struct {
+	events.Bus
+	n atomic.Int64
+}
+
+// Subscribe counts, and subscribes on the Bus.
+func (b *CountingBus) Subscribe(ctx context.Context, topics ...string) (<-chan events.Event, error) {
+	b.n.Add(1)
+	return b.Bus.Subscribe(ctx, topics...)
+}
+
+// Subscriptions is how many subscriptions were made.
+func (b *CountingBus) Subscriptions() int64 { return b.n.Load() }

@@ -97,7 +97,7 @@ func Import(ctx context.Context, db *store.DB, r io.Reader, dryRun bool, now fun
 		return imp.report, nil
 	}
 	imp.write = true
-	err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := audit.Write(ctx, db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		imp.client = tx.Client
 		if err := imp.run(ctx, r); err != nil {
 			return err
@@ -105,10 +105,11 @@ func Import(ctx context.Context, db *store.DB, r io.Reader, dryRun bool, now fun
 		if len(imp.report.Problems) > 0 {
 			return ErrRejected
 		}
-		return audit.Record(ctx, tx, imp.now, audit.Entry{
+		c.Record(imp.now, audit.Entry{
 			Action: "accounts.import", TargetType: "Account", TargetID: "import",
 			Detail: map[string]any{"created": imp.report.Created, "rows": imp.report.Rows},
 		})
+		return nil
 	})
 	if err != nil {
 		imp.report.Created = 0
@@ -250,14 +251,6 @@ func isColumn(name string) bool {
 func (imp *importer) check(line int, get func(string) string) row {
 	rw := row{line: line}
 	before := len(imp.report.Problems)
-	fail := func(column string, err error) {
-		if r, ok := refusal.As(err); ok {
-			imp.problem(line, column, r.VI, r.EN)
-			return
-		}
-		imp.problem(line, column, "Giá trị không hợp lệ.", "The value is not valid.")
-	}
-
 	rw.name = vn.NormalizeName(get("full_name"))
 	switch n := utf8.RuneCountInString(rw.name); {
 	case n == 0:
@@ -280,38 +273,8 @@ func (imp *importer) check(line int, get func(string) string) row {
 		rw.dob, dobOK = dob, true
 	}
 
-	if id, err := vn.ParseIDNumber(get("id_number")); err != nil {
-		fail("id_number", err)
-	} else {
-		rw.idNumber, rw.idKeyValue = id.Digits, idKey(id.Digits)
-		rw.idKind = account.IDKindCCCD
-		if id.Kind == vn.CMND {
-			rw.idKind = account.IDKindCMND
-		}
-		if dobOK {
-			if err := id.CheckBirthDate(rw.dob); err != nil {
-				fail("id_number", err)
-			}
-		}
-		if first, dup := imp.ids[rw.idKeyValue]; dup {
-			imp.problem(line, "id_number", fmt.Sprintf("Số định danh trùng với dòng %d của tệp.", first),
-				fmt.Sprintf("The ID number repeats line %d of the file.", first))
-		} else {
-			imp.ids[rw.idKeyValue] = int32(line)
-		}
-	}
-
-	if phone, err := vn.NormalizePhone(get("phone")); err != nil {
-		fail("phone", err)
-	} else {
-		rw.phone, rw.phoneKeyValue = phone, phoneKey(phone)
-		if first, dup := imp.phones[rw.phoneKeyValue]; dup {
-			imp.problem(line, "phone", fmt.Sprintf("Số điện thoại trùng với dòng %d của tệp: mỗi số điện thoại chỉ đăng nhập được một tài khoản.", first),
-				fmt.Sprintf("The phone number repeats line %d of the file: a phone number signs in to one account only.", first))
-		} else {
-			imp.phones[rw.phoneKeyValue] = int32(line)
-		}
-	}
+	imp.checkIDNumber(&rw, get("id_number"), dobOK)
+	imp.checkPhone(&rw, get("phone"))
 
 	if e := get("email"); e != "" {
 		if !validEmail(e) {
@@ -334,6 +297,59 @@ func (imp *importer) check(line int, get func(string) string) row {
 	return rw
 }
 
+// checkIDNumber sets rw's ID number from raw when it is well-formed, agrees
+// with the date of birth (when that one is: dobOK) and repeats no earlier
+// row; otherwise it reports the problem.
+func (imp *importer) checkIDNumber(rw *row, raw string, dobOK bool) {
+	id, err := vn.ParseIDNumber(raw)
+	if err != nil {
+		imp.refused(rw.line, "id_number", err)
+		return
+	}
+	rw.idNumber, rw.idKeyValue = id.Digits, idKey(id.Digits)
+	rw.idKind = account.IDKindCCCD
+	if id.Kind == vn.CMND {
+		rw.idKind = account.IDKindCMND
+	}
+	if dobOK {
+		if err := id.CheckBirthDate(rw.dob); err != nil {
+			imp.refused(rw.line, "id_number", err)
+		}
+	}
+	if first, dup := imp.ids[rw.idKeyValue]; dup {
+		imp.problem(rw.line, "id_number", fmt.Sprintf("Số định danh trùng với dòng %d của tệp.", first),
+			fmt.Sprintf("The ID number repeats line %d of the file.", first))
+	} else {
+		imp.ids[rw.idKeyValue] = int32(rw.line)
+	}
+}
+
+// checkPhone sets rw's phone from raw when it is a Vietnamese mobile that
+// no earlier row has; otherwise it reports the problem.
+func (imp *importer) checkPhone(rw *row, raw string) {
+	phone, err := vn.NormalizePhone(raw)
+	if err != nil {
+		imp.refused(rw.line, "phone", err)
+		return
+	}
+	rw.phone, rw.phoneKeyValue = phone, phoneKey(phone)
+	if first, dup := imp.phones[rw.phoneKeyValue]; dup {
+		imp.problem(rw.line, "phone", fmt.Sprintf("Số điện thoại trùng với dòng %d của tệp: mỗi số điện thoại chỉ đăng nhập được một tài khoản.", first),
+			fmt.Sprintf("The phone number repeats line %d of the file: a phone number signs in to one account only.", first))
+	} else {
+		imp.phones[rw.phoneKeyValue] = int32(rw.line)
+	}
+}
+
+// refused reports a refusal of a value as the row's problem, in its words.
+func (imp *importer) refused(line int, column string, err error) {
+	if r, ok := refusal.As(err); ok {
+		imp.problem(line, column, r.VI, r.EN)
+		return
+	}
+	imp.problem(line, column, "Giá trị không hợp lệ.", "The value is not valid.")
+}
+
 // validEmail accepts a bare address (no display name) whose domain has a dot.
 func validEmail(e string) bool {
 	if len(e) > 254 {
@@ -353,41 +369,9 @@ func (imp *importer) flush(ctx context.Context) error {
 	if len(imp.batch) == 0 {
 		return nil
 	}
-	sys := viewer.System(ctx)
-	ids := make([]string, 0, len(imp.batch))
-	phones := make([]string, 0, len(imp.batch))
-	for _, rw := range imp.batch {
-		if rw.idNumber != "" {
-			ids = append(ids, rw.idNumber)
-		}
-		if rw.phone != "" {
-			phones = append(phones, rw.phone)
-		}
-	}
-	// Two queries, not one with OR: each is a lookup in its own index,
-	// where PostgreSQL plans the OR of two IN lists as a full scan.
-	takenIDs := map[string]bool{}
-	byNumber, err := imp.client.Account.Query().Where(account.IDNumberIn(ids...)).
-		Select(account.FieldIDNumber).Strings(sys)
+	takenIDs, takenPhones, err := imp.taken(ctx)
 	if err != nil {
-		return fmt.Errorf("accounts: import: duplicate check: %w", err)
-	}
-	byAlias, err := imp.client.Account.Query().Where(account.CmndNumberIn(ids...)).
-		Select(account.FieldCmndNumber).Strings(sys)
-	if err != nil {
-		return fmt.Errorf("accounts: import: duplicate check: %w", err)
-	}
-	for _, id := range append(byNumber, byAlias...) {
-		takenIDs[id] = true
-	}
-	storedPhones, err := imp.client.Account.Query().Where(account.PhoneIn(phones...)).
-		Select(account.FieldPhone).Strings(sys)
-	if err != nil {
-		return fmt.Errorf("accounts: import: duplicate check: %w", err)
-	}
-	takenPhones := map[string]bool{}
-	for _, p := range storedPhones {
-		takenPhones[p] = true
+		return err
 	}
 	valid := imp.batch[:0:0]
 	for _, rw := range imp.batch {
@@ -405,25 +389,73 @@ func (imp *importer) flush(ctx context.Context) error {
 	}
 	imp.report.Valid += len(valid)
 	if imp.write && len(imp.report.Problems) == 0 {
-		builders := make([]*ent.AccountCreate, len(valid))
-		for i, rw := range valid {
-			b := imp.client.Account.Create().
-				SetIDNumber(rw.idNumber).SetIDKind(rw.idKind).
-				SetFullName(rw.name).SetNameFolded(vn.Fold(rw.name)).
-				SetDateOfBirth(rw.dob).SetPhone(rw.phone).
-				SetStatus(rw.status).SetOrigin(rw.origin).
-				SetCreatedAt(imp.now).SetUpdatedAt(imp.now)
-			if rw.email != "" {
-				b.SetEmail(rw.email)
-			}
-			builders[i] = b
+		if err := imp.create(ctx, valid); err != nil {
+			return err
 		}
-		if err := imp.client.Account.CreateBulk(builders...).Exec(sys); err != nil {
-			return fmt.Errorf("accounts: import: write: %w", err)
-		}
-		imp.report.Created += len(builders)
 	}
 	imp.batch = imp.batch[:0]
+	return nil
+}
+
+// taken returns the ID numbers (as numbers or CMND aliases) and the phones
+// of the batch that stored accounts already hold.
+func (imp *importer) taken(ctx context.Context) (ids, phones map[string]bool, err error) {
+	sys := viewer.System(ctx)
+	var wantIDs, wantPhones []string
+	for _, rw := range imp.batch {
+		if rw.idNumber != "" {
+			wantIDs = append(wantIDs, rw.idNumber)
+		}
+		if rw.phone != "" {
+			wantPhones = append(wantPhones, rw.phone)
+		}
+	}
+	// Two queries, not one with OR: each is a lookup in its own index,
+	// where PostgreSQL plans the OR of two IN lists as a full scan.
+	byNumber, err := imp.client.Account.Query().Where(account.IDNumberIn(wantIDs...)).
+		Select(account.FieldIDNumber).Strings(sys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("accounts: import: duplicate check: %w", err)
+	}
+	byAlias, err := imp.client.Account.Query().Where(account.CmndNumberIn(wantIDs...)).
+		Select(account.FieldCmndNumber).Strings(sys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("accounts: import: duplicate check: %w", err)
+	}
+	storedPhones, err := imp.client.Account.Query().Where(account.PhoneIn(wantPhones...)).
+		Select(account.FieldPhone).Strings(sys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("accounts: import: duplicate check: %w", err)
+	}
+	ids, phones = map[string]bool{}, map[string]bool{}
+	for _, id := range append(byNumber, byAlias...) {
+		ids[id] = true
+	}
+	for _, p := range storedPhones {
+		phones[p] = true
+	}
+	return ids, phones, nil
+}
+
+// create writes the valid rows as accounts, in one statement.
+func (imp *importer) create(ctx context.Context, valid []row) error {
+	builders := make([]*ent.AccountCreate, len(valid))
+	for i, rw := range valid {
+		b := imp.client.Account.Create().
+			SetIDNumber(rw.idNumber).SetIDKind(rw.idKind).
+			SetFullName(rw.name).SetNameFolded(vn.Fold(rw.name)).
+			SetDateOfBirth(rw.dob).SetPhone(rw.phone).
+			SetStatus(rw.status).SetOrigin(rw.origin).
+			SetCreatedAt(imp.now).SetUpdatedAt(imp.now)
+		if rw.email != "" {
+			b.SetEmail(rw.email)
+		}
+		builders[i] = b
+	}
+	if err := imp.client.Account.CreateBulk(builders...).Exec(viewer.System(ctx)); err != nil {
+		return fmt.Errorf("accounts: import: write: %w", err)
+	}
+	imp.report.Created += len(builders)
 	return nil
 }
 

@@ -197,6 +197,9 @@ func cappedCount(ctx context.Context, q *ent.AccountQuery, ts []tier) (int, erro
 // since ids are ULIDs, so that every page is a range of the primary key
 // within a tier. Ent's pager cannot express this order, so the keyset is
 // written here; cursors are ent cursors of the id, their value the tier.
+//
+// Long because the keyset of the tiers is one algorithm whose steps share
+// the cursor state.
 func rankedPage(ctx context.Context, q *ent.AccountQuery, filter func(*ent.AccountQuery) (*ent.AccountQuery, error), r ranking, p store.Page) (*ent.AccountConnection, error) {
 	q, err := filter(q)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/oidcbackchanneldelivery"
+	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/session"
 	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/events"
@@ -80,8 +81,16 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	if err != nil {
 		return fmt.Errorf("auth: change password: %w", err)
 	}
+	return s.saveNewPassword(ctx, v, acct, hash, path, taken.of(ip), now)
+}
+
+// saveNewPassword stores the checked new password's hash in one
+// transaction with all that follows from it (see ChangePassword): it fails
+// with PASSWORD_CHANGED_MEANWHILE when the password changed since acct was
+// read. ipAttempt is the attempt reserved under the client address.
+func (s *Service) saveNewPassword(ctx context.Context, v *viewer.Viewer, acct *ent.Account, hash, path string, ipAttempt attempt, now time.Time) error {
 	forced := acct.MustChangePassword
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		sys := viewer.System(ctx)
 		// Only if nobody changed the password since it was checked (a
 		// reset running at the same time).
@@ -99,16 +108,8 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 		if n == 0 {
 			return errPasswordChangedMeanwhile()
 		}
-		if v.SessionID != "" {
-			err := tx.Client.Session.Update().
-				Where(session.ID(v.SessionID), session.RevokedAtIsNil()).
-				SetPasswordChangeOnly(false).SetUpdatedAt(now).
-				Exec(sys)
-			if err != nil {
-				return fmt.Errorf("auth: change password: session: %w", err)
-			}
-			// Its cached viewer may still be change-only.
-			tx.OnCommit(func() { s.viewers.dropSession(v.SessionID) })
+		if err := s.fullSession(ctx, tx, v.SessionID, now); err != nil {
+			return err
 		}
 		others, err := openSessions(ctx, tx.Client, acct.ID, v.SessionID)
 		if err != nil {
@@ -117,13 +118,13 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 		if err := s.revoke(ctx, tx, now, others); err != nil {
 			return err
 		}
-		if err := releaseTx(ctx, tx, now, taken.of(ip)); err != nil {
+		if err := releaseTx(ctx, tx, now, ipAttempt); err != nil {
 			return err
 		}
 		if err := s.revokeElsewhere(ctx, tx, acct.ID, oidcbackchanneldelivery.ReasonPASSWORD_CHANGED); err != nil {
 			return err
 		}
-		if err := clearKey(ctx, tx, now, key); err != nil {
+		if err := clearKey(ctx, tx, now, accountKey(acct.ID)); err != nil {
 			return err
 		}
 		if !forced {
@@ -131,11 +132,30 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "auth.password_changed", TargetType: "Account", TargetID: string(acct.ID), UnitPath: path,
 			Detail: map[string]any{"forced": forced, "sessionsRevoked": len(others)},
 		})
+		return nil
 	})
+}
+
+// fullSession makes the session sessionID (none: "") a full one after its
+// password change.
+func (s *Service) fullSession(ctx context.Context, tx *store.Tx, sessionID pulid.ID, now time.Time) error {
+	if sessionID == "" {
+		return nil
+	}
+	err := tx.Client.Session.Update().
+		Where(session.ID(sessionID), session.RevokedAtIsNil()).
+		SetPasswordChangeOnly(false).SetUpdatedAt(now).
+		Exec(viewer.System(ctx))
+	if err != nil {
+		return fmt.Errorf("auth: change password: session: %w", err)
+	}
+	// Its cached viewer may still be change-only.
+	tx.OnCommit(func() { s.viewers.dropSession(sessionID) })
+	return nil
 }
 
 // vietnamTime is Indochina Time (UTC+7, no daylight saving), for SMS texts.
@@ -193,43 +213,56 @@ func (s *Service) CreateSuperAdmin(ctx context.Context, idNumber, fullName, phon
 	}
 	now := s.now()
 	var acct *ent.Account
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		sys := viewer.System(ctx)
-		exists, err := tx.Client.Account.Query().
-			Where(account.Or(account.IDNumber(id.Digits), account.CmndNumber(id.Digits))).
-			Exist(sys)
-		if err != nil {
-			return fmt.Errorf("auth: create super admin: %w", err)
-		}
-		if exists {
-			return errSuperAdminExists()
-		}
-		acct, err = tx.Client.Account.Create().
+	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+		var o *ent.Officer
+		var err error
+		acct, o, err = createSuperAdmin(ctx, tx, tx.Client.Account.Create().
 			SetIDNumber(id.Digits).SetIDKind(account.IDKindCCCD).
 			SetFullName(name).SetNameFolded(vn.Fold(name)).
 			SetDateOfBirth(dob).SetPhone(e164).
 			SetStatus(account.StatusACTIVE).SetOrigin(account.OriginIMPORTED).
 			SetPasswordHash(hash).
-			SetCreatedAt(now).SetUpdatedAt(now).
-			Save(sys)
+			SetCreatedAt(now).SetUpdatedAt(now), id.Digits, now)
 		if err != nil {
-			return fmt.Errorf("auth: create super admin: account: %w", err)
+			return err
 		}
-		o, err := tx.Client.Officer.Create().
-			SetAccountID(acct.ID).SetSuperAdmin(true).
-			SetCreatedAt(now).SetUpdatedAt(now).
-			Save(sys)
-		if err != nil {
-			return fmt.Errorf("auth: create super admin: officer: %w", err)
-		}
-		tx.OnCommit(func() { s.publish(ctx, events.Event{Topic: events.TopicPolicy, At: now}) })
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "admin.super_admin_created", TargetType: "Officer", TargetID: string(o.ID),
 			Detail: map[string]any{"accountId": string(acct.ID)},
 		})
+		c.Publish(events.Event{Topic: events.TopicPolicy})
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return acct, nil
+}
+
+// createSuperAdmin saves the account create builds, unless an account holds
+// the ID number digits already, and its officer record holding super_admin,
+// created at now.
+func createSuperAdmin(ctx context.Context, tx *store.Tx, create *ent.AccountCreate, digits string, now time.Time) (*ent.Account, *ent.Officer, error) {
+	sys := viewer.System(ctx)
+	exists, err := tx.Client.Account.Query().
+		Where(account.Or(account.IDNumber(digits), account.CmndNumber(digits))).
+		Exist(sys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("auth: create super admin: %w", err)
+	}
+	if exists {
+		return nil, nil, errSuperAdminExists()
+	}
+	acct, err := create.Save(sys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("auth: create super admin: account: %w", err)
+	}
+	o, err := tx.Client.Officer.Create().
+		SetAccountID(acct.ID).SetSuperAdmin(true).
+		SetCreatedAt(now).SetUpdatedAt(now).
+		Save(sys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("auth: create super admin: officer: %w", err)
+	}
+	return acct, o, nil
 }

@@ -74,7 +74,7 @@ func (s *Service) requestReset(ctx context.Context, loginText string) error {
 		return err
 	}
 	ip := ipKey(requestinfo.FromContext(ctx).ClientIP)
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		outcome, err := s.resetOutcome(ctx, tx, now, l, ip)
 		if err != nil {
 			return err
@@ -86,7 +86,8 @@ func (s *Service) requestReset(ctx context.Context, loginText string) error {
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, now, e)
+		c.Record(now, e)
+		return nil
 	})
 }
 
@@ -188,9 +189,10 @@ func (s *Service) sendDecoy(ctx context.Context, tx *store.Tx, now time.Time, su
 // against a 64-character HMAC, which never equals it.
 const decoyCodeHash = ""
 
-// sendResetCode sends a new code unless the OTP caps forbid it; the new
-// code supersedes the account's earlier ones in the same transaction.
-func (s *Service) sendResetCode(ctx context.Context, tx *store.Tx, now time.Time, acct *ent.Account) (string, error) {
+// resetCodeForbidden locks the account for a new reset code and checks the
+// OTP caps: it returns the outcome when they forbid one, "" when it may be
+// sent.
+func (s *Service) resetCodeForbidden(ctx context.Context, tx *store.Tx, now time.Time, acct *ent.Account) (string, error) {
 	sys := viewer.System(ctx)
 	// Two requests for one account at once: the second waits here, then
 	// sees the first one's code and its cooldown.
@@ -223,17 +225,24 @@ func (s *Service) sendResetCode(ctx context.Context, tx *store.Tx, now time.Time
 	if last != nil {
 		lastForAccount = last.CreatedAt
 	}
-	if err := s.otpPolicy.CheckSend(now, lastForAccount, sends); err != nil {
-		if refusal.Is(err, refusal.RateLimited) {
-			return resetRateLimited, nil
-		}
-		if refusal.Is(err, refusal.OTPResendTooSoon) {
-			return resetResendTooSoon, nil
-		}
-		return "", err
+	err = s.otpPolicy.CheckSend(now, lastForAccount, sends)
+	switch {
+	case refusal.Is(err, refusal.RateLimited):
+		return resetRateLimited, nil
+	case refusal.Is(err, refusal.OTPResendTooSoon):
+		return resetResendTooSoon, nil
 	}
+	return "", err
+}
 
-	_, err = tx.Client.OTPChallenge.Update().
+// sendResetCode sends a new code unless the OTP caps forbid it; the new
+// code supersedes the account's earlier ones in the same transaction.
+func (s *Service) sendResetCode(ctx context.Context, tx *store.Tx, now time.Time, acct *ent.Account) (string, error) {
+	sys := viewer.System(ctx)
+	if outcome, err := s.resetCodeForbidden(ctx, tx, now, acct); outcome != "" || err != nil {
+		return outcome, err
+	}
+	_, err := tx.Client.OTPChallenge.Update().
 		Where(otpchallenge.SubjectID(string(acct.ID)), otpchallenge.PurposeEQ(otpchallenge.PurposeRESET),
 			otpchallenge.ConsumedAtIsNil(), otpchallenge.Superseded(false)).
 		SetSuperseded(true).SetUpdatedAt(now).
@@ -488,7 +497,7 @@ func (s *Service) finishReset(ctx context.Context, now time.Time, acct *ent.Acco
 	if v.SignedIn() && v.AccountID == acct.ID {
 		keep = v.SessionID
 	}
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		sys := viewer.System(ctx)
 		n, err := tx.Client.OTPChallenge.Update().
 			Where(otpchallenge.ID(challengeID), otpchallenge.ConsumedAtIsNil(), otpchallenge.Superseded(false)).
@@ -535,10 +544,11 @@ func (s *Service) finishReset(ctx context.Context, now time.Time, acct *ent.Acco
 		if err := s.notifyChanged(ctx, tx, now, acct, path); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "auth.password_reset", TargetType: "Account", TargetID: string(acct.ID), UnitPath: path,
 			Detail: map[string]any{"sessionsRevoked": len(ids)},
 		})
+		return nil
 	})
 }
 

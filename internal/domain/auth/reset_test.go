@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +13,6 @@ import (
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
-	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit"
@@ -50,6 +50,9 @@ func otherCode(code string) string {
 	return "000000"
 }
 
+// TestResetPassword: a locked account's citizen asks for a code by SMS;
+// wrong, superseded and expired codes and a weak password are refused; the
+// right code resets the password, once.
 func TestResetPassword(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -65,27 +68,13 @@ func TestResetPassword(t *testing.T) {
 			!sent[0].SendBefore.Equal(start.Add(5*time.Minute)) || *sent[0].AccountID != a.ID {
 			t.Fatalf("reset SMS: %+v", sent)
 		}
+		wrongSupersededExpired(t, e, e.outbox.LastCodeOf(t, sms.ResetOTP))
+
+		e.request(t, hung.id)
 		code := e.outbox.LastCodeOf(t, sms.ResetOTP)
-
-		// Wrong code: counted.
-		r := testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, otherCode(code), newPW), refusal.OTPInvalid)
-		if r.Extra["attemptsLeft"] != 4 {
-			t.Errorf("attemptsLeft %v, want 4", r.Extra["attemptsLeft"])
-		}
-		// Superseded by a resend.
-		e.clock.Advance(61 * time.Second)
-		e.request(t, hung.id)
-		testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPSuperseded)
-		code = e.outbox.LastCodeOf(t, sms.ResetOTP)
-		// Expired.
-		e.clock.Advance(5 * time.Minute)
-		testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPExpired)
-
-		e.request(t, hung.id)
-		code = e.outbox.LastCodeOf(t, sms.ResetOTP)
 		// A weak password with the right code: refused, the code still
 		// counts and its attempt is given back.
-		r = testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, "Nguyễn Văn Hùng"), refusal.PasswordTooWeak)
+		r := testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, "Nguyễn Văn Hùng"), refusal.PasswordTooWeak)
 		if r.Extra["reason"] != "CONTAINS_NAME" {
 			t.Errorf("reason %v", r.Extra["reason"])
 		}
@@ -105,24 +94,48 @@ func TestResetPassword(t *testing.T) {
 		// anyone that the account exists and was reset).
 		testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, "một mật khẩu khác"), refusal.OTPExpired)
 
-		e.dead(t, before, "a session from before the reset")
-		if !sessionEvents(e.bus)[string(e.mustSession(t, before))] {
-			t.Error("no event for the session revoked by the reset")
-		}
-		if n := len(e.outbox.Of(sms.PasswordChanged)); n != 1 {
-			t.Errorf("%d PASSWORD_CHANGED SMS, want 1", n)
-		}
-		// The new password works at once: the reset cleared the lock.
-		if _, err := e.svc.SignIn(e.ctx, hung.id, newPW); err != nil {
-			t.Fatalf("sign-in with the reset password: %v", err)
-		}
-		if _, err := e.svc.SignIn(e.ctx, hung.id, hung.password); !refusal.Is(err, refusal.Unauthenticated) {
-			t.Errorf("old password: %v", err)
-		}
-		if n := len(e.auditOf(t, "auth.password_reset")); n != 1 {
-			t.Errorf("%d resets audited", n)
-		}
+		afterReset(t, e, before)
 	})
+}
+
+// wrongSupersededExpired submits hung's reset code wrong (counted), after a
+// resend superseded it, and the new one after it expired.
+func wrongSupersededExpired(t *testing.T, e *env, code string) {
+	t.Helper()
+	r := testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, otherCode(code), newPW), refusal.OTPInvalid)
+	if r.Extra["attemptsLeft"] != 4 {
+		t.Errorf("attemptsLeft %v, want 4", r.Extra["attemptsLeft"])
+	}
+	e.clock.Advance(61 * time.Second)
+	e.request(t, hung.id)
+	testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPSuperseded)
+	code = e.outbox.LastCodeOf(t, sms.ResetOTP)
+	e.clock.Advance(5 * time.Minute)
+	testkit.Refused(t, e.svc.ResetPassword(e.ctx, hung.id, code, newPW), refusal.OTPExpired)
+}
+
+// afterReset checks what follows hung's reset to newPW: the session opened
+// before (token before) is dead and announced, the citizen is told by SMS,
+// the new password works at once (the reset cleared the lock), the old one
+// does not, and the reset is audited.
+func afterReset(t *testing.T, e *env, before string) {
+	t.Helper()
+	e.dead(t, before, "a session from before the reset")
+	if !sessionEvents(e.bus)[string(e.mustSession(t, before))] {
+		t.Error("no event for the session revoked by the reset")
+	}
+	if n := len(e.outbox.Of(sms.PasswordChanged)); n != 1 {
+		t.Errorf("%d PASSWORD_CHANGED SMS, want 1", n)
+	}
+	if _, err := e.svc.SignIn(e.ctx, hung.id, newPW); err != nil {
+		t.Fatalf("sign-in with the reset password: %v", err)
+	}
+	if _, err := e.svc.SignIn(e.ctx, hung.id, hung.password); !refusal.Is(err, refusal.Unauthenticated) {
+		t.Errorf("old password: %v", err)
+	}
+	if n := len(e.auditOf(t, "auth.password_reset")); n != 1 {
+		t.Errorf("%d resets audited", n)
+	}
 }
 
 // mustSession is the id of the session of a token, revoked or not.
@@ -386,6 +399,8 @@ func TestConcurrentGuesses(t *testing.T) {
 // flow short of the right code answers the same: the same refusal code,
 // messages, field and extensions, after the same time floor. The rows run
 // in lockstep on one clock, each from its own address.
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestResetAnswersAlike(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)

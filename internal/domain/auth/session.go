@@ -242,13 +242,14 @@ func (s *Service) SignOut(ctx context.Context) error {
 		return nil
 	}
 	now := s.now()
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		if err := s.revoke(ctx, tx, now, []pulid.ID{v.SessionID}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "auth.sign_out", TargetType: "Session", TargetID: string(v.SessionID), UnitPath: v.UnitPath,
 		})
+		return nil
 	})
 }
 
@@ -260,7 +261,7 @@ func (s *Service) SignOutEverywhere(ctx context.Context) error {
 		return errUnauthenticated()
 	}
 	now := s.now()
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		ids, err := openSessions(ctx, tx.Client, v.AccountID, "")
 		if err != nil {
 			return err
@@ -271,10 +272,11 @@ func (s *Service) SignOutEverywhere(ctx context.Context) error {
 		if err := s.revokeElsewhere(ctx, tx, v.AccountID, oidcbackchanneldelivery.ReasonSIGN_OUT_EVERYWHERE); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "auth.sign_out_everywhere", TargetType: "Account", TargetID: string(v.AccountID), UnitPath: v.UnitPath,
 			Detail: map[string]any{"sessionsRevoked": len(ids)},
 		})
+		return nil
 	})
 }
 
@@ -296,13 +298,14 @@ func (s *Service) RevokeSession(ctx context.Context, id pulid.ID) error {
 		return errSessionNotFound()
 	}
 	now := s.now()
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		if err := s.revoke(ctx, tx, now, []pulid.ID{id}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "auth.session_revoked", TargetType: "Session", TargetID: string(id), UnitPath: v.UnitPath,
 		})
+		return nil
 	})
 }
 

@@ -116,6 +116,9 @@ func TestAuthenticateRefuses(t *testing.T) {
 	})
 }
 
+// TestRevokeAndSignOut: an account's sessions are listed newest first; one
+// can be revoked (not another account's), signed out, or all of them ended
+// everywhere, each announced and audited.
 func TestRevokeAndSignOut(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -131,7 +134,6 @@ func TestRevokeAndSignOut(t *testing.T) {
 		}
 		otherCtx, otherToken := e.signIn(t, other.id, other.password)
 		sessionID := func(ctx context.Context) pulid.ID { return viewer.FromContext(ctx).SessionID }
-
 		list, err := e.svc.Sessions(ctxs[0])
 		if err != nil {
 			t.Fatal(err)
@@ -174,23 +176,32 @@ func TestRevokeAndSignOut(t *testing.T) {
 		if err := e.svc.RevokeSession(ctxs[0], sessionID(ctxs[0])); err != nil {
 			t.Errorf("revoking a revoked session: %v", err)
 		}
-		_, t4 := e.signIn(t, hung.id, hung.password)
-		ctx4 := e.session(t, t4)
-		if err := e.svc.SignOutEverywhere(ctx4); err != nil {
-			t.Fatal(err)
-		}
-		e.dead(t, t4, "signed out everywhere")
-		e.session(t, otherToken)
-		if !sessionEvents(e.bus)[string(sessionID(ctx4))] {
-			t.Error("no event for the sessions signed out everywhere")
-		}
-		if sessionEvents(e.bus)[string(sessionID(otherCtx))] {
-			t.Error("another account's session announced revoked")
-		}
-		if n := len(e.auditOf(t, "auth.sign_out_everywhere")); n != 1 {
-			t.Errorf("%d sign-out-everywhere audited", n)
-		}
+		signOutEverywhere(t, e, otherCtx, otherToken)
 	})
+}
+
+// signOutEverywhere signs hung in once more and out everywhere, and checks
+// that it ends hung's sessions, announced, and not the other account's
+// (otherCtx, otherToken).
+func signOutEverywhere(t *testing.T, e *env, otherCtx context.Context, otherToken string) {
+	t.Helper()
+	sessionID := func(ctx context.Context) pulid.ID { return viewer.FromContext(ctx).SessionID }
+	_, t4 := e.signIn(t, hung.id, hung.password)
+	ctx4 := e.session(t, t4)
+	if err := e.svc.SignOutEverywhere(ctx4); err != nil {
+		t.Fatal(err)
+	}
+	e.dead(t, t4, "signed out everywhere")
+	e.session(t, otherToken)
+	if !sessionEvents(e.bus)[string(sessionID(ctx4))] {
+		t.Error("no event for the sessions signed out everywhere")
+	}
+	if sessionEvents(e.bus)[string(sessionID(otherCtx))] {
+		t.Error("another account's session announced revoked")
+	}
+	if n := len(e.auditOf(t, "auth.sign_out_everywhere")); n != 1 {
+		t.Errorf("%d sign-out-everywhere audited", n)
+	}
 }
 
 // TestChangePasswordRevokesOthers: a voluntary change keeps this session,

@@ -110,6 +110,9 @@ func (s *Service) checkPassword(ctx context.Context, acct *ent.Account, pw strin
 
 // open finishes a sign-in whose password was right; ipAttempt and
 // loginAttempt are the attempts reserved for it, given back here.
+// Long because every way a right password can still be refused is checked
+// here in the order the rules give, each giving the attempts back; it is
+// left whole while sign-in is being reshaped.
 func (s *Service) open(ctx context.Context, now time.Time, l login, ipAttempt, loginAttempt attempt) (SignInResult, error) {
 	acct := l.acct
 	path, err := unitPathOf(ctx, s.db.Client, acct)

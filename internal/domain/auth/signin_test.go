@@ -20,6 +20,8 @@ import (
 // TestFirstSignIn walks the initial-password path (docs/RULES.md "Passwords"): the SMS
 // password works once, within 72 h, for a session that may only change it;
 // the change lifts the restriction and kills the initial password.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestFirstSignIn(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)

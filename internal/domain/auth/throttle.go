@@ -268,24 +268,20 @@ type failure struct {
 // fail records f (audit, and the locks its attempts started: the attempts
 // themselves were counted by reserve) and answers after the slow-down.
 func (s *Service) fail(ctx context.Context, now time.Time, f failure) error {
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		targetType, targetID := "Login", ""
 		if f.acct != nil {
 			targetType, targetID = "Account", string(f.acct.ID)
 		}
-		if err := audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: f.action, TargetType: targetType, TargetID: targetID, UnitPath: f.unitPath,
 			Detail: map[string]any{"reason": f.reason, "failures": f.login.n},
-		}); err != nil {
-			return err
-		}
+		})
 		if !f.login.locked.IsZero() {
-			if err := audit.Record(ctx, tx, now, audit.Entry{
+			c.Record(now, audit.Entry{
 				Action: "auth.sign_in_locked", TargetType: targetType, TargetID: targetID, UnitPath: f.unitPath,
 				Detail: map[string]any{"scope": "login", "until": f.login.locked.UTC().Format(time.RFC3339), "failures": f.login.n},
-			}); err != nil {
-				return err
-			}
+			})
 		}
 		return auditAddressLock(ctx, tx, now, f.ip)
 	})
@@ -334,7 +330,7 @@ func (s *Service) Unlock(ctx context.Context, accountID pulid.ID) error {
 		return err
 	}
 	now := s.now()
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		until, err := lockedUntil(ctx, tx.Client, now, accountKey(acct.ID))
 		if err != nil {
 			return err
@@ -346,10 +342,11 @@ func (s *Service) Unlock(ctx context.Context, accountID pulid.ID) error {
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "auth.sign_in_unlocked", TargetType: "Account", TargetID: string(acct.ID), UnitPath: path,
 			Detail: map[string]any{"wasLocked": !until.IsZero()},
 		})
+		return nil
 	})
 }
 

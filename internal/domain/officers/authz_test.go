@@ -19,6 +19,8 @@ import (
 // the admin operations, at the service level: allowed, or the exact refusal code. Each
 // case gets targets of its own, so that one case's success cannot change the
 // next one's answer.
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestAuthorizationTable(t *testing.T) {
 	const (
 		ok         = refusal.Code("")

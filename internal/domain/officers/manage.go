@@ -39,7 +39,7 @@ func (s *Service) Add(ctx context.Context, accountID pulid.ID) (*ent.Officer, er
 	}
 	sys := viewer.System(ctx)
 	var id pulid.ID
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = s.change(ctx, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		a, err := tx.Client.Account.Get(sys, accountID)
 		if ent.IsNotFound(err) {
 			return errAccountNotFound
@@ -63,11 +63,12 @@ func (s *Service) Add(ctx context.Context, accountID pulid.ID) (*ent.Officer, er
 			return fmt.Errorf("officers: add: %w", err)
 		}
 		id = o.ID
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: ActionAdd, TargetType: "Officer", TargetID: string(o.ID),
 			UnitPath: ownPath(v),
 			Detail:   map[string]any{"accountID": string(a.ID), "after": state(o)},
 		})
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -88,33 +89,11 @@ func (s *Service) AssignUnit(ctx context.Context, officerID, unitID pulid.ID) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	sys := viewer.System(ctx)
 	var notice *Notice
-	changed := false
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		o, err := lockOfficer(ctx, tx, officerID)
-		if err != nil {
+	err = s.change(ctx, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+		o, u, err := assignment(ctx, tx, v, officerID, unitID)
+		if err != nil || o == nil {
 			return err
-		}
-		if o.AccountID == v.AccountID {
-			return errSelfMove
-		}
-		old := o.Edges.Unit
-		if old != nil && !v.Can(policy.ObjOfficer, policy.ActManage, old.Path) {
-			return errOfficerOutOfScope(old.Name)
-		}
-		u, err := tx.Client.Unit.Get(sys, unitID)
-		if ent.IsNotFound(err) {
-			return errUnitNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("officers: assign unit: %w", err)
-		}
-		if !v.Can(policy.ObjOfficer, policy.ActManage, u.Path) {
-			return errUnitOutOfScope(u.Name)
-		}
-		if old != nil && old.ID == u.ID && o.UnitPath == u.Path {
-			return nil // already there: nothing to record
 		}
 		now := s.now()
 		revoke := o.CanCreateCitizenAccounts && !u.IsServiceDesk
@@ -127,43 +106,70 @@ func (s *Service) AssignUnit(ctx context.Context, officerID, unitID pulid.ID) (*
 		if err != nil {
 			return fmt.Errorf("officers: assign unit: %w", err)
 		}
-		detail := map[string]any{"before": state(o), "after": state(after)}
-		if err := audit.Record(ctx, tx, now, audit.Entry{
-			Action: ActionAssignUnit, TargetType: "Officer", TargetID: string(o.ID), UnitPath: u.Path, Detail: detail,
-		}); err != nil {
-			return err
-		}
+		c.Record(now, audit.Entry{
+			Action: ActionAssignUnit, TargetType: "Officer", TargetID: string(o.ID), UnitPath: u.Path,
+			Detail: map[string]any{"before": state(o), "after": state(after)},
+		})
 		if revoke {
-			if err := audit.Record(ctx, tx, now, audit.Entry{
+			c.Record(now, audit.Entry{
 				Action: ActionRevokePermission, TargetType: "Officer", TargetID: string(o.ID), UnitPath: u.Path,
 				Detail: map[string]any{
 					"permission": string(CreateCitizenAccounts),
 					"reason":     string(refusal.UnitNotServiceDesk),
 					"unitID":     string(u.ID),
 				},
-			}); err != nil {
-				return err
-			}
-			notice = &Notice{
-				Code: NoticePermissionRevoked,
-				VI:   fmt.Sprintf("Đã thu hồi quyền tạo tài khoản cho công dân của cán bộ, vì đơn vị mới «%s» không phải Trung tâm phục vụ hành chính công hoặc Bộ phận một cửa.", u.Name),
-				EN:   fmt.Sprintf("The officer's right to create citizen accounts was removed: the new unit «%s» is not a Public Administration Service Centre or One-Stop Department.", u.Name),
-			}
+			})
+			notice = revokedNotice(u)
 		}
-		s.publishPolicy(ctx, tx, string(o.ID))
-		changed = true
+		c.Publish(s.policyChanged(o.ID))
 		return nil
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	if changed {
-		if err := s.reloaded(ctx); err != nil {
-			return nil, nil, err
-		}
-	}
 	o, err := s.reread(ctx, officerID)
 	return o, notice, err
+}
+
+// assignment reads, and locks, the officer to move and the unit to move
+// them to, and checks that the admin v may: nil, nil when the officer is
+// already there (nothing to do).
+func assignment(ctx context.Context, tx *store.Tx, v *viewer.Viewer, officerID, unitID pulid.ID) (*ent.Officer, *ent.Unit, error) {
+	o, err := lockOfficer(ctx, tx, officerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.AccountID == v.AccountID {
+		return nil, nil, errSelfMove
+	}
+	old := o.Edges.Unit
+	if old != nil && !v.Can(policy.ObjOfficer, policy.ActManage, old.Path) {
+		return nil, nil, errOfficerOutOfScope(old.Name)
+	}
+	u, err := tx.Client.Unit.Get(viewer.System(ctx), unitID)
+	if ent.IsNotFound(err) {
+		return nil, nil, errUnitNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("officers: assign unit: %w", err)
+	}
+	if !v.Can(policy.ObjOfficer, policy.ActManage, u.Path) {
+		return nil, nil, errUnitOutOfScope(u.Name)
+	}
+	if old != nil && old.ID == u.ID && o.UnitPath == u.Path {
+		return nil, nil, nil
+	}
+	return o, u, nil
+}
+
+// revokedNotice tells the admin that moving the officer to u took their
+// right to create citizen accounts away.
+func revokedNotice(u *ent.Unit) *Notice {
+	return &Notice{
+		Code: NoticePermissionRevoked,
+		VI:   fmt.Sprintf("Đã thu hồi quyền tạo tài khoản cho công dân của cán bộ, vì đơn vị mới «%s» không phải Trung tâm phục vụ hành chính công hoặc Bộ phận một cửa.", u.Name),
+		EN:   fmt.Sprintf("The officer's right to create citizen accounts was removed: the new unit «%s» is not a Public Administration Service Centre or One-Stop Department.", u.Name),
+	}
 }
 
 // SetPermissions sets an officer's permissions (source §2 step 3); an empty
@@ -185,8 +191,7 @@ func (s *Service) SetPermissions(ctx context.Context, officerID pulid.ID, perms 
 		grant = true
 	}
 	sys := viewer.System(ctx)
-	changed := false
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = s.change(ctx, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		o, err := lockOfficer(ctx, tx, officerID)
 		if err != nil {
 			return err
@@ -218,23 +223,15 @@ func (s *Service) SetPermissions(ctx context.Context, officerID pulid.ID, perms 
 		if err != nil {
 			return fmt.Errorf("officers: set permissions: %w", err)
 		}
-		if err := audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: ActionSetPermissions, TargetType: "Officer", TargetID: string(o.ID), UnitPath: o.UnitPath,
 			Detail: map[string]any{"before": state(o), "after": state(after)},
-		}); err != nil {
-			return err
-		}
-		s.publishPolicy(ctx, tx, string(o.ID))
-		changed = true
+		})
+		c.Publish(s.policyChanged(o.ID))
 		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	if changed {
-		if err := s.reloaded(ctx); err != nil {
-			return nil, err
-		}
 	}
 	return s.reread(ctx, officerID)
 }
@@ -255,30 +252,10 @@ func (s *Service) GrantAdmin(ctx context.Context, accountID, unitID pulid.ID) (*
 	}
 	sys := viewer.System(ctx)
 	var id pulid.ID
-	changed := false
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		a, err := tx.Client.Account.Get(sys, accountID)
-		if ent.IsNotFound(err) {
-			return errAccountNotFound
-		}
+	err = s.change(ctx, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+		a, u, err := adminGrant(ctx, tx, v, accountID, unitID)
 		if err != nil {
-			return fmt.Errorf("officers: grant admin: account: %w", err)
-		}
-		if a.ID == v.AccountID {
-			return errSelfGrant
-		}
-		if a.Origin == account.OriginVNPOST {
-			return errVNPost
-		}
-		u, err := tx.Client.Unit.Get(sys, unitID)
-		if ent.IsNotFound(err) {
-			return errUnitNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("officers: grant admin: unit: %w", err)
-		}
-		if !v.Can(policy.ObjAdmin, policy.ActGrant, u.Path) {
-			return errUnitOutOfScope(u.Name)
+			return err
 		}
 		q := tx.Client.Officer.Query().Where(officer.AccountID(a.ID))
 		if tx.Dialect == dialect.Postgres {
@@ -305,25 +282,47 @@ func (s *Service) GrantAdmin(ctx context.Context, accountID, unitID pulid.ID) (*
 			return fmt.Errorf("officers: grant admin: %w", err)
 		}
 		id = o.ID
-		if err := audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: ActionGrantAdmin, TargetType: "Officer", TargetID: string(o.ID), UnitPath: u.Path,
 			Detail: map[string]any{"accountID": string(a.ID), "before": before, "after": state(o)},
-		}); err != nil {
-			return err
-		}
-		s.publishPolicy(ctx, tx, string(o.ID))
-		changed = true
+		})
+		c.Publish(s.policyChanged(o.ID))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if changed {
-		if err := s.reloaded(ctx); err != nil {
-			return nil, err
-		}
-	}
 	return s.reread(ctx, id)
+}
+
+// adminGrant reads the account to make an admin and the unit of the
+// subtree, and checks that the super admin v may grant it.
+func adminGrant(ctx context.Context, tx *store.Tx, v *viewer.Viewer, accountID, unitID pulid.ID) (*ent.Account, *ent.Unit, error) {
+	sys := viewer.System(ctx)
+	a, err := tx.Client.Account.Get(sys, accountID)
+	if ent.IsNotFound(err) {
+		return nil, nil, errAccountNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("officers: grant admin: account: %w", err)
+	}
+	if a.ID == v.AccountID {
+		return nil, nil, errSelfGrant
+	}
+	if a.Origin == account.OriginVNPOST {
+		return nil, nil, errVNPost
+	}
+	u, err := tx.Client.Unit.Get(sys, unitID)
+	if ent.IsNotFound(err) {
+		return nil, nil, errUnitNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("officers: grant admin: unit: %w", err)
+	}
+	if !v.Can(policy.ObjAdmin, policy.ActGrant, u.Path) {
+		return nil, nil, errUnitOutOfScope(u.Name)
+	}
+	return a, u, nil
 }
 
 // lockOfficer reads the officer and its unit for a change. On PostgreSQL the

@@ -134,6 +134,8 @@ func TestAssignUnitRefusals(t *testing.T) {
 	})
 }
 
+// TestSetPermissionsRefusals is long because it is a table: one row per
+// case, so that the cases read side by side and a missing one shows.
 func TestSetPermissionsRefusals(t *testing.T) {
 	grant := []Permission{CreateCitizenAccounts}
 	runRefusals(t, []refusalCase{

@@ -17,7 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/internal/domain/accounts"
+	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -142,12 +144,24 @@ func (s *Service) reloaded(ctx context.Context) error {
 	return nil
 }
 
-// publishPolicy registers the after-commit event that makes other replicas reload.
-func (s *Service) publishPolicy(ctx context.Context, tx *store.Tx, officerID string) {
-	at := s.now()
-	tx.OnCommit(func() {
-		// A lost event costs another replica a stale policy until its next
-		// reload; the change itself is committed, so there is nothing to undo.
-		_ = s.bus.Publish(context.WithoutCancel(ctx), events.Event{Topic: events.TopicPolicy, ID: officerID, At: at})
+// policyChanged is the event that makes other replicas reload the policy
+// after a change of officerID's grants, timed now, the change written.
+func (s *Service) policyChanged(officerID pulid.ID) events.Event {
+	return events.Event{Topic: events.TopicPolicy, ID: string(officerID), At: s.now()}
+}
+
+// change runs fn as one audited transaction (audit.Write) and, when it
+// changed grants (published a policy event), reloads this replica's policy
+// at once; other replicas reload on the event.
+func (s *Service) change(ctx context.Context, fn func(ctx context.Context, tx *store.Tx, c *audit.Change) error) error {
+	grants := false
+	err := audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+		err := fn(ctx, tx, c)
+		grants = len(c.Events) > 0
+		return err
 	})
+	if err != nil || !grants {
+		return err
+	}
+	return s.reloaded(ctx)
 }

@@ -17,6 +17,8 @@ import (
 // admin's eyes: not readable, found only by an exact identifier and masked,
 // added to user management from that masked answer, still masked while the
 // officer has no unit, in full once attached to a Huế desk.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestAccountsOutsideScope(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)

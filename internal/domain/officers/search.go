@@ -42,6 +42,8 @@ type OfficerSearch struct {
 // "everything below me" simply leaves the filter out. A unit outside the
 // viewer's scope is refused (OUT_OF_SCOPE) rather than answered with an empty
 // list that would look like "no officers there".
+// Long because the filters are one list, each a few lines, applied to one
+// query; it is left whole while list paging is being reshaped.
 func (s *Service) Search(ctx context.Context, q OfficerSearch) (*ent.OfficerConnection, error) {
 	v, err := admin(ctx, policy.ObjOfficer, policy.ActRead)
 	if err != nil {

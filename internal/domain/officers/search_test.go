@@ -35,6 +35,8 @@ func searchPeople(t *testing.T, w *world) map[string]*ent.Account {
 	return people
 }
 
+// TestSearchSpellings is long because it is a table: one row per case, so
+// that the cases read side by side and a missing one shows.
 func TestSearchSpellings(t *testing.T) {
 	anh, binh, nguyen, duong, cmnd := "Đặng Thị Ánh", "Đặng Văn Bình", "Nguyễn Thị Ánh", "Dương Anh Tuấn", "cmnd"
 	cases := []struct {
@@ -225,6 +227,8 @@ func TestOfficersScope(t *testing.T) {
 
 // TestPaginationStableUnderInserts: newest first; accounts created while an
 // admin pages through the list neither repeat nor push others off a page.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestPaginationStableUnderInserts(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)

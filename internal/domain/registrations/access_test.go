@@ -97,6 +97,8 @@ func TestRightsAreReadFresh(t *testing.T) {
 
 // TestWhoMayActOnACase: the operations on an existing case, actor by actor.
 // The case was opened by registrar1 at desk1 (province A).
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestWhoMayActOnACase(t *testing.T) {
 	type op struct {
 		name string

@@ -3,6 +3,7 @@ package registrations
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
@@ -43,58 +44,17 @@ func (s *Service) Complete(ctx context.Context, id pulid.ID, code string) (*ent.
 		return nil, err
 	}
 	now := s.now()
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		sys := viewer.System(ctx)
-		n, err := tx.Client.Registration.Update().
-			Where(registration.ID(id), registration.StateEQ(registration.StateOTP_SENT), registration.ExpiresAtGT(now)).
-			SetUpdatedAt(now).Save(sys)
-		if err != nil {
-			return fmt.Errorf("enrol: complete: %w", err)
-		}
-		if n == 0 {
-			return s.currentStateRefusal(ctx, tx, id)
-		}
-		// No condition on the tries: checkCode compared this code within
-		// them (it took a try to do so), and gave the try back since the
-		// code was right.
-		n, err = tx.Client.OTPChallenge.Update().
-			Where(otpchallenge.ID(ch.ID), otpchallenge.ConsumedAtIsNil(), otpchallenge.Superseded(false),
-				otpchallenge.ExpiresAtGT(now)).
-			SetConsumedAt(now).SetUpdatedAt(now).Save(sys)
-		if err != nil {
-			return fmt.Errorf("enrol: complete: consume code: %w", err)
-		}
-		if n != 1 {
-			fresh, err := tx.Client.OTPChallenge.Get(sys, ch.ID)
-			if err != nil {
-				return fmt.Errorf("enrol: complete: %w", err)
-			}
-			if verdict := s.policy.Verdict(now, challengeOf(fresh), true); verdict != nil {
-				return verdict
-			}
-			return errWrongState(registration.StateOTP_SENT)
+		if err := s.consumeCode(ctx, tx, id, ch.ID, now); err != nil {
+			return err
 		}
 		if err := s.refuseExistingAccount(sys, tx.Client, reg.IDNumber); err != nil {
 			return err
 		}
-		c := tx.Client.Account.Create().
-			SetIDNumber(reg.IDNumber).SetIDKind(account.IDKindCCCD).
-			SetFullName(reg.FullName).SetNameFolded(vn.Fold(reg.FullName)).
-			SetDateOfBirth(reg.DateOfBirth).SetPhone(reg.Phone).
-			SetStatus(account.StatusACTIVE).SetOrigin(account.OriginONE_STOP_DESK).
-			SetPasswordHash(hash).SetMustChangePassword(true).
-			SetInitialPasswordExpiresAt(now.Add(InitialPasswordTTL)).
-			SetCreatedByOfficerID(reg.OfficerID).SetCreatedAtUnitID(reg.UnitID).
-			SetCreatedAt(now).SetUpdatedAt(now)
-		if reg.Email != "" {
-			c.SetEmail(reg.Email)
-		}
-		acc, err := c.Save(sys)
-		if ent.IsConstraintError(err) {
-			return errAccountExists()
-		}
+		acc, err := createDeskAccount(sys, tx, reg, hash, now)
 		if err != nil {
-			return fmt.Errorf("enrol: complete: create account: %w", err)
+			return err
 		}
 		err = tx.Client.Registration.Update().Where(registration.ID(id)).
 			SetState(registration.StateCREATED).ClearOpenIDNumber().SetAccountID(acc.ID).
@@ -112,7 +72,7 @@ func (s *Service) Complete(ctx context.Context, id pulid.ID, code string) (*ent.
 		if err != nil {
 			return fmt.Errorf("enrol: complete: enqueue: %w", err)
 		}
-		err = audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "account.create", TargetType: "Account", TargetID: string(acc.ID), UnitPath: reg.UnitPath,
 			Detail: map[string]any{
 				"registrationId": string(id), "origin": string(account.OriginONE_STOP_DESK),
@@ -120,16 +80,76 @@ func (s *Service) Complete(ctx context.Context, id pulid.ID, code string) (*ent.
 				"idNumberMasked": vn.MaskIDNumber(reg.IDNumber),
 			},
 		})
-		if err != nil {
-			return err
-		}
-		s.publishState(ctx, tx, id, registration.StateCREATED)
+		c.Publish(s.stateChanged(id, registration.StateCREATED))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.reload(ctx, id)
+}
+
+// consumeCode takes, inside tx, the case (still OTP_SENT and not idle) and
+// its code challengeID (still the latest, unused and unexpired) for
+// completion; it refuses with the case's or the code's state as it is now
+// when either changed meanwhile.
+func (s *Service) consumeCode(ctx context.Context, tx *store.Tx, id, challengeID pulid.ID, now time.Time) error {
+	sys := viewer.System(ctx)
+	n, err := tx.Client.Registration.Update().
+		Where(registration.ID(id), registration.StateEQ(registration.StateOTP_SENT), registration.ExpiresAtGT(now)).
+		SetUpdatedAt(now).Save(sys)
+	if err != nil {
+		return fmt.Errorf("enrol: complete: %w", err)
+	}
+	if n == 0 {
+		return s.currentStateRefusal(ctx, tx, id)
+	}
+	// No condition on the tries: checkCode compared this code within
+	// them (it took a try to do so), and gave the try back since the
+	// code was right.
+	n, err = tx.Client.OTPChallenge.Update().
+		Where(otpchallenge.ID(challengeID), otpchallenge.ConsumedAtIsNil(), otpchallenge.Superseded(false),
+			otpchallenge.ExpiresAtGT(now)).
+		SetConsumedAt(now).SetUpdatedAt(now).Save(sys)
+	if err != nil {
+		return fmt.Errorf("enrol: complete: consume code: %w", err)
+	}
+	if n == 1 {
+		return nil
+	}
+	fresh, err := tx.Client.OTPChallenge.Get(sys, challengeID)
+	if err != nil {
+		return fmt.Errorf("enrol: complete: %w", err)
+	}
+	if verdict := s.policy.Verdict(now, challengeOf(fresh), true); verdict != nil {
+		return verdict
+	}
+	return errWrongState(registration.StateOTP_SENT)
+}
+
+// createDeskAccount creates the account of the case reg: ACTIVE, of origin
+// ONE_STOP_DESK, with the initial password's hash, which must be changed.
+func createDeskAccount(sys context.Context, tx *store.Tx, reg *ent.Registration, hash string, now time.Time) (*ent.Account, error) {
+	c := tx.Client.Account.Create().
+		SetIDNumber(reg.IDNumber).SetIDKind(account.IDKindCCCD).
+		SetFullName(reg.FullName).SetNameFolded(vn.Fold(reg.FullName)).
+		SetDateOfBirth(reg.DateOfBirth).SetPhone(reg.Phone).
+		SetStatus(account.StatusACTIVE).SetOrigin(account.OriginONE_STOP_DESK).
+		SetPasswordHash(hash).SetMustChangePassword(true).
+		SetInitialPasswordExpiresAt(now.Add(InitialPasswordTTL)).
+		SetCreatedByOfficerID(reg.OfficerID).SetCreatedAtUnitID(reg.UnitID).
+		SetCreatedAt(now).SetUpdatedAt(now)
+	if reg.Email != "" {
+		c.SetEmail(reg.Email)
+	}
+	acc, err := c.Save(sys)
+	if ent.IsConstraintError(err) {
+		return nil, errAccountExists()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("enrol: complete: create account: %w", err)
+	}
+	return acc, nil
 }
 
 // refuseExistingAccount refuses a number some account holds, as its number

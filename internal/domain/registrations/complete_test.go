@@ -2,24 +2,29 @@ package registrations
 
 import (
 	"context"
+	"github.com/motcua/motcua/internal/platform/sms"
+	"github.com/motcua/motcua/internal/platform/store"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
 	"github.com/motcua/motcua/ent/auditevent"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
+	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/smsmessage"
-	"github.com/motcua/motcua/internal/platform/sms"
-	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/password"
 	"github.com/motcua/motcua/internal/rules/refusal"
 	"github.com/motcua/motcua/internal/testkit"
 )
 
+// TestComplete completes a case with the code sent and checks what follows:
+// the account, the password SMS, the code used up, the audit trail without
+// personal data, the event, the officer's list, and the case done.
 func TestComplete(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		reg := f.sent(t, 1)
@@ -35,40 +40,8 @@ func TestComplete(t *testing.T) {
 			got.CompletedAt == nil || !got.CompletedAt.Equal(now) {
 			t.Fatalf("registration %+v", got)
 		}
-		// The account, as the officer's own list shows it.
-		acc, err := got.QueryAccount().Only(f.as(t, registrar1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch {
-		case acc.IDNumber != idFor(1) || acc.IDKind != account.IDKindCCCD:
-			t.Errorf("id %q %s", acc.IDNumber, acc.IDKind)
-		case acc.FullName != "Nguyễn Văn An" || acc.NameFolded != "nguyen van an":
-			t.Errorf("name %q folded %q", acc.FullName, acc.NameFolded)
-		case acc.Phone != e164For(1) || acc.Email != "an.nguyen@example.vn" || acc.DateOfBirth.Format("2006-01-02") != "1990-05-17":
-			t.Errorf("contact %q %q %v", acc.Phone, acc.Email, acc.DateOfBirth)
-		case acc.Status != account.StatusACTIVE || acc.Origin != account.OriginONE_STOP_DESK:
-			t.Errorf("status %s origin %s", acc.Status, acc.Origin)
-		case !acc.MustChangePassword || acc.InitialPasswordExpiresAt == nil || !acc.InitialPasswordExpiresAt.Equal(now.Add(72*time.Hour)) || acc.InitialPasswordUsedAt != nil:
-			t.Errorf("initial password: must change %v, expires %v, used %v", acc.MustChangePassword, acc.InitialPasswordExpiresAt, acc.InitialPasswordUsedAt)
-		case acc.CreatedByOfficerID == nil || *acc.CreatedByOfficerID != f.officers[registrar1].ID ||
-			acc.CreatedAtUnitID == nil || *acc.CreatedAtUnitID != f.desk1.ID:
-			t.Errorf("created by %v at %v", acc.CreatedByOfficerID, acc.CreatedAtUnitID)
-		}
-		// The password SMS: the hash verifies the password it carries.
-		m := f.outbox.Last(t)
-		if m.Kind != sms.InitialPassword || m.Phone != e164For(1) || m.AccountID == nil || *m.AccountID != acc.ID ||
-			m.RegistrationID == nil || *m.RegistrationID != reg.ID || m.SendBefore == nil {
-			t.Errorf("SMS %+v", m)
-		}
-		pw := f.outbox.LastPassword(t)
-		stored := f.db.Client.Account.GetX(testkit.System(), acc.ID)
-		if okPW, err := f.hasher.Verify(context.Background(), stored.PasswordHash, pw); err != nil || !okPW {
-			t.Errorf("hash does not verify the SMS password: %v", err)
-		}
-		if len(pw) != password.InitialLength || strings.Contains(stored.PasswordHash, pw) {
-			t.Errorf("password %q / hash %q", pw, stored.PasswordHash)
-		}
+		acc := checkDeskAccount(t, f, got, now)
+		pw := checkPasswordSMS(t, f, acc, reg.ID)
 		// The code is used up.
 		if ch := f.db.Client.OTPChallenge.Query().OnlyX(testkit.System()); ch.ConsumedAt == nil {
 			t.Error("code not consumed")
@@ -96,6 +69,52 @@ func TestComplete(t *testing.T) {
 		// The same code again: the case is done.
 		testkit.Refused(t, f.complete(t, reg.ID, code), refusal.InvalidState)
 	})
+}
+
+// checkDeskAccount checks the account that completing got, at now,
+// created, as the officer's own list shows it, and returns it.
+func checkDeskAccount(t *testing.T, f *fixture, got *ent.Registration, now time.Time) *ent.Account {
+	t.Helper()
+	acc, err := got.QueryAccount().Only(f.as(t, registrar1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case acc.IDNumber != idFor(1) || acc.IDKind != account.IDKindCCCD:
+		t.Errorf("id %q %s", acc.IDNumber, acc.IDKind)
+	case acc.FullName != "Nguyễn Văn An" || acc.NameFolded != "nguyen van an":
+		t.Errorf("name %q folded %q", acc.FullName, acc.NameFolded)
+	case acc.Phone != e164For(1) || acc.Email != "an.nguyen@example.vn" || acc.DateOfBirth.Format("2006-01-02") != "1990-05-17":
+		t.Errorf("contact %q %q %v", acc.Phone, acc.Email, acc.DateOfBirth)
+	case acc.Status != account.StatusACTIVE || acc.Origin != account.OriginONE_STOP_DESK:
+		t.Errorf("status %s origin %s", acc.Status, acc.Origin)
+	case !acc.MustChangePassword || acc.InitialPasswordExpiresAt == nil || !acc.InitialPasswordExpiresAt.Equal(now.Add(72*time.Hour)) || acc.InitialPasswordUsedAt != nil:
+		t.Errorf("initial password: must change %v, expires %v, used %v", acc.MustChangePassword, acc.InitialPasswordExpiresAt, acc.InitialPasswordUsedAt)
+	case acc.CreatedByOfficerID == nil || *acc.CreatedByOfficerID != f.officers[registrar1].ID ||
+		acc.CreatedAtUnitID == nil || *acc.CreatedAtUnitID != f.desk1.ID:
+		t.Errorf("created by %v at %v", acc.CreatedByOfficerID, acc.CreatedAtUnitID)
+	}
+	return acc
+}
+
+// checkPasswordSMS checks the password SMS of acc, created by case regID:
+// the stored hash verifies the password it carries, which it returns.
+func checkPasswordSMS(t *testing.T, f *fixture, acc *ent.Account, regID pulid.ID) string {
+	t.Helper()
+	m := f.outbox.Last(t)
+	if m.Kind != sms.InitialPassword || m.Phone != e164For(1) || m.AccountID == nil || *m.AccountID != acc.ID ||
+		m.RegistrationID == nil || *m.RegistrationID != regID || m.SendBefore == nil {
+		t.Errorf("SMS %+v", m)
+	}
+	pw := f.outbox.LastPassword(t)
+	stored := f.db.Client.Account.GetX(testkit.System(), acc.ID)
+	if okPW, err := f.hasher.Verify(context.Background(), stored.PasswordHash, pw); err != nil || !okPW {
+		t.Errorf("hash does not verify the SMS password: %v", err)
+	}
+	if len(pw) != password.InitialLength || strings.Contains(stored.PasswordHash, pw) {
+		t.Errorf("password %q / hash %q", pw, stored.PasswordHash)
+	}
+	return pw
 }
 
 func TestInitialPasswordSMSRules(t *testing.T) {

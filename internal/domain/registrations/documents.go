@@ -119,11 +119,12 @@ func (s *Service) ReadScan(ctx context.Context, registrationID pulid.ID) (scans.
 	if err != nil {
 		return "", nil, fmt.Errorf("enrol: read scan: %w", err)
 	}
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		return audit.Record(ctx, tx, s.now(), audit.Entry{
+	err = audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+		c.Record(s.now(), audit.Entry{
 			Action: "scan.read", TargetType: "Registration", TargetID: string(reg.ID), UnitPath: reg.UnitPath,
 			Detail: map[string]any{"scanId": string(sc.ID), "kind": sc.Kind, "size": sc.Size},
 		})
+		return nil
 	})
 	if err != nil {
 		return "", nil, err

@@ -138,19 +138,12 @@ func orDefault(n, def int) int {
 // openStates are the states of a case still in progress.
 var openStates = []registration.State{registration.StateDRAFT, registration.StateOTP_SENT}
 
-// publishState tells subscribers, after commit, that a registration changed.
-// The bus is a hint (subscribers re-read, and resync when they missed
-// something), so a failed publish does not undo the committed change.
-func (s *Service) publishState(ctx context.Context, tx *store.Tx, id pulid.ID, state registration.State) {
-	if s.bus == nil {
-		return
-	}
-	at := s.now()
-	tx.OnCommit(func() {
-		_ = s.bus.Publish(context.WithoutCancel(ctx), events.Event{
-			Topic: events.TopicRegistration, ID: string(id), Status: string(state), At: at,
-		})
-	})
+// stateChanged is the event that tells subscribers, after the commit, that
+// a registration changed (audit.Write publishes it; a nil Bus publishes
+// nothing). Its time is taken now, the change written, just before the
+// commit: subscribers measure their delay from it.
+func (s *Service) stateChanged(id pulid.ID, state registration.State) events.Event {
+	return events.Event{Topic: events.TopicRegistration, ID: string(id), Status: string(state), At: s.now()}
 }
 
 // reload reads a registration after commit with the caller's ctx: entities

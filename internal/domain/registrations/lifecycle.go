@@ -118,14 +118,15 @@ func (s *Service) endCase(ctx, actorCtx context.Context, tx *store.Tx, reg *ent.
 	if to == registration.StateEXPIRED {
 		action = "registration.expire"
 	}
-	err = audit.Record(actorCtx, tx, now, audit.Entry{
+	var c audit.Change
+	c.Record(now, audit.Entry{
 		Action: action, TargetType: "Registration", TargetID: string(reg.ID), UnitPath: reg.UnitPath,
 		Detail: map[string]any{"from": string(reg.State)},
 	})
-	if err != nil {
+	c.Publish(s.stateChanged(reg.ID, to))
+	if err := c.Apply(actorCtx, tx, s.bus); err != nil {
 		return false, err
 	}
-	s.publishState(ctx, tx, reg.ID, to)
 	return true, nil
 }
 
@@ -164,16 +165,18 @@ func (s *Service) PurgeScans(ctx context.Context) (int, error) {
 		if err := s.scans.Delete(ctx, sc.StorageKey); err != nil {
 			return n, fmt.Errorf("enrol: purge scans: %w", err)
 		}
-		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		// The system purges: sys is the actor.
+		err := audit.Write(sys, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 			now := s.now()
-			if err := tx.Client.Scan.Update().Where(scan.ID(sc.ID)).SetDeletedAt(now).SetUpdatedAt(now).Exec(sys); err != nil {
+			if err := tx.Client.Scan.Update().Where(scan.ID(sc.ID)).SetDeletedAt(now).SetUpdatedAt(now).Exec(ctx); err != nil {
 				return fmt.Errorf("enrol: purge scans: %w", err)
 			}
 			reg := sc.Edges.Registration
-			return audit.Record(sys, tx, now, audit.Entry{
+			c.Record(now, audit.Entry{
 				Action: "scan.purge", TargetType: "Registration", TargetID: string(reg.ID), UnitPath: reg.UnitPath,
 				Detail: map[string]any{"state": string(reg.State), "retentionDays": int(s.scanRetention.Hours() / 24)},
 			})
+			return nil
 		})
 		if err != nil {
 			return n, err

@@ -55,6 +55,8 @@ func (f *fixture) reach(t *testing.T, n int, state registration.State) (*ent.Reg
 // TestStateMachine: every operation from every state. Allowed transitions
 // land in the next state; refused ones are INVALID_STATE naming the state,
 // and change nothing.
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestStateMachine(t *testing.T) {
 	type op string
 	const (

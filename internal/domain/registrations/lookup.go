@@ -72,13 +72,7 @@ func (s *Service) Lookup(ctx context.Context, idNumber string) (*Lookup, error) 
 		return nil, errors.New("enrol: lookup: no key to hash ID numbers with")
 	}
 	en := strings.HasPrefix(requestinfo.FromContext(ctx).Lang, "en")
-	out := &Lookup{Kind: id.Kind, Warnings: []string{}}
-	if name, ok := vn.ProvinceName(id.ProvinceCode); ok && id.Kind == vn.CCCD {
-		out.Province = name
-	}
-	for _, w := range id.Warnings() {
-		out.Warnings = append(out.Warnings, pick(en, w.VI, w.EN))
-	}
+	out := numberFacts(id, en)
 	now := s.now()
 	key := "lookup:" + string(v.OfficerID)
 	// A flood past the budget is turned away before it takes the write lock.
@@ -88,7 +82,7 @@ func (s *Service) Lookup(ctx context.Context, idNumber string) (*Lookup, error) 
 		}
 		return nil, errLookupsSpent(spent, now)
 	}
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		left, err := budget.Take(ctx, tx, now, key, s.lookupLimits...)
 		var spent *budget.Exceeded
 		if errors.As(err, &spent) {
@@ -112,15 +106,29 @@ func (s *Service) Lookup(ctx context.Context, idNumber string) (*Lookup, error) 
 		if open {
 			out.Warnings = append(out.Warnings, pick(en, warningOpenCaseVI, warningOpenCaseEN))
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: ActionLookup, TargetType: "IDNumberHash", TargetID: s.LookupHash(id.Digits),
 			UnitPath: u.Path, Detail: detail,
 		})
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// numberFacts is what the number id itself says: its kind, the province a
+// CCCD was issued for and its warnings, in English when en.
+func numberFacts(id vn.IDNumber, en bool) *Lookup {
+	out := &Lookup{Kind: id.Kind, Warnings: []string{}}
+	if name, ok := vn.ProvinceName(id.ProvinceCode); ok && id.Kind == vn.CCCD {
+		out.Province = name
+	}
+	for _, w := range id.Warnings() {
+		out.Warnings = append(out.Warnings, pick(en, w.VI, w.EN))
+	}
+	return out
 }
 
 // lookUp finds the account of a number (nil if none) and, when there is

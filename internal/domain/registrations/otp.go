@@ -44,44 +44,14 @@ func (s *Service) SendOTP(ctx context.Context, id pulid.ID) (*ent.Registration, 
 	}
 	now := s.now()
 	expires := now.Add(s.policy.TTL)
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		sys := viewer.System(ctx)
-		// Lock the case's row first: a concurrent send for it waits here,
-		// then sees this one's code when it counts.
-		n, err := tx.Client.Registration.Update().
-			Where(registration.ID(id), registration.StateIn(openStates...), registration.ExpiresAtGT(now)).
-			SetUpdatedAt(now).Save(sys)
-		if err != nil {
-			return fmt.Errorf("enrol: send otp: %w", err)
-		}
-		if n == 0 {
-			return s.currentStateRefusal(ctx, tx, id)
-		}
-		if tx.Dialect == dialect.Postgres {
-			if _, err := tx.SQL.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, phoneLockClass, reg.Phone); err != nil {
-				return fmt.Errorf("enrol: send otp: lock: %w", err)
-			}
-		}
-		sends, last, err := s.sendHistory(sys, tx.Client, reg.Phone, id, now)
+		sends, err := s.maySend(ctx, tx, reg, now)
 		if err != nil {
 			return err
 		}
-		if err := s.policy.CheckSend(now, last, sends); err != nil {
+		if err := s.newChallenge(sys, tx, reg, code, expires, now); err != nil {
 			return err
-		}
-		err = tx.Client.OTPChallenge.Update().
-			Where(otpchallenge.RegistrationID(id), otpchallenge.Superseded(false), otpchallenge.ConsumedAtIsNil()).
-			SetSuperseded(true).SetUpdatedAt(now).Exec(sys)
-		if err != nil {
-			return fmt.Errorf("enrol: send otp: supersede: %w", err)
-		}
-		err = tx.Client.OTPChallenge.Create().
-			SetPurpose(otpchallenge.PurposeREGISTRATION).SetSubjectID(string(id)).SetPhone(reg.Phone).
-			SetCodeHash(s.otp.Hash(otp.PurposeRegistration, string(id), code)).
-			SetExpiresAt(expires).SetRegistrationID(id).SetCreatedAt(now).SetUpdatedAt(now).
-			Exec(sys)
-		if err != nil {
-			return fmt.Errorf("enrol: send otp: %w", err)
 		}
 		err = tx.Client.Registration.Update().Where(registration.ID(id)).
 			SetState(registration.StateOTP_SENT).SetOtpSentAt(now).SetOtpExpiresAt(expires).
@@ -100,21 +70,68 @@ func (s *Service) SendOTP(ctx context.Context, id pulid.ID) (*ent.Registration, 
 		if err != nil {
 			return fmt.Errorf("enrol: send otp: enqueue: %w", err)
 		}
-		err = audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "registration.send_otp", TargetType: "Registration", TargetID: string(id),
 			UnitPath: reg.UnitPath,
 			Detail:   map[string]any{"resend": reg.State == registration.StateOTP_SENT, "phoneMasked": vn.MaskPhone(reg.Phone)},
 		})
-		if err != nil {
-			return err
-		}
-		s.publishState(ctx, tx, id, registration.StateOTP_SENT)
+		c.Publish(s.stateChanged(id, registration.StateOTP_SENT))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.reload(ctx, id)
+}
+
+// newChallenge supersedes the case's earlier codes and keeps the hash of
+// the new one, code, valid until expires.
+func (s *Service) newChallenge(sys context.Context, tx *store.Tx, reg *ent.Registration, code otp.Code, expires, now time.Time) error {
+	err := tx.Client.OTPChallenge.Update().
+		Where(otpchallenge.RegistrationID(reg.ID), otpchallenge.Superseded(false), otpchallenge.ConsumedAtIsNil()).
+		SetSuperseded(true).SetUpdatedAt(now).Exec(sys)
+	if err != nil {
+		return fmt.Errorf("enrol: send otp: supersede: %w", err)
+	}
+	err = tx.Client.OTPChallenge.Create().
+		SetPurpose(otpchallenge.PurposeREGISTRATION).SetSubjectID(string(reg.ID)).SetPhone(reg.Phone).
+		SetCodeHash(s.otp.Hash(otp.PurposeRegistration, string(reg.ID), code)).
+		SetExpiresAt(expires).SetRegistrationID(reg.ID).SetCreatedAt(now).SetUpdatedAt(now).
+		Exec(sys)
+	if err != nil {
+		return fmt.Errorf("enrol: send otp: %w", err)
+	}
+	return nil
+}
+
+// maySend locks the open case reg and its phone for a new code and checks
+// otp.Policy's limits; it returns the phone's sends of the last 24 hours.
+func (s *Service) maySend(ctx context.Context, tx *store.Tx, reg *ent.Registration, now time.Time) ([]time.Time, error) {
+	sys := viewer.System(ctx)
+	// Lock the case's row first: a concurrent send for it waits here,
+	// then sees this one's code when it counts.
+	n, err := tx.Client.Registration.Update().
+		Where(registration.ID(reg.ID), registration.StateIn(openStates...), registration.ExpiresAtGT(now)).
+		SetUpdatedAt(now).Save(sys)
+	if err != nil {
+		return nil, fmt.Errorf("enrol: send otp: %w", err)
+	}
+	if n == 0 {
+		return nil, s.currentStateRefusal(ctx, tx, reg.ID)
+	}
+	if tx.Dialect == dialect.Postgres {
+		if _, err := tx.SQL.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, phoneLockClass, reg.Phone); err != nil {
+			return nil, fmt.Errorf("enrol: send otp: lock: %w", err)
+		}
+	}
+	sends, last, err := s.sendHistory(sys, tx.Client, reg.Phone, reg.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.policy.CheckSend(now, last, sends); err != nil {
+		return nil, err
+	}
+	return sends, nil
 }
 
 // sendHistory returns the sends to phone in the last 24 hours (codes of

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/motcua/motcua/internal/platform/sms"
 	"time"
 
 	"github.com/motcua/motcua/ent"
@@ -15,7 +16,6 @@ import (
 	"github.com/motcua/motcua/ent/session"
 	"github.com/motcua/motcua/internal/platform/audit"
 	"github.com/motcua/motcua/internal/platform/events"
-	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/smsqueue"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -47,104 +47,145 @@ func (s *Service) ResendInitialPassword(ctx context.Context, accountID pulid.ID)
 	if v.Scope(policy.ObjRegistration, policy.ActCreate).Empty() && v.Scope(policy.ObjAccount, policy.ActRead).Empty() {
 		return nil, errNoRight()
 	}
-	acc, err := s.db.Client.Account.Get(ctx, accountID)
-	switch {
-	case ent.IsNotFound(err), errors.Is(err, privacy.Deny):
-		return nil, errAccountNotFound()
-	case err != nil:
-		return nil, fmt.Errorf("enrol: resend password: %w", err)
-	}
-	sys := viewer.System(ctx)
-	var unitPath string
-	if acc.CreatedAtUnitID != nil {
-		u, err := s.db.Client.Unit.Get(sys, *acc.CreatedAtUnitID)
-		if err != nil {
-			return nil, fmt.Errorf("enrol: resend password: unit: %w", err)
-		}
-		unitPath = u.Path
-	}
-	creator := acc.CreatedByOfficerID != nil && v.OfficerID != "" && *acc.CreatedByOfficerID == v.OfficerID &&
-		v.Can(policy.ObjRegistration, policy.ActCreate, unitPath)
-	if !creator && !v.Can(policy.ObjAccount, policy.ActRead, unitPath) {
-		return nil, refusal.New(refusal.Forbidden,
-			"Chỉ cán bộ đã tạo tài khoản này hoặc quản trị viên phụ trách đơn vị mới được gửi lại mật khẩu.",
-			"Only the officer who created this account, or an admin in charge of its unit, may resend the password.")
-	}
-	if !acc.MustChangePassword || acc.Status != account.StatusACTIVE {
-		return nil, errPasswordAlreadyChosen()
+	acc, unitPath, err := s.resendTarget(ctx, v, accountID)
+	if err != nil {
+		return nil, err
 	}
 	pw, hash, err := s.newInitialPassword(ctx)
 	if err != nil {
 		return nil, err
 	}
+	sys := viewer.System(ctx)
 	now := s.now()
 	var smsID pulid.ID
-	var revoked []pulid.ID
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		// The conditional update locks the account first, so concurrent
 		// resends count each other below.
-		n, err := tx.Client.Account.Update().
-			Where(account.ID(accountID), account.MustChangePassword(true), account.StatusEQ(account.StatusACTIVE)).
-			SetPasswordHash(hash).SetInitialPasswordExpiresAt(now.Add(InitialPasswordTTL)).
-			ClearInitialPasswordUsedAt().SetUpdatedAt(now).
-			Save(sys)
-		if err != nil {
-			return fmt.Errorf("enrol: resend password: %w", err)
-		}
-		if n == 0 {
-			return errPasswordAlreadyChosen()
+		if err := replaceInitialPassword(sys, tx, accountID, hash, now); err != nil {
+			return err
 		}
 		if err := s.checkResendRate(sys, tx.Client, accountID, now); err != nil {
 			return err
 		}
-		revoked, err = tx.Client.Session.Query().
-			Where(session.AccountID(accountID), session.RevokedAtIsNil()).IDs(sys)
+		revoked, err := revokeSessions(sys, tx, accountID, now)
 		if err != nil {
-			return fmt.Errorf("enrol: resend password: sessions: %w", err)
+			return err
 		}
-		if len(revoked) > 0 {
-			if err := tx.Client.Session.Update().Where(session.IDIn(revoked...)).SetRevokedAt(now).Exec(sys); err != nil {
-				return fmt.Errorf("enrol: resend password: revoke sessions: %w", err)
-			}
-		}
-		out := smsqueue.Outgoing{
-			Kind: sms.InitialPassword, Phone: acc.Phone, Body: newPasswordSMS(pw),
-			AccountID: &accountID, UnitPath: unitPath,
-		}
-		expires := now.Add(InitialPasswordTTL)
-		out.SendBefore = &expires
-		if acc.CreatedByOfficerID != nil {
-			out.OfficerID = string(*acc.CreatedByOfficerID)
-		}
-		// Attach it to the desk case, so the case's screen shows its delivery.
-		if reg, err := tx.Client.Registration.Query().Where(registration.AccountID(accountID)).First(sys); err == nil {
-			out.RegistrationID = &reg.ID
-		} else if !ent.IsNotFound(err) {
-			return fmt.Errorf("enrol: resend password: %w", err)
+		out, err := passwordSMS(sys, tx, acc, unitPath, pw, now)
+		if err != nil {
+			return err
 		}
 		m, err := s.outbox.Enqueue(ctx, tx, out)
 		if err != nil {
 			return fmt.Errorf("enrol: resend password: enqueue: %w", err)
 		}
 		smsID = m.ID
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: actionResendPassword, TargetType: "Account", TargetID: string(accountID), UnitPath: unitPath,
 			Detail: map[string]any{"smsId": string(m.ID), "revokedSessions": len(revoked)},
 		})
+		for _, id := range revoked {
+			c.Publish(events.Event{Topic: events.TopicSession, ID: string(id), Status: "REVOKED"})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	if s.bus != nil {
-		for _, id := range revoked {
-			_ = s.bus.Publish(context.WithoutCancel(ctx), events.Event{Topic: events.TopicSession, ID: string(id), Status: "REVOKED", At: now})
-		}
 	}
 	m, err := s.db.Client.SMSMessage.Get(ctx, smsID)
 	if err != nil {
 		return nil, fmt.Errorf("enrol: resend password: %w", err)
 	}
 	return m, nil
+}
+
+// resendTarget reads the account whose initial password v asks to resend,
+// and the path of the desk that created it, and checks that v may: the
+// officer who created it (still a registrar there) or an admin whose scope
+// covers the desk, while the citizen has not chosen their own password.
+func (s *Service) resendTarget(ctx context.Context, v *viewer.Viewer, accountID pulid.ID) (*ent.Account, string, error) {
+	acc, err := s.db.Client.Account.Get(ctx, accountID)
+	switch {
+	case ent.IsNotFound(err), errors.Is(err, privacy.Deny):
+		return nil, "", errAccountNotFound()
+	case err != nil:
+		return nil, "", fmt.Errorf("enrol: resend password: %w", err)
+	}
+	var unitPath string
+	if acc.CreatedAtUnitID != nil {
+		u, err := s.db.Client.Unit.Get(viewer.System(ctx), *acc.CreatedAtUnitID)
+		if err != nil {
+			return nil, "", fmt.Errorf("enrol: resend password: unit: %w", err)
+		}
+		unitPath = u.Path
+	}
+	creator := acc.CreatedByOfficerID != nil && v.OfficerID != "" && *acc.CreatedByOfficerID == v.OfficerID &&
+		v.Can(policy.ObjRegistration, policy.ActCreate, unitPath)
+	if !creator && !v.Can(policy.ObjAccount, policy.ActRead, unitPath) {
+		return nil, "", refusal.New(refusal.Forbidden,
+			"Chỉ cán bộ đã tạo tài khoản này hoặc quản trị viên phụ trách đơn vị mới được gửi lại mật khẩu.",
+			"Only the officer who created this account, or an admin in charge of its unit, may resend the password.")
+	}
+	if !acc.MustChangePassword || acc.Status != account.StatusACTIVE {
+		return nil, "", errPasswordAlreadyChosen()
+	}
+	return acc, unitPath, nil
+}
+
+// replaceInitialPassword gives the account a fresh initial password (its
+// hash), unless the citizen has chosen their own meanwhile.
+func replaceInitialPassword(sys context.Context, tx *store.Tx, accountID pulid.ID, hash string, now time.Time) error {
+	n, err := tx.Client.Account.Update().
+		Where(account.ID(accountID), account.MustChangePassword(true), account.StatusEQ(account.StatusACTIVE)).
+		SetPasswordHash(hash).SetInitialPasswordExpiresAt(now.Add(InitialPasswordTTL)).
+		ClearInitialPasswordUsedAt().SetUpdatedAt(now).
+		Save(sys)
+	if err != nil {
+		return fmt.Errorf("enrol: resend password: %w", err)
+	}
+	if n == 0 {
+		return errPasswordAlreadyChosen()
+	}
+	return nil
+}
+
+// revokeSessions revokes, inside tx, the account's open sessions (a
+// stranger holding the old password could have opened them) and returns
+// their ids.
+func revokeSessions(sys context.Context, tx *store.Tx, accountID pulid.ID, now time.Time) ([]pulid.ID, error) {
+	revoked, err := tx.Client.Session.Query().
+		Where(session.AccountID(accountID), session.RevokedAtIsNil()).IDs(sys)
+	if err != nil {
+		return nil, fmt.Errorf("enrol: resend password: sessions: %w", err)
+	}
+	if len(revoked) > 0 {
+		if err := tx.Client.Session.Update().Where(session.IDIn(revoked...)).SetRevokedAt(now).Exec(sys); err != nil {
+			return nil, fmt.Errorf("enrol: resend password: revoke sessions: %w", err)
+		}
+	}
+	return revoked, nil
+}
+
+// passwordSMS is the SMS that carries the new initial password pw of acc,
+// attached to the account's desk case, so that the case's screen shows its
+// delivery.
+func passwordSMS(sys context.Context, tx *store.Tx, acc *ent.Account, unitPath, pw string, now time.Time) (smsqueue.Outgoing, error) {
+	expires := now.Add(InitialPasswordTTL)
+	out := smsqueue.Outgoing{
+		Kind: sms.InitialPassword, Phone: acc.Phone, Body: newPasswordSMS(pw),
+		AccountID: &acc.ID, UnitPath: unitPath, SendBefore: &expires,
+	}
+	if acc.CreatedByOfficerID != nil {
+		out.OfficerID = string(*acc.CreatedByOfficerID)
+	}
+	reg, err := tx.Client.Registration.Query().Where(registration.AccountID(acc.ID)).First(sys)
+	switch {
+	case err == nil:
+		out.RegistrationID = &reg.ID
+	case !ent.IsNotFound(err):
+		return out, fmt.Errorf("enrol: resend password: %w", err)
+	}
+	return out, nil
 }
 
 func errPasswordAlreadyChosen() *refusal.Error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/account"
@@ -62,24 +63,9 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*ent.Registration, 
 		return nil, err
 	}
 	now := s.now()
-	e, err := validate(in, now)
+	e, checked, err := s.checkStart(ctx, in, unit, now)
 	if err != nil {
 		return nil, err
-	}
-	if in.UnitID != unit.ID {
-		return nil, errOtherUnit()
-	}
-	if in.Scan == nil {
-		return nil, errScanMissing()
-	}
-	checked, err := scans.Check(in.Scan)
-	if err != nil {
-		return nil, err
-	}
-	if s.antivirus != nil {
-		if err := s.antivirus.Scan(ctx, checked.Data); err != nil {
-			return nil, err
-		}
 	}
 	sys := viewer.System(ctx)
 	// Refuse a duplicate before the scan goes to the bucket; the transaction
@@ -96,23 +82,11 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*ent.Registration, 
 		return nil, fmt.Errorf("enrol: start: %w", err)
 	}
 	var id pulid.ID
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		// A case of this number left idle past its expiry frees the number now.
-		if _, err := s.expireIn(ctx, tx, registration.OpenIDNumber(e.id.Digits)); err != nil {
+	err = audit.Write(ctx, s.db, s.bus, func(ctx context.Context, tx *store.Tx, ch *audit.Change) error {
+		if err := s.numberFree(ctx, tx, e.id.Digits, v.OfficerID); err != nil {
 			return err
 		}
-		if err := s.refuseDuplicate(sys, tx.Client, e.id.Digits, v.OfficerID); err != nil {
-			return err
-		}
-		c := tx.Client.Registration.Create().
-			SetCode(code).SetIDNumber(e.id.Digits).SetOpenIDNumber(e.id.Digits).
-			SetFullName(e.name).SetDateOfBirth(e.dob).SetPhone(e.phone).
-			SetOfficerID(v.OfficerID).SetUnitID(unit.ID).SetUnitPath(unit.Path).
-			SetExpiresAt(now.Add(IdleTimeout)).SetCreatedAt(now).SetUpdatedAt(now)
-		if e.email != "" {
-			c.SetEmail(e.email)
-		}
-		reg, err := c.Save(sys)
+		reg, err := newCase(tx.Client, code, e, v.OfficerID, unit, now).Save(sys)
 		if err != nil {
 			return fmt.Errorf("enrol: start: %w", err)
 		}
@@ -124,7 +98,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*ent.Registration, 
 		if err != nil {
 			return fmt.Errorf("enrol: start: scan: %w", err)
 		}
-		err = audit.Record(ctx, tx, now, audit.Entry{
+		ch.Record(now, audit.Entry{
 			Action: "registration.start", TargetType: "Registration", TargetID: string(reg.ID),
 			UnitPath: unit.Path,
 			Detail: map[string]any{
@@ -132,27 +106,77 @@ func (s *Service) Start(ctx context.Context, in StartInput) (*ent.Registration, 
 				"scanKind": string(checked.Kind), "scanSize": checked.Size,
 			},
 		})
-		if err != nil {
-			return err
-		}
-		s.publishState(ctx, tx, reg.ID, registration.StateDRAFT)
+		ch.Publish(s.stateChanged(reg.ID, registration.StateDRAFT))
 		return nil
 	})
 	if err != nil {
-		// The scan belongs to a row that was never committed: remove it.
-		if derr := s.scans.Delete(context.WithoutCancel(ctx), key); derr != nil {
-			err = errors.Join(err, fmt.Errorf("enrol: start: remove scan after failure: %w", derr))
-		}
-		if ent.IsConstraintError(err) {
-			// Another desk committed a case for this number between our
-			// check and our insert: say so.
-			if derr := s.refuseDuplicate(sys, s.db.Client, e.id.Digits, v.OfficerID); derr != nil {
-				return nil, derr
-			}
-		}
-		return nil, err
+		return nil, s.startFailed(ctx, err, key, e.id.Digits, v.OfficerID)
 	}
 	return s.reload(ctx, id)
+}
+
+// newCase is the DRAFT case of what e holds, opened by officerID at unit.
+func newCase(c *ent.Client, code string, e entered, officerID pulid.ID, unit *ent.Unit, now time.Time) *ent.RegistrationCreate {
+	create := c.Registration.Create().
+		SetCode(code).SetIDNumber(e.id.Digits).SetOpenIDNumber(e.id.Digits).
+		SetFullName(e.name).SetDateOfBirth(e.dob).SetPhone(e.phone).
+		SetOfficerID(officerID).SetUnitID(unit.ID).SetUnitPath(unit.Path).
+		SetExpiresAt(now.Add(IdleTimeout)).SetCreatedAt(now).SetUpdatedAt(now)
+	if e.email != "" {
+		create.SetEmail(e.email)
+	}
+	return create
+}
+
+// startFailed cleans up after Start's transaction failed with err and says
+// why: the stored scan (key) belongs to a row that was never committed, so
+// it is removed; a unique-number conflict becomes the refusal of the case
+// another desk committed meanwhile.
+func (s *Service) startFailed(ctx context.Context, err error, key, digits string, officerID pulid.ID) error {
+	if derr := s.scans.Delete(context.WithoutCancel(ctx), key); derr != nil {
+		err = errors.Join(err, fmt.Errorf("enrol: start: remove scan after failure: %w", derr))
+	}
+	if ent.IsConstraintError(err) {
+		if derr := s.refuseDuplicate(viewer.System(ctx), s.db.Client, digits, officerID); derr != nil {
+			return derr
+		}
+	}
+	return err
+}
+
+// checkStart checks what the officer entered for a case at unit, and the
+// scan: its format and, with an antivirus configured, its content.
+func (s *Service) checkStart(ctx context.Context, in StartInput, unit *ent.Unit, now time.Time) (entered, scans.Checked, error) {
+	e, err := validate(in, now)
+	if err != nil {
+		return entered{}, scans.Checked{}, err
+	}
+	if in.UnitID != unit.ID {
+		return entered{}, scans.Checked{}, errOtherUnit()
+	}
+	if in.Scan == nil {
+		return entered{}, scans.Checked{}, errScanMissing()
+	}
+	checked, err := scans.Check(in.Scan)
+	if err != nil {
+		return entered{}, scans.Checked{}, err
+	}
+	if s.antivirus != nil {
+		if err := s.antivirus.Scan(ctx, checked.Data); err != nil {
+			return entered{}, scans.Checked{}, err
+		}
+	}
+	return e, checked, nil
+}
+
+// numberFree refuses, inside tx, an ID number that is taken (see
+// refuseDuplicate); a case of this number left idle past its expiry frees
+// the number first.
+func (s *Service) numberFree(ctx context.Context, tx *store.Tx, digits string, officerID pulid.ID) error {
+	if _, err := s.expireIn(ctx, tx, registration.OpenIDNumber(digits)); err != nil {
+		return err
+	}
+	return s.refuseDuplicate(viewer.System(ctx), tx.Client, digits, officerID)
 }
 
 // refuseDuplicate refuses an ID number that has an account (as its number or

@@ -12,6 +12,8 @@ import (
 
 // TestValidate: every rule on the entered data (docs/RULES.md), each refusal on
 // its field. The clock is t0: 2 Jun 2025, 09:00 in Vietnam.
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestValidate(t *testing.T) {
 	ok := StartInput{
 		IDNumber: "001090123456", FullName: "Nguyễn Văn An", DateOfBirth: dob1990,

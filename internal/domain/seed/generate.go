@@ -74,15 +74,9 @@ func Generate(ctx context.Context, db *store.DB, opts GenerateOptions, progress 
 	start := time.Now()
 	sys := viewer.System(ctx)
 	var stats GenerateStats
-	if opts.Accounts < 0 || opts.Officers < 0 {
-		return stats, errors.New("seed: generate: negative count")
-	}
-	existing, err := db.Client.Account.Query().Count(sys)
+	existing, err := room(sys, db, opts)
 	if err != nil {
-		return stats, fmt.Errorf("seed: generate: count accounts: %w", err)
-	}
-	if existing+opts.Accounts+opts.Officers > MaxGenerated {
-		return stats, fmt.Errorf("seed: generate: at most %d accounts in all", MaxGenerated)
+		return stats, err
 	}
 	desks, created, err := serviceDesks(sys, db)
 	if err != nil {
@@ -90,83 +84,30 @@ func Generate(ctx context.Context, db *store.DB, opts GenerateOptions, progress 
 	}
 	stats.Units = created
 
-	g := newGenerator(opts.Seed, existing, time.Now())
-	batch := batchSize(db, opts.BatchSize)
-	copyBatch := batch
-	if db.IsPostgres() {
-		// COPY has no parameter limit; bigger batches mean fewer commits.
-		copyBatch = opts.BatchSize
-		if copyBatch <= 0 {
-			copyBatch = 20_000
-		}
-	}
-	done := 0
-	report := func(n int) {
-		done += n
-		if progress != nil {
-			progress(done)
-		}
-	}
-
+	g, report := newGenerator(opts.Seed, existing, time.Now()), runningTotal(progress)
 	// Officers first, so that desk-created citizens can name their creator.
 	var registrars []*ent.Officer
 	for left := opts.Officers; left > 0; {
-		n := min(left, batch)
-		err := db.InTx(sys, func(ctx context.Context, tx *store.Tx) error {
-			people := make([]person, n)
-			offs := make([]*ent.OfficerCreate, n)
-			for i := range n {
-				a := g.person()
-				a.origin, a.status = account.OriginSELF_REGISTERED, account.StatusACTIVE
-				people[i] = a
-				desk := desks[g.rnd.IntN(len(desks))]
-				offs[i] = tx.Client.Officer.Create().
-					SetID(pulid.New("OF")).SetAccountID(a.id).
-					SetUnitID(desk.ID).SetUnitPath(desk.Path).
-					SetCanCreateCitizenAccounts(g.rnd.IntN(100) < 70).
-					SetCreatedAt(a.createdAt).SetUpdatedAt(a.createdAt)
-			}
-			if err := insertPeople(ctx, tx, people); err != nil {
-				return fmt.Errorf("officer accounts: %w", err)
-			}
-			saved, err := tx.Client.Officer.CreateBulk(offs...).Save(ctx)
-			if err != nil {
-				return fmt.Errorf("officers: %w", err)
-			}
-			for _, o := range saved {
-				if o.CanCreateCitizenAccounts {
-					registrars = append(registrars, o)
-				}
-			}
-			return nil
-		})
+		n := min(left, batchSize(db, opts.BatchSize))
+		saved, err := g.officers(sys, db, n, desks)
 		if err != nil {
 			return stats, fmt.Errorf("seed: generate: %w", err)
 		}
+		registrars = append(registrars, saved...)
 		left -= n
 		stats.Officers += n
 		report(n)
 	}
 	if len(registrars) == 0 {
 		// Desk-created citizens need a creator: take the registrars there are.
-		registrars, err = db.Client.Officer.Query().
-			Where(officer.CanCreateCitizenAccounts(true), officer.UnitIDNotNil()).All(sys)
-		if err != nil {
-			return stats, fmt.Errorf("seed: generate: registrars: %w", err)
+		if registrars, err = storedRegistrars(sys, db); err != nil {
+			return stats, err
 		}
 	}
 
 	for left := opts.Accounts; left > 0; {
-		n := min(left, copyBatch)
-		err := db.InTx(sys, func(ctx context.Context, tx *store.Tx) error {
-			people := make([]person, n)
-			for i := range n {
-				people[i] = g.person()
-				g.citizen(&people[i], registrars)
-			}
-			return insertPeople(ctx, tx, people)
-		})
-		if err != nil {
+		n := min(left, copyBatchSize(db, opts.BatchSize))
+		if err := g.citizens(sys, db, n, registrars); err != nil {
 			return stats, fmt.Errorf("seed: generate: accounts: %w", err)
 		}
 		left -= n
@@ -174,17 +115,124 @@ func Generate(ctx context.Context, db *store.DB, opts GenerateOptions, progress 
 		report(n)
 	}
 
-	err = db.InTx(sys, func(ctx context.Context, tx *store.Tx) error {
-		return audit.Record(ctx, tx, time.Now(), audit.Entry{
+	err = audit.Write(sys, db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+		c.Record(time.Now(), audit.Entry{
 			Action: "seed.generate", TargetType: "Account",
 			Detail: map[string]any{"accounts": stats.Accounts, "officers": stats.Officers, "seed": opts.Seed},
 		})
+		return nil
 	})
 	if err != nil {
 		return stats, fmt.Errorf("seed: generate: %w", err)
 	}
 	stats.Duration = time.Since(start)
 	return stats, nil
+}
+
+// runningTotal returns a function that tells progress (when not nil) the
+// sum of the counts it was given so far.
+func runningTotal(progress func(done int)) func(n int) {
+	done := 0
+	return func(n int) {
+		done += n
+		if progress != nil {
+			progress(done)
+		}
+	}
+}
+
+// room checks that opts asks for counts the database has room for, and
+// returns how many accounts it holds already.
+func room(sys context.Context, db *store.DB, opts GenerateOptions) (int, error) {
+	if opts.Accounts < 0 || opts.Officers < 0 {
+		return 0, errors.New("seed: generate: negative count")
+	}
+	existing, err := db.Client.Account.Query().Count(sys)
+	if err != nil {
+		return 0, fmt.Errorf("seed: generate: count accounts: %w", err)
+	}
+	if existing+opts.Accounts+opts.Officers > MaxGenerated {
+		return 0, fmt.Errorf("seed: generate: at most %d accounts in all", MaxGenerated)
+	}
+	return existing, nil
+}
+
+// storedRegistrars are the officers of the database who may create citizen
+// accounts at their unit.
+func storedRegistrars(sys context.Context, db *store.DB) ([]*ent.Officer, error) {
+	registrars, err := db.Client.Officer.Query().
+		Where(officer.CanCreateCitizenAccounts(true), officer.UnitIDNotNil()).All(sys)
+	if err != nil {
+		return nil, fmt.Errorf("seed: generate: registrars: %w", err)
+	}
+	return registrars, nil
+}
+
+// citizens writes n citizen accounts in one transaction; the desk-created
+// ones name one of registrars as their creator.
+func (g *generator) citizens(sys context.Context, db *store.DB, n int, registrars []*ent.Officer) error {
+	return db.InTx(sys, func(ctx context.Context, tx *store.Tx) error {
+		people := make([]person, n)
+		for i := range n {
+			people[i] = g.person()
+			g.citizen(&people[i], registrars)
+		}
+		return insertPeople(ctx, tx, people)
+	})
+}
+
+// copyBatchSize is the size of a batch of citizens: on PostgreSQL, which
+// writes them with COPY, the requested size or 20 000 (COPY has no
+// parameter limit; bigger batches mean fewer commits); elsewhere batchSize.
+func copyBatchSize(db *store.DB, requested int) int {
+	if !db.IsPostgres() {
+		return batchSize(db, requested)
+	}
+	if requested <= 0 {
+		return 20_000
+	}
+	return requested
+}
+
+// officers writes n officers and their accounts in one transaction, each
+// at one of desks, about 70 % of them registrars; it returns the
+// registrars.
+func (g *generator) officers(sys context.Context, db *store.DB, n int, desks []*ent.Unit) ([]*ent.Officer, error) {
+	var registrars []*ent.Officer
+	err := db.InTx(sys, func(ctx context.Context, tx *store.Tx) error {
+		saved, err := g.officersIn(ctx, tx, n, desks)
+		for _, o := range saved {
+			if o.CanCreateCitizenAccounts {
+				registrars = append(registrars, o)
+			}
+		}
+		return err
+	})
+	return registrars, err
+}
+
+func (g *generator) officersIn(ctx context.Context, tx *store.Tx, n int, desks []*ent.Unit) ([]*ent.Officer, error) {
+	people := make([]person, n)
+	offs := make([]*ent.OfficerCreate, n)
+	for i := range n {
+		a := g.person()
+		a.origin, a.status = account.OriginSELF_REGISTERED, account.StatusACTIVE
+		people[i] = a
+		desk := desks[g.rnd.IntN(len(desks))]
+		offs[i] = tx.Client.Officer.Create().
+			SetID(pulid.New("OF")).SetAccountID(a.id).
+			SetUnitID(desk.ID).SetUnitPath(desk.Path).
+			SetCanCreateCitizenAccounts(g.rnd.IntN(100) < 70).
+			SetCreatedAt(a.createdAt).SetUpdatedAt(a.createdAt)
+	}
+	if err := insertPeople(ctx, tx, people); err != nil {
+		return nil, fmt.Errorf("officer accounts: %w", err)
+	}
+	saved, err := tx.Client.Officer.CreateBulk(offs...).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("officers: %w", err)
+	}
+	return saved, nil
 }
 
 // batchSize is the requested size, or the default, within the database's

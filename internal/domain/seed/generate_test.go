@@ -14,27 +14,14 @@ import (
 	"github.com/motcua/motcua/internal/testkit/testenv"
 )
 
+// TestGenerate generates accounts and officers over the demo data and
+// checks the counts, the progress reports, each account, and the mix of
+// statuses, origins and names.
 func TestGenerate(t *testing.T) {
 	const accounts, officers = 2000, 40
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		demo := seedDemo(t, db, &fakeHash{})
-		before := countAll(t, db)
-		var progress []int
-		stats, err := Generate(t.Context(), db, GenerateOptions{Accounts: accounts, Officers: officers, Seed: 42, BatchSize: 300},
-			func(done int) { progress = append(progress, done) })
-		if err != nil {
-			t.Fatal(err)
-		}
-		if stats.Accounts != accounts || stats.Officers != officers || stats.Units != 0 {
-			t.Errorf("stats %+v", stats)
-		}
-		if !slices.IsSorted(progress) || progress[len(progress)-1] != accounts+officers || len(progress) != 1+7 {
-			t.Errorf("progress %v", progress)
-		}
-		after := countAll(t, db)
-		if after.accounts != before.accounts+accounts+officers || after.officers != before.officers+officers {
-			t.Errorf("counts %+v → %+v", before, after)
-		}
+		generateChecked(t, db, accounts, officers)
 
 		all, err := db.Client.Account.Query().WithOfficer(func(q *ent.OfficerQuery) { q.WithUnit() }).All(sys())
 		if err != nil {
@@ -56,23 +43,8 @@ func TestGenerate(t *testing.T) {
 			if a.Phone == demo.UndeliverablePhone || a.Phone == demo.FailingPhone {
 				t.Errorf("a generated account uses a special phone number")
 			}
-			id, err := vn.ParseIDNumber(a.IDNumber)
-			if err != nil || id.Kind != vn.CCCD || len(id.Warnings()) > 0 {
-				t.Fatalf("%s: ID number %v", a.FullName, err)
-			}
-			if err := id.CheckBirthDate(a.DateOfBirth); err != nil {
-				t.Fatalf("%s: %v", a.FullName, err)
-			}
-			if p, err := vn.NormalizePhone(a.Phone); err != nil || p != a.Phone {
-				t.Fatalf("%s: phone %v", a.FullName, err)
-			}
-			if a.NameFolded != vn.Fold(a.FullName) || !norm.NFC.IsNormalString(a.FullName) || a.FullName != vn.NormalizeName(a.FullName) {
-				t.Fatalf("%q: folded %q", a.FullName, a.NameFolded)
-			}
+			checkGenerated(t, a)
 			words := strings.Fields(a.FullName)
-			if len(words) < 3 || len(words) > 5 {
-				t.Errorf("name %q", a.FullName)
-			}
 			if words[0] == "Nguyễn" {
 				nguyen++
 			}
@@ -81,15 +53,6 @@ func TestGenerate(t *testing.T) {
 			}
 			statuses[a.Status]++
 			origins[a.Origin]++
-			if a.Origin == account.OriginONE_STOP_DESK && (a.CreatedByOfficerID == nil || a.CreatedAtUnitID == nil) {
-				t.Errorf("desk-created account without its officer and unit")
-			}
-			if a.Status == account.StatusNOT_ACTIVATED && a.Origin != account.OriginSELF_REGISTERED {
-				t.Errorf("not-activated account of origin %s: only self-registered accounts await activation", a.Origin)
-			}
-			if a.InitialPasswordExpiresAt != nil && (a.Origin != account.OriginONE_STOP_DESK || !a.MustChangePassword) {
-				t.Errorf("initial password on a %s account, must change %v", a.Origin, a.MustChangePassword)
-			}
 			if o := a.Edges.Officer; o != nil && !demoIDs[a.IDNumber] {
 				if !o.Edges.Unit.IsServiceDesk || o.UnitPath != o.Edges.Unit.Path {
 					t.Errorf("officer at %q, unit_path %q", o.Edges.Unit.Name, o.UnitPath)
@@ -109,6 +72,62 @@ func TestGenerate(t *testing.T) {
 		}
 		t.Logf("statuses %v origins %v; Nguyễn %d of %d", statuses, origins, nguyen, len(all))
 	})
+}
+
+// generateChecked generates accounts and officers in batches of 300 and
+// checks the stats, the progress reports and the counts it leaves.
+func generateChecked(t *testing.T, db *store.DB, accounts, officers int) {
+	t.Helper()
+	before := countAll(t, db)
+	var progress []int
+	stats, err := Generate(t.Context(), db, GenerateOptions{Accounts: accounts, Officers: officers, Seed: 42, BatchSize: 300},
+		func(done int) { progress = append(progress, done) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Accounts != accounts || stats.Officers != officers || stats.Units != 0 {
+		t.Errorf("stats %+v", stats)
+	}
+	if !slices.IsSorted(progress) || progress[len(progress)-1] != accounts+officers || len(progress) != 1+7 {
+		t.Errorf("progress %v", progress)
+	}
+	after := countAll(t, db)
+	if after.accounts != before.accounts+accounts+officers || after.officers != before.officers+officers {
+		t.Errorf("counts %+v → %+v", before, after)
+	}
+}
+
+// checkGenerated checks one generated account: a CCCD that agrees with the
+// birth date, a normalised phone, a normalised name of 3 to 5 words folded
+// right, and the rules that tie status, origin and initial password.
+func checkGenerated(t *testing.T, a *ent.Account) {
+	t.Helper()
+	id, err := vn.ParseIDNumber(a.IDNumber)
+	if err != nil || id.Kind != vn.CCCD || len(id.Warnings()) > 0 {
+		t.Fatalf("%s: ID number %v", a.FullName, err)
+	}
+	if err := id.CheckBirthDate(a.DateOfBirth); err != nil {
+		t.Fatalf("%s: %v", a.FullName, err)
+	}
+	if p, err := vn.NormalizePhone(a.Phone); err != nil || p != a.Phone {
+		t.Fatalf("%s: phone %v", a.FullName, err)
+	}
+	if a.NameFolded != vn.Fold(a.FullName) || !norm.NFC.IsNormalString(a.FullName) || a.FullName != vn.NormalizeName(a.FullName) {
+		t.Fatalf("%q: folded %q", a.FullName, a.NameFolded)
+	}
+	words := strings.Fields(a.FullName)
+	if len(words) < 3 || len(words) > 5 {
+		t.Errorf("name %q", a.FullName)
+	}
+	if a.Origin == account.OriginONE_STOP_DESK && (a.CreatedByOfficerID == nil || a.CreatedAtUnitID == nil) {
+		t.Errorf("desk-created account without its officer and unit")
+	}
+	if a.Status == account.StatusNOT_ACTIVATED && a.Origin != account.OriginSELF_REGISTERED {
+		t.Errorf("not-activated account of origin %s: only self-registered accounts await activation", a.Origin)
+	}
+	if a.InitialPasswordExpiresAt != nil && (a.Origin != account.OriginONE_STOP_DESK || !a.MustChangePassword) {
+		t.Errorf("initial password on a %s account, must change %v", a.Origin, a.MustChangePassword)
+	}
 }
 
 // The same seed on the same database state gives the same people.

@@ -193,24 +193,7 @@ func (s *Service) CreateClient(ctx context.Context, in ClientInput) (*ent.OIDCCl
 	if err := mayManage(ctx, u.Path); err != nil {
 		return nil, "", err
 	}
-	name, err := checkName(in.Name)
-	if err != nil {
-		return nil, "", err
-	}
-	redirects, err := s.checkURIs("redirectURIs", in.RedirectURIs, true)
-	if err != nil {
-		return nil, "", err
-	}
-	postLogout, err := s.checkURIs("postLogoutRedirectURIs", in.PostLogoutRedirectURIs, false)
-	if err != nil {
-		return nil, "", err
-	}
-	if in.BackchannelLogoutURI != "" {
-		if err := s.checkURI("backchannelLogoutURI", in.BackchannelLogoutURI); err != nil {
-			return nil, "", err
-		}
-	}
-	scopes, err := checkScopes(in.Scopes)
+	in, err = s.checkClient(in)
 	if err != nil {
 		return nil, "", err
 	}
@@ -222,21 +205,22 @@ func (s *Service) CreateClient(ctx context.Context, in ClientInput) (*ent.OIDCCl
 	}
 	now := s.now()
 	var c *ent.OIDCClient
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, ch *audit.Change) error {
 		c, err = tx.Client.OIDCClient.Create().
-			SetName(name).SetNameFolded(vn.Fold(name)).SetUnitID(u.ID).SetUnitPath(u.Path).
-			SetRedirectUris(redirects).SetPostLogoutRedirectUris(postLogout).
-			SetBackchannelLogoutURI(in.BackchannelLogoutURI).SetScopes(scopes).
+			SetName(in.Name).SetNameFolded(vn.Fold(in.Name)).SetUnitID(u.ID).SetUnitPath(u.Path).
+			SetRedirectUris(in.RedirectURIs).SetPostLogoutRedirectUris(in.PostLogoutRedirectURIs).
+			SetBackchannelLogoutURI(in.BackchannelLogoutURI).SetScopes(in.Scopes).
 			SetPublic(in.Public).SetSecretHash(hash).SetDevDemo(in.devDemo).
 			SetCreatedAt(now).SetUpdatedAt(now).
 			Save(viewer.System(ctx))
 		if err != nil {
 			return fmt.Errorf("sso: create client: %w", err)
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		ch.Record(now, audit.Entry{
 			Action: "oidc.client_created", TargetType: "OIDCClient", TargetID: string(c.ID), UnitPath: u.Path,
-			Detail: map[string]any{"name": name, "scopes": scopes, "public": in.Public, "redirectURIs": redirects},
+			Detail: map[string]any{"name": in.Name, "scopes": in.Scopes, "public": in.Public, "redirectURIs": in.RedirectURIs},
 		})
+		return nil
 	})
 	if err != nil {
 		return nil, "", err
@@ -246,6 +230,28 @@ func (s *Service) CreateClient(ctx context.Context, in ClientInput) (*ent.OIDCCl
 		return nil, "", fmt.Errorf("sso: client: %w", err)
 	}
 	return c, secret, nil
+}
+
+// checkClient checks a new client's name, addresses and scopes, and
+// returns in with them as they are kept (trimmed, normalised).
+func (s *Service) checkClient(in ClientInput) (ClientInput, error) {
+	var err error
+	if in.Name, err = checkName(in.Name); err != nil {
+		return in, err
+	}
+	if in.RedirectURIs, err = s.checkURIs("redirectURIs", in.RedirectURIs, true); err != nil {
+		return in, err
+	}
+	if in.PostLogoutRedirectURIs, err = s.checkURIs("postLogoutRedirectURIs", in.PostLogoutRedirectURIs, false); err != nil {
+		return in, err
+	}
+	if in.BackchannelLogoutURI != "" {
+		if err := s.checkURI("backchannelLogoutURI", in.BackchannelLogoutURI); err != nil {
+			return in, err
+		}
+	}
+	in.Scopes, err = checkScopes(in.Scopes)
+	return in, err
 }
 
 // managedClient loads a client the viewer may manage.
@@ -324,7 +330,7 @@ func (s *Service) UpdateClient(ctx context.Context, id pulid.ID, p ClientPatch) 
 
 func (s *Service) saveClient(ctx context.Context, c *ent.OIDCClient, now time.Time, action string, detail map[string]any, apply ...func(*ent.OIDCClientUpdateOne)) (*ent.OIDCClient, error) {
 	var out *ent.OIDCClient
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, ch *audit.Change) error {
 		u := tx.Client.OIDCClient.UpdateOneID(c.ID).SetUpdatedAt(now)
 		for _, f := range apply {
 			f(u)
@@ -333,9 +339,10 @@ func (s *Service) saveClient(ctx context.Context, c *ent.OIDCClient, now time.Ti
 		if out, err = u.Save(viewer.System(ctx)); err != nil {
 			return fmt.Errorf("sso: update client: %w", err)
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		ch.Record(now, audit.Entry{
 			Action: action, TargetType: "OIDCClient", TargetID: string(c.ID), UnitPath: c.UnitPath, Detail: detail,
 		})
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -100,33 +100,11 @@ func (st storage) createTokens(ctx context.Context, req op.TokenRequest, current
 		refresh = string(rid)
 	}
 	reused := false
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		sys := viewer.System(ctx)
-		if in.fromCode {
-			// Spend the code: of two exchanges at once, one wins and the
-			// other counts as re-use.
-			n, err := tx.Client.OIDCRequest.Update().
-				Where(oidcrequest.ID(pulid.ID(in.family)), oidcrequest.CodeUsedAtIsNil()).
-				SetCodeUsedAt(now).Save(sys)
-			if err != nil {
-				return fmt.Errorf("sso: spend code: %w", err)
-			}
-			if n == 0 {
-				reused = true
-				return errors.New("sso: code used concurrently")
-			}
-		}
-		if current != "" {
-			n, err := tx.Client.OIDCToken.Update().
-				Where(oidctoken.TokenHash(hashSecret(current)), oidctoken.RotatedAtIsNil(), oidctoken.RevokedAtIsNil()).
-				SetRotatedAt(now).Save(sys)
-			if err != nil {
-				return fmt.Errorf("sso: rotate refresh token: %w", err)
-			}
-			if n == 0 {
-				reused = true
-				return errors.New("sso: refresh token used concurrently")
-			}
+		var err error
+		if reused, err = spend(sys, tx, in, current, now); err != nil {
+			return err
 		}
 		bulk := []*ent.OIDCTokenCreate{st.tokenRow(tx, aid, oidctoken.KindACCESS, "", in, now, exp)}
 		if withRefresh {
@@ -140,26 +118,16 @@ func (st storage) createTokens(ctx context.Context, req op.TokenRequest, current
 			SetLastUsedAt(now).Exec(sys); err != nil {
 			return fmt.Errorf("sso: grant used: %w", err)
 		}
-		if !in.fromCode {
-			return nil
+		if in.fromCode {
+			c.Record(now, audit.Entry{
+				Action: "oidc.tokens_issued", TargetType: "Account", TargetID: string(in.accountID),
+				Detail: map[string]any{"clientID": string(in.clientID), "scopes": in.scopes, "grantType": "authorization_code"},
+			})
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
-			Action: "oidc.tokens_issued", TargetType: "Account", TargetID: string(in.accountID),
-			Detail: map[string]any{"clientID": string(in.clientID), "scopes": in.scopes, "grantType": "authorization_code"},
-		})
+		return nil
 	})
 	if reused {
-		reason := "refresh_reuse"
-		if in.fromCode {
-			reason = "code_reuse"
-			s.metrics.codeReuse.Inc()
-		} else {
-			s.metrics.refreshReuse.Inc()
-		}
-		if err := s.revokeFamilyID(ctx, in.family, in.accountID, in.clientID, reason); err != nil {
-			return "", "", time.Time{}, err
-		}
-		return "", "", time.Time{}, oidc.ErrInvalidGrant().WithDescription("already used")
+		return "", "", time.Time{}, s.reused(ctx, in)
 	}
 	if err != nil {
 		return "", "", time.Time{}, err
@@ -170,6 +138,52 @@ func (st storage) createTokens(ctx context.Context, req op.TokenRequest, current
 	}
 	s.metrics.tokens.WithLabelValues(grant).Inc()
 	return string(aid), refresh, exp, nil
+}
+
+// spend marks, inside tx, the authorization code of in (when the tokens are
+// its exchange) used, and the refresh token current (when rotating one)
+// rotated, each only if still unused: of two uses at once one wins, and the
+// other reports reused (with an error that rolls the transaction back).
+func spend(sys context.Context, tx *store.Tx, in issue, current string, now time.Time) (reused bool, err error) {
+	if in.fromCode {
+		n, err := tx.Client.OIDCRequest.Update().
+			Where(oidcrequest.ID(pulid.ID(in.family)), oidcrequest.CodeUsedAtIsNil()).
+			SetCodeUsedAt(now).Save(sys)
+		if err != nil {
+			return false, fmt.Errorf("sso: spend code: %w", err)
+		}
+		if n == 0 {
+			return true, errors.New("sso: code used concurrently")
+		}
+	}
+	if current != "" {
+		n, err := tx.Client.OIDCToken.Update().
+			Where(oidctoken.TokenHash(hashSecret(current)), oidctoken.RotatedAtIsNil(), oidctoken.RevokedAtIsNil()).
+			SetRotatedAt(now).Save(sys)
+		if err != nil {
+			return false, fmt.Errorf("sso: rotate refresh token: %w", err)
+		}
+		if n == 0 {
+			return true, errors.New("sso: refresh token used concurrently")
+		}
+	}
+	return false, nil
+}
+
+// reused answers a second use of a code or refresh token: the whole token
+// family is revoked, since one of the two users is not who they claim.
+func (s *Service) reused(ctx context.Context, in issue) error {
+	reason := "refresh_reuse"
+	if in.fromCode {
+		reason = "code_reuse"
+		s.metrics.codeReuse.Inc()
+	} else {
+		s.metrics.refreshReuse.Inc()
+	}
+	if err := s.revokeFamilyID(ctx, in.family, in.accountID, in.clientID, reason); err != nil {
+		return err
+	}
+	return oidc.ErrInvalidGrant().WithDescription("already used")
 }
 
 func (st storage) tokenRow(tx *store.Tx, id pulid.ID, kind oidctoken.Kind, hash string, in issue, now, exp time.Time) *ent.OIDCTokenCreate {
@@ -228,7 +242,10 @@ func (s *Service) refreshFailed(ctx context.Context, t *ent.OIDCToken, reason st
 		e.TargetType, e.TargetID = "Account", string(t.AccountID)
 		e.Detail["clientID"] = string(t.ClientID)
 	}
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error { return audit.Record(ctx, tx, s.now(), e) })
+	err := audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
+		c.Record(s.now(), e)
+		return nil
+	})
 	if err != nil {
 		s.log.Error("sso: audit refresh failure", "err", err)
 	}

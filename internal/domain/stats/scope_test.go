@@ -16,17 +16,7 @@ import (
 func TestStatisticsScope(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		// Two cases at desk A1, one at B1, started now; one of A1's cancelled.
-		c := db.Client
-		for _, off := range []*ent.Officer{w.offA1, w.offA1, w.offB1} {
-			w.seq++
-			if err := c.Registration.Create().SetCode("K" + string(rune('A'+w.seq))).SetIDNumber("00109" + pad(w.seq)).
-				SetFullName("Thử").SetDateOfBirth(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)).SetPhone(phones[0]).
-				SetOfficerID(off.ID).SetUnitID(*off.UnitID).SetUnitPath(off.UnitPath).SetExpiresAt(w.now().Add(time.Hour)).
-				SetCreatedAt(w.now()).SetUpdatedAt(w.now()).Exec(sys()); err != nil {
-				t.Fatal(err)
-			}
-		}
+		w.startThreeCases(t)
 		if _, err := w.svc.Refresh(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -79,22 +69,45 @@ func TestStatisticsScope(t *testing.T) {
 		if err != nil || len(bars) != 2 || bars[0].Unit.ID != w.provA.ID || bars[0].Funnel.Started != 2 {
 			t.Fatalf("super admin's funnel bars: %+v %v", bars, err)
 		}
-		// Periods: CUSTOM needs both ends and at most 366 days.
-		custom := Custom
-		from, to := w.now().AddDate(-2, 0, 0), w.now()
-		if _, err := w.svc.Statistics(w.as(w.adminA), &Filter{Period: &custom, From: &from, To: &to}); !refusal.Is(err, refusal.Validation) {
-			t.Errorf("two-year period: %v", err)
-		}
-		if _, err := w.svc.Statistics(w.as(w.adminA), &Filter{Period: &custom}); !refusal.Is(err, refusal.Validation) {
-			t.Errorf("CUSTOM without dates: %v", err)
-		}
-		if _, err := w.svc.Signals(w.as(w.adminB), store.Page{}, &SignalFilter{UnitID: &provA}); !refusal.Is(err, refusal.OutOfScope) {
-			t.Errorf("admin B's signals of A: %v", err)
-		}
-		if _, err := w.svc.UpdateSignalSettings(w.as(w.adminA), SettingsInput{}); !refusal.Is(err, refusal.Forbidden) {
-			t.Errorf("admin A changes thresholds: %v", err)
-		}
+		refusalsBeyondTheFunnel(t, w)
 	})
+}
+
+// startThreeCases starts two cases at desk A1 and one at B1, now.
+func (w *world) startThreeCases(t *testing.T) {
+	t.Helper()
+	c := w.db.Client
+	for _, off := range []*ent.Officer{w.offA1, w.offA1, w.offB1} {
+		w.seq++
+		if err := c.Registration.Create().SetCode("K" + string(rune('A'+w.seq))).SetIDNumber("00109" + pad(w.seq)).
+			SetFullName("Thử").SetDateOfBirth(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)).SetPhone(phones[0]).
+			SetOfficerID(off.ID).SetUnitID(*off.UnitID).SetUnitPath(off.UnitPath).SetExpiresAt(w.now().Add(time.Hour)).
+			SetCreatedAt(w.now()).SetUpdatedAt(w.now()).Exec(sys()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// refusalsBeyondTheFunnel: a CUSTOM period needs both ends and at most 366
+// days; admin B reads no signals of province A; admin A changes no
+// thresholds.
+func refusalsBeyondTheFunnel(t *testing.T, w *world) {
+	t.Helper()
+	provA := w.provA.ID
+	custom := Custom
+	from, to := w.now().AddDate(-2, 0, 0), w.now()
+	if _, err := w.svc.Statistics(w.as(w.adminA), &Filter{Period: &custom, From: &from, To: &to}); !refusal.Is(err, refusal.Validation) {
+		t.Errorf("two-year period: %v", err)
+	}
+	if _, err := w.svc.Statistics(w.as(w.adminA), &Filter{Period: &custom}); !refusal.Is(err, refusal.Validation) {
+		t.Errorf("CUSTOM without dates: %v", err)
+	}
+	if _, err := w.svc.Signals(w.as(w.adminB), store.Page{}, &SignalFilter{UnitID: &provA}); !refusal.Is(err, refusal.OutOfScope) {
+		t.Errorf("admin B's signals of A: %v", err)
+	}
+	if _, err := w.svc.UpdateSignalSettings(w.as(w.adminA), SettingsInput{}); !refusal.Is(err, refusal.Forbidden) {
+		t.Errorf("admin A changes thresholds: %v", err)
+	}
 }
 
 func pad(n int) string {

@@ -82,7 +82,7 @@ func (s *Service) UpdateSignalSettings(ctx context.Context, in SettingsInput) (*
 		return nil, errSettingsForbidden
 	}
 	var out Settings
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		sys := viewer.System(ctx)
 		old, err := s.settings(ctx)
 		if err != nil {
@@ -106,10 +106,11 @@ func (s *Service) UpdateSignalSettings(ctx context.Context, in SettingsInput) (*
 			return fmt.Errorf("stats: save settings: %w", err)
 		}
 		out = next
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "signals.update_settings", TargetType: "SignalSettings", TargetID: settingsName, UnitPath: policy.RootPath,
 			Detail: map[string]any{"from": old, "to": next},
 		})
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -230,7 +230,7 @@ func (s *Service) Review(ctx context.Context, id pulid.ID, note *string) (*Signa
 		return nil, fmt.Errorf("stats: signal: %w", err)
 	}
 	now := s.now()
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = audit.Write(ctx, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		upd := tx.Client.Signal.UpdateOneID(id).SetReviewedAt(now).SetReviewedBy(v.OfficerID)
 		if note != nil {
 			upd.SetReviewNote(*note)
@@ -240,10 +240,11 @@ func (s *Service) Review(ctx context.Context, id pulid.ID, note *string) (*Signa
 		if err := upd.Exec(viewer.System(ctx)); err != nil {
 			return fmt.Errorf("stats: review: %w", err)
 		}
-		return audit.Record(ctx, tx, now, audit.Entry{
+		c.Record(now, audit.Entry{
 			Action: "signal.review", TargetType: "Signal", TargetID: string(id), UnitPath: sg.UnitPath,
 			Detail: map[string]any{"kind": string(sg.Kind), "day": sg.Day.UTC().Format(time.DateOnly), "hasNote": note != nil && *note != ""},
 		})
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -22,31 +22,7 @@ import (
 func TestSignals(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		// SHARED_PHONE: three accounts on one phone by desk A1 (fires), two on another by A2 (quiet).
-		for range 3 {
-			w.deskAccount(w.offA1, "+84961110001", w.now(), true)
-		}
-		for range 2 {
-			w.deskAccount(w.offA2, "+84961110002", w.now(), true)
-		}
-		// AFTER_HOURS: B1 completes a case at 21:00 (fires); A2 at 10:00 (quiet).
-		w.completedCase(w.offB1, w.now().Add(11*time.Hour))
-		w.completedCase(w.offA2, w.now())
-		// UNUSED_PASSWORDS: B1 made 6 accounts 10 days ago, 4 never used
-		// (fires); A2 made 6, 1 never used (quiet).
-		old := w.now().AddDate(0, 0, -10)
-		for i := range 6 {
-			w.deskAccount(w.offB1, fmt.Sprintf("+8491222%04d", i), old, i < 4)
-			w.deskAccount(w.offA2, fmt.Sprintf("+8491333%04d", i), old, i < 1)
-		}
-		// DESK_DROP_OFF in province A: A1 drops 8 of 20 cases, A2 2 of 20;
-		// median 0.25, threshold 0.5: nobody fires. Then A1 drops 16 of 20.
-		w.cases(w.offA1, 20, 8)
-		w.cases(w.offA2, 20, 2)
-		// LOOKUP_BUDGET: A1 used 250 of 300 lookups (fires at 240), B1 100 (quiet).
-		w.budget(w.offA1, 250)
-		w.budget(w.offB1, 100)
-
+		w.oneOfEachKind()
 		*w.clock = w.now().Add(12 * time.Hour) // 22:00 the same day
 		if _, err := w.svc.Refresh(context.Background()); err != nil {
 			t.Fatal(err)
@@ -93,32 +69,69 @@ func TestSignals(t *testing.T) {
 		if drop == nil || len(got) != len(want)+1 || len(drop.SubjectIds) == 0 {
 			t.Fatalf("after A1's drop-off: %v", describe(got))
 		}
-		// Review: audited, then out of the default list, in it with includeReviewed.
-		note := "Đã kiểm tra với trưởng bộ phận"
-		rv, err := w.svc.Review(w.as(w.adminA), drop.ID, &note)
-		if err != nil || !rv.Reviewed || rv.ReviewedBy == nil || *rv.ReviewNote != note {
-			t.Fatalf("review: %+v %v", rv, err)
-		}
-		if n, _ := db.Client.AuditEvent.Query().Where(auditevent.Action("signal.review"), auditevent.TargetID(string(drop.ID))).Count(sys()); n != 1 {
-			t.Errorf("%d audit events of the review, want 1", n)
-		}
-		if _, err := w.svc.Review(w.as(w.adminB), drop.ID, nil); err == nil {
-			t.Error("admin B reviewed a signal of province A")
-		}
-		open, err := w.svc.Signals(w.as(w.adminA), store.Page{}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all := true
-		every, err := w.svc.Signals(w.as(w.adminA), store.Page{}, &SignalFilter{IncludeReviewed: &all})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Province A's: SHARED_PHONE, LOOKUP_BUDGET, DESK_DROP_OFF (reviewed).
-		if open.TotalCount != 2 || every.TotalCount != 3 {
-			t.Errorf("admin A's signals: %d open, %d in all; want 2 and 3", open.TotalCount, every.TotalCount)
-		}
+		reviewDropOff(t, w, drop)
 	})
+}
+
+// oneOfEachKind writes what should raise one signal of each kind but
+// DESK_DROP_OFF, and as much below each threshold elsewhere.
+func (w *world) oneOfEachKind() {
+	// SHARED_PHONE: three accounts on one phone by desk A1 (fires), two on another by A2 (quiet).
+	for range 3 {
+		w.deskAccount(w.offA1, "+84961110001", w.now(), true)
+	}
+	for range 2 {
+		w.deskAccount(w.offA2, "+84961110002", w.now(), true)
+	}
+	// AFTER_HOURS: B1 completes a case at 21:00 (fires); A2 at 10:00 (quiet).
+	w.completedCase(w.offB1, w.now().Add(11*time.Hour))
+	w.completedCase(w.offA2, w.now())
+	// UNUSED_PASSWORDS: B1 made 6 accounts 10 days ago, 4 never used
+	// (fires); A2 made 6, 1 never used (quiet).
+	old := w.now().AddDate(0, 0, -10)
+	for i := range 6 {
+		w.deskAccount(w.offB1, fmt.Sprintf("+8491222%04d", i), old, i < 4)
+		w.deskAccount(w.offA2, fmt.Sprintf("+8491333%04d", i), old, i < 1)
+	}
+	// DESK_DROP_OFF in province A: A1 drops 8 of 20 cases, A2 2 of 20;
+	// median 0.25, threshold 0.5: nobody fires. Then A1 drops 16 of 20.
+	w.cases(w.offA1, 20, 8)
+	w.cases(w.offA2, 20, 2)
+	// LOOKUP_BUDGET: A1 used 250 of 300 lookups (fires at 240), B1 100 (quiet).
+	w.budget(w.offA1, 250)
+	w.budget(w.offB1, 100)
+}
+
+// reviewDropOff reviews the DESK_DROP_OFF signal drop as admin A: audited,
+// refused to admin B, then out of A's default list and in it with
+// includeReviewed.
+func reviewDropOff(t *testing.T, w *world, drop *ent.Signal) {
+	t.Helper()
+	// Review: audited, then out of the default list, in it with includeReviewed.
+	note := "Đã kiểm tra với trưởng bộ phận"
+	rv, err := w.svc.Review(w.as(w.adminA), drop.ID, &note)
+	if err != nil || !rv.Reviewed || rv.ReviewedBy == nil || *rv.ReviewNote != note {
+		t.Fatalf("review: %+v %v", rv, err)
+	}
+	if n, _ := w.db.Client.AuditEvent.Query().Where(auditevent.Action("signal.review"), auditevent.TargetID(string(drop.ID))).Count(sys()); n != 1 {
+		t.Errorf("%d audit events of the review, want 1", n)
+	}
+	if _, err := w.svc.Review(w.as(w.adminB), drop.ID, nil); err == nil {
+		t.Error("admin B reviewed a signal of province A")
+	}
+	open, err := w.svc.Signals(w.as(w.adminA), store.Page{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := true
+	every, err := w.svc.Signals(w.as(w.adminA), store.Page{}, &SignalFilter{IncludeReviewed: &all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Province A's: SHARED_PHONE, LOOKUP_BUDGET, DESK_DROP_OFF (reviewed).
+	if open.TotalCount != 2 || every.TotalCount != 3 {
+		t.Errorf("admin A's signals: %d open, %d in all; want 2 and 3", open.TotalCount, every.TotalCount)
+	}
 }
 
 func describe(ss []*ent.Signal) []string {

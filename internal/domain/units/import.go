@@ -69,7 +69,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, dryRun bool) (ImportR
 		return report, err
 	}
 	sys := viewer.System(ctx)
-	err = s.db.InTx(sys, func(ctx context.Context, tx *store.Tx) error {
+	err = audit.Write(sys, s.db, nil, func(ctx context.Context, tx *store.Tx, c *audit.Change) error {
 		known, err := existingUnits(ctx, tx.Client, rows)
 		if err != nil {
 			return err
@@ -86,10 +86,11 @@ func (s *Service) Import(ctx context.Context, r io.Reader, dryRun bool) (ImportR
 		if err := s.insert(ctx, tx, plan); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, s.now(), audit.Entry{
+		c.Record(s.now(), audit.Entry{
 			Action: "unit.import", TargetType: "Unit",
 			Detail: map[string]any{"rows": report.Rows, "created": report.Created},
 		})
+		return nil
 	})
 	if errors.Is(err, errBadRows) {
 		report.Created = 0

@@ -90,6 +90,8 @@ func errorsAt(report ImportReport) []at {
 	return out
 }
 
+// TestImportReportsEveryBadRow is long because it is a table: one row per
+// case, so that the cases read side by side and a missing one shows.
 func TestImportReportsEveryBadRow(t *testing.T) {
 	lines := []string{
 		/* 1 */ "code,name,parent_code,kind",

@@ -65,6 +65,8 @@ func exec(t *testing.T, db *store.DB, q string) {
 	}
 }
 
+// TestChain: recorded events are unsealed until sealed, then one intact
+// chain; tampering with it is found at the first broken link.
 func TestChain(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		v := viewer.New(nil)
@@ -99,39 +101,46 @@ func TestChain(t *testing.T) {
 		}
 		sealAll(t, db)
 
-		// Tampering with the content of event 3 is found at event 3.
-		exec(t, db, `UPDATE audit_events SET action = 'officer.revoke' WHERE seq = 3`)
-		if b := verify(t, db).Broken; b == nil || b.Seq != 3 {
-			t.Fatalf("altered event: broken %+v", b)
-		}
-		exec(t, db, `UPDATE audit_events SET action = 'officer.grant' WHERE seq = 3`)
-		if rep := verify(t, db); rep.Broken != nil || rep.Checked != 7 {
-			t.Fatalf("restored: %+v", rep)
-		}
-
-		// Swapping events 2 and 4 is found at 2.
-		exec(t, db, `UPDATE audit_events SET seq = -4 WHERE seq = 4`)
-		exec(t, db, `UPDATE audit_events SET seq = 4 WHERE seq = 2`)
-		exec(t, db, `UPDATE audit_events SET seq = 2 WHERE seq = -4`)
-		if b := verify(t, db).Broken; b == nil || b.Seq != 2 {
-			t.Fatalf("reordered events: broken %+v", b)
-		}
-		exec(t, db, `UPDATE audit_events SET seq = -2 WHERE seq = 2`)
-		exec(t, db, `UPDATE audit_events SET seq = 2 WHERE seq = 4`)
-		exec(t, db, `UPDATE audit_events SET seq = 4 WHERE seq = -2`)
-
-		// Unsealing event 2 (so that the sealer chains it again at the end)
-		// is found at 2, and so is deleting it.
-		exec(t, db, `UPDATE audit_events SET seq = NULL, prev_hash = '', hash = '' WHERE seq = 2`)
-		sealAll(t, db)
-		if b := verify(t, db).Broken; b == nil || b.Seq != 2 || b.Reason != "event 2 is missing" {
-			t.Fatalf("event moved to the end: broken %+v", b)
-		}
-		exec(t, db, `DELETE FROM audit_events WHERE seq = 8`)
-		if b := verify(t, db).Broken; b == nil || b.Seq != 2 {
-			t.Fatalf("deleted event: broken %+v", b)
-		}
+		tamper(t, db)
 	})
+}
+
+// tamper alters, swaps, unseals and deletes events of a sealed chain of 7
+// and checks that Verify finds each at the first broken link.
+func tamper(t *testing.T, db *store.DB) {
+	t.Helper()
+	// Tampering with the content of event 3 is found at event 3.
+	exec(t, db, `UPDATE audit_events SET action = 'officer.revoke' WHERE seq = 3`)
+	if b := verify(t, db).Broken; b == nil || b.Seq != 3 {
+		t.Fatalf("altered event: broken %+v", b)
+	}
+	exec(t, db, `UPDATE audit_events SET action = 'officer.grant' WHERE seq = 3`)
+	if rep := verify(t, db); rep.Broken != nil || rep.Checked != 7 {
+		t.Fatalf("restored: %+v", rep)
+	}
+
+	// Swapping events 2 and 4 is found at 2.
+	exec(t, db, `UPDATE audit_events SET seq = -4 WHERE seq = 4`)
+	exec(t, db, `UPDATE audit_events SET seq = 4 WHERE seq = 2`)
+	exec(t, db, `UPDATE audit_events SET seq = 2 WHERE seq = -4`)
+	if b := verify(t, db).Broken; b == nil || b.Seq != 2 {
+		t.Fatalf("reordered events: broken %+v", b)
+	}
+	exec(t, db, `UPDATE audit_events SET seq = -2 WHERE seq = 2`)
+	exec(t, db, `UPDATE audit_events SET seq = 2 WHERE seq = 4`)
+	exec(t, db, `UPDATE audit_events SET seq = 4 WHERE seq = -2`)
+
+	// Unsealing event 2 (so that the sealer chains it again at the end)
+	// is found at 2, and so is deleting it.
+	exec(t, db, `UPDATE audit_events SET seq = NULL, prev_hash = '', hash = '' WHERE seq = 2`)
+	sealAll(t, db)
+	if b := verify(t, db).Broken; b == nil || b.Seq != 2 || b.Reason != "event 2 is missing" {
+		t.Fatalf("event moved to the end: broken %+v", b)
+	}
+	exec(t, db, `DELETE FROM audit_events WHERE seq = 8`)
+	if b := verify(t, db).Broken; b == nil || b.Seq != 2 {
+		t.Fatalf("deleted event: broken %+v", b)
+	}
 }
 
 // TestAppendOnly: the privacy policy refuses changes to audit events from
@@ -214,38 +223,14 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 		const writers, each = 100, 3
 		sealing, stopSealing := context.WithCancel(ctx)
 		sealErr := make(chan error, 1)
-		go func() {
-			for sealing.Err() == nil {
-				if _, err := audit.Seal(sealing, db, 50); err != nil && sealing.Err() == nil {
-					sealErr <- err
-					return
-				}
-			}
-			sealErr <- nil
-		}()
+		go func() { sealErr <- sealUntilDone(sealing, db) }()
 		errs := make(chan error, writers)
 		var wg sync.WaitGroup
 		for w := 0; w < writers; w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for i := 0; i < each; i++ {
-					err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-						return audit.Record(ctx, tx, time.Now(), audit.Entry{Action: "x", TargetType: "T", TargetID: fmt.Sprint(w, "/", i)})
-					})
-					if err != nil {
-						errs <- err
-						return
-					}
-				}
-				// One more that rolls back.
-				rolledBack := errors.New("rolled back")
-				if err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-					if err := audit.Record(ctx, tx, time.Now(), audit.Entry{Action: "x", TargetType: "T", TargetID: "never"}); err != nil {
-						return err
-					}
-					return rolledBack
-				}); !errors.Is(err, rolledBack) {
+				if err := appendThenRollBack(ctx, db, w, each); err != nil {
 					errs <- err
 				}
 			}()
@@ -268,6 +253,40 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 			t.Fatalf("%d events stored, want %d (%v)", n, writers*each, err)
 		}
 	})
+}
+
+// sealUntilDone seals over and over until ctx is done.
+func sealUntilDone(ctx context.Context, db *store.DB) error {
+	for ctx.Err() == nil {
+		if _, err := audit.Seal(ctx, db, 50); err != nil && ctx.Err() == nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendThenRollBack is writer w: it appends each events, one transaction
+// each, then one more in a transaction that rolls back.
+func appendThenRollBack(ctx context.Context, db *store.DB, w, each int) error {
+	for i := 0; i < each; i++ {
+		err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+			return audit.Record(ctx, tx, time.Now(), audit.Entry{Action: "x", TargetType: "T", TargetID: fmt.Sprint(w, "/", i)})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	rolledBack := errors.New("rolled back")
+	err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		if err := audit.Record(ctx, tx, time.Now(), audit.Entry{Action: "x", TargetType: "T", TargetID: "never"}); err != nil {
+			return err
+		}
+		return rolledBack
+	})
+	if !errors.Is(err, rolledBack) {
+		return err
+	}
+	return nil
 }
 
 // TestSealerSealsInTheBackground: with the sealer registered on the job

@@ -78,16 +78,7 @@ func TestOneRunnerRunsEveryCapability(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tx, err := db.SQL.BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := r.InsertTx(ctx, tx, workArgs{N: 1}, &river.InsertOpts{Queue: "a"}); err != nil {
-			t.Fatal(err)
-		}
-		if err := tx.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		insertInTx(t, ctx, db, r, workArgs{N: 1}, "a")
 		if err := jobs.Add(r, jobs.Queue{Name: "c"}, &workWorker{ran: ran}); !errors.Is(err, jobs.ErrOpened) {
 			t.Errorf("registering after first use: %v, want ErrOpened", err)
 		}
@@ -114,6 +105,21 @@ func TestOneRunnerRunsEveryCapability(t *testing.T) {
 			}
 		}
 	})
+}
+
+// insertInTx inserts a job of args on queue in a transaction of its own.
+func insertInTx(t *testing.T, ctx context.Context, db *store.DB, r *jobs.Runner, args river.JobArgs, queue string) {
+	t.Helper()
+	tx, err := db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.InsertTx(ctx, tx, args, &river.InsertOpts{Queue: queue}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestWakeOnCommit: on PostgreSQL a job inserted in a transaction runs when

@@ -192,6 +192,8 @@ func TestCheckAccepts(t *testing.T) {
 	}
 }
 
+// TestCheckRefuses is long because it is a table: one row per case, so that
+// the cases read side by side and a missing one shows.
 func TestCheckRefuses(t *testing.T) {
 	doc := fixtures.File(t, "sample.doc")
 	good := minimalDOCX(t)

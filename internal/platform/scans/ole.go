@@ -20,7 +20,8 @@ var (
 // '/', '\', ':' or '!' (illegal in [MS-CFB] 2.6.1), or "." or "..". Tools
 // that extract a compound file's streams to disk use these names as file
 // names. Every sector is visited at most once, so the walk is linear in
-// the file's size.
+// the file's size. Long because the walk's checks share its state (the
+// allocation table, the visited sectors) and read in [MS-CFB]'s order.
 func oleDirectory(data []byte) (names []string, err error) {
 	if len(data) < 512 || !bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")) {
 		return nil, errOLEDamaged

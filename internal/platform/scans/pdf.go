@@ -185,6 +185,11 @@ func (p *pdfFile) scan() error {
 			return activePDF()
 		}
 	}
+	return p.scanned(lx)
+}
+
+// scanned is the verdict on a file scan read to its end with lx.
+func (p *pdfFile) scanned(lx *pdfLexer) error {
 	if p.active {
 		return activePDF()
 	}
@@ -595,37 +600,44 @@ func xrefStreamEntries(dict map[string]pdfValue, data []byte) (*xrefSection, err
 	return sec, nil
 }
 
+// objectAt is the object that starts at offset off (white space before it
+// allowed, as the cross-reference tables of some writers point there).
+func (p *pdfFile) objectAt(off int64) (objKey, bool) {
+	if off <= 0 || off >= int64(len(p.data)) {
+		return objKey{}, false
+	}
+	for i := int(off); i < len(p.data) && i <= int(off)+pdfMaxSkip; i++ {
+		if k, ok := p.objAt[i]; ok {
+			return k, true
+		}
+		if !isSpace(p.data[i]) {
+			break
+		}
+	}
+	return objKey{}, false
+}
+
+// sectionAt reports whether a cross-reference section starts at offset off
+// (white space before it allowed).
+func (p *pdfFile) sectionAt(off int64) bool {
+	if off < 0 || off >= int64(len(p.data)) {
+		return false
+	}
+	for i := int(off); i < len(p.data) && i <= int(off)+pdfMaxSkip; i++ {
+		if _, ok := p.sections[i]; ok {
+			return true
+		}
+		if !isSpace(p.data[i]) {
+			break
+		}
+	}
+	return false
+}
+
 // verify checks what the cross-reference sections say against what the
 // scan found.
 func (p *pdfFile) verify() error {
-	at := func(off int64) (objKey, bool) {
-		if off <= 0 || off >= int64(len(p.data)) {
-			return objKey{}, false
-		}
-		for i := int(off); i < len(p.data) && i <= int(off)+pdfMaxSkip; i++ {
-			if k, ok := p.objAt[i]; ok {
-				return k, true
-			}
-			if !isSpace(p.data[i]) {
-				break
-			}
-		}
-		return objKey{}, false
-	}
-	section := func(off int64) bool {
-		if off < 0 || off >= int64(len(p.data)) {
-			return false
-		}
-		for i := int(off); i < len(p.data) && i <= int(off)+pdfMaxSkip; i++ {
-			if _, ok := p.sections[i]; ok {
-				return true
-			}
-			if !isSpace(p.data[i]) {
-				break
-			}
-		}
-		return false
-	}
+	at, section := p.objectAt, p.sectionAt
 	if !section(p.startxref) {
 		return pdfRefusal(damaged("startxref does not point at a cross-reference section"))
 	}

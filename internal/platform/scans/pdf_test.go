@@ -89,6 +89,8 @@ func TestCheckPDFAccepts(t *testing.T) {
 	}
 }
 
+// TestCheckPDFRefuses is long because it is a table: one row per case, so
+// that the cases read side by side and a missing one shows.
 func TestCheckPDFRefuses(t *testing.T) {
 	good := buildPDF(pdfObjects(""), "")
 	header := "%PDF-1.7\n"

@@ -256,6 +256,8 @@ func (lx *pdfLexer) value(depth int) (pdfValue, error) {
 	return lx.valueFrom(t, depth)
 }
 
+// valueFrom parses the object that starts with token t. Long because it is
+// the parser's switch over the kinds of token, one case per kind of object.
 func (lx *pdfLexer) valueFrom(t pdfToken, depth int) (pdfValue, error) {
 	switch t.kind {
 	case tokInt:

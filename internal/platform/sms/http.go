@@ -129,7 +129,12 @@ func (p *HTTP) Send(ctx context.Context, m Message) (string, error) {
 	var answer sendResponse
 	_ = json.Unmarshal(raw, &answer) // a non-JSON answer leaves it empty
 
-	code := resp.StatusCode
+	return answered(resp.StatusCode, answer, readErr, m)
+}
+
+// answered reads the gateway's answer (status code, decoded body, and the
+// error reading it) to sending m; see Send.
+func answered(code int, answer sendResponse, readErr error, m Message) (string, error) {
 	if code >= 200 && code < 300 {
 		if readErr != nil {
 			return "", fmt.Errorf("sms: http gateway: read answer: %w", readErr)

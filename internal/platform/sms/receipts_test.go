@@ -99,6 +99,8 @@ func TestReceiptArrayAndDefaults(t *testing.T) {
 	}
 }
 
+// TestReceiptRefusals is long because it is a table: one row per case, so
+// that the cases read side by side and a missing one shows.
 func TestReceiptRefusals(t *testing.T) {
 	good := `{"id":"m1","status":"DELIVRD"}`
 	tests := []struct {

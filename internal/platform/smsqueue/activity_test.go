@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/platform/store"
 	"github.com/motcua/motcua/internal/rules/refusal"
+	"github.com/motcua/motcua/internal/testkit"
 	"github.com/motcua/motcua/internal/testkit/testenv"
 	"github.com/motcua/motcua/policy"
 )
@@ -69,6 +69,9 @@ func publish(t testing.TB, bus events.Bus, e events.Event) {
 	}
 }
 
+// TestSMSActivity: the feed carries the messages within the viewer's scope
+// as they change, narrows to a unit's subtree, and ends when the session is
+// revoked, leaving no goroutine behind.
 func TestSMSActivity(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, options{})
@@ -107,8 +110,8 @@ func TestSMSActivity(t *testing.T) {
 		t.Run("narrowed to a unit's subtree; closed on revocation", func(t *testing.T) {
 			before := runtime.NumGoroutine()
 			ctx := e.fx.as(context.Background(), e.fx.admin, "SE-admin")
-			var why ends
-			ch, err := e.q.SMSActivity(ctx, &e.fx.desk.ID, why.onEnd)
+			var why testkit.Ends
+			ch, err := e.q.SMSActivity(ctx, &e.fx.desk.ID, why.OnEnd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,34 +122,39 @@ func TestSMSActivity(t *testing.T) {
 			}
 			publish(t, e.bus, events.Event{Topic: events.TopicSession, ID: "SE-admin"})
 			closed(t, ch)
-			if got := why.codes(); len(got) != 1 || got[0] != refusal.Unauthenticated {
+			if got := why.Codes(); len(got) != 1 || got[0] != refusal.Unauthenticated {
 				t.Errorf("onEnd got %v, want [UNAUTHENTICATED]", got)
 			}
 			assertNoGoroutineLeak(t, before)
 		})
+	})
+}
 
-		t.Run("refused", func(t *testing.T) {
-			unknown := pulid.New("UN")
-			tests := []struct {
-				name string
-				ctx  context.Context
-				unit *pulid.ID
-				want refusal.Code
-			}{
-				{"anonymous", context.Background(), nil, refusal.Unauthenticated},
-				{"officer without the monitor grant", e.fx.as(context.Background(), e.fx.officer, "SE2"), nil, refusal.Forbidden},
-				{"unit outside the scope", e.fx.as(context.Background(), e.fx.admin, "SE3"), &e.fx.other.ID, refusal.OutOfScope},
-				{"unknown unit", e.fx.as(context.Background(), e.fx.admin, "SE4"), &unknown, refusal.NotFound},
-			}
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					ch, err := e.q.SMSActivity(tt.ctx, tt.unit, nil)
-					if ch != nil || !refusal.Is(err, tt.want) {
-						t.Errorf("got %v, %v; want refusal %s and no channel", ch, err, tt.want)
-					}
-				})
-			}
-		})
+// TestSMSActivityRefused: the feed refuses the anonymous, officers without
+// the monitor grant, and units outside the scope or unknown.
+func TestSMSActivityRefused(t *testing.T) {
+	testenv.Databases(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, options{})
+		unknown := pulid.New("UN")
+		tests := []struct {
+			name string
+			ctx  context.Context
+			unit *pulid.ID
+			want refusal.Code
+		}{
+			{"anonymous", context.Background(), nil, refusal.Unauthenticated},
+			{"officer without the monitor grant", e.fx.as(context.Background(), e.fx.officer, "SE2"), nil, refusal.Forbidden},
+			{"unit outside the scope", e.fx.as(context.Background(), e.fx.admin, "SE3"), &e.fx.other.ID, refusal.OutOfScope},
+			{"unknown unit", e.fx.as(context.Background(), e.fx.admin, "SE4"), &unknown, refusal.NotFound},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				ch, err := e.q.SMSActivity(tt.ctx, tt.unit, nil)
+				if ch != nil || !refusal.Is(err, tt.want) {
+					t.Errorf("got %v, %v; want refusal %s and no channel", ch, err, tt.want)
+				}
+			})
+		}
 	})
 }
 
@@ -179,34 +187,6 @@ func TestMessagesHistory(t *testing.T) {
 	})
 }
 
-// ends records the reasons the hub gave for ending a stream.
-type ends struct {
-	mu  sync.Mutex
-	got []*refusal.Error
-}
-
-func (e *ends) onEnd(r *refusal.Error) { e.mu.Lock(); defer e.mu.Unlock(); e.got = append(e.got, r) }
-func (e *ends) codes() []refusal.Code {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []refusal.Code
-	for _, r := range e.got {
-		out = append(out, r.Code)
-	}
-	return out
-}
-
-// countingBus counts the subscriptions made on it.
-type countingBus struct {
-	events.Bus
-	n atomic.Int64
-}
-
-func (b *countingBus) Subscribe(ctx context.Context, topics ...string) (<-chan events.Event, error) {
-	b.n.Add(1)
-	return b.Bus.Subscribe(ctx, topics...)
-}
-
 // drain reads ch until it is closed and returns what it read.
 func drain[T any](t testing.TB, ch <-chan T) []T {
 	t.Helper()
@@ -225,9 +205,12 @@ func drain[T any](t testing.TB, ch <-chan T) []T {
 	}
 }
 
+// TestSMSActivityShared is long because it is one scenario told in order:
+// its steps share what the first ones set up and each checks what the one
+// before left.
 func TestSMSActivityShared(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
-		bus := &countingBus{Bus: events.NewLocal()}
+		bus := &testkit.CountingBus{Bus: events.NewLocal()}
 		t.Cleanup(func() { bus.Close() })
 		e := newEnv(t, db, options{bus: bus})
 		at := func(path string) Outgoing {
@@ -273,7 +256,7 @@ func TestSMSActivityShared(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := bus.n.Load(); n != 1 {
+			if n := bus.Subscriptions(); n != 1 {
 				t.Fatalf("%d bus subscriptions for 3 monitors, want 1", n)
 			}
 			e.q.activity.mu.Lock()
@@ -301,7 +284,7 @@ func TestSMSActivityShared(t *testing.T) {
 			if _, err := e.q.SMSActivity(as(context.Background(), e.fx.admin, "SE4"), nil, nil); err != nil {
 				t.Fatal(err)
 			}
-			if n := bus.n.Load(); n != 2 {
+			if n := bus.Subscriptions(); n != 2 {
 				t.Errorf("%d bus subscriptions after the last monitor left and another came, want 2", n)
 			}
 		})
@@ -309,12 +292,12 @@ func TestSMSActivityShared(t *testing.T) {
 		t.Run("the scope follows policy changes", func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			var whyAdmin, whyOther ends
-			admin, err := e.q.SMSActivity(as(ctx, e.fx.admin, "SE1"), &e.fx.desk.ID, whyAdmin.onEnd)
+			var whyAdmin, whyOther testkit.Ends
+			admin, err := e.q.SMSActivity(as(ctx, e.fx.admin, "SE1"), &e.fx.desk.ID, whyAdmin.OnEnd)
 			if err != nil {
 				t.Fatal(err)
 			}
-			other, err := e.q.SMSActivity(as(ctx, e.fx.otherAdmin, "SE2"), nil, whyOther.onEnd)
+			other, err := e.q.SMSActivity(as(ctx, e.fx.otherAdmin, "SE2"), nil, whyOther.OnEnd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -333,7 +316,7 @@ func TestSMSActivityShared(t *testing.T) {
 			if got := drain(t, admin); len(got) != 0 {
 				t.Errorf("the narrowed monitor got %d messages, want its stream ended", len(got))
 			}
-			if got := whyAdmin.codes(); len(got) != 1 || got[0] != refusal.OutOfScope {
+			if got := whyAdmin.Codes(); len(got) != 1 || got[0] != refusal.OutOfScope {
 				t.Errorf("the narrowed monitor was told %v, want [OUT_OF_SCOPE]", got)
 			}
 			m := e.enqueue(t, at(e.fx.desk.Path))
@@ -346,7 +329,7 @@ func TestSMSActivityShared(t *testing.T) {
 			}
 			e.q.PolicyChanged()
 			drain(t, other)
-			if got := whyOther.codes(); len(got) != 1 || got[0] != refusal.Forbidden {
+			if got := whyOther.Codes(); len(got) != 1 || got[0] != refusal.Forbidden {
 				t.Errorf("the monitor without grants was told %v, want [FORBIDDEN]", got)
 			}
 		})
@@ -361,8 +344,8 @@ func TestSMSActivityShared(t *testing.T) {
 			before := runtime.NumGoroutine()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			var why ends
-			slow, err := e.q.SMSActivity(as(ctx, e.fx.admin, "SE1"), nil, why.onEnd)
+			var why testkit.Ends
+			slow, err := e.q.SMSActivity(as(ctx, e.fx.admin, "SE1"), nil, why.OnEnd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -392,7 +375,7 @@ func TestSMSActivityShared(t *testing.T) {
 			if read := drain(t, slow); len(read) != activityBuffer {
 				t.Errorf("the slow monitor read %d messages before the end, want its buffer of %d", len(read), activityBuffer)
 			}
-			if codes := why.codes(); len(codes) != 1 || codes[0] != refusal.ResyncRequired {
+			if codes := why.Codes(); len(codes) != 1 || codes[0] != refusal.ResyncRequired {
 				t.Errorf("the slow monitor was told %v, want [RESYNC_REQUIRED]", codes)
 			}
 			cancel()

@@ -39,6 +39,8 @@ func (e *env) sweep(t *testing.T) int {
 	return n
 }
 
+// TestReceiptDeadlines is long because it is a table: one row per case, so
+// that the cases read side by side and a missing one shows.
 func TestReceiptDeadlines(t *testing.T) {
 	deadlines := ReceiptDeadlines{OTP: 3 * time.Minute, Password: 10 * time.Minute, Notice: 15 * time.Minute}
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {

@@ -70,6 +70,9 @@ func (g *gateway) keys(id pulid.ID) []string {
 	return append([]string(nil), g.calls[string(id)]...)
 }
 
+// TestHTTPProviderThroughTheQueue is long because it is one scenario told in
+// order: its steps share what the first ones set up and each checks what the
+// one before left.
 func TestHTTPProviderThroughTheQueue(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		gw := &gateway{calls: map[string][]string{}}

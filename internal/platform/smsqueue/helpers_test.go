@@ -195,6 +195,15 @@ func (e *env) enqueue(t testing.TB, m Outgoing) *ent.SMSMessage {
 	return out
 }
 
+// enqueueOTPBefore enqueues an OTP to phone that must be sent before
+// before.
+func (e *env) enqueueOTPBefore(t *testing.T, phone string, before time.Time) *ent.SMSMessage {
+	t.Helper()
+	out := e.otp(phone)
+	out.SendBefore = &before
+	return e.enqueue(t, out)
+}
+
 // otp is a registration OTP of the fixture's registration.
 func (e *env) otp(phone string) Outgoing {
 	return Outgoing{
@@ -253,6 +262,8 @@ type fixture struct {
 	authz                              *policy.Authorizer
 }
 
+// newFixture is long because it builds one fixture field by field, each from
+// those before it.
 func newFixture(t testing.TB, db *store.DB) fixture {
 	t.Helper()
 	ctx := viewer.System(context.Background())

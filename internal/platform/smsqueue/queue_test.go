@@ -235,6 +235,8 @@ func TestNewRefusesBadConfig(t *testing.T) {
 
 // TestStatusTransitions drives the job (send) and receipts (Receive)
 // directly, without River's timing, through every path of docs/SMS.md.
+// Long because it is a table: one row per case, so that the cases read side
+// by side and a missing one shows.
 func TestStatusTransitions(t *testing.T) {
 	type step struct {
 		send    bool       // run one attempt of the job
@@ -389,16 +391,15 @@ func TestRetriesExhaustedFail(t *testing.T) {
 	}
 }
 
+// TestOTPPastSendBeforeIsExpiredNotSent: an OTP whose code lapses before it
+// can be sent is EXPIRED, never sent; one still valid is sent.
 func TestOTPPastSendBeforeIsExpiredNotSent(t *testing.T) {
 	testenv.Databases(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, options{})
 		ctx := context.Background()
 
 		t.Run("expired before the first attempt", func(t *testing.T) {
-			before := e.clock.Now().Add(time.Minute)
-			out := e.otp(phone)
-			out.SendBefore = &before
-			m := e.enqueue(t, out)
+			m := e.enqueueOTPBefore(t, phone, e.clock.Now().Add(time.Minute))
 			e.clock.Advance(time.Minute) // exactly at SendBefore: too late
 			if err := e.q.send(ctx, m.ID, 1, 10); err != nil {
 				t.Fatal(err)
@@ -411,10 +412,7 @@ func TestOTPPastSendBeforeIsExpiredNotSent(t *testing.T) {
 		t.Run("expires before the next attempt could start", func(t *testing.T) {
 			// The retry's shortest wait is Backoff.Shortest(1) = 5ms; the code
 			// lapses sooner.
-			before := e.clock.Now().Add(time.Millisecond)
-			out := e.otp("0987654321")
-			out.SendBefore = &before
-			m := e.enqueue(t, out)
+			m := e.enqueueOTPBefore(t, "0987654321", e.clock.Now().Add(time.Millisecond))
 			e.prov.failNext("+84987654321", errTemporary)
 			err := e.q.send(ctx, m.ID, 1, 10)
 			var cancel *rivertype.JobCancelError
@@ -426,10 +424,7 @@ func TestOTPPastSendBeforeIsExpiredNotSent(t *testing.T) {
 			}
 		})
 		t.Run("a gateway call is cut off at the expiry", func(t *testing.T) {
-			before := e.clock.Now().Add(time.Millisecond)
-			out := e.otp(hangs)
-			out.SendBefore = &before
-			m := e.enqueue(t, out)
+			m := e.enqueueOTPBefore(t, hangs, e.clock.Now().Add(time.Millisecond))
 			err := e.q.send(ctx, m.ID, 1, 10)
 			var cancel *rivertype.JobCancelError
 			if !errors.As(err, &cancel) || !errors.Is(err, context.DeadlineExceeded) {
@@ -440,10 +435,7 @@ func TestOTPPastSendBeforeIsExpiredNotSent(t *testing.T) {
 			}
 		})
 		t.Run("still valid: sent", func(t *testing.T) {
-			before := e.clock.Now().Add(time.Minute)
-			out := e.otp(phone)
-			out.SendBefore = &before
-			m := e.enqueue(t, out)
+			m := e.enqueueOTPBefore(t, phone, e.clock.Now().Add(time.Minute))
 			e.clock.Advance(59 * time.Second)
 			if err := e.q.send(ctx, m.ID, 1, 10); err != nil {
 				t.Fatal(err)

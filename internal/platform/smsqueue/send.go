@@ -66,37 +66,8 @@ func (q *Queue) apply(ctx context.Context, id pulid.ID, decide func(m *ent.SMSMe
 			now := q.now()
 			from := sms.Status(m.Status)
 			upd := tx.Client.SMSMessage.Update().
-				Where(smsmessage.ID(id), smsmessage.StatusEQ(m.Status)).
-				SetStatus(sms.Status(ch.to)).
-				SetUpdatedAt(now)
-			if ch.provider != "" {
-				upd.SetProvider(ch.provider)
-			}
-			if ch.providerID != "" && m.ProviderMessageID == "" {
-				upd.SetProviderMessageID(ch.providerID)
-			}
-			if ch.lastError != "" {
-				upd.SetLastError(ch.lastError)
-			} else if ch.clearError {
-				upd.ClearLastError()
-			}
-			if ch.attempt {
-				upd.AddAttempts(1)
-			}
-			if m.SentAt == nil && (ch.to == sms.Sent || ch.to == sms.Delivered || ch.to == sms.Undelivered) {
-				upd.SetSentAt(now)
-			}
-			if ch.to == sms.Sent || ch.to.Final() {
-				// The body holds an OTP or a password: once the provider has
-				// it (nothing leaves SENT for another send) or the message is
-				// final, nothing must be able to recover it, even when the
-				// receipt never comes.
-				upd.ClearBodySealed()
-			}
-			if ch.to.Final() {
-				upd.SetFinalAt(now)
-			}
-			n, err := upd.Save(sys)
+				Where(smsmessage.ID(id), smsmessage.StatusEQ(m.Status))
+			n, err := ch.onto(upd, m, now).Save(sys)
 			if err != nil {
 				return err
 			}
@@ -120,6 +91,39 @@ func (q *Queue) apply(ctx context.Context, id pulid.ID, decide func(m *ent.SMSMe
 		return out, nil
 	}
 	return nil, fmt.Errorf("smsqueue: message %s: %w %d times", id, errConflict, maxConflicts)
+}
+
+// onto sets, on upd, the columns ch changes of m at now.
+func (ch change) onto(upd *ent.SMSMessageUpdate, m *ent.SMSMessage, now time.Time) *ent.SMSMessageUpdate {
+	upd.SetStatus(sms.Status(ch.to)).SetUpdatedAt(now)
+	if ch.provider != "" {
+		upd.SetProvider(ch.provider)
+	}
+	if ch.providerID != "" && m.ProviderMessageID == "" {
+		upd.SetProviderMessageID(ch.providerID)
+	}
+	if ch.lastError != "" {
+		upd.SetLastError(ch.lastError)
+	} else if ch.clearError {
+		upd.ClearLastError()
+	}
+	if ch.attempt {
+		upd.AddAttempts(1)
+	}
+	if m.SentAt == nil && (ch.to == sms.Sent || ch.to == sms.Delivered || ch.to == sms.Undelivered) {
+		upd.SetSentAt(now)
+	}
+	if ch.to == sms.Sent || ch.to.Final() {
+		// The body holds an OTP or a password: once the provider has
+		// it (nothing leaves SENT for another send) or the message is
+		// final, nothing must be able to recover it, even when the
+		// receipt never comes.
+		upd.ClearBodySealed()
+	}
+	if ch.to.Final() {
+		upd.SetFinalAt(now)
+	}
+	return upd
 }
 
 // onCommit publishes m's new status, and counts it, once tx commits.
@@ -157,33 +161,10 @@ func (q *Queue) send(ctx context.Context, id pulid.ID, attempt, maxAttempts int)
 	if provider == nil {
 		return errors.New("smsqueue: no provider")
 	}
-	var expired bool
-	m, err := q.apply(ctx, id, func(m *ent.SMSMessage) (change, bool) {
-		expired = false
-		cur := sms.Status(m.Status)
-		if cur != sms.Queued && cur != sms.Sending {
-			return change{}, false
-		}
-		if m.SendBefore != nil && !q.now().Before(*m.SendBefore) {
-			expired = true
-			return change{to: sms.Expired, lastError: "not sent: the code expired before it could be sent"}, true
-		}
-		if m.BodySealed == nil {
-			return change{to: sms.Failed, lastError: "not sent: the message text is missing"}, true
-		}
-		return change{to: sms.Sending, provider: provider.Name(), attempt: true}, true
-	})
-	if err != nil {
-		return err // River retries: the database may be back then
+	m, err := q.claim(ctx, id, provider.Name())
+	if err != nil || m == nil {
+		return err
 	}
-	if m == nil {
-		q.log.Warn("smsqueue: job for a message that does not exist", "message", id)
-		return nil
-	}
-	if sms.Status(m.Status) != sms.Sending || expired {
-		return nil
-	}
-
 	body, err := q.seal.open(m.ID, *m.BodySealed)
 	if err != nil {
 		_, ferr := q.fail(context.WithoutCancel(ctx), id, err)
@@ -203,10 +184,53 @@ func (q *Queue) send(ctx context.Context, id pulid.ID, attempt, maxAttempts int)
 	// replica is stopping): losing it would send the message once more.
 	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
+	return q.sent(rec, m, provider.Name(), providerID, sendErr, attempt, maxAttempts)
+}
+
+// claim marks message id SENDING for one attempt through provider, and
+// returns it; nil when there is nothing to send: no such message, one
+// already SENT or final, or one it marked EXPIRED (past its SendBefore) or
+// FAILED (its text missing).
+func (q *Queue) claim(ctx context.Context, id pulid.ID, provider string) (*ent.SMSMessage, error) {
+	var expired bool
+	m, err := q.apply(ctx, id, func(m *ent.SMSMessage) (change, bool) {
+		expired = false
+		cur := sms.Status(m.Status)
+		if cur != sms.Queued && cur != sms.Sending {
+			return change{}, false
+		}
+		if m.SendBefore != nil && !q.now().Before(*m.SendBefore) {
+			expired = true
+			return change{to: sms.Expired, lastError: "not sent: the code expired before it could be sent"}, true
+		}
+		if m.BodySealed == nil {
+			return change{to: sms.Failed, lastError: "not sent: the message text is missing"}, true
+		}
+		return change{to: sms.Sending, provider: provider, attempt: true}, true
+	})
+	if err != nil {
+		return nil, err // River retries: the database may be back then
+	}
+	if m == nil {
+		q.log.Warn("smsqueue: job for a message that does not exist", "message", id)
+		return nil, nil
+	}
+	if sms.Status(m.Status) != sms.Sending || expired {
+		return nil, nil
+	}
+	return m, nil
+}
+
+// sent records the provider's answer to attempt (of maxAttempts) at
+// sending m: SENT with the provider's id; FAILED when it refused the
+// message or the attempts are spent; otherwise QUEUED again, for River to
+// retry, or EXPIRED when the code would lapse before the next attempt.
+func (q *Queue) sent(ctx context.Context, m *ent.SMSMessage, provider, providerID string, sendErr error, attempt, maxAttempts int) error {
+	id := m.ID
 	switch {
 	case sendErr == nil:
-		q.metrics.attempt(provider.Name(), "ok")
-		_, err := q.apply(rec, id, func(m *ent.SMSMessage) (change, bool) {
+		q.metrics.attempt(provider, "ok")
+		_, err := q.apply(ctx, id, func(m *ent.SMSMessage) (change, bool) {
 			cur := sms.Status(m.Status)
 			if sms.CanMove(cur, sms.Sent) {
 				return change{to: sms.Sent, providerID: providerID}, true
@@ -217,20 +241,20 @@ func (q *Queue) send(ctx context.Context, id pulid.ID, attempt, maxAttempts int)
 		return err
 
 	case errors.Is(sendErr, sms.ErrPermanent):
-		q.metrics.attempt(provider.Name(), "permanent")
+		q.metrics.attempt(provider, "permanent")
 		q.log.Warn("smsqueue: provider refused the message", "message", id, "kind", m.Kind, "err", sendErr)
-		_, err := q.fail(rec, id, sendErr)
+		_, err := q.fail(ctx, id, sendErr)
 		return errors.Join(river.JobCancel(sendErr), err)
 
 	default:
-		q.metrics.attempt(provider.Name(), "temporary")
+		q.metrics.attempt(provider, "temporary")
 		q.log.Warn("smsqueue: send failed, will retry", "message", id, "kind", m.Kind, "attempt", attempt, "of", maxAttempts, "err", sendErr)
 		if attempt >= maxAttempts {
-			_, err := q.fail(rec, id, fmt.Errorf("%d attempts: %w", attempt, sendErr))
+			_, err := q.fail(ctx, id, fmt.Errorf("%d attempts: %w", attempt, sendErr))
 			return errors.Join(river.JobCancel(sendErr), err)
 		}
 		var expire bool
-		_, err := q.apply(rec, id, func(m *ent.SMSMessage) (change, bool) {
+		_, err := q.apply(ctx, id, func(m *ent.SMSMessage) (change, bool) {
 			if sms.Status(m.Status) != sms.Sending {
 				return change{}, false // a receipt says the gateway had it after all
 			}

@@ -27,6 +27,8 @@ func TestDefaultPolicy(t *testing.T) {
 	}
 }
 
+// TestCheckSend is long because it is a table: one row per case, so that the
+// cases read side by side and a missing one shows.
 func TestCheckSend(t *testing.T) {
 	p := DefaultPolicy()
 	tests := []struct {

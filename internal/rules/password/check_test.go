@@ -17,6 +17,8 @@ var hung = Facts{
 	DateOfBirth: time.Date(1990, time.March, 2, 0, 0, 0, 0, time.UTC),
 }
 
+// TestCheck is long because it is a table: one row per case, so that the
+// cases read side by side and a missing one shows.
 func TestCheck(t *testing.T) {
 	tests := []struct {
 		name   string

@@ -84,6 +84,8 @@ func TestParseIDNumberRefused(t *testing.T) {
 	}
 }
 
+// TestCheckBirthDate is long because it is a table: one row per case, so
+// that the cases read side by side and a missing one shows.
 func TestCheckBirthDate(t *testing.T) {
 	day := func(y int) time.Time { return time.Date(y, time.March, 15, 0, 0, 0, 0, time.UTC) }
 	tests := []struct {

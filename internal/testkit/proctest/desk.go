@@ -110,6 +110,17 @@ func OfficerUnit(ctx context.Context, c *gqlclient.Client) (string, error) {
 	return v.Viewer.Officer.Unit.ID, nil
 }
 
+// SignInRegistrar signs in at baseURL as the demo registrar and returns the
+// client and the registrar's unit id.
+func SignInRegistrar(ctx context.Context, baseURL string) (*gqlclient.Client, string, error) {
+	off, err := SignIn(ctx, baseURL, Registrar, RegistrarPass)
+	if err != nil {
+		return nil, "", err
+	}
+	unitID, err := OfficerUnit(ctx, off)
+	return off, unitID, err
+}
+
 // Permissions are the signed-in viewer's permissions.
 func Permissions(ctx context.Context, c *gqlclient.Client) ([]string, error) {
 	var v struct {

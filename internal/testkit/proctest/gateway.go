@@ -113,6 +113,11 @@ func (g *Gateway) notifyLocked() {
 	g.changed = make(chan struct{})
 }
 
+// serveSend answers a send request: it records the message (a repeat of an
+// id is the same message), answers as Decide says, waits while the test
+// holds the gateway, and sends the receipt of a first acceptance later.
+// Long because it is the gateway's whole answer to a send, the cases in the
+// order a real gateway decides them.
 func (g *Gateway) serveSend(w http.ResponseWriter, r *http.Request) {
 	var req struct{ ID, To, Text string }
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))

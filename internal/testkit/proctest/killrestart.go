@@ -73,6 +73,8 @@ type deskCase struct {
 // a final status, the gateway must have got each message id (repeats only
 // under the same id), no account may exist without its CREATED
 // registration, and every final body must be wiped.
+// Long because the scenario reads as its steps: load, kill, restart, finish,
+// checks, in the order they happen.
 func RunKillRestart(ctx context.Context, cfg KillRestartConfig) (*Report, error) {
 	rep := &Report{Name: "kill -9 of the server during a stream of completions"}
 	if cfg.Anytime {

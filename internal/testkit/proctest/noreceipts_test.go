@@ -20,6 +20,8 @@ import (
 // message still reaches a final status, NO_REPORT, never before its
 // kind's receipt deadline; the officer's subscription shows it; the
 // password can then be resent; /metrics counts it.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestGatewayWithoutReceipts(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
 	defer cancel()
@@ -38,11 +40,7 @@ func TestGatewayWithoutReceipts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	off, err := proctest.SignIn(ctx, srv.URL, proctest.Registrar, proctest.RegistrarPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unitID, err := proctest.OfficerUnit(ctx, off)
+	off, unitID, err := proctest.SignInRegistrar(ctx, srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

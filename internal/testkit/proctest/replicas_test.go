@@ -21,6 +21,8 @@ import (
 // The replicas start one after the other: started at the same instant on
 // an empty database, the second fails seeding the demo data (see
 // docs/FAULTS.md, "replicas starting at once").
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestTwoReplicas(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

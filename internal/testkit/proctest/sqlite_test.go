@@ -17,6 +17,8 @@ import (
 // right after writes and restarted on the same file starts and has every
 // committed change; the restarted server finishes a case begun before the
 // kill; the file passes SQLite's integrity check.
+// Long because it is one scenario told in order: its steps share what the
+// first ones set up and each checks what the one before left.
 func TestSQLiteKillAndRestart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -25,11 +27,7 @@ func TestSQLiteKillAndRestart(t *testing.T) {
 	srv := startServer(t, ctx, proctest.ServerConfig{
 		Dir: dir, Database: "sqlite://" + dbFile, Dev: true, Args: []string{"--sms-console-delay", "100ms"},
 	}, "sqlite")
-	off, err := proctest.SignIn(ctx, srv.URL, proctest.Registrar, proctest.RegistrarPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unitID, err := proctest.OfficerUnit(ctx, off)
+	off, unitID, err := proctest.SignInRegistrar(ctx, srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

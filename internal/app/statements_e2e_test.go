@@ -25,6 +25,8 @@ func TestStatementsPerOperation(t *testing.T) {
 	t.Run("postgres", func(t *testing.T) { statementsPerOperation(t, dbtest.PostgresURL(t)) })
 }
 
+// statementsPerOperation runs the operations against the server at url.
+// Long because it is a table: one row an operation, with its limit.
 func statementsPerOperation(t *testing.T, url string) {
 	s := start(t, url, func(o *app.Options) { o.WrapDriver = dbtest.CountingDriver })
 	ctx := context.Background()

@@ -20,7 +20,7 @@ func (s *Service) Registrations(ctx context.Context, p store.Page, where *ent.Re
 	if err != nil {
 		return nil, err
 	}
-	page, err := p.Check()
+	page, err := p.Or(store.ShortListPageSize).Check()
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (s *Service) AccountsCreatedByMe(ctx context.Context, p store.Page) (*ent.A
 	if err != nil {
 		return nil, err
 	}
-	page, err := p.Check()
+	page, err := p.Or(store.ShortListPageSize).Check()
 	if err != nil {
 		return nil, err
 	}

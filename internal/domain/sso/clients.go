@@ -419,7 +419,7 @@ func (s *Service) Clients(ctx context.Context, p store.Page, search string) (*en
 	if err != nil {
 		return nil, err
 	}
-	page, err := p.Check()
+	page, err := p.Or(store.ShortListPageSize).Check()
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ type SearchQuery struct {
 // or whose folded name contains it; any other text matches units whose
 // folded name contains every one of its folded words.
 func (s *Service) Search(ctx context.Context, p store.Page, q SearchQuery, orderBy []*ent.UnitOrder, where *ent.UnitWhereInput) (*ent.UnitConnection, error) {
-	page, err := p.Check()
+	page, err := p.Or(store.ShortListPageSize).Check()
 	if err != nil {
 		return nil, err
 	}

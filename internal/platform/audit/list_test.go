@@ -19,7 +19,8 @@ import (
 // TestListScope: who may read the trail and what of it. Refusals come
 // before any read (and a bad page is refused only to an admin); a level-1
 // admin reads the events of their subtree only, the super admin all of
-// them, newest first.
+// them, newest first. Long because it is a table of actors and what each
+// may read.
 func TestListScope(t *testing.T) {
 	const (
 		provA, deskA, provB = "/UNa/", "/UNa/UNdesk/", "/UNb/"

@@ -265,7 +265,7 @@ func (q *Queue) Messages(ctx context.Context, p store.Page, status *sms.Status) 
 			"Bạn không có quyền theo dõi tin nhắn SMS.",
 			"You may not monitor SMS messages.")
 	}
-	page, err := p.Check()
+	page, err := p.Or(store.ShortListPageSize).Check()
 	if err != nil {
 		return nil, err
 	}

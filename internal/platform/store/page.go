@@ -11,6 +11,12 @@ import (
 const (
 	DefaultPageSize = 20
 	MaxPageSize     = 200
+	// ShortListPageSize is the size of a page that names none in the
+	// lists that are short by nature and that clients read whole (units,
+	// a desk's registrations, SMS, OIDC clients): they answered every row
+	// before they were paged, and still answer up to this many (the API's
+	// own cap on first/last).
+	ShortListPageSize = 100
 )
 
 // Page is a Relay page request, the one shape every list takes: First/After
@@ -21,6 +27,14 @@ type Page struct {
 	After  *ent.Cursor
 	Last   *int
 	Before *ent.Cursor
+}
+
+// Or gives the page size first when the request names none.
+func (p Page) Or(first int) Page {
+	if p.First == nil && p.Last == nil {
+		p.First = &first
+	}
+	return p
 }
 
 // Check refuses a bad page request and fills in the default size.

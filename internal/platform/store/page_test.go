@@ -51,3 +51,18 @@ func TestPageCheckDefault(t *testing.T) {
 		t.Errorf("default page: %+v", got)
 	}
 }
+
+// TestPageOr: a page that names no size takes the one given; one that
+// names a size keeps it, forwards or backwards.
+func TestPageOr(t *testing.T) {
+	five := 5
+	if got := (store.Page{}).Or(100); got.First == nil || *got.First != 100 || got.Last != nil {
+		t.Errorf("no size: %+v", got)
+	}
+	if got := (store.Page{First: &five}).Or(100); *got.First != 5 {
+		t.Errorf("first 5: %+v", got)
+	}
+	if got := (store.Page{Last: &five}).Or(100); got.First != nil || *got.Last != 5 {
+		t.Errorf("last 5: %+v", got)
+	}
+}

@@ -178,15 +178,20 @@ func (t *webSocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 	}
 	// The request's context carries the viewer the HTTP middleware found
 	// (session cookie) to InitFunc and every operation, and the closer,
-	// with which the server side ends the connection.
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
+	// with which the server side ends the connection. Not its end: the
+	// handler returns now, and the connection is served by a goroutine of
+	// its own, so that net/http lets go of what it holds per connection
+	// (4 KiB read and write buffers, the deep stack of the handler chain),
+	// a good part of what an idle subscriber cost (docs/PERFORMANCE.md,
+	// S6). The request's log line and metrics therefore cover the
+	// handshake, not the life of the socket.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	c := &wsConn{
 		t: t, ws: ws, net: ws.NetConn(), exec: exec, headers: r.Header, cancel: cancel,
 		legacy: ws.Subprotocol() != wsProtoTransport,
 	}
 	c.ctx = context.WithValue(ctx, webSocketCloserKey{}, &webSocketCloser{conn: c})
-	c.serve()
+	go c.serve()
 }
 
 type webSocketCloserKey struct{}

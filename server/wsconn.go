@@ -99,6 +99,13 @@ type wsConn struct {
 // serve runs the connection until it closes.
 func (c *wsConn) serve() {
 	defer c.close(websocket.CloseNormalClosure, "terminated")
+	defer func() {
+		// Outside the HTTP handler, nothing else would catch a panic.
+		if p := recover(); p != nil {
+			c.reportError(fmt.Errorf("panic: %v", p), true)
+			c.close(websocket.CloseInternalServerErr, "internal error")
+		}
+	}()
 	c.ws.SetReadLimit(c.t.readLimit)
 	c.lastRead.Store(time.Now().UnixNano())
 	if c.init() {

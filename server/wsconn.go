@@ -350,13 +350,13 @@ func (c *wsConn) subscribe(start time.Time, m wsClientMessage) {
 	c.mu.Unlock()
 	ctx = context.WithValue(ctx, wsOperationKey{}, op)
 	if rc.Operation.Operation == ast.Subscription {
-		// Set up here, in the reader: a pushed subscription needs no
-		// goroutine of its own once it is.
 		op.key = wsPayloadKeyOf(ctx, rc)
-		op.dispatch(ctx, rc, true)
-		return
 	}
-	go op.dispatch(ctx, rc, false)
+	// Not in the reader: its stack stays the small one of a goroutine that
+	// reads, instead of growing to what executing an operation takes, and
+	// keeping it while the socket is idle. A pushed subscription's
+	// goroutine ends once the feed pushes to it.
+	go op.dispatch(ctx, rc)
 }
 
 // sendResponse sends one result of operation id.

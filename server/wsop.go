@@ -45,9 +45,8 @@ var _ events.Pusher = (*wsOperation)(nil)
 type wsOperationKey struct{}
 
 // dispatch runs the operation's interceptors (the session's re-check among
-// them) and, for a subscription, its root resolver; then pushes or loops
-// (in a goroutine of its own when inReader).
-func (op *wsOperation) dispatch(ctx context.Context, rc *graphql.OperationContext, inReader bool) {
+// them) and, for a subscription, its root resolver; then pushes or loops.
+func (op *wsOperation) dispatch(ctx context.Context, rc *graphql.OperationContext) {
 	defer func() {
 		if r := recover(); r != nil {
 			op.fail(rc.Recover(ctx, r))
@@ -70,10 +69,6 @@ func (op *wsOperation) dispatch(ctx context.Context, rc *graphql.OperationContex
 		return
 	}
 	op.mu.Unlock()
-	if inReader {
-		go op.loop(ctx, responses)
-		return
-	}
 	op.loop(ctx, responses)
 }
 

@@ -199,10 +199,10 @@ func (h *activityHub) removeLocked(s *activitySub, why *refusal.Error) {
 	if why != nil && s.onEnd != nil {
 		s.onEnd(why)
 	}
-	close(s.out)
 	if s.push != nil {
 		s.push.Close()
 	}
+	close(s.out)
 	if len(h.subs) == 0 && h.running != nil {
 		h.running.cancel()
 		h.running = nil

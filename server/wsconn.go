@@ -161,7 +161,11 @@ func (c *wsConn) init() bool {
 			return false
 		}
 		if ctx != nil {
+			// Under mu: Sockets may close the connection (close reads ctx)
+			// as soon as InitFunc has registered it.
+			c.mu.Lock()
 			c.ctx = ctx
+			c.mu.Unlock()
 		}
 		if ackPayload != nil {
 			if ack, err = json.Marshal(*ackPayload); err != nil {
@@ -274,6 +278,7 @@ func (c *wsConn) close(code int, reason string) {
 		c.closed = true
 		ops := c.ops
 		c.ops = nil
+		ctx := c.ctx
 		c.mu.Unlock()
 		c.t.keepAlive.remove(c)
 		for _, op := range ops {
@@ -291,7 +296,7 @@ func (c *wsConn) close(code int, reason string) {
 		}
 		c.cancel()
 		if c.t.closeFunc != nil {
-			c.t.closeFunc(c.ctx, code)
+			c.t.closeFunc(ctx, code)
 		}
 	})
 }

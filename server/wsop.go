@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -159,8 +160,16 @@ func (op *wsOperation) Close() {
 func (op *wsOperation) Fail(err error) { op.fail(err) }
 
 // deliverLocked sends item's payload, executing the selection only when no
-// other subscriber with the same key has had it encoded.
-func (op *wsOperation) deliverLocked(item any) bool {
+// other subscriber with the same key has had it encoded. It runs in the
+// feed's goroutine: a panic ends this subscription (the feed is told it
+// cannot take the event), never the feed.
+func (op *wsOperation) deliverLocked(item any) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			op.c.reportError(fmt.Errorf("panic delivering an event: %v", r), false)
+			ok = false
+		}
+	}()
 	payloads := op.c.t.payloads
 	payload, ok := payloads.get(item, op.key)
 	if !ok {

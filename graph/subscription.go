@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/motcua/motcua/internal/platform/events"
 	"github.com/motcua/motcua/internal/platform/requestinfo"
 	"github.com/motcua/motcua/internal/rules/refusal"
 )
@@ -17,13 +18,19 @@ import (
 func endSubscription(ctx context.Context) func(*refusal.Error) {
 	lang := requestinfo.FromContext(ctx).Lang
 	return func(r *refusal.Error) {
-		// Only gqlgen's WebSocket transport runs subscriptions, and it gives
-		// their ctx the place for the error; should another ever run one,
-		// the stream still ends (plainly) instead of taking the feed down.
-		defer func() { _ = recover() }()
-		transport.AddSubscriptionError(ctx, &gqlerror.Error{
+		err := &gqlerror.Error{
 			Message:    r.Message(lang),
 			Extensions: map[string]any{"code": string(r.Code)},
-		})
+		}
+		// Our WebSocket transport (server) takes the error through its
+		// Pusher; gqlgen's gives ctx a place for it. Should another
+		// transport ever run one, the stream still ends (plainly) instead
+		// of taking the feed down.
+		if p := events.PusherFrom(ctx); p != nil {
+			p.Fail(err)
+			return
+		}
+		defer func() { _ = recover() }()
+		transport.AddSubscriptionError(ctx, err)
 	}
 }

@@ -75,6 +75,7 @@ func newGraphQL(cfg Config, deps Deps) (http.Handler, error) {
 	srv.Use(depthLimit{max: maxDepth})
 	srv.AroundRootFields(passwordChangeGuard)
 	srv.AroundFields(pageSizeGuard)
+	srv.AroundFields(wsPushStreams)
 	srv.SetErrorPresenter(errorPresenter(cfg))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		cfg.Logger.Error("resolver panic", "request_id", requestinfo.FromContext(ctx).ID, "panic", p)

@@ -122,7 +122,9 @@ func securityHeaders(next http.Handler) http.Handler {
 func authenticate(auth Authenticator, cfg Config, next http.Handler) http.Handler {
 	cookies := sessionCookies{secure: cfg.SecureCookie}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := requestinfo.WithSessionWriter(r.Context(), cookies.writer(w))
+		cw := cookies.writer(w)
+		defer cw.release()
+		ctx := requestinfo.WithSessionWriter(r.Context(), cw)
 		if token := cookies.token(r); token != "" && auth != nil {
 			v, err := auth.Authenticate(ctx, token)
 			if err != nil {

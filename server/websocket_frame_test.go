@@ -1,56 +1,70 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/gorilla/websocket"
 )
 
-// gqlgenLikeMessage has the shape of gqlgen's protocol messages.
-type gqlgenLikeMessage struct {
-	Payload json.RawMessage `json:"payload,omitempty"`
-	ID      string          `json:"id,omitempty"`
-	Type    string          `json:"type"`
-	noOp    bool
-}
-
-func TestWebSocketFrameMatchesEncodingJSON(t *testing.T) {
-	for _, m := range []*gqlgenLikeMessage{
-		{Payload: json.RawMessage(`{"data":{"smsActivity":{"id":"SM1","status":"SENT"}}}`), ID: "1", Type: "next"},
-		{ID: "7", Type: "complete"},
-		{Type: "connection_ack"},
-		{Payload: json.RawMessage(`[{"message":"x"}]`), ID: "a\"b\\c<d>\u00e9\n", Type: "error"},
-	} {
-		got, ok := wsAppendFrame(nil, m)
-		if !ok {
-			t.Fatalf("%+v: not taken as a protocol message", m)
-		}
-		want, err := json.Marshal(m)
+// The frames wsConn writes itself are read by a WebSocket client as the
+// messages they hold, at every length encoding (7-bit, 16-bit, 64-bit), and
+// a message's pieces (head, shared payload, tail) make one JSON message.
+func TestWebSocketFramesWrittenByHand(t *testing.T) {
+	sizes := []int{0, 1, 125, 126, 127, 0xffff, 0x10000, 70000}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
 		if err != nil {
-			t.Fatal(err)
+			return
 		}
-		if string(got) != string(want) {
-			t.Errorf("frame %s, want %s", got, want)
+		defer ws.Close()
+		for _, n := range sizes {
+			payload := bytes.Repeat([]byte{'x'}, n)
+			frame := append(wsAppendFrameHeader(nil, websocket.BinaryMessage, n), payload...)
+			if _, err := ws.NetConn().Write(frame); err != nil {
+				return
+			}
+		}
+		c := &wsConn{net: ws.NetConn()}
+		c.t = &webSocketTransport{}
+		c.sendData(`a"b`, []byte(`{"data":{"x":1}}`))
+		_, _, _ = ws.ReadMessage() // until the client closes
+	}))
+	defer ts.Close()
+	conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, n := range sizes {
+		typ, msg, err := conn.ReadMessage()
+		if err != nil {
+			t.Fatalf("frame of %d bytes: %v", n, err)
+		}
+		if typ != websocket.BinaryMessage || len(msg) != n || len(bytes.Trim(msg, "x")) != 0 {
+			t.Fatalf("frame of %d bytes read as type %d, %d bytes", n, typ, len(msg))
 		}
 	}
-	for _, v := range []any{
-		map[string]string{"type": "ka"},
-		gqlgenLikeMessage{Type: "next"}, // not a pointer
-		&struct {
-			Payload json.RawMessage `json:"data"`
-			ID      string          `json:"id,omitempty"`
-			Type    string          `json:"type"`
-			Other   int
-		}{},
-	} {
-		if _, ok := wsAppendFrame(nil, v); ok {
-			t.Errorf("%T taken as a protocol message; want it encoded as usual", v)
-		}
+	var got struct {
+		Type    string          `json:"type"`
+		ID      string          `json:"id"`
+		Payload json.RawMessage `json:"payload"`
+	}
+	if err := conn.ReadJSON(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Type != "next" || got.ID != `a"b` || string(got.Payload) != `{"data":{"x":1}}` {
+		t.Fatalf("got %+v", got)
 	}
 }
 
-// gqlgen's own messages take the fast path, for both sub-protocols: its
-// frames are written as they are, without encoding/json's trailing newline.
-func TestWebSocketFramesOfGqlgenTakeTheFastPath(t *testing.T) {
+// Protocol messages are written compact, as encoding/json would write
+// them, without its trailing newline, for both sub-protocols.
+func TestWebSocketAckFrame(t *testing.T) {
 	for _, proto := range []string{wsProtoTransportWS, wsProtoGraphQLWS} {
 		t.Run(proto, func(t *testing.T) {
 			_, url := wsStartTestServer(t, WebSocketConfig{})

@@ -711,3 +711,36 @@ func TestWebSocketTruncateUTF8(t *testing.T) {
 		}
 	}
 }
+
+// Many subscriptions, opened and then closed by their clients: the
+// goroutines go back to exactly as many as before (each connection's
+// reader, operation and writer end with it).
+func TestWebSocketManySubscriptionsLeaveNoGoroutine(t *testing.T) {
+	_, url := wsStartTestServer(t, WebSocketConfig{KeepAlive: time.Hour})
+	before := runtime.NumGoroutine()
+	const n = 200
+	conns := make([]*websocket.Conn, n)
+	for i := range conns {
+		conn, _, err := wsTryDial(url, "", wsProtoTransportWS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns[i] = conn
+		wsSend(t, conn, wsTestMessage{Type: "connection_init"})
+		wsExpect(t, conn, "connection_ack", "", "")
+		wsSend(t, conn, wsTestMessage{Type: "subscribe", ID: "1", Payload: json.RawMessage(`{"query":"subscription { name }"}`)})
+	}
+	// Each open subscription holds its connection's reader and its
+	// operation's goroutine; wait until they all run.
+	deadline := time.Now().Add(wsClientWait)
+	for runtime.NumGoroutine() < before+2*n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines with %d subscriptions, %d before", runtime.NumGoroutine(), n, before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, conn := range conns {
+		_ = conn.Close()
+	}
+	wsWaitForGoroutines(t, before)
+}

@@ -84,7 +84,7 @@ const backgroundMargin = 50
 
 // enqueueSMS commits one message (QUEUED) at the root, which the super
 // admin's scope covers, and returns its id.
-func enqueueSMS(t *testing.T, s *testServer) string {
+func enqueueSMS(t testing.TB, s *testServer) string {
 	t.Helper()
 	var id string
 	err := s.App.DB.InTx(context.Background(), func(ctx context.Context, tx *store.Tx) error {

@@ -28,7 +28,7 @@ import (
 //     never per event, which made Casbin a third of S6's CPU.
 //
 // A subscriber that does not take its events as fast as they come (its
-// buffer of activityBuffer is full) is ended with a RESYNC_REQUIRED error
+// buffer of activityBuffer is full, or its transport's Pusher refuses) is ended with a RESYNC_REQUIRED error
 // rather than slowing the others down or losing events silently: its client
 // re-subscribes and re-reads the history (Query.smsMessages).
 
@@ -78,6 +78,7 @@ type activitySub struct {
 	v     *viewer.Viewer
 	under string
 	out   chan *ent.SMSMessage
+	push  events.Pusher // nil: events go to out
 	onEnd func(*refusal.Error)
 	stop  func() bool // unregisters the context.AfterFunc
 }
@@ -125,7 +126,14 @@ func (q *Queue) SMSActivity(ctx context.Context, unitID *pulid.ID, onEnd func(*r
 		}
 		under = u.Path
 	}
-	s := &activitySub{v: v, under: under, out: make(chan *ent.SMSMessage, activityBuffer), onEnd: onEnd}
+	s := &activitySub{v: v, under: under, onEnd: onEnd}
+	if p := events.PusherFrom(ctx); p != nil && p.Claim() {
+		// The transport takes events as they come (docs/PERFORMANCE.md,
+		// S6): out carries nothing and is only closed.
+		s.push, s.out = p, make(chan *ent.SMSMessage)
+	} else {
+		s.out = make(chan *ent.SMSMessage, activityBuffer)
+	}
 	if err := q.activity.join(ctx, s, scope); err != nil {
 		return nil, err
 	}
@@ -190,6 +198,9 @@ func (h *activityHub) removeLocked(s *activitySub, why *refusal.Error) {
 	}
 	if why != nil && s.onEnd != nil {
 		s.onEnd(why)
+	}
+	if s.push != nil {
+		s.push.Close()
 	}
 	close(s.out)
 	if len(h.subs) == 0 && h.running != nil {
@@ -268,9 +279,20 @@ func (h *activityHub) deliver(r *hubRun, e events.Event) {
 		if !f.scope.Covers(m.UnitPath) || !strings.HasPrefix(m.UnitPath, f.under) {
 			continue
 		}
+		// A copy per feed: a transport that encodes an event once for all
+		// the subscribers given the same pointer then never shares the
+		// bytes across feeds, whose scopes differ.
+		fm := new(ent.SMSMessage)
+		*fm = *m
 		for s := range f.subs {
+			if s.push != nil {
+				if !s.push.Push(fm) {
+					h.removeLocked(s, errFellBehind)
+				}
+				continue
+			}
 			select {
-			case s.out <- m:
+			case s.out <- fm:
 			default:
 				h.removeLocked(s, errFellBehind)
 			}

@@ -289,6 +289,55 @@ func TestSMSActivityShared(t *testing.T) {
 			}
 		})
 
+		t.Run("a transport's Pusher takes the events, one copy per feed", func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			ctx, cancel := context.WithCancel(context.Background())
+			p1, p2, p3 := newTestPusher(), newTestPusher(), newTestPusher()
+			var why2 ends
+			// p1 and p2 share a feed (same scope, no filter); p3 filters to
+			// the desk: another feed that the same event reaches.
+			ch1, err := e.q.SMSActivity(events.WithPusher(as(ctx, e.fx.admin, "SE1"), p1), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch2, err := e.q.SMSActivity(events.WithPusher(as(ctx, e.fx.admin, "SE2"), p2), nil, why2.onEnd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch3, err := e.q.SMSActivity(events.WithPusher(as(ctx, e.fx.admin, "SE3"), p3), &e.fx.desk.ID, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := e.enqueue(t, at(e.fx.desk.Path))
+			g1, g2, g3 := recv(t, p1.items), recv(t, p2.items), recv(t, p3.items)
+			if g1.ID != m.ID || g1 != g2 {
+				t.Errorf("one feed's subscribers got %s and %s, want one pointer to %s", g1.ID, g2.ID, m.ID)
+			}
+			if g3.ID != m.ID || g3 == g1 {
+				t.Errorf("the other feed got %s (same pointer: %v), want its own copy of %s", g3.ID, g3 == g1, m.ID)
+			}
+			// A subscriber that cannot take an event is ended as fallen behind.
+			p2.refuse.Store(true)
+			m2 := e.enqueue(t, at(e.fx.desk.Path))
+			if got := recv(t, p1.items); got.ID != m2.ID {
+				t.Errorf("got %s, want %s", got.ID, m2.ID)
+			}
+			closed(t, ch2)
+			if !p2.closed.Load() || !slices.Equal(why2.codes(), []refusal.Code{refusal.ResyncRequired}) {
+				t.Errorf("refusing subscriber: closed %v, ended with %v; want closed with RESYNC_REQUIRED", p2.closed.Load(), why2.codes())
+			}
+			cancel()
+			for _, ch := range []<-chan *ent.SMSMessage{ch1, ch3} {
+				if got := drain(t, ch); len(got) != 0 {
+					t.Errorf("%d messages on the channel of a pushed subscription, want none", len(got))
+				}
+			}
+			if !p1.closed.Load() || !p3.closed.Load() {
+				t.Error("the Pusher of a subscription whose context ended was not closed")
+			}
+			assertNoGoroutineLeak(t, before)
+		})
+
 		t.Run("the scope follows policy changes", func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -384,3 +433,24 @@ func TestSMSActivityShared(t *testing.T) {
 		})
 	})
 }
+
+// testPusher is a transport's events.Pusher: it takes every event until
+// refuse is set.
+type testPusher struct {
+	items  chan *ent.SMSMessage
+	refuse atomic.Bool
+	closed atomic.Bool
+}
+
+func newTestPusher() *testPusher { return &testPusher{items: make(chan *ent.SMSMessage, 16)} }
+
+func (p *testPusher) Claim() bool { return true }
+func (p *testPusher) Push(item any) bool {
+	if p.refuse.Load() {
+		return false
+	}
+	p.items <- item.(*ent.SMSMessage)
+	return true
+}
+func (p *testPusher) Close()         { p.closed.Store(true) }
+func (p *testPusher) Fail(err error) {}

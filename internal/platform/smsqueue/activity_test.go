@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -293,14 +294,14 @@ func TestSMSActivityShared(t *testing.T) {
 			before := runtime.NumGoroutine()
 			ctx, cancel := context.WithCancel(context.Background())
 			p1, p2, p3 := newTestPusher(), newTestPusher(), newTestPusher()
-			var why2 ends
+			var why2 testkit.Ends
 			// p1 and p2 share a feed (same scope, no filter); p3 filters to
 			// the desk: another feed that the same event reaches.
 			ch1, err := e.q.SMSActivity(events.WithPusher(as(ctx, e.fx.admin, "SE1"), p1), nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			ch2, err := e.q.SMSActivity(events.WithPusher(as(ctx, e.fx.admin, "SE2"), p2), nil, why2.onEnd)
+			ch2, err := e.q.SMSActivity(events.WithPusher(as(ctx, e.fx.admin, "SE2"), p2), nil, why2.OnEnd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -323,8 +324,8 @@ func TestSMSActivityShared(t *testing.T) {
 				t.Errorf("got %s, want %s", got.ID, m2.ID)
 			}
 			closed(t, ch2)
-			if !p2.closed.Load() || !slices.Equal(why2.codes(), []refusal.Code{refusal.ResyncRequired}) {
-				t.Errorf("refusing subscriber: closed %v, ended with %v; want closed with RESYNC_REQUIRED", p2.closed.Load(), why2.codes())
+			if !p2.closed.Load() || !slices.Equal(why2.Codes(), []refusal.Code{refusal.ResyncRequired}) {
+				t.Errorf("refusing subscriber: closed %v, ended with %v; want closed with RESYNC_REQUIRED", p2.closed.Load(), why2.Codes())
 			}
 			cancel()
 			for _, ch := range []<-chan *ent.SMSMessage{ch1, ch3} {

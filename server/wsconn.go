@@ -116,38 +116,9 @@ func (c *wsConn) serve() {
 // init reads connection_init (within the init timeout) and accepts or
 // refuses the connection; false means it is closing.
 func (c *wsConn) init() bool {
-	_ = c.ws.SetReadDeadline(time.Now().Add(c.t.initTimeout))
-	m, err := c.read()
-	_ = c.ws.SetReadDeadline(time.Time{})
-	var netErr net.Error
-	switch {
-	case errors.As(err, &netErr) && netErr.Timeout():
-		c.close(websocket.CloseProtocolError, "connection initialisation timeout")
+	payload, ok := c.readInit()
+	if !ok {
 		return false
-	case errors.Is(err, errWSInvalidMessage):
-		c.sendConnectionError("invalid json")
-		c.close(websocket.CloseProtocolError, "decoding error")
-		return false
-	case err != nil:
-		c.close(websocket.CloseProtocolError, "decoding error")
-		return false
-	}
-	switch m.Type {
-	case "connection_init":
-	case "connection_terminate":
-		c.close(websocket.CloseNormalClosure, "terminated")
-		return false
-	default:
-		c.sendConnectionError("unexpected message " + wsSafeType(m.Type))
-		c.close(websocket.CloseProtocolError, "unexpected message")
-		return false
-	}
-	var payload transport.InitPayload
-	if len(m.Payload) > 0 {
-		if err := json.Unmarshal(m.Payload, &payload); err != nil {
-			c.close(websocket.CloseProtocolError, "decoding error")
-			return false
-		}
 	}
 	var ack json.RawMessage
 	if c.t.initFunc != nil {
@@ -181,6 +152,45 @@ func (c *wsConn) init() bool {
 	// Keep-alives start after the ack, as the protocols want.
 	c.t.keepAlive.add(c)
 	return true
+}
+
+// readInit reads the first message, which must be connection_init, and
+// returns its payload; false means the connection is closing.
+func (c *wsConn) readInit() (transport.InitPayload, bool) {
+	var payload transport.InitPayload
+	_ = c.ws.SetReadDeadline(time.Now().Add(c.t.initTimeout))
+	m, err := c.read()
+	_ = c.ws.SetReadDeadline(time.Time{})
+	var netErr net.Error
+	switch {
+	case errors.As(err, &netErr) && netErr.Timeout():
+		c.close(websocket.CloseProtocolError, "connection initialisation timeout")
+		return payload, false
+	case errors.Is(err, errWSInvalidMessage):
+		c.sendConnectionError("invalid json")
+		c.close(websocket.CloseProtocolError, "decoding error")
+		return payload, false
+	case err != nil:
+		c.close(websocket.CloseProtocolError, "decoding error")
+		return payload, false
+	}
+	switch m.Type {
+	case "connection_init":
+	case "connection_terminate":
+		c.close(websocket.CloseNormalClosure, "terminated")
+		return payload, false
+	default:
+		c.sendConnectionError("unexpected message " + wsSafeType(m.Type))
+		c.close(websocket.CloseProtocolError, "unexpected message")
+		return payload, false
+	}
+	if len(m.Payload) > 0 {
+		if err := json.Unmarshal(m.Payload, &payload); err != nil {
+			c.close(websocket.CloseProtocolError, "decoding error")
+			return payload, false
+		}
+	}
+	return payload, true
 }
 
 // run reads the client's messages until the connection ends.

@@ -56,7 +56,7 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.BoolVar(&f.clamdAccept, "clamd-accept-when-down", false, "antivirus: accept scans unscanned when clamd cannot answer (default: hold them with SCAN_UNAVAILABLE)")
 	fs.BoolVar(&f.migrate, "migrate", true, "migrate the database at start")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.IntVar(&f.workers, "sms-workers", 4, "SMS sending workers per replica")
+	fs.IntVar(&f.workers, "sms-workers", smsqueue.DefaultWorkers, "SMS sending workers per replica (a send waits on the gateway: more workers than cores)")
 	fs.Int64Var(&f.maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in bytes, uploads excepted (they have their own cap); a larger one is answered 413")
 	fs.IntVar(&f.lookupsPerMinute, "lookups-per-minute", registrations.DefaultLookupsPerMinute, "citizen lookups (lookupCitizen) an officer may make per minute")
 	fs.IntVar(&f.lookupsPerDay, "lookups-per-day", registrations.DefaultLookupsPerDay, "citizen lookups an officer may make per day")

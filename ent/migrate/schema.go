@@ -3,6 +3,7 @@
 package migrate
 
 import (
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/schema/field"
 )
@@ -85,6 +86,14 @@ var (
 				Name:    "account_created_at_unit_id",
 				Unique:  false,
 				Columns: []*schema.Column{AccountsColumns[18]},
+			},
+			{
+				Name:    "account_desk_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{AccountsColumns[1]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "created_at_unit_id IS NOT NULL",
+				},
 			},
 		},
 	}

@@ -4,6 +4,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -93,6 +94,10 @@ func (Account) Indexes() []ent.Index {
 		index.Fields("created_by_officer_id", "created_at"),
 		// a level-1 admin's scope includes the accounts created at its desks
 		index.Fields("created_at_unit_id"),
+		// the signals of misuse read a day's (or a month's) desk-created
+		// accounts; without it each run read every account (seconds at 10M)
+		index.Fields("created_at").Annotations(entsql.IndexWhere("created_at_unit_id IS NOT NULL")).
+			StorageKey("account_desk_created_at"),
 	}
 }
 

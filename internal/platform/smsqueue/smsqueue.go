@@ -58,9 +58,12 @@ var (
 	_ sms.ReceiptSink = (*Queue)(nil)
 )
 
-// Defaults of Config.
+// Defaults of Config. A send mostly waits (on the gateway, and on the row's
+// transactions before and after it), so a replica runs many more workers
+// than it has cores: with 4, desks creating accounts at the argon2id
+// ceiling queued their OTP SMS for seconds (S4 in docs/PERFORMANCE.md).
 const (
-	DefaultWorkers     = 4
+	DefaultWorkers     = 16
 	DefaultMaxAttempts = 10
 	DefaultJobTimeout  = 30 * time.Second
 )

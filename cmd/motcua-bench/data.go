@@ -70,6 +70,11 @@ func preparePostgres(ctx context.Context, cfg *config, c *pgCluster, n int) (*da
 		st.Cached = true
 		ds.stats = st
 		logf("PostgreSQL: reusing %s (%d accounts, made in %s)", base, st.Accounts+st.Officers, st.total().Round(time.Second))
+		// Kept data is brought to this build's schema version (a new index
+		// is built CONCURRENTLY here, once, not by the first server).
+		if err := runMotcua(ctx, cfg, "migrate", "--database", c.URL("motcua", base)); err != nil {
+			return nil, err
+		}
 	} else {
 		if err := c.exec(ctx, "postgres", "DROP DATABASE IF EXISTS "+base+" WITH (FORCE)", "CREATE DATABASE "+base+" OWNER motcua"); err != nil {
 			return nil, err
@@ -157,6 +162,10 @@ func prepareSQLite(ctx context.Context, cfg *config, n int) (*dataset, error) {
 		if json.Unmarshal(b, &ds.stats) == nil {
 			ds.stats.Cached = true
 			logf("SQLite: reusing %s", base)
+			// Kept data is brought to this build's schema version.
+			if err := runMotcua(ctx, cfg, "migrate", "--database", "sqlite://"+base); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if !ds.stats.Cached {

@@ -119,7 +119,7 @@ func (s *Service) queueLogout(ctx context.Context, tx *store.Tx, now time.Time, 
 	if err != nil {
 		return fmt.Errorf("sso: delivery: %w", err)
 	}
-	if err := s.jobs.InsertTx(ctx, tx.SQL, logoutArgs{DeliveryID: string(d.ID)}, &river.InsertOpts{
+	if err := s.jobs.InsertTx(ctx, tx, logoutArgs{DeliveryID: string(d.ID)}, &river.InsertOpts{
 		Queue: logoutQueue, MaxAttempts: logoutMaxAttempts,
 	}); err != nil {
 		return fmt.Errorf("sso: queue logout: %w", err)

@@ -137,7 +137,11 @@ func Add[T river.JobArgs](r *Runner, q Queue, w river.Worker[T]) error {
 
 // queueConfig is River's configuration of q.
 func (r *Runner) queueConfig(q Queue) river.QueueConfig {
-	c := river.QueueConfig{MaxWorkers: max(q.MaxWorkers, 1)}
+	// FetchCooldown: the least time between two fetches of the queue.
+	// River's 100 ms would hold a job inserted just after another for up to
+	// that long when it is woken; wake-ups come only with jobs, so a short
+	// one costs a fetch per job at most.
+	c := river.QueueConfig{MaxWorkers: max(q.MaxWorkers, 1), FetchCooldown: min(fetchCooldown, r.cfg.PollInterval)}
 	if q.Urgent && (!r.db.IsPostgres() || r.cfg.PollOnly) {
 		c.FetchPollInterval = min(UrgentPollInterval, r.cfg.PollInterval)
 	}
@@ -180,11 +184,16 @@ func (r *Runner) open(forWork bool) (*river.Client[*sql.Tx], error) {
 	cfg := &river.Config{
 		PeriodicJobs:      r.periodic,
 		FetchPollInterval: r.cfg.PollInterval,
-		// The least time between two fetches of a queue. River's 100 ms
-		// would hold a job inserted just after another for up to that long
-		// when it is woken (see notifyInsert); notifications only come with
-		// jobs, so a short one costs a fetch per job at most.
-		FetchCooldown: min(r.cfg.PollInterval, fetchCooldown),
+		// River also limits its own insert notification with the client's
+		// FetchCooldown, and sends it inside the inserting transaction:
+		// PostgreSQL serialises the commits of transactions that NOTIFY (one
+		// lock held through the commit's WAL flush), so at the desks' pace
+		// every SMS-enqueuing commit queued behind the others. With the
+		// poll interval here River notifies at most once per poll per
+		// queue; wake (after the commit, outside the transaction) wakes the
+		// queues for every job, and each queue's own FetchCooldown (see
+		// queueConfig) keeps fetches prompt.
+		FetchCooldown: r.cfg.PollInterval,
 		Logger:        r.cfg.Logger,
 	}
 	if len(r.queues) > 0 {
@@ -243,41 +252,47 @@ func listenerPool(dsn string) (*pgxpool.Pool, error) {
 }
 
 // InsertTx adds a job in tx: it exists once tx commits, not if it rolls back.
-func (r *Runner) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+func (r *Runner) InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, opts *river.InsertOpts) error {
 	c, err := r.open(false)
 	if err != nil {
 		return err
 	}
-	res, err := c.InsertTx(ctx, tx, args, opts)
+	res, err := c.InsertTx(ctx, tx.SQL, args, opts)
 	if err != nil {
 		return fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
 	}
 	if r.db.IsPostgres() && !r.cfg.PollOnly && res.Job.State == rivertype.JobStateAvailable {
-		return notifyInsert(ctx, tx, res.Job.Queue)
+		queue := res.Job.Queue
+		ctx := context.WithoutCancel(ctx)
+		tx.OnCommit(func() { r.wake(ctx, queue) })
 	}
 	return nil
 }
 
-// notifyInsert wakes the queue on every replica when tx commits: River's
+// wake wakes queue on every replica once a job was committed: River's
 // producers fetch when they hear this notification (LISTEN, see
 // listenerPool), on this replica as on the others. River sends the same
-// notification itself, but at most once per FetchCooldown per queue and
-// client, so a job inserted just after another would wait for the next
-// poll; ours is sent for every job (PostgreSQL folds identical
-// notifications of one transaction into one). The channel and payload are
-// River's insert notification: its schema-qualified "river_insert" topic
-// and {"queue": name}.
-func notifyInsert(ctx context.Context, tx *sql.Tx, queue string) error {
+// notification itself, but at most once per poll interval per queue (see
+// open), so a job inserted just after another would wait for the next
+// poll; this one is sent for every job. It is sent after the commit, on a
+// connection of its own: a NOTIFY inside the business transaction would
+// make its commit wait for every other notifying commit (PostgreSQL
+// serialises them), while a transaction that only notifies writes nothing
+// to flush. A lost wake-up costs a poll interval, so it is logged, not
+// returned. The channel and payload are River's insert notification: its
+// schema-qualified "river_insert" topic and {"queue": name}.
+func (r *Runner) wake(ctx context.Context, queue string) {
 	payload, err := json.Marshal(struct {
 		Queue string `json:"queue"`
 	}{queue})
+	if err == nil {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_, err = r.db.SQL.ExecContext(ctx, `SELECT pg_notify(concat(current_schema(), '.river_insert'), $1)`, string(payload))
+	}
 	if err != nil {
-		return fmt.Errorf("jobs: wake %s: %w", queue, err)
+		r.cfg.Logger.Warn("jobs: wake", "queue", queue, "err", err)
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_notify(concat(current_schema(), '.river_insert'), $1)`, string(payload)); err != nil {
-		return fmt.Errorf("jobs: wake %s: %w", queue, err)
-	}
-	return nil
 }
 
 // Start starts this replica's workers (and its bid for leadership). A

@@ -110,14 +110,10 @@ func TestOneRunnerRunsEveryCapability(t *testing.T) {
 // insertInTx inserts a job of args on queue in a transaction of its own.
 func insertInTx(t *testing.T, ctx context.Context, db *store.DB, r *jobs.Runner, args river.JobArgs, queue string) {
 	t.Helper()
-	tx, err := db.SQL.BeginTx(ctx, nil)
+	err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		return r.InsertTx(ctx, tx, args, &river.InsertOpts{Queue: queue})
+	})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.InsertTx(ctx, tx, args, &river.InsertOpts{Queue: queue}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -161,14 +157,10 @@ func TestWakeOnCommit(t *testing.T) {
 
 	insert := func(r *jobs.Runner, db *store.DB, n int) {
 		t.Helper()
-		tx, err := db.SQL.BeginTx(ctx, nil)
+		err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+			return r.InsertTx(ctx, tx, workArgs{N: n}, &river.InsertOpts{Queue: "a"})
+		})
 		if err != nil {
-			t.Fatal(err)
-		}
-		if err := r.InsertTx(ctx, tx, workArgs{N: n}, &river.InsertOpts{Queue: "a"}); err != nil {
-			t.Fatal(err)
-		}
-		if err := tx.Commit(); err != nil {
 			t.Fatal(err)
 		}
 	}

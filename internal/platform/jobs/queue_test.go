@@ -36,6 +36,11 @@ func TestUrgentQueuesPollWhereNothingWakesThem(t *testing.T) {
 			if got.FetchPollInterval != c.want || got.MaxWorkers != 3 {
 				t.Errorf("queueConfig = poll %s, %d workers; want poll %s, 3 workers", got.FetchPollInterval, got.MaxWorkers, c.want)
 			}
+			// A woken queue fetches at once, whatever the client's cooldown
+			// (which only spaces River's own in-transaction notifications).
+			if want := min(fetchCooldown, r.cfg.PollInterval); got.FetchCooldown != want {
+				t.Errorf("queueConfig cooldown %s, want %s", got.FetchCooldown, want)
+			}
 		})
 	}
 }

@@ -247,7 +247,7 @@ func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, m Outgoing) (*ent.SMS
 	if err != nil {
 		return nil, fmt.Errorf("smsqueue: enqueue: %w", err)
 	}
-	if err := q.jobs.InsertTx(ctx, tx.SQL, sendArgs{MessageID: string(id)}, &river.InsertOpts{
+	if err := q.jobs.InsertTx(ctx, tx, sendArgs{MessageID: string(id)}, &river.InsertOpts{
 		Queue: queueName, MaxAttempts: q.maxAttempts,
 	}); err != nil {
 		return nil, fmt.Errorf("smsqueue: enqueue job: %w", err)

@@ -91,13 +91,8 @@ func TestPostgresKeepsItsConnections(t *testing.T) {
 // pg_prepared_statements); queries keep working across transactions,
 // rollbacks and errors.
 func TestPostgresStatementsStayPrepared(t *testing.T) {
-	db := testenv.Postgres(t)
 	ctx := context.Background()
-	conn, err := db.SQL.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := postgresConn(t)
 	const q = `SELECT count(*) FROM units WHERE code <> $1`
 	prepared := func() int {
 		t.Helper()
@@ -138,13 +133,8 @@ func TestPostgresStatementsStayPrepared(t *testing.T) {
 // a prepared statement returns fails its next run at most once (PostgreSQL's
 // "cached plan must not change result type"); the one after prepares it anew.
 func TestPostgresStaleStatementIsPreparedAgain(t *testing.T) {
-	db := testenv.Postgres(t)
 	ctx := context.Background()
-	conn, err := db.SQL.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := postgresConn(t)
 	const q2 = `SELECT * FROM stmtcache_probe WHERE id = $1`
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE stmtcache_probe (id int)`); err != nil {
 		t.Fatal(err)
@@ -173,4 +163,16 @@ func TestPostgresStaleStatementIsPreparedAgain(t *testing.T) {
 	if len(cols) != 2 {
 		t.Errorf("columns %v, want id and name", cols)
 	}
+}
+
+// postgresConn is one connection of a migrated PostgreSQL store, closed
+// with the test.
+func postgresConn(t *testing.T) *sql.Conn {
+	t.Helper()
+	conn, err := testenv.Postgres(t).SQL.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -743,4 +744,44 @@ func TestWebSocketManySubscriptionsLeaveNoGoroutine(t *testing.T) {
 		_ = conn.Close()
 	}
 	wsWaitForGoroutines(t, before)
+}
+
+// TestWebSocketAnswersAClientCloseOnce: when the client closes (a browser
+// leaving the page), the server answers with exactly one close frame and
+// then closes the connection; a second close frame is a protocol error
+// that browsers report ("Close received after close").
+func TestWebSocketAnswersAClientCloseOnce(t *testing.T) {
+	_, url := wsStartTestServer(t, WebSocketConfig{AllowedOrigins: []string{wsAllowedOrigin}})
+	conn := wsDial(t, url, wsAllowedOrigin, wsProtoTransportWS)
+	wsSend(t, conn, wsTestMessage{Type: "connection_init"})
+	wsExpect(t, conn, "connection_ack", "", "")
+	raw := conn.UnderlyingConn()
+	closing := websocket.FormatCloseMessage(websocket.CloseGoingAway, "")
+	if err := conn.WriteControl(websocket.CloseMessage, closing, time.Now().Add(wsClientWait)); err != nil {
+		t.Fatal(err)
+	}
+	// Everything the server sends from here: its close frame(s), then EOF.
+	_ = raw.SetReadDeadline(time.Now().Add(wsClientWait))
+	rest, err := io.ReadAll(raw)
+	if err != nil && !errors.Is(err, io.EOF) {
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Fatalf("reading after the close: %v", err)
+		}
+		t.Fatal("the server did not close the connection after answering the close")
+	}
+	frames := 0
+	for len(rest) >= 2 {
+		if rest[0]&0x0f == websocket.CloseMessage {
+			frames++
+		}
+		n := int(rest[1] & 0x7f) // control frames carry at most 125 bytes
+		if len(rest) < 2+n {
+			break
+		}
+		rest = rest[2+n:]
+	}
+	if frames != 1 {
+		t.Errorf("%d close frames after the client's close, want 1", frames)
+	}
 }

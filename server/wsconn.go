@@ -107,6 +107,10 @@ func (c *wsConn) serve() {
 		}
 	}()
 	c.ws.SetReadLimit(c.t.readLimit)
+	// gorilla answers a client's close frame by itself; close (deferred
+	// above) answers it too, and a browser reports a second close frame as
+	// an error ("Close received after close"). So only close answers.
+	c.ws.SetCloseHandler(func(int, string) error { return nil })
 	c.lastRead.Store(time.Now().UnixNano())
 	if c.init() {
 		c.run()

@@ -572,6 +572,7 @@ func (r *results) writeS4(w writer) {
 		w("Per CPU-second: the server used %.0f %% of its core over the whole flow (all CPU shares: %s), so it made %.1f accounts per CPU-second against %.1f argon2id hashes per CPU-second: **%.0f %%**.\n\n",
 			100*s.ServerCPU, cpuText(s.CPU), s.PerSec/s.ServerCPU, s.Ceiling.PerCPUSec, 100*s.PerCoreShare)
 	}
+	costliestText(w, "creation", s.Costliest)
 	for _, st := range []loadStats{s.Start, s.Send, s.Complete} {
 		errorsText(w, st)
 	}
@@ -590,6 +591,11 @@ func (r *results) writeS5(w writer) {
 	loadRow(w, "requestPasswordReset", s.Requests)
 	loadRow(w, "resetPassword", s.Verifications)
 	w("\nSign-ins: **%.1f/s = %.0f %% of the ceiling**; OTP verifications: **%.1f/s = %.0f %%** (%d codes submitted).\n\n", s.SignIns.RPS, 100*s.SignInShare, s.Verifications.RPS, 100*s.VerificationShare, s.CodesWanted)
+	if len(s.Waits) > 0 {
+		waitsLine(w, s.Waits)
+		w("(resetPassword)\n\n")
+	}
+	costliestText(w, "verification", s.Costliest)
 	for _, st := range []loadStats{s.SignIns, s.Requests, s.Verifications} {
 		errorsText(w, st)
 	}
@@ -617,6 +623,19 @@ func (r *results) writeS6(w writer) {
 		s.PerSubscriberStack/1024, (s.Subscribed.Goroutines-s.Idle.Goroutines)/float64(max(s.Connected, 1)))
 	w("Stream: %d SMS, %d distinct status events; **%d of %d deliveries** arrived; latency p50 **%s**, p95 %s, p99 **%s**, max %s (goal p99 < 250 ms); deliveries went on for %s after the last SMS request. Server CPU during the stream: %s.\n\n",
 		s.Messages, s.Events, s.Deliveries, s.Expected, ms(s.P50), ms(s.P95), ms(s.P99), ms(s.Max), s.Drain.Round(time.Millisecond), cpuText(s.Stream.CPU))
+}
+
+// costliestText lists the statements that took most of PostgreSQL's
+// execution time in a write-heavy window, per unit of work.
+func costliestText(w writer, unit string, top []stmtCost) {
+	if len(top) == 0 {
+		return
+	}
+	w("PostgreSQL's execution time by statement over the window (pg_stat_statements: calls per %s, mean, share of motcua's execution time):\n\n```text\n", unit)
+	for _, t := range top {
+		w("%5.2f  %7.2f ms  %4.1f %%  %s\n", t.PerUnit, t.MeanMS, 100*t.Share, t.Query)
+	}
+	w("```\n\n")
 }
 
 // waitsLine says what motcua's PostgreSQL backends were doing on average.

@@ -438,3 +438,39 @@ func oneLine(s string, n int) string {
 	}
 	return s
 }
+
+// stmtCost is a statement with its share of the database's execution time
+// over a window: where a write-heavy scenario spends PostgreSQL's core.
+type stmtCost struct {
+	PerUnit float64 // calls per unit of work (a creation, a reset)
+	MeanMS  float64
+	TotalMS float64
+	Share   float64 // of all of role's execution time in the window
+	Query   string
+}
+
+// costliest lists role's statements since the last reset by total
+// execution time, the n costliest, with calls per unit of work.
+func costliest(ctx context.Context, db *sql.DB, role string, units, n int) []stmtCost {
+	rows, err := db.QueryContext(ctx, `SELECT s.calls, s.mean_exec_time, s.total_exec_time,
+		s.total_exec_time / NULLIF(sum(s.total_exec_time) OVER (), 0), s.query
+		FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+		WHERE r.rolname = $1 ORDER BY s.total_exec_time DESC LIMIT $2`, role, n)
+	if err != nil {
+		logf("costliest statements: %v", err)
+		return nil
+	}
+	defer rows.Close()
+	var top []stmtCost
+	for rows.Next() {
+		var c stmtCost
+		var calls float64
+		var share sql.NullFloat64
+		if rows.Scan(&calls, &c.MeanMS, &c.TotalMS, &share, &c.Query) != nil {
+			continue
+		}
+		c.PerUnit, c.Share, c.Query = calls/float64(max(units, 1)), share.Float64, oneLine(c.Query, 160)
+		top = append(top, c)
+	}
+	return top
+}

@@ -283,6 +283,7 @@ type s4Result struct {
 	ServerCPU, PerCoreShare float64
 	CPU                     map[string]float64 // over the whole flow
 	Waits                   []waitShare
+	Costliest               []stmtCost // per creation
 }
 
 // deskWorkers is the number of concurrent officers' requests in S4 and S7.
@@ -363,6 +364,7 @@ func (b *bench) s4(ctx context.Context) error {
 	whole := b.meter(srv)
 	whole.begin()
 	ws := sampleWaits(ctx, admin)
+	resetStatements(ctx, admin)
 	began := time.Now()
 	var starts, sends, completes []loadStats
 	var mu sync.Mutex
@@ -437,6 +439,7 @@ func (b *bench) s4(ctx context.Context) error {
 	logf("S4 send OTP   %s", r.Send)
 	logf("S4 complete   %s", r.Complete)
 	r.Created = r.Complete.OK
+	r.Costliest = costliest(ctx, admin, "motcua", r.Created, 12)
 	if r.Total > 0 {
 		r.PerSec = float64(r.Created) / r.Total.Seconds()
 	}
@@ -482,6 +485,8 @@ type s5Result struct {
 	SignInShare, VerificationShare    float64
 	SignInCoreShare, VerifyCoreShare  float64 // per server CPU-second vs hashes per CPU-second
 	VerificationAccounts, CodesWanted int
+	Costliest                         []stmtCost // per verification
+	Waits                             []waitShare
 }
 
 // activeCitizens picks n ACTIVE generated citizens without a password (the
@@ -594,7 +599,11 @@ func (b *bench) s5(ctx context.Context) error {
 		resets = append(resets, graphQLTarget(srv.url+"/graphql", "", body, clientIP(200_000+i)))
 	}
 	r.CodesWanted = len(resets)
+	resetStatements(ctx, admin)
+	ws := sampleWaits(ctx, admin)
 	r.Verifications = attack{targeter: once(resets), workers: deskWorkers, meter: b.meter(srv)}.run()
+	r.Waits = ws.end()
+	r.Costliest = costliest(ctx, admin, "motcua", r.Verifications.OK, 12)
 	logf("S5 verifications %s", r.Verifications)
 	if r.Ceiling.PerSec > 0 {
 		r.SignInShare = r.SignIns.RPS / r.Ceiling.PerSec

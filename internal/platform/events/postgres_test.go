@@ -191,3 +191,54 @@ func BenchmarkPostgresDelivery(b *testing.B) {
 		}
 	}
 }
+
+// TestPostgresPublishKeepsItsConnections: many goroutines publishing at once
+// reuse the bus's few connections instead of opening one per publish.
+func TestPostgresPublishKeepsItsConnections(t *testing.T) {
+	t.Parallel()
+	dsn := dbtest.PostgresURL(t)
+	bus := replica(t, dsn)
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	sessions := func() int {
+		t.Helper()
+		var n int
+		if err := db.QueryRow(`SELECT sessions FROM pg_stat_database WHERE datname = current_database()`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	ctx := context.Background()
+	publish := func(publishers, each int) {
+		t.Helper()
+		errs := make(chan error, publishers)
+		for range publishers {
+			go func() {
+				var err error
+				for i := 0; i < each && err == nil; i++ {
+					err = bus.Publish(ctx, Event{Topic: TopicSMS, ID: "s"})
+				}
+				errs <- err
+			}()
+		}
+		for range publishers {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	publish(50, 1) // the pool's connections are open from here on
+	before := sessions()
+	publish(50, 20)
+	// The statistics collector publishes its counters lazily: force them.
+	if _, err := db.Exec(`SELECT pg_stat_force_next_flush()`); err != nil {
+		t.Fatal(err)
+	}
+	if opened := sessions() - before; opened > 0 {
+		t.Errorf("1,000 publishes from 50 goroutines opened %d new connections, want none (the pool's are kept)", opened)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -81,6 +82,10 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	return fs, f
 }
 
+// serveGCPercent is the garbage collector's target of a serving process
+// unless GOGC says otherwise.
+const serveGCPercent = 400
+
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, f := serveFlagSet(stderr)
 	if err := parse(fs, args); err != nil {
@@ -91,6 +96,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := newLogger(stderr, f.logLevel)
 	started := time.Now()
+	if os.Getenv("GOGC") == "" {
+		// Each password hash allocates 19 MiB: at Go's default a collection
+		// ran every one or two hashes (docs/OPERATIONS.md, "Memory").
+		debug.SetGCPercent(serveGCPercent)
+	}
 	master, err := app.MasterKey(f.secretKey, f.dev, app.DataDir(f.database))
 	if err != nil {
 		return err

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -150,9 +153,6 @@ func errorCode(body []byte) string {
 // run runs the attack and summarises it.
 func (a attack) run() loadStats {
 	check := a.check
-	if check == nil {
-		check = graphQLOK
-	}
 	workers := max(a.workers, 1)
 	opts := []func(*vegeta.Attacker){
 		vegeta.KeepAlive(true), vegeta.Timeout(2 * time.Minute), vegeta.HTTP2(false),
@@ -170,42 +170,96 @@ func (a attack) run() loadStats {
 	if a.during != nil {
 		a.during(a.duration) // starts its work in the background
 	}
-	st := loadStats{Workers: workers, Rate: max(a.rate, 0), Errors: map[string]int{}}
-	var lat []time.Duration
-	var first, last time.Time
+	t := newTally(check)
 	for r := range atk.Attack(a.targeter, pacer, a.duration, "") {
 		if r.Error == vegeta.ErrNoTargets.Error() {
 			continue
 		}
-		st.Requests++
-		if first.IsZero() || r.Timestamp.Before(first) {
-			first = r.Timestamp
-		}
-		if end := r.End(); end.After(last) {
-			last = end
-		}
-		if err := check(r); err != nil {
-			st.Failed++
-			msg := err.Error()
-			if len(msg) > 160 {
-				msg = msg[:160]
-			}
-			st.Errors[msg]++
-			continue
-		}
-		st.OK++
-		lat = append(lat, r.Latency)
+		_ = t.add(r)
 	}
+	st := t.stats()
+	st.Workers, st.Rate = workers, max(a.rate, 0)
 	if a.meter != nil {
 		st.CPU = a.meter.end()
 	}
-	st.Duration = last.Sub(first)
+	return st
+}
+
+// tally sums up answers as they come (from any goroutine).
+type tally struct {
+	check       func(*vegeta.Result) error
+	mu          sync.Mutex
+	st          loadStats
+	lat         []time.Duration
+	first, last time.Time
+}
+
+func newTally(check func(*vegeta.Result) error) *tally {
+	if check == nil {
+		check = graphQLOK
+	}
+	return &tally{check: check, st: loadStats{Errors: map[string]int{}}}
+}
+
+// add counts one answer and returns its check's verdict.
+func (t *tally) add(r *vegeta.Result) error {
+	err := t.check(r)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.st.Requests++
+	if t.first.IsZero() || r.Timestamp.Before(t.first) {
+		t.first = r.Timestamp
+	}
+	if end := r.End(); end.After(t.last) {
+		t.last = end
+	}
+	if err != nil {
+		t.st.Failed++
+		msg := err.Error()
+		if len(msg) > 160 {
+			msg = msg[:160]
+		}
+		t.st.Errors[msg]++
+		return err
+	}
+	t.st.OK++
+	t.lat = append(t.lat, r.Latency)
+	return nil
+}
+
+// stats summarises what was added: rate over the first request to the last
+// answer, percentiles of the successful ones.
+func (t *tally) stats() loadStats {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	st := t.st
+	st.Duration = t.last.Sub(t.first)
 	if st.Duration > 0 {
 		st.RPS = float64(st.OK) / st.Duration.Seconds()
 	}
-	st.P50, st.P95, st.P99, st.Max = percentiles(lat)
-	st.lat = lat
+	st.P50, st.P95, st.P99, st.Max = percentiles(t.lat)
+	st.lat = slices.Clone(t.lat)
 	return st
+}
+
+// send sends one target outside any attack (a scenario's own flow) and
+// returns the answer in vegeta's shape.
+func send(ctx context.Context, t vegeta.Target) *vegeta.Result {
+	r := &vegeta.Result{Timestamp: time.Now()}
+	req, err := t.Request()
+	if err == nil {
+		var resp *http.Response
+		if resp, err = httpClient.Do(req.WithContext(ctx)); err == nil {
+			r.Code = uint16(resp.StatusCode)
+			r.Body, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+	}
+	r.Latency = time.Since(r.Timestamp)
+	if err != nil {
+		r.Error = err.Error()
+	}
+	return r
 }
 
 // percentiles are exact (nearest rank) percentiles of ds.

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -286,8 +287,24 @@ type s4Result struct {
 	Costliest               []stmtCost // per creation
 }
 
-// deskWorkers is the number of concurrent officers' requests in S4 and S7.
+// deskWorkers is the number of concurrent officers' requests in S5 and S7.
 const deskWorkers = 16
+
+// s4Desks is the number of desks at work at once in S4: enough that a
+// completion (the password hash) is always waiting while the others start
+// registrations and wait for codes.
+const s4Desks = 32
+
+// startedID is the registration a startRegistration answer made.
+func startedID(res *vegeta.Result) (string, error) {
+	var out struct {
+		Data struct{ StartRegistration struct{ ID string } }
+	}
+	if err := json.Unmarshal(res.Body, &out); err != nil {
+		return "", err
+	}
+	return out.Data.StartRegistration.ID, nil
+}
 
 // s4 measures the desk's whole flow (start, send the code, complete) under
 // deskWorkers concurrent officers on PostgreSQL. Long because a scenario
@@ -313,30 +330,10 @@ func (b *bench) s4(ctx context.Context) error {
 	}
 	n := b.cfg.creations
 	people := make([]citizen, n)
-	byEmail := map[string]int{}
 	phones := make([]string, n)
 	for i := range n {
 		people[i] = b.nextCitizen()
-		byEmail[people[i].Email] = i
 		phones[i] = people[i].Phone
-	}
-	regID := make([]string, n)
-	started := func(res *vegeta.Result) error {
-		if err := graphQLOK(res); err != nil {
-			return err
-		}
-		var out struct {
-			Data struct{ StartRegistration struct{ ID, Email string } }
-		}
-		if err := json.Unmarshal(res.Body, &out); err != nil {
-			return err
-		}
-		i, ok := byEmail[out.Data.StartRegistration.Email]
-		if !ok {
-			return fmt.Errorf("unknown registration in answer")
-		}
-		regID[i] = out.Data.StartRegistration.ID
-		return nil
 	}
 	created := func(res *vegeta.Result) error {
 		if err := graphQLOK(res); err != nil {
@@ -347,90 +344,65 @@ func (b *bench) s4(ctx context.Context) error {
 		}
 		return nil
 	}
-	mutation := func(i int, q string, vars map[string]any) vegeta.Target {
+	mutation := func(o officer, q string, vars map[string]any) vegeta.Target {
 		body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-		return graphQLTarget(srv.url+"/graphql", offs[i%len(offs)].token, body, nil)
+		return graphQLTarget(srv.url+"/graphql", o.token, body, nil)
 	}
-	const batch = 50
-	batches := (n + batch - 1) / batch
-	span := func(k int) (int, int) { return k * batch, min((k+1)*batch, n) }
 
-	// The desk flow, pipelined like many desks at once: in round k batch k
-	// starts, batch k-1 sends its OTP and batch k-3 completes (its codes had
-	// a whole round to arrive: the job queue polls for SMS jobs), the three
-	// concurrently, each with its own vegeta attack.
-	const lag = 3
+	// The desks: each works through citizens one at a time — start the
+	// registration, send the code, wait until it is in the dev inbox (the
+	// citizen reads it out), complete — s4Desks of them at once, with no pause between citizens.
 	collector := collectCodes(ctx, srv, "REGISTRATION_OTP", phones)
+	starts, sends, completes := newTally(nil), newTally(nil), newTally(created)
+	var next, waited atomic.Int64
+	var profile sync.Once
 	whole := b.meter(srv)
 	whole.begin()
 	ws := sampleWaits(ctx, admin)
 	resetStatements(ctx, admin)
 	began := time.Now()
-	var starts, sends, completes []loadStats
-	var mu sync.Mutex
-	for round := 0; round < batches+lag; round++ {
-		var wg sync.WaitGroup
-		run := func(list *[]loadStats, a attack) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				st := a.run()
-				mu.Lock()
-				*list = append(*list, st)
-				mu.Unlock()
-			}()
-		}
-		if k := round - lag; k >= 0 && k < batches {
-			lo, hi := span(k)
-			waitStart := time.Now()
-			codes, err := collector.waitFor(phones[lo:hi], 3*time.Minute)
-			r.WaitOTP += time.Since(waitStart)
-			if err != nil {
-				logf("S4: %v", err)
-			}
-			var ts []vegeta.Target
-			for i := lo; i < hi; i++ {
-				if regID[i] != "" && codes[phones[i]] != "" {
-					ts = append(ts, mutation(i, `mutation($id:ID!,$c:String!){ completeRegistration(registrationID:$id, code:$c){ state } }`,
-						map[string]any{"id": regID[i], "c": codes[phones[i]]}))
+	var wg sync.WaitGroup
+	for d := range s4Desks {
+		o := offs[d%len(offs)]
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n && ctx.Err() == nil; i = int(next.Add(1)) - 1 {
+				res := send(ctx, startTarget(srv.url, o.token, o.unitID, people[i], scan))
+				if starts.add(res) != nil {
+					continue
 				}
-			}
-			a := attack{targeter: once(ts), workers: deskWorkers / 2, check: created}
-			if k == 0 {
-				a.during = func(time.Duration) {
-					b.startProfile("S4", srv.pid(), "the server (S4, the three steps pipelined)", 15*time.Second)
+				id, err := startedID(res)
+				if err != nil || id == "" {
+					logf("S4 start: no registration in the answer (%v)", err)
+					continue
 				}
-			}
-			run(&completes, a)
-		}
-		if k := round - 1; k >= 0 && k < batches {
-			lo, hi := span(k)
-			var ts []vegeta.Target
-			for i := lo; i < hi; i++ {
-				if regID[i] != "" {
-					ts = append(ts, mutation(i, `mutation($id:ID!){ sendRegistrationOTP(registrationID:$id){ state } }`,
-						map[string]any{"id": regID[i]}))
+				vars := map[string]any{"id": id}
+				if sends.add(send(ctx, mutation(o, `mutation($id:ID!){ sendRegistrationOTP(registrationID:$id){ state } }`, vars))) != nil {
+					continue
 				}
+				t := time.Now()
+				codes, err := collector.waitFor(phones[i:i+1], 3*time.Minute)
+				waited.Add(int64(time.Since(t)))
+				if err != nil {
+					logf("S4: %v", err)
+					continue
+				}
+				vars["c"] = codes[phones[i]]
+				_ = completes.add(send(ctx, mutation(o, `mutation($id:ID!,$c:String!){ completeRegistration(registrationID:$id, code:$c){ state } }`, vars)))
+				profile.Do(func() {
+					b.startProfile("S4", srv.pid(), "the server (S4, the desks at work)", 15*time.Second)
+				})
 			}
-			run(&sends, attack{targeter: once(ts), workers: deskWorkers / 4})
-		}
-		if k := round; k < batches {
-			lo, hi := span(k)
-			var ts []vegeta.Target
-			for i := lo; i < hi; i++ {
-				o := offs[i%len(offs)]
-				ts = append(ts, startTarget(srv.url, o.token, o.unitID, people[i], scan))
-			}
-			run(&starts, attack{targeter: once(ts), workers: deskWorkers / 4, check: started})
-		}
-		wg.Wait()
+		})
 	}
+	wg.Wait()
 	r.Total = time.Since(began)
 	r.Waits = ws.end()
 	collector.stopNow()
 	r.CPU = whole.end()
 	r.ServerCPU = r.CPU["server"]
-	r.Start, r.Send, r.Complete = mergeStats(starts), mergeStats(sends), mergeStats(completes)
+	r.Start, r.Send, r.Complete = starts.stats(), sends.stats(), completes.stats()
+	r.Start.Workers, r.Send.Workers, r.Complete.Workers = s4Desks, s4Desks, s4Desks
+	r.WaitOTP = time.Duration(waited.Load() / int64(max(r.Send.OK, 1)))
 	if r.OTPQueue, err = queueLatencies(ctx, admin, "REGISTRATION_OTP", began); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/lib/pq"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
@@ -37,12 +38,26 @@ const SealBatch = 500
 // A sealer that dies before committing leaves nothing behind (its
 // transaction rolls back); the next one starts from the last sealed event.
 func Seal(ctx context.Context, db *store.DB, limit int) (int, error) {
-	sealed := 0
-	err := db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		sealed = 0
+	n, _, err := seal(ctx, db, limit, true)
+	return n, err
+}
+
+// seal is Seal; unless wait is set it gives up at once (busy) when another
+// sealer holds the lock on PostgreSQL.
+func seal(ctx context.Context, db *store.DB, limit int, wait bool) (sealed int, busy bool, err error) {
+	err = db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		sealed, busy = 0, false
 		if tx.Dialect == dialect.Postgres {
-			if _, err := tx.SQL.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, sealLockKey); err != nil {
+			locked := true
+			q := `SELECT pg_try_advisory_xact_lock($1)`
+			if wait {
+				q = `SELECT true FROM pg_advisory_xact_lock($1)`
+			}
+			if err := tx.SQL.QueryRowContext(ctx, q, sealLockKey).Scan(&locked); err != nil {
 				return fmt.Errorf("audit: seal: lock: %w", err)
+			}
+			if busy = !locked; busy {
+				return nil
 			}
 		}
 		sys := viewer.System(ctx)
@@ -60,40 +75,83 @@ func Seal(ctx context.Context, db *store.DB, limit int) (int, error) {
 		if err != nil {
 			return fmt.Errorf("audit: seal: unsealed events: %w", err)
 		}
-		// The chain fields are immutable to the application (Ent has no
-		// setter for them); the sealer alone writes them, once.
-		update := `UPDATE audit_events SET seq = ?, prev_hash = ?, hash = ? WHERE id = ? AND seq IS NULL`
-		if tx.Dialect == dialect.Postgres {
-			update = `UPDATE audit_events SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4 AND seq IS NULL`
-		}
-		for _, a := range evs {
+		links := make([]link, len(evs))
+		for i, a := range evs {
 			seq++
 			h, err := contentOf(a, seq).hash(prev)
 			if err != nil {
 				return err
 			}
-			res, err := tx.SQL.ExecContext(ctx, update, seq, prev, h, string(a.ID))
-			if err != nil {
-				return fmt.Errorf("audit: seal event %d: %w", seq, err)
-			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				return fmt.Errorf("audit: seal event %d: %d rows sealed (%v)", seq, n, err)
-			}
+			links[i] = link{id: string(a.ID), seq: seq, prev: prev, hash: h}
 			prev = h
+		}
+		if err := writeLinks(ctx, tx, links); err != nil {
+			return err
 		}
 		sealed = len(evs)
 		return nil
 	})
-	return sealed, err
+	return sealed, busy, err
+}
+
+// link is one event's place in the chain.
+type link struct {
+	id         string
+	seq        int64
+	prev, hash string
+}
+
+// writeLinks writes the chain fields of links. The chain fields are
+// immutable to the application (Ent has no setter for them); the sealer
+// alone writes them, once (seq IS NULL). On PostgreSQL it is one statement
+// for the whole batch: the sealer holds its lock for one round trip instead
+// of one per event.
+func writeLinks(ctx context.Context, tx *store.Tx, links []link) error {
+	if len(links) == 0 {
+		return nil
+	}
+	if tx.Dialect == dialect.Postgres {
+		ids, seqs, prevs, hashes := make([]string, len(links)), make([]int64, len(links)), make([]string, len(links)), make([]string, len(links))
+		for i, l := range links {
+			ids[i], seqs[i], prevs[i], hashes[i] = l.id, l.seq, l.prev, l.hash
+		}
+		res, err := tx.SQL.ExecContext(ctx, `UPDATE audit_events a SET seq = v.seq, prev_hash = v.prev, hash = v.hash
+			FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS v(id, seq, prev, hash)
+			WHERE a.id = v.id AND a.seq IS NULL`,
+			pq.Array(ids), pq.Array(seqs), pq.Array(prevs), pq.Array(hashes))
+		if err != nil {
+			return fmt.Errorf("audit: seal events %d–%d: %w", links[0].seq, links[len(links)-1].seq, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != int64(len(links)) {
+			return fmt.Errorf("audit: seal events %d–%d: %d of %d rows sealed (%v)", links[0].seq, links[len(links)-1].seq, n, len(links), err)
+		}
+		return nil
+	}
+	for _, l := range links {
+		res, err := tx.SQL.ExecContext(ctx, `UPDATE audit_events SET seq = ?, prev_hash = ?, hash = ? WHERE id = ? AND seq IS NULL`, l.seq, l.prev, l.hash, l.id)
+		if err != nil {
+			return fmt.Errorf("audit: seal event %d: %w", l.seq, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("audit: seal event %d: %d rows sealed (%v)", l.seq, n, err)
+		}
+	}
+	return nil
 }
 
 // SealAll seals until nothing committed is left unsealed.
 func SealAll(ctx context.Context, db *store.DB) (int, error) {
+	return sealAll(ctx, db, true)
+}
+
+// sealAll is SealAll; unless wait is set it stops when another sealer is at
+// work (which seals what is there, or the next pass will).
+func sealAll(ctx context.Context, db *store.DB, wait bool) (int, error) {
 	total := 0
 	for {
-		n, err := Seal(ctx, db, SealBatch)
+		n, busy, err := seal(ctx, db, SealBatch, wait)
 		total += n
-		if err != nil || n < SealBatch {
+		if err != nil || busy || n < SealBatch {
 			return total, err
 		}
 	}
@@ -112,7 +170,9 @@ type SealerConfig struct {
 // process's job runner (whichever replica is River's leader inserts it,
 // one replica works it), plus, in each replica, a nudge after every
 // transaction that recorded an event, so that events stay unsealed for
-// milliseconds rather than up to a period.
+// milliseconds rather than up to a period. A background pass that finds
+// another sealer at work leaves at once instead of queueing behind it: that
+// one seals what is committed, and the next nudge or period what it missed.
 type Sealer struct {
 	db    *store.DB
 	log   *slog.Logger
@@ -163,7 +223,7 @@ func (s *Sealer) Run(ctx context.Context) {
 			return
 		case <-s.nudge:
 		}
-		if _, err := SealAll(ctx, s.db); err != nil && ctx.Err() == nil {
+		if _, err := sealAll(ctx, s.db, false); err != nil && ctx.Err() == nil {
 			s.log.Error("audit: sealing", "err", err)
 		}
 		select {
@@ -192,7 +252,7 @@ type sealWorker struct {
 }
 
 func (w *sealWorker) Work(ctx context.Context, _ *river.Job[sealArgs]) error {
-	if _, err := SealAll(ctx, w.s.db); err != nil {
+	if _, err := sealAll(ctx, w.s.db, false); err != nil {
 		return fmt.Errorf("audit: periodic seal: %w", err)
 	}
 	return nil

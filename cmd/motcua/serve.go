@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"text/tabwriter"
@@ -100,6 +101,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// Each password hash allocates 19 MiB: at Go's default a collection
 		// ran every one or two hashes (docs/OPERATIONS.md, "Memory").
 		debug.SetGCPercent(serveGCPercent)
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		// Password hashes may take every CPU (one per CPU at once); one
+		// more thread than CPUs lets the OS run the requests and SMS sends
+		// in between instead of Go's scheduler queueing them behind a hash
+		// for its 10 ms time slice (docs/OPERATIONS.md, "CPU").
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
 	}
 	master, err := app.MasterKey(f.secretKey, f.dev, app.DataDir(f.database))
 	if err != nil {

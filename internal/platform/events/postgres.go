@@ -22,14 +22,21 @@ const (
 	maxReconnect = 10 * time.Second
 )
 
-// publishConns is the size of the publishing pool, every connection kept
-// idle between publishes. A NOTIFY is one short statement and PostgreSQL
-// serialises the commits of notifying transactions anyway, so a few
-// connections carry any rate; database/sql's default (any number open, two
-// kept idle) opened and closed a connection for most publishes under load —
-// a backend forked and torn down each time, which took most of PostgreSQL's
-// CPU during the desk flow.
-const publishConns = 4
+// Publishing is asynchronous and batched: Publish queues the encoded event
+// (up to publishQueue of them; a full queue makes Publish wait) and one
+// goroutine sends whatever is queued, up to publishBatch events, as the
+// notifications of one statement — one transaction, so one commit under
+// PostgreSQL's lock on the notification queue, which serialises the commits
+// of every notifying transaction in the cluster. Before, each Publish was a
+// NOTIFY round trip of its own that the request or SMS worker waited for.
+// Each event stays a notification of its own: replicas of any version read
+// them. The publisher keeps one connection open (database/sql's default
+// pool of any number open and two idle had opened and closed a connection
+// for most publishes under load: a backend forked and torn down each time).
+const (
+	publishQueue = 4096
+	publishBatch = 200
+)
 
 // Postgres carries events between replicas with PostgreSQL LISTEN/NOTIFY. Publish sends a
 // NOTIFY; every replica (this one included) receives it on its listener connection and
@@ -37,7 +44,10 @@ const publishConns = 4
 // losing its connection, notifications sent meanwhile are lost, so every local subscriber
 // gets TopicResync.
 type Postgres struct {
-	db       *sql.DB // publishes, outside any business transaction
+	db       *sql.DB       // publishes, outside any business transaction
+	out      chan []byte   // encoded events waiting for the publisher
+	quit     chan struct{} // closed by Close: the publisher flushes and stops
+	flushed  chan struct{} // closed when the publisher has stopped
 	listener *pq.Listener
 	local    *Local
 	logger   *slog.Logger
@@ -58,8 +68,8 @@ func NewPostgres(ctx context.Context, dsn string, logger *slog.Logger) (*Postgre
 	if err != nil {
 		return nil, fmt.Errorf("events: open database: %w", err)
 	}
-	db.SetMaxOpenConns(publishConns)
-	db.SetMaxIdleConns(publishConns)
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
 	// Ping first: the listener retries forever, so a wrong address would otherwise only show as a wait.
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
@@ -89,13 +99,17 @@ func NewPostgres(ctx context.Context, dsn string, logger *slog.Logger) (*Postgre
 		_ = db.Close()
 		return nil, fmt.Errorf("events: listen: %w", err)
 	}
-	p := &Postgres{db: db, listener: listener, local: NewLocal(), logger: logger, pumped: make(chan struct{})}
+	p := &Postgres{db: db, listener: listener, local: NewLocal(), logger: logger, pumped: make(chan struct{}),
+		out: make(chan []byte, publishQueue), quit: make(chan struct{}), flushed: make(chan struct{})}
 	go p.pump()
+	go p.publish()
 	return p, nil
 }
 
-// Publish sends e to the subscribers of every replica. Call it after the change committed:
-// it runs on its own connection, outside any transaction.
+// Publish sends e to the subscribers of every replica. Call it after the change committed.
+// It queues e for the publisher (outside any transaction, on its own connection) and returns:
+// an event that cannot be encoded is refused here; one the database then fails to take is
+// logged (subscribers catch up on their next resync). It waits only while the queue is full.
 func (p *Postgres) Publish(ctx context.Context, e Event) error {
 	if p.closed.Load() {
 		return ErrClosed
@@ -104,10 +118,67 @@ func (p *Postgres) Publish(ctx context.Context, e Event) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.db.ExecContext(ctx, "SELECT pg_notify('"+channel+"', $1)", string(payload)); err != nil {
-		return fmt.Errorf("events: publish %s: %w", e.Topic, err)
+	select {
+	case p.out <- payload:
+		return nil
+	case <-p.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("events: publish %s: %w", e.Topic, context.Cause(ctx))
 	}
-	return nil
+}
+
+// publish sends the queued events in batches until Close, then what is left.
+func (p *Postgres) publish() {
+	defer close(p.flushed)
+	batch := make([]string, 0, publishBatch)
+	for {
+		select {
+		case b := <-p.out:
+			batch = append(batch[:0], string(b))
+		case <-p.quit:
+			p.flush(batch[:0])
+			return
+		}
+		for more := true; more && len(batch) < publishBatch; {
+			select {
+			case b := <-p.out:
+				batch = append(batch, string(b))
+			default:
+				more = false
+			}
+		}
+		p.send(batch)
+	}
+}
+
+// flush sends everything still queued when the bus closes.
+func (p *Postgres) flush(batch []string) {
+	for {
+		select {
+		case b := <-p.out:
+			batch = append(batch, string(b))
+			if len(batch) == publishBatch {
+				p.send(batch)
+				batch = batch[:0]
+			}
+		default:
+			p.send(batch)
+			return
+		}
+	}
+}
+
+// send notifies every replica of batch in one statement (in order).
+func (p *Postgres) send(batch []string) {
+	if len(batch) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := p.db.ExecContext(ctx, `SELECT pg_notify('`+channel+`', e) FROM unnest($1::text[]) AS e`, pq.Array(batch)); err != nil {
+		p.logger.Warn("events: notifications not sent", "events", len(batch), "err", err)
+	}
 }
 
 // Subscribe returns a channel of the events of topics (every topic when none are given),
@@ -123,6 +194,8 @@ func (p *Postgres) Close() error {
 	if !p.closed.CompareAndSwap(false, true) {
 		return nil
 	}
+	close(p.quit)
+	<-p.flushed
 	err := p.listener.Close()
 	<-p.pumped
 	return errors.Join(err, p.local.Close(), p.db.Close())

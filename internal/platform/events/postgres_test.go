@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -240,5 +241,42 @@ func TestPostgresPublishKeepsItsConnections(t *testing.T) {
 	}
 	if opened := sessions() - before; opened > 0 {
 		t.Errorf("1,000 publishes from 50 goroutines opened %d new connections, want none (the pool's are kept)", opened)
+	}
+}
+
+// TestPostgresPublishesInOrderAndFlushesOnClose: events published by one
+// goroutine arrive at another replica in order, and those still queued when
+// the bus closes are sent before Close returns.
+func TestPostgresPublishesInOrderAndFlushesOnClose(t *testing.T) {
+	t.Parallel()
+	dsn := dbtest.PostgresURL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	defer cancel()
+	a, err := NewPostgres(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onB := subscribe(t, replica(t, dsn), TopicSMS)
+	const n = subscriberBuffer - 1 // all fit in B's buffer: none is dropped for a slow reader
+	for i := range n {
+		if err := a.Publish(ctx, Event{Topic: TopicSMS, ID: strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Publish(ctx, Event{Topic: TopicSMS, ID: "late"}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Publish after Close: err = %v, want ErrClosed", err)
+	}
+	for i := range n {
+		select {
+		case e := <-onB:
+			if e.ID != strconv.Itoa(i) {
+				t.Fatalf("event %d: got id %q, want %d (in order; \"\" is a resync)", i, e.ID, i)
+			}
+		case <-ctx.Done():
+			t.Fatalf("only %d of %d events arrived", i, n)
+		}
 	}
 }

@@ -127,7 +127,7 @@ func sqliteShapes(ctx context.Context, db *store.DB, r reading, filtered bool) (
 	err = db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM accounts
 		WHERE name_folded GLOB ? LIMIT ?)`, r.joined+"*", denseProbe).Scan(&n)
 	if err != nil {
-		return s, fmt.Errorf("accounts: search: probe prefix: %w", err)
+		return s, fmt.Errorf("probe prefix: %w", err)
 	}
 	if n < denseProbe {
 		// FoldedWords keeps no GLOB metacharacter (*, ?, [).
@@ -229,14 +229,14 @@ func wordForms(ctx context.Context, db *store.DB, w string) (forms []string, bro
 	rows, err := db.SQL.QueryContext(ctx, `SELECT word FROM accounts_name_vocab
 		WHERE word LIKE ? LIMIT ?`, "%"+w+"%", maxWordForms+1)
 	if err != nil {
-		return nil, false, fmt.Errorf("accounts: search: vocabulary: %w", err)
+		return nil, false, fmt.Errorf("vocabulary: %w", err)
 	}
 	defer rows.Close()
 	seen, n := map[string]bool{}, 0
 	for rows.Next() {
 		var word string
 		if err := rows.Scan(&word); err != nil {
-			return nil, false, fmt.Errorf("accounts: search: vocabulary: %w", err)
+			return nil, false, fmt.Errorf("vocabulary: %w", err)
 		}
 		n++
 		for _, t := range asciiTokens(word) {
@@ -247,7 +247,7 @@ func wordForms(ctx context.Context, db *store.DB, w string) (forms []string, bro
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("accounts: search: vocabulary: %w", err)
+		return nil, false, fmt.Errorf("vocabulary: %w", err)
 	}
 	return forms, n > maxWordForms, nil
 }
@@ -277,19 +277,19 @@ func asciiLower(s string) string {
 func ftsRowids(ctx context.Context, db *store.DB, table, q string, limit int) ([]any, error) {
 	rows, err := db.SQL.QueryContext(ctx, `SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? LIMIT ?`, q, limit)
 	if err != nil {
-		return nil, fmt.Errorf("accounts: search: probe names: %w", err)
+		return nil, fmt.Errorf("probe names: %w", err)
 	}
 	defer rows.Close()
 	var out []any
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("accounts: search: probe names: %w", err)
+			return nil, fmt.Errorf("probe names: %w", err)
 		}
 		out = append(out, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("accounts: search: probe names: %w", err)
+		return nil, fmt.Errorf("probe names: %w", err)
 	}
 	return out, nil
 }
@@ -300,7 +300,7 @@ func ftsCount(ctx context.Context, db *store.DB, table, q string, limit int) (in
 	var n int
 	err := db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+table+` MATCH ? LIMIT ?)`, q, limit).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("accounts: search: count names: %w", err)
+		return 0, fmt.Errorf("count names: %w", err)
 	}
 	return n, nil
 }

@@ -113,28 +113,19 @@ type shapes struct {
 
 // sqliteShapes chooses, for SQLite, how the prefix and contains tiers read
 // the table. SQLite's LIKE ignores case, so no index serves it: a LIKE
-// condition walks the primary key. For few candidates (< denseProbe) the
-// prefix tier is a GLOB, which the b-tree account_name_folded serves as a
-// range, and the contains tier is restricted to the rowids the word index
-// accounts_name_words finds (wordQuery), or, when no word of the search can
-// be looked up there, the FTS5 trigram table accounts_name_fts (words of
-// three letters or more; shorter ones are left to the LIKE filter). The LIKE
-// conditions stay in every shape: the indexes only narrow the rows read.
+// condition walks the primary key. The prefix tier is sqlitePrefix. For few
+// candidates (< denseProbe) the contains tier is restricted to the rowids
+// the word index accounts_name_words finds (wordQuery), or, when no word of
+// the search can be looked up there, the FTS5 trigram table
+// accounts_name_fts (words of three letters or more; shorter ones are left
+// to the LIKE filter). The LIKE conditions stay in every shape: the indexes
+// only narrow the rows read. When the word index finds exactly the matches,
+// their number is read from it.
 func sqliteShapes(ctx context.Context, db *store.DB, r reading, filtered bool) (s shapes, err error) {
-	s.prefix, s.contains = account.NameFoldedHasPrefix(r.joined), r.contains()
+	s.contains = r.contains()
 	s.counted = s.contains
-	var n int
-	err = db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM accounts
-		WHERE name_folded GLOB ? LIMIT ?)`, r.joined+"*", denseProbe).Scan(&n)
-	if err != nil {
-		return s, fmt.Errorf("probe prefix: %w", err)
-	}
-	if n < denseProbe {
-		// FoldedWords keeps no GLOB metacharacter (*, ?, [).
-		pattern := r.joined + "*"
-		s.prefix = func(sel *entsql.Selector) {
-			sel.Where(entsql.ExprP(sel.C(account.FieldNameFolded)+" GLOB ?", pattern))
-		}
+	if s.prefix, err = sqlitePrefix(ctx, db, r.joined); err != nil {
+		return s, err
 	}
 	q, exact, none, err := wordQuery(ctx, db, r.words)
 	if err != nil {
@@ -154,7 +145,8 @@ func sqliteShapes(ctx context.Context, db *store.DB, r reading, filtered bool) (
 		return s, nil
 	}
 	if exact {
-		// The count of the word index is the count of the matches.
+		// The count of the word index is the count of the matches; counted
+		// in SQLite, which for a rare name costs less than a second MATCH.
 		if s.total, err = ftsCount(ctx, db, table, q, CountCap+1); err != nil {
 			return s, err
 		}
@@ -163,8 +155,8 @@ func sqliteShapes(ctx context.Context, db *store.DB, r reading, filtered bool) (
 			return s, nil // dense: the pages walk the primary key; counted
 		}
 	}
-	// The probe keeps the rowids it finds: a MATCH of common words costs
-	// more than the rest of the search, so it runs once.
+	// The rowids are kept: the tiers' pages and the count use them without
+	// another MATCH (a MATCH of common words costs more than the pages).
 	limit := denseProbe
 	if exact && filtered {
 		limit = CountCap + 1 // the count reads the matches through their rowids
@@ -187,6 +179,26 @@ func sqliteShapes(ctx context.Context, db *store.DB, r reading, filtered bool) (
 		s.counted = within
 	}
 	return s, nil
+}
+
+// sqlitePrefix is the condition of the prefix tier: for few candidates
+// (< denseProbe) a GLOB, which the b-tree account_name_folded serves as a
+// range; else the LIKE, walking the primary key.
+func sqlitePrefix(ctx context.Context, db *store.DB, joined string) (predicate.Account, error) {
+	var n int
+	err := db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM accounts
+		WHERE name_folded GLOB ? LIMIT ?)`, joined+"*", denseProbe).Scan(&n)
+	if err != nil {
+		return nil, fmt.Errorf("probe prefix: %w", err)
+	}
+	if n >= denseProbe {
+		return account.NameFoldedHasPrefix(joined), nil
+	}
+	// FoldedWords keeps no GLOB metacharacter (*, ?, [).
+	pattern := joined + "*"
+	return func(sel *entsql.Selector) {
+		sel.Where(entsql.ExprP(sel.C(account.FieldNameFolded)+" GLOB ?", pattern))
+	}, nil
 }
 
 // wordQuery is the query of the word index accounts_name_words (version 13

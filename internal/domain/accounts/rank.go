@@ -145,8 +145,9 @@ func sqliteShapes(ctx context.Context, db *store.DB, r reading, filtered bool) (
 		return s, nil
 	}
 	if exact {
-		// The count of the word index is the count of the matches; counted
-		// in SQLite, which for a rare name costs less than a second MATCH.
+		// The count of the word index is the count of the matches, counted
+		// in SQLite (no rowid leaves it); a rare name's rowids are then read
+		// by a second MATCH, below, which costs little.
 		if s.total, err = ftsCount(ctx, db, table, q, CountCap+1); err != nil {
 			return s, err
 		}

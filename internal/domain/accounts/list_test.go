@@ -208,30 +208,7 @@ func TestSearchCountCapped(t *testing.T) {
 		// Exact below the cap: the count equals the rows found, with or
 		// without a filter of the list's own (on SQLite the first is read
 		// from the word index, the second through the rows it finds).
-		active := account.StatusACTIVE
-		for _, search := range []string{"Nguyễn", "nguyen thi", "uyen", "thi nguyen", "van an"} {
-			match, _, err := accounts.Match(search)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := db.Client.Account.Query().Where(match).Count(viewer.System(t.Context()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want > accounts.CountCap || want < 100 {
-				t.Fatalf("%q: %d matches, want a common search below the cap", search, want)
-			}
-			wantActive, err := db.Client.Account.Query().Where(match, account.StatusEQ(active)).Count(viewer.System(t.Context()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for status, want := range map[*account.Status]int{nil: want, &active: wantActive} {
-				conn, err := accounts.Search(w.ctx, db, accounts.Query{Search: search, Status: status, Page: store.Page{First: &n}})
-				if err != nil || conn.TotalCount != want {
-					t.Errorf("%q (status %v): totalCount %d, want %d (%v)", search, status, conn.TotalCount, want, err)
-				}
-			}
-		}
+		checkCounts(t, w, "Nguyễn", "nguyen thi", "uyen", "thi nguyen", "van an")
 		// With an explicit order (Ent's pager) the count is capped too.
 		conn, err := accounts.Search(w.ctx, db, accounts.Query{Page: store.Page{First: &n},
 			OrderBy: []*ent.AccountOrder{{Field: ent.AccountOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}}})
@@ -242,6 +219,37 @@ func TestSearchCountCapped(t *testing.T) {
 			t.Errorf("ordered: totalCount %d, %d edges (%v)", conn.TotalCount, len(conn.Edges), err)
 		}
 	})
+}
+
+// checkCounts: the totalCount of each search, with no filter and with a
+// status filter, is the number of accounts Match finds, a common search
+// below the cap.
+func checkCounts(t *testing.T, w *searchWorld, searches ...string) {
+	t.Helper()
+	sys, active, n := viewer.System(t.Context()), account.StatusACTIVE, 3
+	for _, search := range searches {
+		match, _, err := accounts.Match(search)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := w.db.Client.Account.Query().Where(match).Count(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want > accounts.CountCap || want < 100 {
+			t.Fatalf("%q: %d matches, want a common search below the cap", search, want)
+		}
+		wantActive, err := w.db.Client.Account.Query().Where(match, account.StatusEQ(active)).Count(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for status, want := range map[*account.Status]int{nil: want, &active: wantActive} {
+			conn, err := accounts.Search(w.ctx, w.db, accounts.Query{Search: search, Status: status, Page: store.Page{First: &n}})
+			if err != nil || conn.TotalCount != want {
+				t.Errorf("%q (status %v): totalCount %d, want %d (%v)", search, status, conn.TotalCount, want, err)
+			}
+		}
+	}
 }
 
 // TestSearchIndexInStep: the SQLite FTS5 index follows inserts, renames and
@@ -299,24 +307,30 @@ func TestSearchIndexInStep(t *testing.T) {
 			t.Errorf("after delete: %q", got)
 		}
 		if !db.IsPostgres() {
-			// The indexes agree with the table, row for row.
-			for _, table := range []string{"accounts_name_fts", "accounts_name_words"} {
-				if _, err := db.SQL.ExecContext(t.Context(),
-					`INSERT INTO `+table+`(`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
-					t.Errorf("FTS integrity of %s: %v", table, err)
-				}
-			}
 			// The vocabulary has the words of every name written, and
 			// none of the rolled-back transaction.
-			for word, want := range map[string]int{"nghiem": 1, "khong": 1, "triet": 1, "quach": 0, "hoai": 0} {
-				var n int
-				if err := db.SQL.QueryRowContext(t.Context(),
-					`SELECT count(*) FROM accounts_name_vocab WHERE word = ?`, word).Scan(&n); err != nil || n != want {
-					t.Errorf("vocabulary %q: %d, want %d (%v)", word, n, want, err)
-				}
-			}
+			checkSQLiteNameIndexes(t, db, map[string]int{"nghiem": 1, "khong": 1, "triet": 1, "quach": 0, "hoai": 0})
 		}
 	})
+}
+
+// checkSQLiteNameIndexes: the FTS5 indexes agree with the table, row for
+// row, and the vocabulary holds each word as often as vocab says (0 or 1).
+func checkSQLiteNameIndexes(t *testing.T, db *store.DB, vocab map[string]int) {
+	t.Helper()
+	for _, table := range []string{"accounts_name_fts", "accounts_name_words"} {
+		if _, err := db.SQL.ExecContext(t.Context(),
+			`INSERT INTO `+table+`(`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
+			t.Errorf("FTS integrity of %s: %v", table, err)
+		}
+	}
+	for word, want := range vocab {
+		var n int
+		if err := db.SQL.QueryRowContext(t.Context(),
+			`SELECT count(*) FROM accounts_name_vocab WHERE word = ?`, word).Scan(&n); err != nil || n != want {
+			t.Errorf("vocabulary %q: %d, want %d (%v)", word, n, want, err)
+		}
+	}
 }
 
 // TestSearchAgreesWithMatch: a search finds exactly the accounts Match

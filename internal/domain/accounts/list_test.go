@@ -25,13 +25,13 @@ import (
 
 // searchWorld is a database with a super admin and named accounts.
 type searchWorld struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	ctx context.Context // the super admin's
 	seq int
 }
 
-func newSearchWorld(t *testing.T, db *store.DB) *searchWorld {
+func newSearchWorld(t testing.TB, db *store.DB) *searchWorld {
 	w := &searchWorld{t: t, db: db}
 	super := w.account("Quản Trị Viên")
 	if err := db.Client.Officer.Create().SetAccountID(super.ID).SetSuperAdmin(true).Exec(viewer.System(t.Context())); err != nil {

@@ -14,7 +14,8 @@
 -- INSERT INTO accounts_name_words(accounts_name_words) VALUES ('rebuild').
 -- Also a b-tree of the folded name and the id: tier 0 of a search (the name
 -- equal to the search), newest first, is a range of it instead of a sort of
--- every account of that name (2,539 "nguyen van anh" in a million).
+-- every account of that name (2,539 "nguyen van anh" in a million). Ent's
+-- account_name_folded is its prefix, kept because ent/schema declares it.
 CREATE INDEX accounts_name_folded_id ON accounts (name_folded, id);
 CREATE VIRTUAL TABLE accounts_name_words USING fts5(name_folded, content='accounts', content_rowid='rowid', tokenize='ascii', detail='none', columnsize=0);
 CREATE TABLE accounts_name_vocab (word text NOT NULL PRIMARY KEY) WITHOUT ROWID;

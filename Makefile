@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -count=1
 # The fuzz targets of the parsers of untrusted input, as package:target.
 FUZZ_TARGETS := ./internal/rules/vn:FuzzParseIDNumber ./internal/rules/vn:FuzzNormalizePhone \
 	./internal/rules/vn:FuzzValidTaxCode ./internal/rules/vn:FuzzNormalizeLogin ./internal/rules/vn:FuzzFold \
-	./internal/domain/units:FuzzReadUnitCSV ./internal/domain/accounts:FuzzImportRows \
+	./internal/domain/units:FuzzReadUnitCSV ./internal/domain/accounts:FuzzImportRows ./internal/domain/accounts:FuzzSearchAgreesWithMatch \
 	./internal/platform/scans:FuzzCheck ./internal/platform/scans:FuzzCheckPDF ./internal/platform/sms:FuzzReceipts
 # A count, not a duration: with a duration, Go's fuzzer sometimes fails a
 # target with "context deadline exceeded" when the time runs out while a

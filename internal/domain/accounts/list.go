@@ -118,7 +118,8 @@ func Search(ctx context.Context, db *store.DB, q Query) (*ent.AccountConnection,
 	var conn *ent.AccountConnection
 	if len(q.OrderBy) == 0 {
 		var r ranking
-		if r, err = rank(readCtx, db, q.Search); err == nil {
+		filtered := limited || q.Status != nil || q.Where != nil
+		if r, err = rank(readCtx, db, q.Search, filtered); err == nil {
 			conn, err = rankedPage(readCtx, db.Client.Account.Query(), filter, r, page)
 		}
 	} else {
@@ -206,7 +207,11 @@ func rankedPage(ctx context.Context, q *ent.AccountQuery, filter func(*ent.Accou
 		return nil, err
 	}
 	conn := &ent.AccountConnection{Edges: []*ent.AccountEdge{}}
-	if wantsField(ctx, "totalCount") {
+	switch {
+	case !wantsField(ctx, "totalCount"):
+	case r.known:
+		conn.TotalCount = r.total
+	default:
 		if conn.TotalCount, err = cappedCount(ctx, q, r.counted); err != nil {
 			return nil, err
 		}

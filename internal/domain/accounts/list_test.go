@@ -25,13 +25,13 @@ import (
 
 // searchWorld is a database with a super admin and named accounts.
 type searchWorld struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	ctx context.Context // the super admin's
 	seq int
 }
 
-func newSearchWorld(t *testing.T, db *store.DB) *searchWorld {
+func newSearchWorld(t testing.TB, db *store.DB) *searchWorld {
 	w := &searchWorld{t: t, db: db}
 	super := w.account("Quản Trị Viên")
 	if err := db.Client.Officer.Create().SetAccountID(super.ID).SetSuperAdmin(true).Exec(viewer.System(t.Context())); err != nil {
@@ -205,17 +205,12 @@ func TestSearchCountCapped(t *testing.T) {
 				t.Errorf("%q: %d edges", c.search, len(conn.Edges))
 			}
 		}
-		// Exact below the cap: the count equals the rows found.
-		want, err := db.Client.Account.Query().Where(account.NameFoldedContains("nguyen")).Count(viewer.System(t.Context()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		conn, err := accounts.Search(w.ctx, db, accounts.Query{Search: "Nguyễn", Page: store.Page{First: &n}})
-		if err != nil || conn.TotalCount != want {
-			t.Errorf("nguyen: totalCount %d, want %d (%v)", conn.TotalCount, want, err)
-		}
+		// Exact below the cap: the count equals the rows found, with or
+		// without a filter of the list's own (on SQLite the first is read
+		// from the word index, the second through the rows it finds).
+		checkCounts(t, w, "Nguyễn", "nguyen thi", "uyen", "thi nguyen", "van an")
 		// With an explicit order (Ent's pager) the count is capped too.
-		conn, err = accounts.Search(w.ctx, db, accounts.Query{Page: store.Page{First: &n},
+		conn, err := accounts.Search(w.ctx, db, accounts.Query{Page: store.Page{First: &n},
 			OrderBy: []*ent.AccountOrder{{Field: ent.AccountOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}}})
 		if err != nil {
 			t.Fatal(err)
@@ -224,6 +219,37 @@ func TestSearchCountCapped(t *testing.T) {
 			t.Errorf("ordered: totalCount %d, %d edges (%v)", conn.TotalCount, len(conn.Edges), err)
 		}
 	})
+}
+
+// checkCounts: the totalCount of each search, with no filter and with a
+// status filter, is the number of accounts Match finds, a common search
+// below the cap.
+func checkCounts(t *testing.T, w *searchWorld, searches ...string) {
+	t.Helper()
+	sys, active, n := viewer.System(t.Context()), account.StatusACTIVE, 3
+	for _, search := range searches {
+		match, _, err := accounts.Match(search)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := w.db.Client.Account.Query().Where(match).Count(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want > accounts.CountCap || want < 100 {
+			t.Fatalf("%q: %d matches, want a common search below the cap", search, want)
+		}
+		wantActive, err := w.db.Client.Account.Query().Where(match, account.StatusEQ(active)).Count(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for status, want := range map[*account.Status]int{nil: want, &active: wantActive} {
+			conn, err := accounts.Search(w.ctx, w.db, accounts.Query{Search: search, Status: status, Page: store.Page{First: &n}})
+			if err != nil || conn.TotalCount != want {
+				t.Errorf("%q (status %v): totalCount %d, want %d (%v)", search, status, conn.TotalCount, want, err)
+			}
+		}
+	}
 }
 
 // TestSearchIndexInStep: the SQLite FTS5 index follows inserts, renames and
@@ -281,10 +307,84 @@ func TestSearchIndexInStep(t *testing.T) {
 			t.Errorf("after delete: %q", got)
 		}
 		if !db.IsPostgres() {
-			// The index agrees with the table, row for row.
-			if _, err := db.SQL.ExecContext(t.Context(),
-				`INSERT INTO accounts_name_fts(accounts_name_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
-				t.Errorf("FTS integrity: %v", err)
+			// The vocabulary has the words of every name written, and
+			// none of the rolled-back transaction.
+			checkSQLiteNameIndexes(t, db, map[string]int{"nghiem": 1, "khong": 1, "triet": 1, "quach": 0, "hoai": 0})
+		}
+	})
+}
+
+// checkSQLiteNameIndexes: the FTS5 indexes agree with the table, row for
+// row, and the vocabulary holds each word as often as vocab says (0 or 1).
+func checkSQLiteNameIndexes(t *testing.T, db *store.DB, vocab map[string]int) {
+	t.Helper()
+	for _, table := range []string{"accounts_name_fts", "accounts_name_words"} {
+		if _, err := db.SQL.ExecContext(t.Context(),
+			`INSERT INTO `+table+`(`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
+			t.Errorf("FTS integrity of %s: %v", table, err)
+		}
+	}
+	for word, want := range vocab {
+		var n int
+		if err := db.SQL.QueryRowContext(t.Context(),
+			`SELECT count(*) FROM accounts_name_vocab WHERE word = ?`, word).Scan(&n); err != nil || n != want {
+			t.Errorf("vocabulary %q: %d, want %d (%v)", word, n, want, err)
+		}
+	}
+}
+
+// TestSearchAgreesWithMatch: a search finds exactly the accounts Match
+// finds, and counts them, whatever index serves it: on SQLite the word index
+// (each search word looked up as the words holding it), or, for a word in
+// too many words ("quy" here, in 70), the trigram index or the LIKE filter;
+// with a filter of the list's own too. Names with hyphens, apostrophes and
+// digits, words in any order, 1–2 letter words, a word that is the start of
+// another and words in no name.
+func TestSearchAgreesWithMatch(t *testing.T) {
+	testenv.Databases(t, func(t *testing.T, db *store.DB) {
+		w := newSearchWorld(t, db)
+		for _, name := range []string{
+			"Nguyễn Văn Anh", "Anh Nguyễn Văn", "Trần Thị Thanh", "Nguyễn Thanh Anh", "Lê Oanh",
+			"Nguyễn Văn An", "Nguyễn Vân Anh", "Hồ Ngọc Hà", "Đặng Thị Ánh", "Nguyễn-Văn Khánh",
+			"O'Neil Trần", "Phạm Văn An2", "Mai Anh Đào", "Lý Nhã Kỳ", "Nguyên Văn Bình", "Ngô An",
+			"Nguyễn Văn Anh", "Vũ Thị Vy", "Đỗ Văn Đức", "Trương Vô Kỵ",
+		} {
+			w.account(name)
+		}
+		for i := range 70 {
+			w.account(fmt.Sprintf("Quy%02d Văn Tú", i))
+		}
+		active := account.StatusACTIVE
+		n := 4
+		for _, search := range []string{
+			"anh", "Ánh", "ANH", "thanh", "nguyen van anh", "anh van nguyen", "van an", "an", "a", "n",
+			"nh", "vy", "khanh", "nguyen-van", "nguyen van", "neil", "o'neil", "oneil", "an2", "2",
+			"ha", "ky", "ng", "duc", "d", "xyz", "anh xyz", "quy", "quy van", "quy0", "van quy05", "tu quy69",
+			"uy", "nguyen van b", "le oanh",
+		} {
+			match, _, err := accounts.Match(search)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found, err := db.Client.Account.Query().Where(match).All(viewer.System(t.Context()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, a := range found {
+				want = append(want, a.FullName)
+			}
+			slices.Sort(want)
+			got := w.names(search, 3)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("%q:\n got %q\nwant %q", search, got, want)
+			}
+			for _, status := range []*account.Status{nil, &active} {
+				conn, err := accounts.Search(w.ctx, db, accounts.Query{Search: search, Status: status, Page: store.Page{First: &n}})
+				if err != nil || conn.TotalCount != len(want) {
+					t.Errorf("%q (status %v): totalCount %d, want %d (%v)", search, status, conn.TotalCount, len(want), err)
+				}
 			}
 		}
 	})

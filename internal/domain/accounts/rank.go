@@ -32,9 +32,13 @@ type tier = predicate.Account
 // ranking is how a search reads the table: the tiers of its pages, and the
 // conditions its count adds up (tier 0, then tiers 1 and 2 together: one
 // index read instead of two for a rare name, and an early stop for a common
-// one).
+// one). When an index gave the number of matches exactly (SQLite's word
+// index, below), total holds it, capped at CountCap+1, and known is true: a
+// search with no other filter then reads no account to count.
 type ranking struct {
 	tiers, counted []tier
+	total          int
+	known          bool
 }
 
 func oneTier(t tier) ranking { return ranking{tiers: []tier{t}, counted: []tier{t}} }
@@ -49,10 +53,18 @@ const denseProbe = 2000
 // ftsMinRunes is the shortest word the FTS5 trigram index can look up.
 const ftsMinRunes = 3
 
+// maxWordForms is the most words of the vocabulary a search word may be
+// found in for the word index to look it up: one of one or two letters ("a",
+// "n") is in most of them, and the union of so many lists costs more than a
+// walk of the table.
+const maxWordForms = 64
+
 // rank returns the ranking of search; a blank search is one tier of every
 // account. On SQLite the name tiers are shaped by probing the FTS5 and name
-// indexes (migrations/sqlite, version 2), which costs a few index reads.
-func rank(ctx context.Context, db *store.DB, search string) (ranking, error) {
+// indexes (migrations/sqlite, versions 2 and 13), which costs a few index
+// reads. filtered says whether the list adds conditions of its own (scope,
+// status, where), which a count taken from an index does not know.
+func rank(ctx context.Context, db *store.DB, search string, filtered bool) (ranking, error) {
 	r, ok, err := parse(search)
 	if err != nil {
 		return ranking{}, err
@@ -69,85 +81,241 @@ func rank(ctx context.Context, db *store.DB, search string) (ranking, error) {
 	}
 	// A search with a letter has no identifier reading (they are digits).
 	equal := account.NameFolded(r.joined)
-	prefix, contains := account.NameFoldedHasPrefix(r.joined), r.contains()
+	s := shapes{prefix: account.NameFoldedHasPrefix(r.joined), contains: r.contains()}
+	s.counted = s.contains
 	if !db.IsPostgres() {
-		if prefix, contains, err = sqliteShapes(ctx, db, r); err != nil {
+		if s, err = sqliteShapes(ctx, db, r, filtered); err != nil {
 			return ranking{}, err
 		}
 	}
 	return ranking{
 		tiers: []tier{
 			equal,
-			account.And(prefix, account.NameFoldedNEQ(r.joined)),
-			account.And(contains, account.Not(account.NameFoldedHasPrefix(r.joined))),
+			account.And(s.prefix, account.NameFoldedNEQ(r.joined)),
+			account.And(s.contains, account.Not(account.NameFoldedHasPrefix(r.joined))),
 		},
-		counted: []tier{equal, account.And(contains, account.NameFoldedNEQ(r.joined))},
+		// equal is within contains: the two counted tiers are disjoint and
+		// together are contains, whose size the word index may have given.
+		counted: []tier{equal, account.And(s.counted, account.NameFoldedNEQ(r.joined))},
+		total:   s.total, known: s.known && !filtered,
 	}, nil
+}
+
+// shapes are the conditions a search's name tiers are read with: each is
+// the condition of its tier (prefix, contains) and the SQL shape that suits
+// the index; counted is contains as the count reads it; total is the number
+// of contains matches (at most CountCap+1) when known.
+type shapes struct {
+	prefix, contains, counted predicate.Account
+	total                     int
+	known                     bool
 }
 
 // sqliteShapes chooses, for SQLite, how the prefix and contains tiers read
 // the table. SQLite's LIKE ignores case, so no index serves it: a LIKE
-// condition walks the primary key. For few candidates (< denseProbe) the
-// prefix tier is a GLOB, which the b-tree account_name_folded serves as a
-// range, and the contains tier is restricted to the rowids the FTS5
-// trigram table accounts_name_fts finds (words of three letters or more;
-// shorter ones are left to the LIKE filter).
-func sqliteShapes(ctx context.Context, db *store.DB, r reading) (prefix, contains predicate.Account, err error) {
-	prefix, contains = account.NameFoldedHasPrefix(r.joined), r.contains()
-	var n int
-	err = db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM accounts
-		WHERE name_folded GLOB ? LIMIT ?)`, r.joined+"*", denseProbe).Scan(&n)
+// condition walks the primary key. The prefix tier is sqlitePrefix. For few
+// candidates (< denseProbe) the contains tier is restricted to the rowids
+// the word index accounts_name_words finds (wordQuery), or, when no word of
+// the search can be looked up there, the FTS5 trigram table
+// accounts_name_fts (words of three letters or more; shorter ones are left
+// to the LIKE filter). The LIKE conditions stay in every shape: the indexes
+// only narrow the rows read. When the word index finds exactly the matches,
+// their number is read from it.
+func sqliteShapes(ctx context.Context, db *store.DB, r reading, filtered bool) (s shapes, err error) {
+	s.contains = r.contains()
+	s.counted = s.contains
+	if s.prefix, err = sqlitePrefix(ctx, db, r.joined); err != nil {
+		return s, err
+	}
+	q, exact, none, err := wordQuery(ctx, db, r.words)
 	if err != nil {
-		return nil, nil, fmt.Errorf("accounts: search: probe prefix: %w", err)
+		return s, err
 	}
-	if n < denseProbe {
-		// FoldedWords keeps no GLOB metacharacter (*, ?, [).
-		pattern := r.joined + "*"
-		prefix = func(s *entsql.Selector) { s.Where(entsql.ExprP(s.C(account.FieldNameFolded)+" GLOB ?", pattern)) }
+	if none {
+		s.contains, s.counted, s.known = account.IDIn(), account.IDIn(), true
+		return s, nil
 	}
-	q := ftsQuery(r.words)
+	table := "accounts_name_words"
 	if q == "" {
-		return prefix, contains, nil
+		// No word the word index can look up: the trigram index, whose
+		// candidates are the LIKE conditions' candidates, not their matches.
+		table, q, exact = "accounts_name_fts", ftsQuery(r.words), false
 	}
-	// The probe keeps the rowids it finds: a MATCH of common trigrams costs
-	// more than the rest of the search, so it runs once.
-	rowids, err := ftsRowids(ctx, db, q)
+	if q == "" {
+		return s, nil
+	}
+	if exact {
+		// The count of the word index is the count of the matches, counted
+		// in SQLite (no rowid leaves it); a rare name's rowids are then read
+		// by a second MATCH, below, which costs little.
+		if s.total, err = ftsCount(ctx, db, table, q, CountCap+1); err != nil {
+			return s, err
+		}
+		s.known = true
+		if s.total >= denseProbe && !(filtered && s.total <= CountCap) {
+			return s, nil // dense: the pages walk the primary key; counted
+		}
+	}
+	// The rowids are kept: the tiers' pages and the count use them without
+	// another MATCH (a MATCH of common words costs more than the pages).
+	limit := denseProbe
+	if exact && filtered {
+		limit = CountCap + 1 // the count reads the matches through their rowids
+	}
+	rowids, err := ftsRowids(ctx, db, table, q, limit)
 	if err != nil {
-		return nil, nil, err
+		return s, err
 	}
+	within := account.And(s.contains, func(sel *entsql.Selector) {
+		if len(rowids) == 0 {
+			sel.Where(entsql.False())
+			return
+		}
+		sel.Where(entsql.In(sel.C("rowid"), rowids...))
+	})
 	if len(rowids) < denseProbe {
-		contains = account.And(contains, func(s *entsql.Selector) {
-			if len(rowids) == 0 {
-				s.Where(entsql.False())
-				return
-			}
-			s.Where(entsql.In(s.C("rowid"), rowids...))
-		})
+		s.contains = within
 	}
-	return prefix, contains, nil
+	if len(rowids) < limit {
+		s.counted = within
+	}
+	return s, nil
 }
 
-// ftsRowids are the rowids of accounts whose folded name the FTS5 query q
-// matches, at most denseProbe of them.
-func ftsRowids(ctx context.Context, db *store.DB, q string) ([]any, error) {
-	rows, err := db.SQL.QueryContext(ctx, `SELECT rowid FROM accounts_name_fts
-		WHERE accounts_name_fts MATCH ? LIMIT ?`, q, denseProbe)
+// sqlitePrefix is the condition of the prefix tier: for few candidates
+// (< denseProbe) a GLOB, which the b-tree account_name_folded serves as a
+// range; else the LIKE, walking the primary key.
+func sqlitePrefix(ctx context.Context, db *store.DB, joined string) (predicate.Account, error) {
+	var n int
+	err := db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM accounts
+		WHERE name_folded GLOB ? LIMIT ?)`, joined+"*", denseProbe).Scan(&n)
 	if err != nil {
-		return nil, fmt.Errorf("accounts: search: probe names: %w", err)
+		return nil, fmt.Errorf("probe prefix: %w", err)
+	}
+	if n >= denseProbe {
+		return account.NameFoldedHasPrefix(joined), nil
+	}
+	// FoldedWords keeps no GLOB metacharacter (*, ?, [).
+	pattern := joined + "*"
+	return func(sel *entsql.Selector) {
+		sel.Where(entsql.ExprP(sel.C(account.FieldNameFolded)+" GLOB ?", pattern))
+	}, nil
+}
+
+// wordQuery is the query of the word index accounts_name_words (version 13
+// of migrations/sqlite) that finds the names holding every search word, and
+// exact is true when it finds exactly those (every word could be looked up);
+// q is "" when no word could, none is true when a word is in no name. A
+// search word (letters, digits and marks only) is a substring of a folded
+// name exactly when it is a substring of one of the name's index words: the
+// 'ascii' tokenizer cuts at spaces and ASCII punctuation, none of which a
+// search word holds. Those index words are found in the vocabulary
+// accounts_name_vocab (every space-separated word a name has had), cut the
+// same way here. So "nguyen anh" is ("nguyen") AND ("anh" OR "thanh" OR
+// "oanh" …); a word in more than maxWordForms words of the vocabulary is
+// left out, to the LIKE filter (exact is then false).
+func wordQuery(ctx context.Context, db *store.DB, words []string) (q string, exact, none bool, err error) {
+	exact = true
+	var groups []string
+	for _, w := range words {
+		forms, broad, err := wordForms(ctx, db, w)
+		if err != nil {
+			return "", false, false, err
+		}
+		switch {
+		case broad:
+			exact = false
+		case len(forms) == 0:
+			return "", true, true, nil
+		default:
+			groups = append(groups, `("`+strings.Join(forms, `" OR "`)+`")`) // no token holds a quote
+		}
+	}
+	return strings.Join(groups, " AND "), exact, false, nil
+}
+
+// wordForms are the index words (tokens of the 'ascii' tokenizer) holding
+// w; broad when more than maxWordForms words of the vocabulary hold it.
+func wordForms(ctx context.Context, db *store.DB, w string) (forms []string, broad bool, err error) {
+	// LIKE, as in the condition the index stands for (FoldedWords keeps no
+	// wildcard).
+	rows, err := db.SQL.QueryContext(ctx, `SELECT word FROM accounts_name_vocab
+		WHERE word LIKE ? LIMIT ?`, "%"+w+"%", maxWordForms+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("vocabulary: %w", err)
+	}
+	defer rows.Close()
+	seen, n := map[string]bool{}, 0
+	for rows.Next() {
+		var word string
+		if err := rows.Scan(&word); err != nil {
+			return nil, false, fmt.Errorf("vocabulary: %w", err)
+		}
+		n++
+		for _, t := range asciiTokens(word) {
+			if !seen[t] && strings.Contains(asciiLower(t), w) {
+				seen[t] = true
+				forms = append(forms, t)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("vocabulary: %w", err)
+	}
+	return forms, n > maxWordForms, nil
+}
+
+// asciiTokens cuts s where FTS5's 'ascii' tokenizer does: at every ASCII
+// character that is not a letter or a digit (every other byte belongs to a
+// token).
+func asciiTokens(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r < utf8.RuneSelf && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	})
+}
+
+// asciiLower lower-cases the ASCII letters of s, as LIKE and the 'ascii'
+// tokenizer compare them.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// ftsRowids are the rowids of accounts the FTS5 query q of table finds, at
+// most limit of them.
+func ftsRowids(ctx context.Context, db *store.DB, table, q string, limit int) ([]any, error) {
+	rows, err := db.SQL.QueryContext(ctx, `SELECT rowid FROM `+table+` WHERE `+table+` MATCH ? LIMIT ?`, q, limit)
+	if err != nil {
+		return nil, fmt.Errorf("probe names: %w", err)
 	}
 	defer rows.Close()
 	var out []any
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("accounts: search: probe names: %w", err)
+			return nil, fmt.Errorf("probe names: %w", err)
 		}
 		out = append(out, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("accounts: search: probe names: %w", err)
+		return nil, fmt.Errorf("probe names: %w", err)
 	}
 	return out, nil
+}
+
+// ftsCount is the number of rows the FTS5 query q of table finds, at most
+// limit: counted in SQLite, no rowid comes out.
+func ftsCount(ctx context.Context, db *store.DB, table, q string, limit int) (int, error) {
+	var n int
+	err := db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+table+` MATCH ? LIMIT ?)`, q, limit).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count names: %w", err)
+	}
+	return n, nil
 }
 
 // ftsQuery is the FTS5 query of the words the trigram index can look up:

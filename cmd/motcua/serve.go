@@ -83,6 +83,23 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	return fs, f
 }
 
+// tuneRuntime sets the Go runtime for serving password hashes among
+// requests, unless the environment sets the knob itself.
+func tuneRuntime() {
+	if os.Getenv("GOGC") == "" {
+		// Each password hash allocates 19 MiB: at Go's default a collection
+		// ran every one or two hashes (docs/OPERATIONS.md, "Memory").
+		debug.SetGCPercent(serveGCPercent)
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		// Password hashes may take every CPU (one per CPU at once); one
+		// more thread than CPUs lets the OS run the requests and SMS sends
+		// in between instead of Go's scheduler queueing them behind a hash
+		// for its 10 ms time slice (docs/OPERATIONS.md, "CPU").
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
+	}
+}
+
 // serveGCPercent is the garbage collector's target of a serving process
 // unless GOGC says otherwise.
 const serveGCPercent = 400
@@ -97,18 +114,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := newLogger(stderr, f.logLevel)
 	started := time.Now()
-	if os.Getenv("GOGC") == "" {
-		// Each password hash allocates 19 MiB: at Go's default a collection
-		// ran every one or two hashes (docs/OPERATIONS.md, "Memory").
-		debug.SetGCPercent(serveGCPercent)
-	}
-	if os.Getenv("GOMAXPROCS") == "" {
-		// Password hashes may take every CPU (one per CPU at once); one
-		// more thread than CPUs lets the OS run the requests and SMS sends
-		// in between instead of Go's scheduler queueing them behind a hash
-		// for its 10 ms time slice (docs/OPERATIONS.md, "CPU").
-		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
-	}
+	tuneRuntime()
 	master, err := app.MasterKey(f.secretKey, f.dev, app.DataDir(f.database))
 	if err != nil {
 		return err

@@ -192,9 +192,10 @@ func Start(bin Binaries, opt Options) (c *Cluster, err error) {
 	if err := c.armWatchdog(); err != nil {
 		return nil, errors.Join(err, c.removeTemp())
 	}
+	started := c // c, the result, is nil by the time a failure returns
 	defer func() {
 		if err != nil {
-			err = errors.Join(err, c.Stop())
+			err = errors.Join(err, started.Stop())
 		}
 	}()
 	if err := c.initdb(); err != nil {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -84,13 +83,9 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 }
 
 // tuneRuntime sets the Go runtime for serving password hashes among
-// requests, unless the environment sets the knob itself.
+// requests, unless the environment sets GOMAXPROCS itself. (Go's default
+// GOGC stays: docs/OPERATIONS.md, "Memory", says why.)
 func tuneRuntime() {
-	if os.Getenv("GOGC") == "" {
-		// Each password hash allocates 19 MiB: at Go's default a collection
-		// ran every one or two hashes (docs/OPERATIONS.md, "Memory").
-		debug.SetGCPercent(serveGCPercent)
-	}
 	if os.Getenv("GOMAXPROCS") == "" {
 		// Password hashes may take every CPU (one per CPU at once); one
 		// more thread than CPUs lets the OS run the requests and SMS sends
@@ -99,10 +94,6 @@ func tuneRuntime() {
 		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
 	}
 }
-
-// serveGCPercent is the garbage collector's target of a serving process
-// unless GOGC says otherwise.
-const serveGCPercent = 400
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, f := serveFlagSet(stderr)

@@ -11,6 +11,8 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { SmsStatusTag } from '../components/Tags';
 import { UnitPicker } from '../components/UnitPicker';
 import { countByStatus, foldActivity, mergeHistory, type Activity } from './smsActivity';
+import { smsOutcome } from './smsOutcome';
+import type { T } from '../i18n';
 import type { MessageKey } from '../i18n/messages';
 import { graphql } from '../gql';
 
@@ -38,6 +40,24 @@ const SMSActivitySubscription = graphql(`
 
 const statuses: SmsStatus[] = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED', 'EXPIRED'];
 const statColor: Partial<Record<SmsStatus, string>> = { DELIVERED: '#237804', UNDELIVERED: '#cf1322', FAILED: '#cf1322', EXPIRED: '#ad4e00' };
+
+/**
+ * What a message's status means and what to do, in the officer's language; the
+ * server's error text below it, smaller, only when it says more (smsOutcome).
+ */
+function Outcome({ sms, t, wide }: { sms: SmsFieldsFragment; t: T; wide?: boolean }) {
+  const o = smsOutcome(sms.status, sms.lastError, t);
+  return (
+    <div data-testid="sms-outcome" style={{ overflowWrap: 'anywhere', whiteSpace: 'normal', ...(wide ? { minWidth: 260, maxWidth: 420 } : {}) }}>
+      <div>{o.explanation}</div>
+      {o.detail ? (
+        <div className="muted" style={{ fontSize: 12 }} data-testid="sms-technical">
+          {t('smsOutcome.technical')}: {o.detail}
+        </div>
+      ) : null}
+    </div>
+  );
+}
 
 /** Live OTP and password SMS delivery within the admin's scope (smsActivity). */
 export function SmsMonitorPage() {
@@ -102,7 +122,7 @@ export function SmsMonitorPage() {
                 <div className="muted">
                   {formatTime(m.updatedAt)} · {m.phoneMasked}
                 </div>
-                {m.lastError ? <div style={{ overflowWrap: 'anywhere' }}>{m.lastError}</div> : null}
+                <Outcome sms={m} t={t} />
               </List.Item>
             )}
           />
@@ -122,7 +142,7 @@ export function SmsMonitorPage() {
               { title: t('field.phone'), dataIndex: 'phoneMasked', width: 160 },
               { title: t('dev.status'), dataIndex: 'status', width: 140, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
               { title: t('smsMonitor.attempts'), dataIndex: 'attempts', width: 90 },
-              { title: t('smsMonitor.lastError'), dataIndex: 'lastError', render: (v: string | null) => v ?? '' },
+              { title: t('smsMonitor.outcome'), key: 'outcome', render: (_: unknown, m: SmsFieldsFragment) => <Outcome sms={m} t={t} wide /> },
             ]}
           />
           </div>

@@ -14,4 +14,6 @@ export const demo = {
   existingCitizen: { idNumber: '001201900006', fullName: 'Nguyễn Văn An' },
   // The console provider never delivers to this number in dev mode.
   undeliverablePhone: '0900000404',
+  // The console provider's sends to this number fail with a gateway error in dev mode.
+  failingPhone: '0900000500',
 };

@@ -127,10 +127,10 @@ export async function apiSignIn(base, login, password) {
 }
 
 /**
- * Creates a citizen account through the API as an officer (all three steps, the OTP
- * read from the dev inbox); returns once the password SMS is in the inbox.
+ * Starts a desk registration through the API as an officer and sends its OTP;
+ * returns the registration's id.
  */
-export async function apiCreateCitizen(base, officerToken, citizen, readSms) {
+export async function apiStartRegistration(base, officerToken, citizen) {
   const fd = new FormData();
   const operations = {
     query: 'mutation($i: StartRegistrationInput!) { startRegistration(input: $i) { id } }',
@@ -149,6 +149,15 @@ export async function apiCreateCitizen(base, officerToken, citizen, readSms) {
   if (j.errors?.length) throw new Error(`startRegistration: ${JSON.stringify(j.errors)}`);
   const id = j.data.startRegistration.id;
   await gql(base, officerToken, 'mutation($id: ID!) { sendRegistrationOTP(registrationID: $id) { id } }', { id });
+  return id;
+}
+
+/**
+ * Creates a citizen account through the API as an officer (all three steps, the OTP
+ * read from the dev inbox); returns once the password SMS is in the inbox.
+ */
+export async function apiCreateCitizen(base, officerToken, citizen, readSms) {
+  const id = await apiStartRegistration(base, officerToken, citizen);
   const otp = await readSms('REGISTRATION_OTP');
   const code = otp.body.match(/\b\d{6}\b/)[0];
   await gql(base, officerToken, 'mutation($id: ID!, $c: String!) { completeRegistration(registrationID: $id, code: $c) { id state } }', { id, c: code });

@@ -11,6 +11,8 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { SmsStatusTag } from '../components/Tags';
 import { UnitPicker } from '../components/UnitPicker';
 import { countByStatus, foldActivity, mergeHistory, type Activity } from './smsActivity';
+import { smsOutcome } from './smsOutcome';
+import type { T } from '../i18n';
 import type { MessageKey } from '../i18n/messages';
 import { graphql } from '../gql';
 
@@ -38,6 +40,25 @@ const SMSActivitySubscription = graphql(`
 
 const statuses: SmsStatus[] = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED', 'EXPIRED'];
 const statColor: Partial<Record<SmsStatus, string>> = { DELIVERED: '#237804', UNDELIVERED: '#cf1322', FAILED: '#cf1322', EXPIRED: '#ad4e00' };
+
+/**
+ * What a message's status means and what to do, in the officer's language; the
+ * server's error text below it, smaller, only when it says more (smsOutcome).
+ * In the table it wraps at 300 px, so the whole row fits a 1366 px screen.
+ */
+function Outcome({ sms, t, wide }: { sms: SmsFieldsFragment; t: T; wide?: boolean }) {
+  const o = smsOutcome(sms.status, sms.lastError, t);
+  return (
+    <div data-testid="sms-outcome" style={{ overflowWrap: 'anywhere', whiteSpace: 'normal', ...(wide ? { minWidth: 240, maxWidth: 300 } : {}) }}>
+      <div>{o.explanation}</div>
+      {o.detail ? (
+        <div className="muted" style={{ fontSize: 12 }} data-testid="sms-technical">
+          {t('smsOutcome.technical')}: {o.detail}
+        </div>
+      ) : null}
+    </div>
+  );
+}
 
 /** Live OTP and password SMS delivery within the admin's scope (smsActivity). */
 export function SmsMonitorPage() {
@@ -102,7 +123,7 @@ export function SmsMonitorPage() {
                 <div className="muted">
                   {formatTime(m.updatedAt)} · {m.phoneMasked}
                 </div>
-                {m.lastError ? <div style={{ overflowWrap: 'anywhere' }}>{m.lastError}</div> : null}
+                <Outcome sms={m} t={t} />
               </List.Item>
             )}
           />
@@ -117,12 +138,12 @@ export function SmsMonitorPage() {
             scroll={{ x: 'max-content' }}
             onRow={(m) => ({ 'data-testid': 'sms-row', 'data-status': m.status }) as React.HTMLAttributes<HTMLElement>}
             columns={[
-              { title: t('field.time'), dataIndex: 'updatedAt', width: 170, render: (v: string) => formatTime(v) },
-              { title: t('dev.kind'), dataIndex: 'kind', width: 190, render: kind },
-              { title: t('field.phone'), dataIndex: 'phoneMasked', width: 160 },
-              { title: t('dev.status'), dataIndex: 'status', width: 140, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
-              { title: t('smsMonitor.attempts'), dataIndex: 'attempts', width: 90 },
-              { title: t('smsMonitor.lastError'), dataIndex: 'lastError', render: (v: string | null) => v ?? '' },
+              { title: t('field.time'), dataIndex: 'updatedAt', width: 165, render: (v: string) => formatTime(v) },
+              { title: t('dev.kind'), dataIndex: 'kind', width: 175, render: kind },
+              { title: t('field.phone'), dataIndex: 'phoneMasked', width: 135 },
+              { title: t('dev.status'), dataIndex: 'status', width: 130, render: (s: SmsStatus) => <SmsStatusTag status={s} /> },
+              { title: t('smsMonitor.attempts'), dataIndex: 'attempts', width: 80 },
+              { title: t('smsMonitor.outcome'), key: 'outcome', render: (_: unknown, m: SmsFieldsFragment) => <Outcome sms={m} t={t} wide /> },
             ]}
           />
           </div>

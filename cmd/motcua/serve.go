@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -82,19 +81,6 @@ func serveFlagSet(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	return fs, f
 }
 
-// tuneRuntime sets the Go runtime for serving password hashes among
-// requests, unless the environment sets GOMAXPROCS itself. (Go's default
-// GOGC stays: docs/OPERATIONS.md, "Memory", says why.)
-func tuneRuntime() {
-	if os.Getenv("GOMAXPROCS") == "" {
-		// Password hashes may take every CPU (one per CPU at once); one
-		// more thread than CPUs lets the OS run the requests and SMS sends
-		// in between instead of Go's scheduler queueing them behind a hash
-		// for its 10 ms time slice (docs/OPERATIONS.md, "CPU").
-		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
-	}
-}
-
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, f := serveFlagSet(stderr)
 	if err := parse(fs, args); err != nil {
@@ -105,7 +91,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := newLogger(stderr, f.logLevel)
 	started := time.Now()
-	tuneRuntime()
 	master, err := app.MasterKey(f.secretKey, f.dev, app.DataDir(f.database))
 	if err != nil {
 		return err

@@ -487,7 +487,7 @@ func (r *results) writeS3(w writer) {
 	}
 	w("## S3 — admin search\n\n")
 	w("The admin screen's own query (`accounts(search:, first: 10)` with `totalCount`, page info and the account fields), as the super admin, **one search at a time** (no queueing: the latency an admin sees on an otherwise idle server), up to 200 searches (40 in quick mode) or two windows per case. ")
-	w("Each typed word must be a substring of the folded name (`accounts.Match`); matches come ranked (exact, name prefix, contains) and `totalCount` counts at most 10,001 (docs/SEARCH.md). PostgreSQL serves the name tiers with its b-tree and trigram GIN indexes, SQLite with its b-tree and the FTS5 trigram table.\n\n")
+	w("Each typed word must be a substring of the folded name (`accounts.Match`); matches come ranked (exact, name prefix, contains) and `totalCount` counts at most 10,001 (docs/SEARCH.md). PostgreSQL serves the name tiers with its b-tree and trigram GIN indexes, SQLite with its b-trees and two FTS5 indexes: whole words (with the vocabulary of every word a name has: a typed word stands for the words that contain it) and trigrams.\n\n")
 	for _, db := range []struct {
 		name string
 		rows int

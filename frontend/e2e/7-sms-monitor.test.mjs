@@ -18,6 +18,10 @@ test('the SMS monitor shows messages live, counted by status', { timeout: 180_00
     await page.getByTestId('sms-live').getByText('Trực tiếp').waitFor();
     const deliveredBefore = await count(page, 'DELIVERED');
     const undeliveredBefore = await count(page, 'UNDELIVERED');
+    // Every status has its tile, "no report" too (a message nobody confirmed).
+    for (const s of ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED', 'EXPIRED', 'NO_REPORT']) {
+      assert.ok(Number.isInteger(await count(page, s)), `tile ${s}`);
+    }
 
     // An officer creates two accounts elsewhere: one phone receives, one never does.
     const token = await apiSignIn(base, demo.officer.login, demo.officer.password);

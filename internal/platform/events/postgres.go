@@ -148,37 +148,45 @@ func (p *Postgres) publish() {
 				more = false
 			}
 		}
-		p.send(batch)
+		_ = p.send(batch)
 	}
 }
 
-// flush sends everything still queued when the bus closes.
+// flush sends everything still queued when the bus closes. Once a batch
+// fails (the database is gone) the rest is dropped, so that closing does not
+// wait for one timeout per batch.
 func (p *Postgres) flush(batch []string) {
 	for {
 		select {
 		case b := <-p.out:
 			batch = append(batch, string(b))
 			if len(batch) == publishBatch {
-				p.send(batch)
+				if p.send(batch) != nil {
+					p.logger.Warn("events: closing: notifications dropped", "events", len(p.out))
+					return
+				}
 				batch = batch[:0]
 			}
 		default:
-			p.send(batch)
+			_ = p.send(batch)
 			return
 		}
 	}
 }
 
-// send notifies every replica of batch in one statement (in order).
-func (p *Postgres) send(batch []string) {
+// send notifies every replica of batch in one statement (in order); a
+// failure is logged and returned.
+func (p *Postgres) send(batch []string) error {
 	if len(batch) == 0 {
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, err := p.db.ExecContext(ctx, `SELECT pg_notify('`+channel+`', e) FROM unnest($1::text[]) AS e`, pq.Array(batch)); err != nil {
+	_, err := p.db.ExecContext(ctx, `SELECT pg_notify('`+channel+`', e) FROM unnest($1::text[]) AS e`, pq.Array(batch))
+	if err != nil {
 		p.logger.Warn("events: notifications not sent", "events", len(batch), "err", err)
 	}
+	return err
 }
 
 // Subscribe returns a channel of the events of topics (every topic when none are given),

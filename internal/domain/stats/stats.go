@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -72,6 +73,9 @@ type Service struct {
 	detectEvery   time.Duration
 	lookback      time.Duration
 	debounceEvery time.Duration
+	// coarseReady: the coarse roll-ups of the days rolled up before they
+	// existed were built (BackfillCoarse), once per process.
+	coarseReady atomic.Bool
 }
 
 // New returns a Service.

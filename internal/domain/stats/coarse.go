@@ -169,10 +169,13 @@ func lockRefresh(ctx context.Context, tx *store.Tx) error {
 
 // coarseWhere is the condition on the coarse rows that sums the report's
 // scope with one row per unit below levels under each summed path (0: the
-// path's own rows, for totals; 1: its children's). ok is false when those
-// units are deeper than coarseDepth or the summed paths nest: the desk
-// rows answer then.
-func (r *Report) coarseWhere(below int) (predicate.StatsUnitDay, bool) {
+// path's own rows, for totals; 1: its children's, the groups of a UNIT
+// bar, whose paths bars are). ok is false when those units are deeper
+// than coarseDepth or the summed paths nest: the desk rows answer then.
+func (r *Report) coarseWhere(below int, bars []*ent.Unit) (predicate.StatsUnitDay, bool) {
+	if below < 0 {
+		return nil, false
+	}
 	if r.all {
 		return statsunitday.Level(below), below <= coarseDepth
 	}
@@ -187,11 +190,23 @@ func (r *Report) coarseWhere(below int) (predicate.StatsUnitDay, bool) {
 		if l > coarseDepth {
 			return nil, false
 		}
-		if below == 0 {
-			ors = append(ors, statsunitday.And(statsunitday.Level(l), statsunitday.UnitPath(p)))
-		} else {
-			ors = append(ors, statsunitday.And(statsunitday.Level(l), statsunitday.UnitPathHasPrefix(p)))
-		}
+		ors = append(ors, statsunitday.And(statsunitday.Level(l), statsunitday.UnitPathIn(unitPaths(p, below, bars)...)))
 	}
 	return statsunitday.Or(ors...), len(ors) > 0
+}
+
+// unitPaths are the paths whose coarse rows sum path p's figures: p itself,
+// or the bars under it. Equality, unlike a prefix, is a range of the index
+// on both databases.
+func unitPaths(p string, below int, bars []*ent.Unit) []string {
+	if below == 0 {
+		return []string{p}
+	}
+	out := []string{}
+	for _, b := range bars {
+		if strings.HasPrefix(b.Path, p) && depthOf(b.Path) == depthOf(p)+below {
+			out = append(out, b.Path)
+		}
+	}
+	return out
 }

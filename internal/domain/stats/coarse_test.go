@@ -95,8 +95,12 @@ func compareGrains(t *testing.T, w *world, views []coarseView) []string {
 		if err != nil {
 			t.Fatalf("%s: %v", v.name, err)
 		}
-		_, totalsCoarse := r.coarseWhere(totals)
-		_, barsCoarse := r.coarseWhere(r.unitBars())
+		groups, err := r.groups(v.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, totalsCoarse := r.coarseWhere(totals, nil)
+		_, barsCoarse := r.coarseWhere(r.unitBars(), groups)
 		if v.coarse && !(totalsCoarse && barsCoarse) {
 			t.Fatalf("%s: reads the desk rows (totals %v, bars %v)", v.name, totalsCoarse, barsCoarse)
 		}

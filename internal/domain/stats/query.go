@@ -157,9 +157,22 @@ const (
 // coarse rows answer when they hold those units, the desk rows otherwise;
 // both give the same sums.
 func (r *Report) sum(ctx context.Context, below int, metric predicate.StatsDay, by ...string) ([]sumRow, error) {
+	cond, ok := r.coarseWhere(below, nil)
+	return r.sumOf(ctx, cond, ok && below >= 0 && !r.deskRows, metric, by...)
+}
+
+// sumBars is sum for the bars of groups (Report.groups).
+func (r *Report) sumBars(ctx context.Context, groups []*ent.Unit, metric predicate.StatsDay, by ...string) ([]sumRow, error) {
+	cond, ok := r.coarseWhere(r.unitBars(), groups)
+	return r.sumOf(ctx, cond, ok && !r.deskRows, metric, by...)
+}
+
+// sumOf sums the coarse rows matching cond when coarse, else the desk rows
+// of the report's scope.
+func (r *Report) sumOf(ctx context.Context, cond predicate.StatsUnitDay, coarse bool, metric predicate.StatsDay, by ...string) ([]sumRow, error) {
 	var rows []sumRow
 	agg := func(s *sql.Selector) string { return sql.As(sql.Sum(s.C(statsday.FieldN)), "n") }
-	if cond, ok := r.coarseWhere(below); ok && below >= 0 && !r.deskRows {
+	if coarse {
 		err := r.s.db.Client.StatsUnitDay.Query().
 			Where(statsunitday.DayGTE(r.from), statsunitday.DayLTE(r.to), predicate.StatsUnitDay(metric), cond).
 			GroupBy(by[0], by[1:]...).Aggregate(agg).Scan(viewer.System(ctx), &rows)
@@ -245,11 +258,11 @@ func (r *Report) AccountsBy(ctx context.Context, groupBy GroupBy, top *int) ([]*
 	if groupBy == ByOfficer {
 		return r.accountsByOfficer(ctx, n)
 	}
-	rows, err := r.sum(ctx, r.unitBars(), statsday.Metric(mAccounts), statsday.FieldUnitPath)
+	groups, err := r.groups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := r.groups(ctx)
+	rows, err := r.sumBars(ctx, groups, statsday.Metric(mAccounts), statsday.FieldUnitPath)
 	if err != nil {
 		return nil, err
 	}
@@ -423,11 +436,11 @@ func (r *Report) FunnelBy(ctx context.Context, top *int) ([]*FunnelRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.sum(ctx, r.unitBars(), funnelMetrics, statsday.FieldUnitPath, statsday.FieldMetric)
+	groups, err := r.groups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := r.groups(ctx)
+	rows, err := r.sumBars(ctx, groups, funnelMetrics, statsday.FieldUnitPath, statsday.FieldMetric)
 	if err != nil {
 		return nil, err
 	}

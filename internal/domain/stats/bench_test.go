@@ -17,7 +17,8 @@ import (
 )
 
 // BenchmarkS9Charts is S9 of docs/PERFORMANCE.md: each chart query of a
-// province admin and of the super admin over 90 days, on roll-ups of
+// province admin, of the super admin, and of the super admin narrowed to a
+// province (its desks as bars) over 90 days, on roll-ups of
 // S9_DESKS desks (default 200) × 3 officers × 90 days, the rows a year of
 // national activity leaves per desk whatever the number of accounts, and
 // the coarse rows built from them. It reports p50 and p95 in milliseconds.
@@ -36,11 +37,13 @@ func BenchmarkS9Charts(b *testing.B) {
 			db := c.open(b)
 			w := benchWorld(b, db, desks)
 			ninety := Last90Days
+			provA := w.provA.ID
 			for _, who := range []struct {
 				name string
 				ctx  context.Context
-			}{{"province", w.as(w.adminA)}, {"country", w.as(w.super)}} {
-				r, err := w.svc.Statistics(who.ctx, &Filter{Period: &ninety})
+				unit *pulid.ID
+			}{{"province", w.as(w.adminA), nil}, {"country", w.as(w.super), nil}, {"provinceUnits", w.as(w.super), &provA}} {
+				r, err := w.svc.Statistics(who.ctx, &Filter{Period: &ninety, UnitID: who.unit})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -782,9 +782,9 @@ var (
 				Columns: []*schema.Column{StatsUnitDaysColumns[1], StatsUnitDaysColumns[2], StatsUnitDaysColumns[3], StatsUnitDaysColumns[4], StatsUnitDaysColumns[5], StatsUnitDaysColumns[6], StatsUnitDaysColumns[7]},
 			},
 			{
-				Name:    "statsunitday_metric_level_unit_path_day",
+				Name:    "statsunitday_metric_level_unit_path_day_n",
 				Unique:  false,
-				Columns: []*schema.Column{StatsUnitDaysColumns[4], StatsUnitDaysColumns[2], StatsUnitDaysColumns[3], StatsUnitDaysColumns[1]},
+				Columns: []*schema.Column{StatsUnitDaysColumns[4], StatsUnitDaysColumns[2], StatsUnitDaysColumns[3], StatsUnitDaysColumns[1], StatsUnitDaysColumns[8]},
 			},
 		},
 	}

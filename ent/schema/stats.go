@@ -90,8 +90,9 @@ func (StatsUnitDay) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("day", "level", "unit_path", "metric", "kind", "carrier", "bucket").Unique(),
 		// A chart of one unit (or the country) reads one level of one
-		// path: its days are one range of this index.
-		index.Fields("metric", "level", "unit_path", "day"),
+		// path: its days are one range of this index, and n is in it, so
+		// the sum is read from the index alone (docs/PERFORMANCE.md "S9").
+		index.Fields("metric", "level", "unit_path", "day", "n"),
 	}
 }
 

@@ -176,8 +176,15 @@ func (r *Report) coarseWhere(below int, bars []*ent.Unit) (predicate.StatsUnitDa
 	if below < 0 {
 		return nil, false
 	}
+	if r.all && below == totals {
+		return statsunitday.And(statsunitday.Level(0), statsunitday.UnitPath("")), true
+	}
 	if r.all {
-		return statsunitday.Level(below), below <= coarseDepth
+		var paths []string
+		for _, b := range bars {
+			paths = append(paths, b.Path)
+		}
+		return statsunitday.And(statsunitday.Level(below), statsunitday.UnitPathIn(paths...)), below <= coarseDepth
 	}
 	var ors []predicate.StatsUnitDay
 	for _, p := range r.paths {

@@ -35,6 +35,7 @@ import (
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/statsday"
+	"github.com/motcua/motcua/ent/statsunitday"
 	"github.com/motcua/motcua/ent/unit"
 
 	stdsql "database/sql"
@@ -83,6 +84,8 @@ type Client struct {
 	SignalSetting *SignalSettingClient
 	// StatsDay is the client for interacting with the StatsDay builders.
 	StatsDay *StatsDayClient
+	// StatsUnitDay is the client for interacting with the StatsUnitDay builders.
+	StatsUnitDay *StatsUnitDayClient
 	// Unit is the client for interacting with the Unit builders.
 	Unit *UnitClient
 }
@@ -115,6 +118,7 @@ func (c *Client) init() {
 	c.Signal = NewSignalClient(c.config)
 	c.SignalSetting = NewSignalSettingClient(c.config)
 	c.StatsDay = NewStatsDayClient(c.config)
+	c.StatsUnitDay = NewStatsUnitDayClient(c.config)
 	c.Unit = NewUnitClient(c.config)
 }
 
@@ -227,6 +231,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Signal:                  NewSignalClient(cfg),
 		SignalSetting:           NewSignalSettingClient(cfg),
 		StatsDay:                NewStatsDayClient(cfg),
+		StatsUnitDay:            NewStatsUnitDayClient(cfg),
 		Unit:                    NewUnitClient(cfg),
 	}, nil
 }
@@ -266,6 +271,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Signal:                  NewSignalClient(cfg),
 		SignalSetting:           NewSignalSettingClient(cfg),
 		StatsDay:                NewStatsDayClient(cfg),
+		StatsUnitDay:            NewStatsUnitDayClient(cfg),
 		Unit:                    NewUnitClient(cfg),
 	}, nil
 }
@@ -299,7 +305,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Account, c.AuditEvent, c.Budget, c.OIDCBackchannelDelivery, c.OIDCClient,
 		c.OIDCGrant, c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge,
 		c.Officer, c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle,
-		c.Signal, c.SignalSetting, c.StatsDay, c.Unit,
+		c.Signal, c.SignalSetting, c.StatsDay, c.StatsUnitDay, c.Unit,
 	} {
 		n.Use(hooks...)
 	}
@@ -312,7 +318,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Account, c.AuditEvent, c.Budget, c.OIDCBackchannelDelivery, c.OIDCClient,
 		c.OIDCGrant, c.OIDCRequest, c.OIDCSigningKey, c.OIDCToken, c.OTPChallenge,
 		c.Officer, c.Registration, c.SMSMessage, c.Scan, c.Session, c.SignInThrottle,
-		c.Signal, c.SignalSetting, c.StatsDay, c.Unit,
+		c.Signal, c.SignalSetting, c.StatsDay, c.StatsUnitDay, c.Unit,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -359,6 +365,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SignalSetting.mutate(ctx, m)
 	case *StatsDayMutation:
 		return c.StatsDay.mutate(ctx, m)
+	case *StatsUnitDayMutation:
+		return c.StatsUnitDay.mutate(ctx, m)
 	case *UnitMutation:
 		return c.Unit.mutate(ctx, m)
 	default:
@@ -3248,6 +3256,140 @@ func (c *StatsDayClient) mutate(ctx context.Context, m *StatsDayMutation) (Value
 	}
 }
 
+// StatsUnitDayClient is a client for the StatsUnitDay schema.
+type StatsUnitDayClient struct {
+	config
+}
+
+// NewStatsUnitDayClient returns a client for the StatsUnitDay from the given config.
+func NewStatsUnitDayClient(c config) *StatsUnitDayClient {
+	return &StatsUnitDayClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `statsunitday.Hooks(f(g(h())))`.
+func (c *StatsUnitDayClient) Use(hooks ...Hook) {
+	c.hooks.StatsUnitDay = append(c.hooks.StatsUnitDay, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `statsunitday.Intercept(f(g(h())))`.
+func (c *StatsUnitDayClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StatsUnitDay = append(c.inters.StatsUnitDay, interceptors...)
+}
+
+// Create returns a builder for creating a StatsUnitDay entity.
+func (c *StatsUnitDayClient) Create() *StatsUnitDayCreate {
+	mutation := newStatsUnitDayMutation(c.config, OpCreate)
+	return &StatsUnitDayCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StatsUnitDay entities.
+func (c *StatsUnitDayClient) CreateBulk(builders ...*StatsUnitDayCreate) *StatsUnitDayCreateBulk {
+	return &StatsUnitDayCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StatsUnitDayClient) MapCreateBulk(slice any, setFunc func(*StatsUnitDayCreate, int)) *StatsUnitDayCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StatsUnitDayCreateBulk{err: fmt.Errorf("calling to StatsUnitDayClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StatsUnitDayCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StatsUnitDayCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StatsUnitDay.
+func (c *StatsUnitDayClient) Update() *StatsUnitDayUpdate {
+	mutation := newStatsUnitDayMutation(c.config, OpUpdate)
+	return &StatsUnitDayUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StatsUnitDayClient) UpdateOne(_m *StatsUnitDay) *StatsUnitDayUpdateOne {
+	mutation := newStatsUnitDayMutation(c.config, OpUpdateOne, withStatsUnitDay(_m))
+	return &StatsUnitDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StatsUnitDayClient) UpdateOneID(id pulid.ID) *StatsUnitDayUpdateOne {
+	mutation := newStatsUnitDayMutation(c.config, OpUpdateOne, withStatsUnitDayID(id))
+	return &StatsUnitDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StatsUnitDay.
+func (c *StatsUnitDayClient) Delete() *StatsUnitDayDelete {
+	mutation := newStatsUnitDayMutation(c.config, OpDelete)
+	return &StatsUnitDayDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StatsUnitDayClient) DeleteOne(_m *StatsUnitDay) *StatsUnitDayDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StatsUnitDayClient) DeleteOneID(id pulid.ID) *StatsUnitDayDeleteOne {
+	builder := c.Delete().Where(statsunitday.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StatsUnitDayDeleteOne{builder}
+}
+
+// Query returns a query builder for StatsUnitDay.
+func (c *StatsUnitDayClient) Query() *StatsUnitDayQuery {
+	return &StatsUnitDayQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStatsUnitDay},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StatsUnitDay entity by its id.
+func (c *StatsUnitDayClient) Get(ctx context.Context, id pulid.ID) (*StatsUnitDay, error) {
+	return c.Query().Where(statsunitday.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StatsUnitDayClient) GetX(ctx context.Context, id pulid.ID) *StatsUnitDay {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *StatsUnitDayClient) Hooks() []Hook {
+	hooks := c.hooks.StatsUnitDay
+	return append(hooks[:len(hooks):len(hooks)], statsunitday.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StatsUnitDayClient) Interceptors() []Interceptor {
+	return c.inters.StatsUnitDay
+}
+
+func (c *StatsUnitDayClient) mutate(ctx context.Context, m *StatsUnitDayMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StatsUnitDayCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StatsUnitDayUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StatsUnitDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StatsUnitDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StatsUnitDay mutation op: %q", m.Op())
+	}
+}
+
 // UnitClient is a client for the Unit schema.
 type UnitClient struct {
 	config
@@ -3436,13 +3578,13 @@ type (
 		Account, AuditEvent, Budget, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
 		OIDCRequest, OIDCSigningKey, OIDCToken, OTPChallenge, Officer, Registration,
 		SMSMessage, Scan, Session, SignInThrottle, Signal, SignalSetting, StatsDay,
-		Unit []ent.Hook
+		StatsUnitDay, Unit []ent.Hook
 	}
 	inters struct {
 		Account, AuditEvent, Budget, OIDCBackchannelDelivery, OIDCClient, OIDCGrant,
 		OIDCRequest, OIDCSigningKey, OIDCToken, OTPChallenge, Officer, Registration,
 		SMSMessage, Scan, Session, SignInThrottle, Signal, SignalSetting, StatsDay,
-		Unit []ent.Interceptor
+		StatsUnitDay, Unit []ent.Interceptor
 	}
 )
 

@@ -31,6 +31,7 @@ import (
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/statsday"
+	"github.com/motcua/motcua/ent/statsunitday"
 	"github.com/motcua/motcua/ent/unit"
 )
 
@@ -111,6 +112,7 @@ func checkColumn(t, c string) error {
 			signal.Table:                  signal.ValidColumn,
 			signalsetting.Table:           signalsetting.ValidColumn,
 			statsday.Table:                statsday.ValidColumn,
+			statsunitday.Table:            statsunitday.ValidColumn,
 			unit.Table:                    unit.ValidColumn,
 		})
 	})

@@ -23,6 +23,7 @@ import (
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/statsday"
+	"github.com/motcua/motcua/ent/statsunitday"
 	"github.com/motcua/motcua/ent/unit"
 
 	"entgo.io/ent/dialect/sql"
@@ -33,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -508,6 +509,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   statsunitday.Table,
+			Columns: statsunitday.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: statsunitday.FieldID,
+			},
+		},
+		Type: "StatsUnitDay",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			statsunitday.FieldDay:      {Type: field.TypeString, Column: statsunitday.FieldDay},
+			statsunitday.FieldLevel:    {Type: field.TypeInt, Column: statsunitday.FieldLevel},
+			statsunitday.FieldUnitPath: {Type: field.TypeString, Column: statsunitday.FieldUnitPath},
+			statsunitday.FieldMetric:   {Type: field.TypeString, Column: statsunitday.FieldMetric},
+			statsunitday.FieldKind:     {Type: field.TypeString, Column: statsunitday.FieldKind},
+			statsunitday.FieldCarrier:  {Type: field.TypeString, Column: statsunitday.FieldCarrier},
+			statsunitday.FieldBucket:   {Type: field.TypeInt, Column: statsunitday.FieldBucket},
+			statsunitday.FieldN:        {Type: field.TypeInt64, Column: statsunitday.FieldN},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   unit.Table,
 			Columns: unit.Columns,
@@ -3011,6 +3033,86 @@ func (f *StatsDayFilter) WhereN(p entql.Int64P) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *StatsUnitDayQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the StatsUnitDayQuery builder.
+func (_q *StatsUnitDayQuery) Filter() *StatsUnitDayFilter {
+	return &StatsUnitDayFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *StatsUnitDayMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the StatsUnitDayMutation builder.
+func (m *StatsUnitDayMutation) Filter() *StatsUnitDayFilter {
+	return &StatsUnitDayFilter{config: m.config, predicateAdder: m}
+}
+
+// StatsUnitDayFilter provides a generic filtering capability at runtime for StatsUnitDayQuery.
+type StatsUnitDayFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *StatsUnitDayFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *StatsUnitDayFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(statsunitday.FieldID))
+}
+
+// WhereDay applies the entql string predicate on the day field.
+func (f *StatsUnitDayFilter) WhereDay(p entql.StringP) {
+	f.Where(p.Field(statsunitday.FieldDay))
+}
+
+// WhereLevel applies the entql int predicate on the level field.
+func (f *StatsUnitDayFilter) WhereLevel(p entql.IntP) {
+	f.Where(p.Field(statsunitday.FieldLevel))
+}
+
+// WhereUnitPath applies the entql string predicate on the unit_path field.
+func (f *StatsUnitDayFilter) WhereUnitPath(p entql.StringP) {
+	f.Where(p.Field(statsunitday.FieldUnitPath))
+}
+
+// WhereMetric applies the entql string predicate on the metric field.
+func (f *StatsUnitDayFilter) WhereMetric(p entql.StringP) {
+	f.Where(p.Field(statsunitday.FieldMetric))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *StatsUnitDayFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(statsunitday.FieldKind))
+}
+
+// WhereCarrier applies the entql string predicate on the carrier field.
+func (f *StatsUnitDayFilter) WhereCarrier(p entql.StringP) {
+	f.Where(p.Field(statsunitday.FieldCarrier))
+}
+
+// WhereBucket applies the entql int predicate on the bucket field.
+func (f *StatsUnitDayFilter) WhereBucket(p entql.IntP) {
+	f.Where(p.Field(statsunitday.FieldBucket))
+}
+
+// WhereN applies the entql int64 predicate on the n field.
+func (f *StatsUnitDayFilter) WhereN(p entql.Int64P) {
+	f.Where(p.Field(statsunitday.FieldN))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UnitQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3039,7 +3141,7 @@ type UnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -33,6 +33,7 @@ import (
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/statsday"
+	"github.com/motcua/motcua/ent/statsunitday"
 	"github.com/motcua/motcua/ent/unit"
 )
 
@@ -64,6 +65,7 @@ const (
 	TypeSignal                  = "Signal"
 	TypeSignalSetting           = "SignalSetting"
 	TypeStatsDay                = "StatsDay"
+	TypeStatsUnitDay            = "StatsUnitDay"
 	TypeUnit                    = "Unit"
 )
 
@@ -21313,6 +21315,818 @@ func (m *StatsDayMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *StatsDayMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown StatsDay edge %s", name)
+}
+
+// StatsUnitDayMutation represents an operation that mutates the StatsUnitDay nodes in the graph.
+type StatsUnitDayMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *pulid.ID
+	day           *string
+	level         *int
+	addlevel      *int
+	unit_path     *string
+	metric        *string
+	kind          *string
+	carrier       *string
+	bucket        *int
+	addbucket     *int
+	n             *int64
+	addn          *int64
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*StatsUnitDay, error)
+	predicates    []predicate.StatsUnitDay
+}
+
+var _ ent.Mutation = (*StatsUnitDayMutation)(nil)
+
+// statsunitdayOption allows management of the mutation configuration using functional options.
+type statsunitdayOption func(*StatsUnitDayMutation)
+
+// newStatsUnitDayMutation creates new mutation for the StatsUnitDay entity.
+func newStatsUnitDayMutation(c config, op Op, opts ...statsunitdayOption) *StatsUnitDayMutation {
+	m := &StatsUnitDayMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStatsUnitDay,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStatsUnitDayID sets the ID field of the mutation.
+func withStatsUnitDayID(id pulid.ID) statsunitdayOption {
+	return func(m *StatsUnitDayMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StatsUnitDay
+		)
+		m.oldValue = func(ctx context.Context) (*StatsUnitDay, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StatsUnitDay.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStatsUnitDay sets the old StatsUnitDay of the mutation.
+func withStatsUnitDay(node *StatsUnitDay) statsunitdayOption {
+	return func(m *StatsUnitDayMutation) {
+		m.oldValue = func(context.Context) (*StatsUnitDay, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StatsUnitDayMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StatsUnitDayMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of StatsUnitDay entities.
+func (m *StatsUnitDayMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StatsUnitDayMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StatsUnitDayMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StatsUnitDay.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *StatsUnitDayMutation) SetDay(s string) {
+	m.day = &s
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *StatsUnitDayMutation) Day() (r string, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the StatsUnitDay entity.
+// If the StatsUnitDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsUnitDayMutation) OldDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *StatsUnitDayMutation) ResetDay() {
+	m.day = nil
+}
+
+// SetLevel sets the "level" field.
+func (m *StatsUnitDayMutation) SetLevel(i int) {
+	m.level = &i
+	m.addlevel = nil
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *StatsUnitDayMutation) Level() (r int, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the StatsUnitDay entity.
+// If the StatsUnitDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsUnitDayMutation) OldLevel(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// AddLevel adds i to the "level" field.
+func (m *StatsUnitDayMutation) AddLevel(i int) {
+	if m.addlevel != nil {
+		*m.addlevel += i
+	} else {
+		m.addlevel = &i
+	}
+}
+
+// AddedLevel returns the value that was added to the "level" field in this mutation.
+func (m *StatsUnitDayMutation) AddedLevel() (r int, exists bool) {
+	v := m.addlevel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *StatsUnitDayMutation) ResetLevel() {
+	m.level = nil
+	m.addlevel = nil
+}
+
+// SetUnitPath sets the "unit_path" field.
+func (m *StatsUnitDayMutation) SetUnitPath(s string) {
+	m.unit_path = &s
+}
+
+// UnitPath returns the value of the "unit_path" field in the mutation.
+func (m *StatsUnitDayMutation) UnitPath() (r string, exists bool) {
+	v := m.unit_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitPath returns the old "unit_path" field's value of the StatsUnitDay entity.
+// If the StatsUnitDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsUnitDayMutation) OldUnitPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitPath: %w", err)
+	}
+	return oldValue.UnitPath, nil
+}
+
+// ResetUnitPath resets all changes to the "unit_path" field.
+func (m *StatsUnitDayMutation) ResetUnitPath() {
+	m.unit_path = nil
+}
+
+// SetMetric sets the "metric" field.
+func (m *StatsUnitDayMutation) SetMetric(s string) {
+	m.metric = &s
+}
+
+// Metric returns the value of the "metric" field in the mutation.
+func (m *StatsUnitDayMutation) Metric() (r string, exists bool) {
+	v := m.metric
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMetric returns the old "metric" field's value of the StatsUnitDay entity.
+// If the StatsUnitDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsUnitDayMutation) OldMetric(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMetric is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMetric requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMetric: %w", err)
+	}
+	return oldValue.Metric, nil
+}
+
+// ResetMetric resets all changes to the "metric" field.
+func (m *StatsUnitDayMutation) ResetMetric() {
+	m.metric = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *StatsUnitDayMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *StatsUnitDayMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the StatsUnitDay entity.
+// If the StatsUnitDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsUnitDayMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *StatsUnitDayMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetCarrier sets the "carrier" field.
+func (m *StatsUnitDayMutation) SetCarrier(s string) {
+	m.carrier = &s
+}
+
+// Carrier returns the value of the "carrier" field in the mutation.
+func (m *StatsUnitDayMutation) Carrier() (r string, exists bool) {
+	v := m.carrier
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCarrier returns the old "carrier" field's value of the StatsUnitDay entity.
+// If the StatsUnitDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsUnitDayMutation) OldCarrier(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCarrier is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCarrier requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCarrier: %w", err)
+	}
+	return oldValue.Carrier, nil
+}
+
+// ResetCarrier resets all changes to the "carrier" field.
+func (m *StatsUnitDayMutation) ResetCarrier() {
+	m.carrier = nil
+}
+
+// SetBucket sets the "bucket" field.
+func (m *StatsUnitDayMutation) SetBucket(i int) {
+	m.bucket = &i
+	m.addbucket = nil
+}
+
+// Bucket returns the value of the "bucket" field in the mutation.
+func (m *StatsUnitDayMutation) Bucket() (r int, exists bool) {
+	v := m.bucket
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBucket returns the old "bucket" field's value of the StatsUnitDay entity.
+// If the StatsUnitDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsUnitDayMutation) OldBucket(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBucket is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBucket requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBucket: %w", err)
+	}
+	return oldValue.Bucket, nil
+}
+
+// AddBucket adds i to the "bucket" field.
+func (m *StatsUnitDayMutation) AddBucket(i int) {
+	if m.addbucket != nil {
+		*m.addbucket += i
+	} else {
+		m.addbucket = &i
+	}
+}
+
+// AddedBucket returns the value that was added to the "bucket" field in this mutation.
+func (m *StatsUnitDayMutation) AddedBucket() (r int, exists bool) {
+	v := m.addbucket
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBucket resets all changes to the "bucket" field.
+func (m *StatsUnitDayMutation) ResetBucket() {
+	m.bucket = nil
+	m.addbucket = nil
+}
+
+// SetN sets the "n" field.
+func (m *StatsUnitDayMutation) SetN(i int64) {
+	m.n = &i
+	m.addn = nil
+}
+
+// N returns the value of the "n" field in the mutation.
+func (m *StatsUnitDayMutation) N() (r int64, exists bool) {
+	v := m.n
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldN returns the old "n" field's value of the StatsUnitDay entity.
+// If the StatsUnitDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatsUnitDayMutation) OldN(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldN is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldN requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldN: %w", err)
+	}
+	return oldValue.N, nil
+}
+
+// AddN adds i to the "n" field.
+func (m *StatsUnitDayMutation) AddN(i int64) {
+	if m.addn != nil {
+		*m.addn += i
+	} else {
+		m.addn = &i
+	}
+}
+
+// AddedN returns the value that was added to the "n" field in this mutation.
+func (m *StatsUnitDayMutation) AddedN() (r int64, exists bool) {
+	v := m.addn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetN resets all changes to the "n" field.
+func (m *StatsUnitDayMutation) ResetN() {
+	m.n = nil
+	m.addn = nil
+}
+
+// Where appends a list predicates to the StatsUnitDayMutation builder.
+func (m *StatsUnitDayMutation) Where(ps ...predicate.StatsUnitDay) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StatsUnitDayMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StatsUnitDayMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StatsUnitDay, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StatsUnitDayMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StatsUnitDayMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StatsUnitDay).
+func (m *StatsUnitDayMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StatsUnitDayMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.day != nil {
+		fields = append(fields, statsunitday.FieldDay)
+	}
+	if m.level != nil {
+		fields = append(fields, statsunitday.FieldLevel)
+	}
+	if m.unit_path != nil {
+		fields = append(fields, statsunitday.FieldUnitPath)
+	}
+	if m.metric != nil {
+		fields = append(fields, statsunitday.FieldMetric)
+	}
+	if m.kind != nil {
+		fields = append(fields, statsunitday.FieldKind)
+	}
+	if m.carrier != nil {
+		fields = append(fields, statsunitday.FieldCarrier)
+	}
+	if m.bucket != nil {
+		fields = append(fields, statsunitday.FieldBucket)
+	}
+	if m.n != nil {
+		fields = append(fields, statsunitday.FieldN)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StatsUnitDayMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case statsunitday.FieldDay:
+		return m.Day()
+	case statsunitday.FieldLevel:
+		return m.Level()
+	case statsunitday.FieldUnitPath:
+		return m.UnitPath()
+	case statsunitday.FieldMetric:
+		return m.Metric()
+	case statsunitday.FieldKind:
+		return m.Kind()
+	case statsunitday.FieldCarrier:
+		return m.Carrier()
+	case statsunitday.FieldBucket:
+		return m.Bucket()
+	case statsunitday.FieldN:
+		return m.N()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StatsUnitDayMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case statsunitday.FieldDay:
+		return m.OldDay(ctx)
+	case statsunitday.FieldLevel:
+		return m.OldLevel(ctx)
+	case statsunitday.FieldUnitPath:
+		return m.OldUnitPath(ctx)
+	case statsunitday.FieldMetric:
+		return m.OldMetric(ctx)
+	case statsunitday.FieldKind:
+		return m.OldKind(ctx)
+	case statsunitday.FieldCarrier:
+		return m.OldCarrier(ctx)
+	case statsunitday.FieldBucket:
+		return m.OldBucket(ctx)
+	case statsunitday.FieldN:
+		return m.OldN(ctx)
+	}
+	return nil, fmt.Errorf("unknown StatsUnitDay field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatsUnitDayMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case statsunitday.FieldDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case statsunitday.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case statsunitday.FieldUnitPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitPath(v)
+		return nil
+	case statsunitday.FieldMetric:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMetric(v)
+		return nil
+	case statsunitday.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case statsunitday.FieldCarrier:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCarrier(v)
+		return nil
+	case statsunitday.FieldBucket:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBucket(v)
+		return nil
+	case statsunitday.FieldN:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StatsUnitDay field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StatsUnitDayMutation) AddedFields() []string {
+	var fields []string
+	if m.addlevel != nil {
+		fields = append(fields, statsunitday.FieldLevel)
+	}
+	if m.addbucket != nil {
+		fields = append(fields, statsunitday.FieldBucket)
+	}
+	if m.addn != nil {
+		fields = append(fields, statsunitday.FieldN)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StatsUnitDayMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case statsunitday.FieldLevel:
+		return m.AddedLevel()
+	case statsunitday.FieldBucket:
+		return m.AddedBucket()
+	case statsunitday.FieldN:
+		return m.AddedN()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatsUnitDayMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case statsunitday.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLevel(v)
+		return nil
+	case statsunitday.FieldBucket:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBucket(v)
+		return nil
+	case statsunitday.FieldN:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StatsUnitDay numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StatsUnitDayMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StatsUnitDayMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StatsUnitDayMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown StatsUnitDay nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StatsUnitDayMutation) ResetField(name string) error {
+	switch name {
+	case statsunitday.FieldDay:
+		m.ResetDay()
+		return nil
+	case statsunitday.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case statsunitday.FieldUnitPath:
+		m.ResetUnitPath()
+		return nil
+	case statsunitday.FieldMetric:
+		m.ResetMetric()
+		return nil
+	case statsunitday.FieldKind:
+		m.ResetKind()
+		return nil
+	case statsunitday.FieldCarrier:
+		m.ResetCarrier()
+		return nil
+	case statsunitday.FieldBucket:
+		m.ResetBucket()
+		return nil
+	case statsunitday.FieldN:
+		m.ResetN()
+		return nil
+	}
+	return fmt.Errorf("unknown StatsUnitDay field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StatsUnitDayMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StatsUnitDayMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StatsUnitDayMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StatsUnitDayMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StatsUnitDayMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StatsUnitDayMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StatsUnitDayMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown StatsUnitDay unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StatsUnitDayMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown StatsUnitDay edge %s", name)
 }
 
 // UnitMutation represents an operation that mutates the Unit nodes in the graph.

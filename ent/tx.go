@@ -52,6 +52,8 @@ type Tx struct {
 	SignalSetting *SignalSettingClient
 	// StatsDay is the client for interacting with the StatsDay builders.
 	StatsDay *StatsDayClient
+	// StatsUnitDay is the client for interacting with the StatsUnitDay builders.
+	StatsUnitDay *StatsUnitDayClient
 	// Unit is the client for interacting with the Unit builders.
 	Unit *UnitClient
 
@@ -204,6 +206,7 @@ func (tx *Tx) init() {
 	tx.Signal = NewSignalClient(tx.config)
 	tx.SignalSetting = NewSignalSettingClient(tx.config)
 	tx.StatsDay = NewStatsDayClient(tx.config)
+	tx.StatsUnitDay = NewStatsUnitDayClient(tx.config)
 	tx.Unit = NewUnitClient(tx.config)
 }
 

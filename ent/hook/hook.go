@@ -237,6 +237,18 @@ func (f StatsDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StatsDayMutation", m)
 }
 
+// The StatsUnitDayFunc type is an adapter to allow the use of ordinary
+// function as StatsUnitDay mutator.
+type StatsUnitDayFunc func(context.Context, *ent.StatsUnitDayMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StatsUnitDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StatsUnitDayMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StatsUnitDayMutation", m)
+}
+
 // The UnitFunc type is an adapter to allow the use of ordinary
 // function as Unit mutator.
 type UnitFunc func(context.Context, *ent.UnitMutation) (ent.Value, error)

@@ -28,6 +28,7 @@ import (
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/statsday"
+	"github.com/motcua/motcua/ent/statsunitday"
 	"github.com/motcua/motcua/ent/unit"
 )
 
@@ -600,6 +601,33 @@ func (f TraverseStatsDay) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.StatsDayQuery", q)
 }
 
+// The StatsUnitDayFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StatsUnitDayFunc func(context.Context, *ent.StatsUnitDayQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StatsUnitDayFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StatsUnitDayQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StatsUnitDayQuery", q)
+}
+
+// The TraverseStatsUnitDay type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStatsUnitDay func(context.Context, *ent.StatsUnitDayQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStatsUnitDay) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStatsUnitDay) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StatsUnitDayQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StatsUnitDayQuery", q)
+}
+
 // The UnitFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UnitFunc func(context.Context, *ent.UnitQuery) (ent.Value, error)
 
@@ -668,6 +696,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SignalSettingQuery, predicate.SignalSetting, signalsetting.OrderOption]{typ: ent.TypeSignalSetting, tq: q}, nil
 	case *ent.StatsDayQuery:
 		return &query[*ent.StatsDayQuery, predicate.StatsDay, statsday.OrderOption]{typ: ent.TypeStatsDay, tq: q}, nil
+	case *ent.StatsUnitDayQuery:
+		return &query[*ent.StatsUnitDayQuery, predicate.StatsUnitDay, statsunitday.OrderOption]{typ: ent.TypeStatsUnitDay, tq: q}, nil
 	case *ent.UnitQuery:
 		return &query[*ent.UnitQuery, predicate.Unit, unit.OrderOption]{typ: ent.TypeUnit, tq: q}, nil
 	default:

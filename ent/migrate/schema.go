@@ -758,6 +758,36 @@ var (
 			},
 		},
 	}
+	// StatsUnitDaysColumns holds the columns for the "stats_unit_days" table.
+	StatsUnitDaysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "day", Type: field.TypeString, Size: 10},
+		{Name: "level", Type: field.TypeInt},
+		{Name: "unit_path", Type: field.TypeString, Default: ""},
+		{Name: "metric", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeString, Default: ""},
+		{Name: "carrier", Type: field.TypeString, Default: ""},
+		{Name: "bucket", Type: field.TypeInt, Default: 0},
+		{Name: "n", Type: field.TypeInt64, Default: 0},
+	}
+	// StatsUnitDaysTable holds the schema information for the "stats_unit_days" table.
+	StatsUnitDaysTable = &schema.Table{
+		Name:       "stats_unit_days",
+		Columns:    StatsUnitDaysColumns,
+		PrimaryKey: []*schema.Column{StatsUnitDaysColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "statsunitday_day_level_unit_path_metric_kind_carrier_bucket",
+				Unique:  true,
+				Columns: []*schema.Column{StatsUnitDaysColumns[1], StatsUnitDaysColumns[2], StatsUnitDaysColumns[3], StatsUnitDaysColumns[4], StatsUnitDaysColumns[5], StatsUnitDaysColumns[6], StatsUnitDaysColumns[7]},
+			},
+			{
+				Name:    "statsunitday_metric_level_unit_path_day_n",
+				Unique:  false,
+				Columns: []*schema.Column{StatsUnitDaysColumns[4], StatsUnitDaysColumns[2], StatsUnitDaysColumns[3], StatsUnitDaysColumns[1], StatsUnitDaysColumns[8]},
+			},
+		},
+	}
 	// UnitsColumns holds the columns for the "units" table.
 	UnitsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -823,6 +853,7 @@ var (
 		SignalsTable,
 		SignalSettingsTable,
 		StatsDaysTable,
+		StatsUnitDaysTable,
 		UnitsTable,
 	}
 )

@@ -63,5 +63,8 @@ type SignalSetting func(*sql.Selector)
 // StatsDay is the predicate function for statsday builders.
 type StatsDay func(*sql.Selector)
 
+// StatsUnitDay is the predicate function for statsunitday builders.
+type StatsUnitDay func(*sql.Selector)
+
 // Unit is the predicate function for unit builders.
 type Unit func(*sql.Selector)

@@ -567,6 +567,30 @@ func (f StatsDayMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StatsDayMutation", m)
 }
 
+// The StatsUnitDayQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type StatsUnitDayQueryRuleFunc func(context.Context, *ent.StatsUnitDayQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f StatsUnitDayQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StatsUnitDayQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.StatsUnitDayQuery", q)
+}
+
+// The StatsUnitDayMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type StatsUnitDayMutationRuleFunc func(context.Context, *ent.StatsUnitDayMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f StatsUnitDayMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.StatsUnitDayMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StatsUnitDayMutation", m)
+}
+
 // The UnitQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type UnitQueryRuleFunc func(context.Context, *ent.UnitQuery) error
@@ -664,6 +688,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.StatsDayQuery:
 		return q.Filter(), nil
+	case *ent.StatsUnitDayQuery:
+		return q.Filter(), nil
 	case *ent.UnitQuery:
 		return q.Filter(), nil
 	default:
@@ -710,6 +736,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SignalSettingMutation:
 		return m.Filter(), nil
 	case *ent.StatsDayMutation:
+		return m.Filter(), nil
+	case *ent.StatsUnitDayMutation:
 		return m.Filter(), nil
 	case *ent.UnitMutation:
 		return m.Filter(), nil

@@ -27,6 +27,7 @@ import (
 	"github.com/motcua/motcua/ent/signinthrottle"
 	"github.com/motcua/motcua/ent/smsmessage"
 	"github.com/motcua/motcua/ent/statsday"
+	"github.com/motcua/motcua/ent/statsunitday"
 	"github.com/motcua/motcua/ent/unit"
 
 	"entgo.io/ent"
@@ -773,6 +774,70 @@ func init() {
 	statsdayDescID := statsdayMixinFields0[0].Descriptor()
 	// statsday.DefaultID holds the default value on creation for the id field.
 	statsday.DefaultID = statsdayDescID.Default.(func() pulid.ID)
+	statsunitdayMixin := schema.StatsUnitDay{}.Mixin()
+	statsunitday.Policy = privacy.NewPolicies(schema.StatsUnitDay{})
+	statsunitday.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := statsunitday.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	statsunitdayMixinFields0 := statsunitdayMixin[0].Fields()
+	_ = statsunitdayMixinFields0
+	statsunitdayFields := schema.StatsUnitDay{}.Fields()
+	_ = statsunitdayFields
+	// statsunitdayDescDay is the schema descriptor for day field.
+	statsunitdayDescDay := statsunitdayFields[0].Descriptor()
+	// statsunitday.DayValidator is a validator for the "day" field. It is called by the builders before save.
+	statsunitday.DayValidator = func() func(string) error {
+		validators := statsunitdayDescDay.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(day string) error {
+			for _, fn := range fns {
+				if err := fn(day); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// statsunitdayDescLevel is the schema descriptor for level field.
+	statsunitdayDescLevel := statsunitdayFields[1].Descriptor()
+	// statsunitday.LevelValidator is a validator for the "level" field. It is called by the builders before save.
+	statsunitday.LevelValidator = statsunitdayDescLevel.Validators[0].(func(int) error)
+	// statsunitdayDescUnitPath is the schema descriptor for unit_path field.
+	statsunitdayDescUnitPath := statsunitdayFields[2].Descriptor()
+	// statsunitday.DefaultUnitPath holds the default value on creation for the unit_path field.
+	statsunitday.DefaultUnitPath = statsunitdayDescUnitPath.Default.(string)
+	// statsunitdayDescMetric is the schema descriptor for metric field.
+	statsunitdayDescMetric := statsunitdayFields[3].Descriptor()
+	// statsunitday.MetricValidator is a validator for the "metric" field. It is called by the builders before save.
+	statsunitday.MetricValidator = statsunitdayDescMetric.Validators[0].(func(string) error)
+	// statsunitdayDescKind is the schema descriptor for kind field.
+	statsunitdayDescKind := statsunitdayFields[4].Descriptor()
+	// statsunitday.DefaultKind holds the default value on creation for the kind field.
+	statsunitday.DefaultKind = statsunitdayDescKind.Default.(string)
+	// statsunitdayDescCarrier is the schema descriptor for carrier field.
+	statsunitdayDescCarrier := statsunitdayFields[5].Descriptor()
+	// statsunitday.DefaultCarrier holds the default value on creation for the carrier field.
+	statsunitday.DefaultCarrier = statsunitdayDescCarrier.Default.(string)
+	// statsunitdayDescBucket is the schema descriptor for bucket field.
+	statsunitdayDescBucket := statsunitdayFields[6].Descriptor()
+	// statsunitday.DefaultBucket holds the default value on creation for the bucket field.
+	statsunitday.DefaultBucket = statsunitdayDescBucket.Default.(int)
+	// statsunitdayDescN is the schema descriptor for n field.
+	statsunitdayDescN := statsunitdayFields[7].Descriptor()
+	// statsunitday.DefaultN holds the default value on creation for the n field.
+	statsunitday.DefaultN = statsunitdayDescN.Default.(int64)
+	// statsunitdayDescID is the schema descriptor for id field.
+	statsunitdayDescID := statsunitdayMixinFields0[0].Descriptor()
+	// statsunitday.DefaultID holds the default value on creation for the id field.
+	statsunitday.DefaultID = statsunitdayDescID.Default.(func() pulid.ID)
 	unitMixin := schema.Unit{}.Mixin()
 	unit.Policy = privacy.NewPolicies(schema.Unit{})
 	unit.Hooks[0] = func(next ent.Mutator) ent.Mutator {

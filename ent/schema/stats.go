@@ -57,6 +57,53 @@ func (StatsDay) Annotations() []schema.Annotation {
 // system, after it decided with the policy (object stats, action read).
 func (StatsDay) Policy() ent.Policy { return systemOnlyPolicy() }
 
+// StatsUnitDay is the coarse roll-up: the StatsDay rows of a day summed
+// over the desks below one unit at depth level (0: the whole country, path
+// ""; 1: a province; 2: its children), without the officer.
+// The wide charts read it instead of every desk's rows; it is rebuilt from
+// the desk rows in the same transaction, so both always agree
+// (docs/RULES.md "Statistics"). A level's rows never mix with another's: a
+// sum reads exactly one level per path.
+type StatsUnitDay struct{ ent.Schema }
+
+// Mixin of StatsUnitDay.
+func (StatsUnitDay) Mixin() []ent.Mixin {
+	return []ent.Mixin{pulid.MixinWithPrefix("SU")}
+}
+
+// Fields of StatsUnitDay.
+func (StatsUnitDay) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("day").NotEmpty().MaxLen(10).Comment("YYYY-MM-DD, local time"),
+		field.Int("level").NonNegative().Comment("depth of the unit: 0 the country, 1 a province, ..."),
+		field.String("unit_path").Default("").Comment("the unit's path; \"\" at level 0"),
+		field.String("metric").NotEmpty(),
+		field.String("kind").Default(""),
+		field.String("carrier").Default(""),
+		field.Int("bucket").Default(0),
+		field.Int64("n").Default(0),
+	}
+}
+
+// Indexes of StatsUnitDay.
+func (StatsUnitDay) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("day", "level", "unit_path", "metric", "kind", "carrier", "bucket").Unique(),
+		// A chart of one unit (or the country) reads one level of one
+		// path: its days are one range of this index, and n is in it, so
+		// the sum is read from the index alone (docs/PERFORMANCE.md "S9").
+		index.Fields("metric", "level", "unit_path", "day", "n"),
+	}
+}
+
+// Annotations of StatsUnitDay.
+func (StatsUnitDay) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+// Policy of StatsUnitDay: as StatsDay's.
+func (StatsUnitDay) Policy() ent.Policy { return systemOnlyPolicy() }
+
 // Signal is a sign of possible misuse found by the signals job
 // (docs/RULES.md "Signals"): one per kind × unit × officer × day.
 type Signal struct{ ent.Schema }

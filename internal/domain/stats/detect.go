@@ -200,7 +200,7 @@ func (s *Service) deskDropOff(sys context.Context, set Settings, d string) ([]ca
 	end, _ := time.ParseInLocation(time.DateOnly, d, location)
 	from := end.AddDate(0, 0, -(dropOffWindow - 1)).Format(time.DateOnly)
 	r := &Report{s: s, from: from, to: d, all: true}
-	rows, err := r.sum(sys, statsday.MetricIn(mStarted, mCancelled, mExpired, mExhausted), statsday.FieldUnitPath, statsday.FieldMetric)
+	rows, err := r.sum(sys, perDesk, statsday.MetricIn(mStarted, mCancelled, mExpired, mExhausted), statsday.FieldUnitPath, statsday.FieldMetric)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/ent/predicate"
 	"github.com/motcua/motcua/ent/schema/pulid"
 	"github.com/motcua/motcua/ent/statsday"
+	"github.com/motcua/motcua/ent/statsunitday"
 	"github.com/motcua/motcua/ent/unit"
 	"github.com/motcua/motcua/internal/platform/sms"
 	"github.com/motcua/motcua/internal/rules/refusal"
@@ -45,6 +46,8 @@ type Report struct {
 	paths  []string // otherwise: the subtrees summed
 	parent *ent.Unit
 	roots  []string // the units whose subtrees a UNIT bar shows, when no unit is narrowed
+	// deskRows makes every sum read the desk rows (tests compare both grains).
+	deskRows bool
 }
 
 // Statistics checks the viewer and the filter and returns the report.
@@ -140,9 +143,44 @@ type sumRow struct {
 	N         int64  `json:"n"`
 }
 
+// Which rows a sum reads (coarseWhere): the coarse rows of the summed
+// paths themselves, of their children, or the desk rows.
+const (
+	totals   = 0
+	children = 1
+	perDesk  = -1
+)
+
 // sum adds up the roll-ups of the report's scope and period, grouped by the
-// given columns, for the metrics matching metric.
-func (r *Report) sum(ctx context.Context, metric predicate.StatsDay, by ...string) ([]sumRow, error) {
+// given columns, for the metrics matching metric. below says which units
+// the groups stand for (totals, the groups of a UNIT bar, or desks and officers): the
+// coarse rows answer when they hold those units, the desk rows otherwise;
+// both give the same sums.
+func (r *Report) sum(ctx context.Context, below int, metric predicate.StatsDay, by ...string) ([]sumRow, error) {
+	cond, ok := r.coarseWhere(below, nil)
+	return r.sumOf(ctx, cond, ok && below >= 0 && !r.deskRows, metric, by...)
+}
+
+// sumBars is sum for the bars of groups (Report.groups).
+func (r *Report) sumBars(ctx context.Context, groups []*ent.Unit, metric predicate.StatsDay, by ...string) ([]sumRow, error) {
+	cond, ok := r.coarseWhere(r.unitBars(), groups)
+	return r.sumOf(ctx, cond, ok && !r.deskRows, metric, by...)
+}
+
+// sumOf sums the coarse rows matching cond when coarse, else the desk rows
+// of the report's scope.
+func (r *Report) sumOf(ctx context.Context, cond predicate.StatsUnitDay, coarse bool, metric predicate.StatsDay, by ...string) ([]sumRow, error) {
+	var rows []sumRow
+	agg := func(s *sql.Selector) string { return sql.As(sql.Sum(s.C(statsday.FieldN)), "n") }
+	if coarse {
+		err := r.s.db.Client.StatsUnitDay.Query().
+			Where(statsunitday.DayGTE(r.from), statsunitday.DayLTE(r.to), predicate.StatsUnitDay(metric), cond).
+			GroupBy(by[0], by[1:]...).Aggregate(agg).Scan(viewer.System(ctx), &rows)
+		if err != nil {
+			return nil, fmt.Errorf("stats: sum: %w", err)
+		}
+		return rows, nil
+	}
 	where := []predicate.StatsDay{statsday.DayGTE(r.from), statsday.DayLTE(r.to), metric}
 	if !r.all {
 		var ors []predicate.StatsDay
@@ -151,14 +189,21 @@ func (r *Report) sum(ctx context.Context, metric predicate.StatsDay, by ...strin
 		}
 		where = append(where, statsday.Or(ors...))
 	}
-	var rows []sumRow
 	err := r.s.db.Client.StatsDay.Query().Where(where...).GroupBy(by[0], by[1:]...).
-		Aggregate(func(s *sql.Selector) string { return sql.As(sql.Sum(s.C(statsday.FieldN)), "n") }).
-		Scan(viewer.System(ctx), &rows)
+		Aggregate(agg).Scan(viewer.System(ctx), &rows)
 	if err != nil {
 		return nil, fmt.Errorf("stats: sum: %w", err)
 	}
 	return rows, nil
+}
+
+// unitBars is which rows a UNIT bar's groups are (Report.groups): the
+// narrowed unit's or the country's children, or the scope's own units.
+func (r *Report) unitBars() int {
+	if r.all || r.parent != nil {
+		return children
+	}
+	return totals
 }
 
 // DayCount is one day's figure.
@@ -169,7 +214,7 @@ type DayCount struct {
 
 // AccountsPerDay is accounts created per day, every day of the period.
 func (r *Report) AccountsPerDay(ctx context.Context) ([]*DayCount, error) {
-	rows, err := r.sum(ctx, statsday.Metric(mAccounts), statsday.FieldDay)
+	rows, err := r.sum(ctx, totals, statsday.Metric(mAccounts), statsday.FieldDay)
 	if err != nil {
 		return nil, err
 	}
@@ -213,11 +258,11 @@ func (r *Report) AccountsBy(ctx context.Context, groupBy GroupBy, top *int) ([]*
 	if groupBy == ByOfficer {
 		return r.accountsByOfficer(ctx, n)
 	}
-	rows, err := r.sum(ctx, statsday.Metric(mAccounts), statsday.FieldUnitPath)
+	groups, err := r.groups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := r.groups(ctx)
+	rows, err := r.sumBars(ctx, groups, statsday.Metric(mAccounts), statsday.FieldUnitPath)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +285,7 @@ func (r *Report) AccountsBy(ctx context.Context, groupBy GroupBy, top *int) ([]*
 }
 
 func (r *Report) accountsByOfficer(ctx context.Context, n int) ([]*GroupCount, error) {
-	rows, err := r.sum(ctx, statsday.Metric(mAccounts), statsday.FieldOfficerID)
+	rows, err := r.sum(ctx, perDesk, statsday.Metric(mAccounts), statsday.FieldOfficerID)
 	if err != nil {
 		return nil, err
 	}
@@ -368,7 +413,7 @@ var funnelMetrics = statsday.MetricIn(mStarted, mOTPSent, mCreated, mCancelled, 
 
 // Funnel is the funnel over the period.
 func (r *Report) Funnel(ctx context.Context) (*Funnel, error) {
-	rows, err := r.sum(ctx, funnelMetrics, statsday.FieldMetric)
+	rows, err := r.sum(ctx, totals, funnelMetrics, statsday.FieldMetric)
 	if err != nil {
 		return nil, err
 	}
@@ -391,11 +436,11 @@ func (r *Report) FunnelBy(ctx context.Context, top *int) ([]*FunnelRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.sum(ctx, funnelMetrics, statsday.FieldUnitPath, statsday.FieldMetric)
+	groups, err := r.groups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := r.groups(ctx)
+	rows, err := r.sumBars(ctx, groups, funnelMetrics, statsday.FieldUnitPath, statsday.FieldMetric)
 	if err != nil {
 		return nil, err
 	}
@@ -425,11 +470,22 @@ type SMSRow struct {
 	Sent, Delivered, Undelivered, Failed, NoReport int
 }
 
+// smsMetrics are the SMS metrics, one per status: a list, not the prefix
+// "sms.", because a LIKE prefix reads no index range on SQLite (LIKE
+// ignores case) nor on PostgreSQL outside the C collation.
+var smsMetrics = func() predicate.StatsDay {
+	var ms []string
+	for _, st := range sms.Queued.Values() {
+		ms = append(ms, mSMSPrefix+st)
+	}
+	return statsday.MetricIn(ms...)
+}()
+
 // SMS is the messages by kind and carrier. sent counts every message the
 // provider accepted (SENT, DELIVERED, UNDELIVERED, NO_REPORT); failed also
 // counts codes that expired before they could be sent.
 func (r *Report) SMS(ctx context.Context) ([]*SMSRow, error) {
-	rows, err := r.sum(ctx, statsday.MetricHasPrefix(mSMSPrefix), statsday.FieldMetric, statsday.FieldKind, statsday.FieldCarrier)
+	rows, err := r.sum(ctx, totals, smsMetrics, statsday.FieldMetric, statsday.FieldKind, statsday.FieldCarrier)
 	if err != nil {
 		return nil, err
 	}
@@ -480,7 +536,7 @@ type DeliveryDay struct {
 
 // SMSDelivery is the time from sending to delivery receipt, per day.
 func (r *Report) SMSDelivery(ctx context.Context) ([]*DeliveryDay, error) {
-	rows, err := r.sum(ctx, statsday.Metric(mDelivery), statsday.FieldDay, statsday.FieldBucket)
+	rows, err := r.sum(ctx, totals, statsday.Metric(mDelivery), statsday.FieldDay, statsday.FieldBucket)
 	if err != nil {
 		return nil, err
 	}
@@ -511,7 +567,7 @@ type OTPHealth struct {
 
 // Otp is the OTP health over the period.
 func (r *Report) Otp(ctx context.Context) (*OTPHealth, error) {
-	rows, err := r.sum(ctx, statsday.MetricIn(mCodesSent, mResends, mExhausted, mAccounts), statsday.FieldMetric)
+	rows, err := r.sum(ctx, totals, statsday.MetricIn(mCodesSent, mResends, mExhausted, mAccounts), statsday.FieldMetric)
 	if err != nil {
 		return nil, err
 	}

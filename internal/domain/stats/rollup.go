@@ -6,8 +6,6 @@ import (
 	"sort"
 	"time"
 
-	"entgo.io/ent/dialect"
-
 	"github.com/motcua/motcua/ent"
 	"github.com/motcua/motcua/ent/otpchallenge"
 	"github.com/motcua/motcua/ent/registration"
@@ -57,6 +55,12 @@ const refreshLock = 7_286_017
 // are never half old, half new; desks whose figures changed are published
 // on Topic after the commit.
 func (s *Service) Refresh(ctx context.Context) ([]string, error) {
+	if !s.coarseReady.Load() {
+		if err := s.BackfillCoarse(ctx); err != nil {
+			return nil, err
+		}
+		s.coarseReady.Store(true)
+	}
 	now := s.now()
 	from, err := s.dirtySince(ctx, now.Add(-s.lookback).UTC())
 	if err != nil {
@@ -116,43 +120,56 @@ func (s *Service) RebuildDay(ctx context.Context, d string) error {
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		if tx.Dialect == dialect.Postgres {
-			if _, err := tx.SQL.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, refreshLock); err != nil {
-				return fmt.Errorf("stats: lock: %w", err)
-			}
+		if err := lockRefresh(ctx, tx); err != nil {
+			return err
 		}
-		old, err := tx.Client.StatsDay.Query().Where(statsday.Day(d)).All(sys)
+		changed, err := writeDesk(sys, tx.Client, d, fresh)
 		if err != nil {
-			return fmt.Errorf("stats: read %s: %w", d, err)
+			return err
 		}
-		changed := map[string]bool{}
-		for _, r := range old {
-			k := key{r.Day, r.UnitPath, r.OfficerID, r.Metric, r.Kind, r.Carrier, r.Bucket}
-			if fresh[k] != r.N {
-				changed[r.UnitPath] = true
-			}
+		// The coarse rows follow the desk rows in the same transaction:
+		// no reader ever sees the two disagree.
+		if err := writeCoarse(sys, tx.Client, d, coarseOf(fresh)); err != nil {
+			return err
 		}
-		oldKeys := make(map[key]bool, len(old))
-		for _, r := range old {
-			oldKeys[key{r.Day, r.UnitPath, r.OfficerID, r.Metric, r.Kind, r.Carrier, r.Bucket}] = true
+		if len(changed) > 0 {
+			s.publish(ctx, tx, changed)
 		}
-		for k := range fresh {
-			if !oldKeys[k] {
-				changed[k.UnitPath] = true
-			}
-		}
-		if len(changed) == 0 {
-			return nil
-		}
-		if _, err := tx.Client.StatsDay.Delete().Where(statsday.Day(d)).Exec(sys); err != nil {
-			return fmt.Errorf("stats: clear %s: %w", d, err)
-		}
-		if err := insertRows(sys, tx.Client, fresh); err != nil {
-			return fmt.Errorf("stats: write %s: %w", d, err)
-		}
-		s.publish(ctx, tx, changed)
 		return nil
 	})
+}
+
+// writeDesk replaces the desk rows of day d with fresh when they differ,
+// and returns the desks whose figures changed.
+func writeDesk(sys context.Context, c *ent.Client, d string, fresh map[key]int64) (map[string]bool, error) {
+	old, err := c.StatsDay.Query().Where(statsday.Day(d)).All(sys)
+	if err != nil {
+		return nil, fmt.Errorf("stats: read %s: %w", d, err)
+	}
+	changed := map[string]bool{}
+	oldKeys := make(map[key]bool, len(old))
+	for _, r := range old {
+		k := key{r.Day, r.UnitPath, r.OfficerID, r.Metric, r.Kind, r.Carrier, r.Bucket}
+		oldKeys[k] = true
+		if fresh[k] != r.N {
+			changed[r.UnitPath] = true
+		}
+	}
+	for k := range fresh {
+		if !oldKeys[k] {
+			changed[k.UnitPath] = true
+		}
+	}
+	if len(changed) == 0 {
+		return changed, nil
+	}
+	if _, err := c.StatsDay.Delete().Where(statsday.Day(d)).Exec(sys); err != nil {
+		return nil, fmt.Errorf("stats: clear %s: %w", d, err)
+	}
+	if err := insertRows(sys, c, fresh); err != nil {
+		return nil, fmt.Errorf("stats: write %s: %w", d, err)
+	}
+	return changed, nil
 }
 
 // insertRows writes rows in batches (SQLite allows 32766 parameters).

@@ -2,6 +2,8 @@
 // (docs/RULES.md "Statistics" and "Signals"): daily roll-ups rebuilt by a
 // periodic job from the raw tables (Refresh), chart queries that read only
 // the roll-ups (Statistics), the signals job (Detect) and its thresholds.
+// The roll-ups are kept per desk and officer, and coarser per country,
+// province and a province's child units (coarse.go) for the wide charts.
 //
 // Why a job and not increments in every writing transaction: the figures
 // come from four writers (desk cases, codes, the SMS outbox, receipts
@@ -16,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -72,6 +75,9 @@ type Service struct {
 	detectEvery   time.Duration
 	lookback      time.Duration
 	debounceEvery time.Duration
+	// coarseReady: the coarse roll-ups of the days rolled up before they
+	// existed were built (BackfillCoarse), once per process.
+	coarseReady atomic.Bool
 }
 
 // New returns a Service.
